@@ -1,0 +1,30 @@
+/**
+ * References to the original functions, taken before any patch is installed (CONVENTIONS §4). The recorder's own
+ * I/O always goes through these, so it is never recorded, sandboxed or redirected.
+ */
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+
+export const orig = {
+  openSync: fs.openSync,
+  writeSync: fs.writeSync,
+  closeSync: fs.closeSync,
+  fsyncSync: fs.fsyncSync,
+  mkdirSync: fs.mkdirSync,
+  readFileSync: fs.readFileSync,
+  existsSync: fs.existsSync,
+  statSync: fs.statSync,
+  dateNow: Date.now,
+  Date: Date,
+  mathRandom: Math.random,
+  randomUUID: crypto.randomUUID,
+  createHash: crypto.createHash,
+  stderrWrite: process.stderr.write.bind(process.stderr),
+  setInterval: globalThis.setInterval,
+  clearInterval: globalThis.clearInterval,
+};
+
+/** sha256 hex of bytes or text, with the original crypto. */
+export function sha256(data: string | Uint8Array): string {
+  return orig.createHash('sha256').update(data).digest('hex');
+}

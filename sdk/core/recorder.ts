@@ -1,0 +1,191 @@
+/**
+ * The in-process recorder: assigns seqs, masks secrets and appends journal lines with synchronous writes on the
+ * original fs functions (a SIGKILLed process loses at most one flush interval of batched values, and no event).
+ * IMPORTANT: every method is synchronous and never throws into the agent; faults degrade to one stderr line.
+ */
+import type { JournalLine } from '../../src/shared/trace/journal.js';
+import type { BlobRef, Body, EventKind, ExitPayload, Json, Keyframe, PayloadByKind, RunMeta, RunStatus } from '../../src/shared/trace/types.js';
+import { SecretSet } from '../../src/shared/trace/redact.js';
+import { orig, sha256 } from './originals.js';
+import { runInternal } from './internal.js';
+
+/** Bodies up to this size that are valid UTF-8 are stored inline; larger ones become blobs. */
+export const INLINE_BODY_LIMIT = 64 * 1024;
+const BATCH_FLUSH_MS = 50;
+const BATCH_MAX = 4096;
+
+export interface RecorderOptions {
+  journalPath: string;
+  meta: RunMeta;
+  secrets: SecretSet;
+}
+
+type BatchKind = 'random' | 'time' | 'crypto';
+
+export class Recorder {
+  readonly meta: RunMeta;
+  readonly secrets: SecretSet;
+  private fd: number;
+  private seq = 0;
+  private readonly blobsWritten = new Set<string>();
+  private batchKind: BatchKind | null = null;
+  private batchSource = '';
+  private batchSeq = 0;
+  private batchTs = 0;
+  private batchValues: Json[] = [];
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private warned = new Set<string>();
+  private ended = false;
+  /** Consumed-value counters per source ("Math.random", "llm", ...), saved in keyframes as tape cursors. */
+  readonly cursors: Record<string, number> = {};
+  /** Listeners called after each non-batched event (keyframe policy, state deltas). */
+  private readonly afterEvent: ((seq: number, kind: EventKind) => void)[] = [];
+
+  constructor(opts: RecorderOptions) {
+    this.meta = opts.meta;
+    this.secrets = opts.secrets;
+    this.fd = orig.openSync(opts.journalPath, 'a');
+    this.write({ t: 'run', meta: opts.meta });
+    runInternal(() => {
+      this.timer = orig.setInterval(() => this.flushBatch(), BATCH_FLUSH_MS);
+      this.timer.unref();
+    });
+  }
+
+  /** Number of seqs assigned so far (= the next seq). */
+  get steps(): number {
+    return this.seq;
+  }
+
+  /** Records an event and returns its seq. Payload strings are secret-masked by the caller-specific helpers. */
+  emit<K extends EventKind>(kind: K, payload: PayloadByKind[K], extra?: { fingerprint?: string; parentSeq?: number }): number {
+    this.flushBatch();
+    const seq = this.seq++;
+    this.cursors[kind] = (this.cursors[kind] ?? 0) + 1;
+    const line: JournalLine = { t: 'ev', seq, kind, ts: orig.dateNow(), payload: payload as unknown as Json };
+    if (extra?.fingerprint) line.fp = extra.fingerprint;
+    if (extra?.parentSeq !== undefined) line.parent = extra.parentSeq;
+    this.write(line);
+    for (const fn of this.afterEvent) {
+      try {
+        fn(seq, kind);
+      } catch (e) {
+        this.fault('after-event hook', e);
+      }
+    }
+    return seq;
+  }
+
+  /** Merges fields into an already-emitted event (response arrived, step finished). */
+  patch(seq: number, payload: Record<string, unknown>): void {
+    this.write({ t: 'patch', seq, payload: payload as Json });
+  }
+
+  /** Records one cheap value (Math.random, Date.now, ...) in a batch; returns its seq. Hot path: keep it lean. */
+  value(kind: BatchKind, source: string, v: Json): number {
+    if (this.batchKind !== kind || this.batchSource !== source || this.batchValues.length >= BATCH_MAX) {
+      this.flushBatch();
+      this.batchKind = kind;
+      this.batchSource = source;
+      this.batchSeq = this.seq;
+      this.batchTs = orig.dateNow();
+    }
+    this.batchValues.push(v);
+    this.cursors[source] = (this.cursors[source] ?? 0) + 1;
+    return this.seq++;
+  }
+
+  flushBatch(): void {
+    if (this.batchKind === null || this.batchValues.length === 0) {
+      this.batchKind = null;
+      return;
+    }
+    const line: JournalLine = { t: 'batch', seq: this.batchSeq, kind: this.batchKind, source: this.batchSource, ts: this.batchTs, values: this.batchValues };
+    this.batchKind = null;
+    this.batchValues = [];
+    this.write(line);
+  }
+
+  /** Stores bytes as a content-addressed blob (once per hash) and returns its reference. */
+  blob(data: Uint8Array | string): BlobRef {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const hash = sha256(bytes);
+    if (!this.blobsWritten.has(hash)) {
+      this.blobsWritten.add(hash);
+      this.write({ t: 'blob', hash, b64: bytes.toString('base64') });
+    }
+    return { blob: hash, size: bytes.byteLength, encoding: isUtf8(bytes) ? 'utf8' : 'binary' };
+  }
+
+  /** A body as inline masked text when small UTF-8, else a blob of the masked bytes. */
+  body(data: Uint8Array | string): Body {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    if (isUtf8(bytes)) {
+      const text = this.secrets.maskText(bytes.toString('utf8'));
+      return text.length <= INLINE_BODY_LIMIT ? { text } : this.blob(text);
+    }
+    return this.blob(bytes);
+  }
+
+  keyframe(kf: Keyframe): void {
+    this.flushBatch();
+    this.write({ t: 'kf', keyframe: kf });
+  }
+
+  onAfterEvent(fn: (seq: number, kind: EventKind) => void): void {
+    this.afterEvent.push(fn);
+  }
+
+  /** Writes the end record. Idempotent: only the first call counts. */
+  end(status: RunStatus, exit: ExitPayload): void {
+    if (this.ended) return;
+    this.flushBatch();
+    this.ended = true;
+    this.write({ t: 'end', status, exit, endedAt: orig.dateNow(), steps: this.seq });
+    if (this.timer) orig.clearInterval(this.timer);
+  }
+
+  /** Reports a recorder fault once per context on stderr; recording degrades, the agent runs on. */
+  fault(where: string, e: unknown): void {
+    if (this.warned.has(where)) return;
+    this.warned.add(where);
+    const msg = e instanceof Error ? e.message : String(e);
+    try {
+      orig.stderrWrite(`agenttrace: ${where} failed (${msg}); recording continues without it\n`);
+      this.write({ t: 'warn', message: `${where}: ${msg}` });
+    } catch {
+      // Nothing more can be done without harming the agent.
+    }
+  }
+
+  private write(line: JournalLine): void {
+    try {
+      orig.writeSync(this.fd, JSON.stringify(line) + '\n');
+    } catch (e) {
+      if (!this.warned.has('journal')) {
+        this.warned.add('journal');
+        orig.stderrWrite(`agenttrace: cannot write the journal (${e instanceof Error ? e.message : String(e)}); recording stops\n`);
+      }
+    }
+  }
+}
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const GLOBAL_KEY = Symbol.for('agenttrace.recorder');
+
+/** The active recorder of this process, shared with any copy of the public SDK module (`agenttrace/sdk`). */
+export function activeRecorder(): Recorder | undefined {
+  return (globalThis as Record<symbol, unknown>)[GLOBAL_KEY] as Recorder | undefined;
+}
+
+export function setActiveRecorder(r: Recorder): void {
+  Object.defineProperty(globalThis, GLOBAL_KEY, { value: r, enumerable: false, configurable: true });
+}

@@ -1,0 +1,6 @@
+import type { Recorder } from '../core/recorder.js';
+
+/** TODO(stub): replaced by the real implementation. */
+export function installDeterminism(rec: Recorder): void {
+  void rec;
+}

@@ -1,0 +1,5 @@
+/** CLI entry (TODO(stub)). */
+export async function main(argv: string[]): Promise<number> {
+  console.log('agenttrace', argv.join(' '));
+  return 0;
+}

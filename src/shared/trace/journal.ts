@@ -1,0 +1,95 @@
+/**
+ * The journal: the append-only NDJSON file an agent process writes while it runs. The host ingests it into the
+ * store (live while the run goes on, and again on recovery after a crash), so a SIGKILLed agent or host loses at
+ * most the last flush interval. One line per record; records are self-contained JSON.
+ */
+import type { EventKind, ExitPayload, Json, Keyframe, RunMeta, RunStatus } from './types.js';
+
+/** First line: the run's metadata. */
+export interface JournalRun {
+  t: 'run';
+  meta: RunMeta;
+}
+
+/** One event. Events may be written out of seq order (a call completes after later events started). */
+export interface JournalEvent {
+  t: 'ev';
+  seq: number;
+  kind: EventKind;
+  ts: number;
+  payload: Json;
+  fp?: string;
+  parent?: number;
+}
+
+/** Fields merged into an already-written event (a response arriving, a step finishing). */
+export interface JournalPatch {
+  t: 'patch';
+  seq: number;
+  payload: Json;
+}
+
+/**
+ * A run of consecutive cheap values of one kind and source (Math.random, Date.now, ...), seqs seq..seq+n-1.
+ * Each value keeps its own step position; batching only saves bytes and syscalls.
+ */
+export interface JournalBatch {
+  t: 'batch';
+  seq: number;
+  kind: 'random' | 'time' | 'crypto';
+  source: string;
+  ts: number;
+  values: Json[];
+}
+
+/** A content-addressed blob (sha256 hex of the raw bytes), base64 encoded. */
+export interface JournalBlob {
+  t: 'blob';
+  hash: string;
+  b64: string;
+}
+
+export interface JournalKeyframe {
+  t: 'kf';
+  keyframe: Keyframe;
+}
+
+/** Last line of a run that ended normally (exit or uncaught error). */
+export interface JournalEnd {
+  t: 'end';
+  status: RunStatus;
+  exit: ExitPayload;
+  endedAt: number;
+  /** Total seqs used (the next seq that would have been assigned). */
+  steps: number;
+}
+
+/** Recorder diagnostics (a degraded hook, a dropped value). */
+export interface JournalWarn {
+  t: 'warn';
+  message: string;
+}
+
+export type JournalLine = JournalRun | JournalEvent | JournalPatch | JournalBatch | JournalBlob | JournalKeyframe | JournalEnd | JournalWarn;
+
+/**
+ * Parses journal text into lines. A torn last line (the writer was killed mid-write) is dropped; a corrupt line in
+ * the middle is reported through onBad and skipped, never thrown.
+ */
+export function parseJournal(text: string, onBad?: (lineNo: number, reason: string) => void): JournalLine[] {
+  const out: JournalLine[] = [];
+  const lines = text.split('\n');
+  const complete = text.endsWith('\n') ? lines.length - 1 : lines.length - 1;
+  for (let i = 0; i < complete; i++) {
+    const line = lines[i];
+    if (!line) continue;
+    try {
+      const v = JSON.parse(line) as JournalLine;
+      if (v && typeof v === 'object' && typeof v.t === 'string') out.push(v);
+      else onBad?.(i + 1, 'not a journal record');
+    } catch (e) {
+      onBad?.(i + 1, e instanceof Error ? e.message : String(e));
+    }
+  }
+  return out;
+}
