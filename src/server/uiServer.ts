@@ -1,0 +1,105 @@
+/**
+ * `agenttrace ui`: serves the built renderer and the contract on 127.0.0.1. The contract endpoint requires the
+ * per-launch random token (header `x-agenttrace-token`); static files are public, the API is not.
+ */
+import http from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Dispatch } from '../engine/api/dispatcher.js';
+
+export interface UiServer {
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Largest accepted request body (a dropped trace file is uploaded through the contract). */
+const MAX_BODY = 256 * 1024 * 1024;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export async function startUiServer(opts: { dispatch: Dispatch; rendererDir: string; port?: number }): Promise<UiServer> {
+  const token = randomBytes(24).toString('hex');
+  const tokenBuf = Buffer.from(token);
+  const root = path.resolve(opts.rendererDir);
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((e: unknown) => send(res, 500, 'text/plain', e instanceof Error ? e.message : String(e)));
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/api/call') {
+      const given = Buffer.from(String(req.headers['x-agenttrace-token'] ?? ''));
+      if (given.length !== tokenBuf.length || !timingSafeEqual(given, tokenBuf)) {
+        return send(res, 401, 'application/json', JSON.stringify({ ok: false, error: { code: 'ATR_UNAUTHORIZED', message: 'missing or wrong token' } }));
+      }
+      if (req.method !== 'POST') return send(res, 405, 'text/plain', 'POST only');
+      const body = await readBody(req);
+      let msg: { method?: unknown; params?: unknown };
+      try {
+        msg = JSON.parse(body) as { method?: unknown; params?: unknown };
+      } catch {
+        return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: 'ATR_BAD_JSON', message: 'request body is not JSON' } }));
+      }
+      const result = await opts.dispatch(String(msg.method), msg.params);
+      return send(res, 200, 'application/json', JSON.stringify(result));
+    }
+    if (req.method !== 'GET') return send(res, 405, 'text/plain', 'GET only');
+    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const file = path.resolve(root, rel);
+    if (!file.startsWith(root + path.sep)) return send(res, 403, 'text/plain', 'forbidden');
+    try {
+      const data = await readFile(file);
+      return send(res, 200, MIME[path.extname(file)] ?? 'application/octet-stream', data);
+    } catch {
+      return send(res, 404, 'text/plain', 'not found');
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    token,
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
