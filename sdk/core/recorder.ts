@@ -13,6 +13,8 @@ import { runInternal } from './internal.js';
 export const INLINE_BODY_LIMIT = 64 * 1024;
 const BATCH_FLUSH_MS = 50;
 const BATCH_MAX = 4096;
+/** The f64 batch encoding is little-endian; on a big-endian host numeric values stay JSON. */
+const F64_OK = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
 export interface RecorderOptions {
   journalPath: string;
@@ -33,13 +35,23 @@ export class Recorder {
   private batchSeq = 0;
   private batchTs = 0;
   private batchValues: Json[] = [];
+  /**
+   * Numeric batches (Math.random, Date.now, performance.now...) are kept in a Float64Array and written as base64
+   * (`f64`): formatting doubles as JSON text costs ~80 ns each, which alone would make a recorded Math.random ~10x
+   * native. parseJournal turns `f64` back into `values`, so readers see plain numbers.
+   */
+  private readonly batchF64 = F64_OK ? new Float64Array(BATCH_MAX) : null;
+  private batchN = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private warned = new Set<string>();
   private ended = false;
-  /** Consumed-value counters per source ("Math.random", "llm", ...), saved in keyframes as tape cursors. */
-  readonly cursors: Record<string, number> = {};
+  private readonly cursorCounts: Record<string, number> = {};
+  /** Values of the open batch already added to cursorCounts. */
+  private batchCounted = 0;
   /** Listeners called after each non-batched event (keyframe policy, state deltas). */
-  private readonly afterEvent: ((seq: number, kind: EventKind) => void)[] = [];
+  private readonly afterEvent: ((seq: number, kind: EventKind, payload: unknown) => void)[] = [];
+  /** Listeners called before a non-batched event gets its seq (tracked-state deltas noticed so far go first). */
+  private readonly beforeEvent: ((kind: EventKind) => void)[] = [];
 
   constructor(opts: RecorderOptions) {
     this.meta = opts.meta;
@@ -52,6 +64,25 @@ export class Recorder {
     });
   }
 
+  /**
+   * Consumed-value counters per source ("Math.random", "llm", ...), saved in keyframes as tape cursors. Batched
+   * values are counted when read or flushed, not per value: a keyed store per Math.random call costs ~13 ns once
+   * several sources are in use.
+   */
+  get cursors(): Record<string, number> {
+    this.settleCursors();
+    return this.cursorCounts;
+  }
+
+  private settleCursors(): void {
+    if (this.batchKind === null) return;
+    const pending = this.batchN + this.batchValues.length - this.batchCounted;
+    if (pending > 0) {
+      this.cursorCounts[this.batchSource] = (this.cursorCounts[this.batchSource] ?? 0) + pending;
+      this.batchCounted += pending;
+    }
+  }
+
   /** Number of seqs assigned so far (= the next seq). */
   get steps(): number {
     return this.seq;
@@ -59,16 +90,23 @@ export class Recorder {
 
   /** Records an event and returns its seq. Payload strings are secret-masked by the caller-specific helpers. */
   emit<K extends EventKind>(kind: K, payload: PayloadByKind[K], extra?: { fingerprint?: string; parentSeq?: number }): number {
+    for (const fn of this.beforeEvent) {
+      try {
+        fn(kind);
+      } catch (e) {
+        this.fault('before-event hook', e);
+      }
+    }
     this.flushBatch();
     const seq = this.seq++;
-    this.cursors[kind] = (this.cursors[kind] ?? 0) + 1;
+    this.cursorCounts[kind] = (this.cursorCounts[kind] ?? 0) + 1;
     const line: JournalLine = { t: 'ev', seq, kind, ts: orig.dateNow(), payload: payload as unknown as Json };
     if (extra?.fingerprint) line.fp = extra.fingerprint;
     if (extra?.parentSeq !== undefined) line.parent = extra.parentSeq;
     this.write(line);
     for (const fn of this.afterEvent) {
       try {
-        fn(seq, kind);
+        fn(seq, kind, payload);
       } catch (e) {
         this.fault('after-event hook', e);
       }
@@ -83,27 +121,47 @@ export class Recorder {
 
   /** Records one cheap value (Math.random, Date.now, ...) in a batch; returns its seq. Hot path: keep it lean. */
   value(kind: BatchKind, source: string, v: Json): number {
-    if (this.batchKind !== kind || this.batchSource !== source || this.batchValues.length >= BATCH_MAX) {
+    if (this.batchKind !== kind || this.batchSource !== source || this.batchN + this.batchValues.length >= BATCH_MAX) {
       this.flushBatch();
       this.batchKind = kind;
       this.batchSource = source;
       this.batchSeq = this.seq;
       this.batchTs = orig.dateNow();
     }
-    this.batchValues.push(v);
-    this.cursors[source] = (this.cursors[source] ?? 0) + 1;
+    if (typeof v === 'number' && this.batchF64 !== null && this.batchValues.length === 0) this.batchF64[this.batchN++] = v;
+    else {
+      // A non-number in a numeric batch: continue it as JSON values (sources are type-stable, so this is rare).
+      if (this.batchN > 0) this.moveF64ToValues();
+      this.batchValues.push(v);
+    }
     return this.seq++;
   }
 
   flushBatch(): void {
-    if (this.batchKind === null || this.batchValues.length === 0) {
+    if (this.batchKind === null || (this.batchValues.length === 0 && this.batchN === 0)) {
       this.batchKind = null;
+      return;
+    }
+    this.settleCursors();
+    this.batchCounted = 0;
+    if (this.batchN > 0 && this.batchF64 !== null) {
+      // Hand-built line: base64 needs no escaping, and JSON.stringify would scan ~44 KB per flush.
+      const head: JournalLine = { t: 'batch', seq: this.batchSeq, kind: this.batchKind, source: this.batchSource, ts: this.batchTs, values: [] };
+      const b64 = Buffer.from(this.batchF64.buffer, 0, this.batchN * 8).toString('base64');
+      this.batchKind = null;
+      this.batchN = 0;
+      this.writeRaw(JSON.stringify(head).slice(0, -1) + ',"f64":"' + b64 + '"}\n');
       return;
     }
     const line: JournalLine = { t: 'batch', seq: this.batchSeq, kind: this.batchKind, source: this.batchSource, ts: this.batchTs, values: this.batchValues };
     this.batchKind = null;
     this.batchValues = [];
     this.write(line);
+  }
+
+  private moveF64ToValues(): void {
+    if (this.batchF64 !== null) for (let i = 0; i < this.batchN; i++) this.batchValues.push(this.batchF64[i]);
+    this.batchN = 0;
   }
 
   /** Stores bytes as a content-addressed blob (once per hash) and returns its reference. */
@@ -132,8 +190,14 @@ export class Recorder {
     this.write({ t: 'kf', keyframe: kf });
   }
 
-  onAfterEvent(fn: (seq: number, kind: EventKind) => void): void {
+  /** fn gets the event's payload too (read-only: it is already written), e.g. fs writes for keyframe file maps. */
+  onAfterEvent(fn: (seq: number, kind: EventKind, payload: unknown) => void): void {
     this.afterEvent.push(fn);
+  }
+
+  /** fn runs before each non-batched event is assigned its seq; events it emits come first. */
+  onBeforeEvent(fn: (kind: EventKind) => void): void {
+    this.beforeEvent.push(fn);
   }
 
   /** Writes the end record. Idempotent: only the first call counts. */
@@ -159,8 +223,12 @@ export class Recorder {
   }
 
   private write(line: JournalLine): void {
+    this.writeRaw(JSON.stringify(line) + '\n');
+  }
+
+  private writeRaw(text: string): void {
     try {
-      orig.writeSync(this.fd, JSON.stringify(line) + '\n');
+      orig.writeSync(this.fd, text);
     } catch (e) {
       if (!this.warned.has('journal')) {
         this.warned.add('journal');

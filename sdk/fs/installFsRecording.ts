@@ -1,6 +1,22 @@
+/**
+ * File capture (record mode): writes, deletions and renames made by the agent reach disk as usual and become `fs`
+ * events. The recorder's own files (the journal, everything under AGENTTRACE_HOME) are never recorded; the journal
+ * is written with the original functions anyway (sdk/core/originals.ts).
+ */
+import path from 'node:path';
 import type { Recorder } from '../core/recorder.js';
+import { Patcher } from '../determinism/patcher.js';
+import { FsRecorder } from './fsRecorder.js';
+import { installFsPatches } from './patchFs.js';
 
-/** TODO(stub): replaced by the real implementation. */
-export function installFsRecording(rec: Recorder): void {
-  void rec;
+/** Installs the record-mode fs hooks; returns the undo function. */
+export function installFsRecording(rec: Recorder): () => void {
+  const env = process.env;
+  const home = path.resolve(env.AGENTTRACE_HOME || path.join(env.HOME || process.cwd(), '.agenttrace'));
+  const journal = env.AGENTTRACE_JOURNAL ? path.resolve(env.AGENTTRACE_JOURNAL) : undefined;
+  // FsRecorder keeps the original stream functions: construct it before patching.
+  const hooks = new FsRecorder(rec, { ownFiles: journal ? [journal] : [], ownDirs: [home] });
+  const p = new Patcher();
+  installFsPatches(p, hooks);
+  return () => p.restore();
 }

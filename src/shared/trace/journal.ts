@@ -40,6 +40,11 @@ export interface JournalBatch {
   source: string;
   ts: number;
   values: Json[];
+  /**
+   * Writer-side encoding of an all-number batch: the values as little-endian float64, base64 (formatting doubles as
+   * JSON costs more than a recorded Math.random may). parseJournal decodes it into `values` and drops it.
+   */
+  f64?: string;
 }
 
 /** A content-addressed blob (sha256 hex of the raw bytes), base64 encoded. */
@@ -85,11 +90,43 @@ export function parseJournal(text: string, onBad?: (lineNo: number, reason: stri
     if (!line) continue;
     try {
       const v = JSON.parse(line) as JournalLine;
-      if (v && typeof v === 'object' && typeof v.t === 'string') out.push(v);
-      else onBad?.(i + 1, 'not a journal record');
+      if (v && typeof v === 'object' && typeof v.t === 'string') {
+        if (v.t === 'batch' && typeof v.f64 === 'string') {
+          v.values = decodeF64(v.f64);
+          delete v.f64;
+        }
+        out.push(v);
+      } else onBad?.(i + 1, 'not a journal record');
     } catch (e) {
       onBad?.(i + 1, e instanceof Error ? e.message : String(e));
     }
   }
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+/** Decodes a batch's `f64` field (base64 of little-endian float64 values) into numbers. Pure: no Buffer/atob. */
+export function decodeF64(b64: string): number[] {
+  const clean = b64.replace(/=+$/, '');
+  const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let acc = 0;
+  let j = 0;
+  for (let i = 0; i < clean.length; i++) {
+    const c = B64_INDEX[clean.charCodeAt(i) & 127];
+    if (c < 0) throw new Error('bad base64 in f64 batch');
+    acc = (acc << 6) | c;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[j++] = (acc >> bits) & 0xff;
+    }
+  }
+  const view = new DataView(bytes.buffer, 0, j - (j % 8));
+  const out: number[] = [];
+  for (let o = 0; o + 8 <= view.byteLength; o += 8) out.push(view.getFloat64(o, true));
   return out;
 }

@@ -1,0 +1,131 @@
+// In-process checks of the pieces under the patches: the value journal round trip (numeric batches are written as
+// binary f64 and must come back bit-exact), tape cursors, codecs, and that every patch can be undone.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Recorder } from '../core/recorder.js';
+import { parseJournal, type JournalBatch } from '../../src/shared/trace/journal.js';
+import { SecretSet } from '../../src/shared/trace/redact.js';
+import { TRACE_FORMAT_VERSION, type RunMeta } from '../../src/shared/trace/types.js';
+import { installDeterminismPatches } from './installDeterminism.js';
+import { bigintCodec, bytesCodec, hrtimeCodec, RecordingSource } from './valueSource.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function newRecorder(): { rec: Recorder; journal: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-src-'));
+  dirs.push(dir);
+  const journal = path.join(dir, 'j.ndjson');
+  const meta: RunMeta = {
+    id: 't',
+    scriptPath: 't',
+    scriptSha256: '',
+    argv: [],
+    cwd: dir,
+    env: {},
+    nodeVersion: process.version,
+    sdkVersion: 't',
+    formatVersion: TRACE_FORMAT_VERSION,
+    mode: 'record',
+    keyframeEvery: 10,
+    startedAt: 0,
+    pid: process.pid,
+  };
+  return { rec: new Recorder({ journalPath: journal, meta, secrets: new SecretSet() }), journal };
+}
+
+function batches(journal: string): JournalBatch[] {
+  return parseJournal(fs.readFileSync(journal, 'utf8')).filter((l): l is JournalBatch => l.t === 'batch');
+}
+
+describe('RecordingSource and the value journal', () => {
+  it('round-trips numeric batches bit-exactly, with seqs and cursors per source', () => {
+    const { rec, journal } = newRecorder();
+    const src = new RecordingSource(rec);
+    const specials = [0.1 + 0.2, -0, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER + 2, NaN, Infinity, 1e-300];
+    const randoms = Array.from({ length: 5000 }, () => src.nextNumber('random', 'Math.random', Math.random()));
+    for (const v of specials) src.nextNumber('time', 'Date.now', v);
+    const uuid = src.next('random', 'crypto.randomUUID', () => crypto.randomUUID());
+    expect(rec.cursors['Math.random']).toBe(5000);
+    expect(rec.cursors['Date.now']).toBe(specials.length);
+    rec.end('ok', { code: 0 });
+
+    const bs = batches(journal);
+    // 5000 randoms exceed one batch (4096 values), then Date.now, then the UUID.
+    expect(bs.map((b) => [b.source, b.seq, b.values.length])).toEqual([
+      ['Math.random', 0, 4096],
+      ['Math.random', 4096, 904],
+      ['Date.now', 5000, specials.length],
+      ['crypto.randomUUID', 5000 + specials.length, 1],
+    ]);
+    expect(bs.every((b) => b.f64 === undefined)).toBe(true);
+    expect([...bs[0].values, ...bs[1].values]).toEqual(randoms);
+    expect(Object.is(bs[2].values[1], -0)).toBe(true);
+    expect(bs[2].values).toEqual(specials);
+    expect(bs[3].values).toEqual([uuid]);
+    // On disk the numeric batches are binary, the string batch is JSON.
+    const raw = fs.readFileSync(journal, 'utf8');
+    expect(raw).toContain('"f64":"');
+    expect(raw).toContain(`"values":["${uuid}"]`);
+  });
+
+  it('propagates the real function’s own errors and records nothing for them', () => {
+    const { rec, journal } = newRecorder();
+    const src = new RecordingSource(rec);
+    expect(() => src.next('random', 'crypto.randomInt', () => crypto.randomInt(5, 3))).toThrow(/range|must be/i);
+    rec.end('ok', { code: 0 });
+    expect(batches(journal)).toEqual([]);
+  });
+
+  it('codecs rebuild the exact values a tape will serve', () => {
+    const bytes = crypto.randomBytes(16);
+    expect(Buffer.compare(Buffer.from(bytesCodec.decode(bytesCodec.encode(bytes))), bytes)).toBe(0);
+    const big = process.hrtime.bigint();
+    expect(bigintCodec.decode(bigintCodec.encode(big))).toBe(big);
+    const hr = process.hrtime();
+    expect(hrtimeCodec.decode(hrtimeCodec.encode(hr))).toEqual(hr);
+  });
+
+  it('installs and fully restores every patch', () => {
+    const before = {
+      random: Math.random,
+      Date: globalThis.Date,
+      now: Date.now,
+      ctor: Date.prototype.constructor,
+      perf: performance.now,
+      hrtime: process.hrtime,
+      uuid: crypto.randomUUID,
+      bytes: crypto.randomBytes,
+      webGrv: Object.getPrototypeOf(globalThis.crypto).getRandomValues as unknown,
+    };
+    const { rec } = newRecorder();
+    const restore = installDeterminismPatches(new RecordingSource(rec), (where, e) => {
+      throw new Error(`${where}: ${String(e)}`);
+    });
+    try {
+      expect(Math.random).not.toBe(before.random);
+      expect(globalThis.Date).not.toBe(before.Date);
+      expect(Math.random.name).toBe('random');
+      expect(crypto.randomBytes.length).toBe(before.bytes.length);
+      expect(Object.prototype.hasOwnProperty.call(performance, 'now')).toBe(true);
+    } finally {
+      restore();
+      rec.end('ok', { code: 0 });
+    }
+    expect(Math.random).toBe(before.random);
+    expect(globalThis.Date).toBe(before.Date);
+    expect(Date.now).toBe(before.now);
+    expect(Date.prototype.constructor).toBe(before.ctor);
+    expect(performance.now).toBe(before.perf);
+    expect(Object.prototype.hasOwnProperty.call(performance, 'now')).toBe(false);
+    expect(process.hrtime).toBe(before.hrtime);
+    expect(crypto.randomUUID).toBe(before.uuid);
+    expect(crypto.randomBytes).toBe(before.bytes);
+    expect(Object.getPrototypeOf(globalThis.crypto).getRandomValues).toBe(before.webGrv);
+  });
+});
