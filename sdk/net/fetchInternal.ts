@@ -1,0 +1,17 @@
+/**
+ * Runs the machinery of Node's built-in fetch in the internal context. Its bundled undici reads
+ * `performance.now()` and `Date.now()` for its own timing; without this those reads would land on the agent's
+ * clock tape and differ between recording and replay. Safe for the agent: its code only sees fetch through
+ * promises, whose continuations run in the context of the awaiting (agent) code.
+ */
+import { runInternal } from '../core/internal.js';
+
+export function installFetchInternal(): void {
+  const origFetch = globalThis.fetch;
+  if (typeof origFetch !== 'function') return;
+  const wrapped = function fetch(this: unknown, ...args: Parameters<typeof origFetch>): ReturnType<typeof origFetch> {
+    return runInternal(() => origFetch.apply(this, args));
+  };
+  Object.defineProperty(wrapped, 'length', { value: origFetch.length });
+  globalThis.fetch = wrapped as typeof origFetch;
+}

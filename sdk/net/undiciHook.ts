@@ -1,0 +1,262 @@
+/**
+ * Records calls made through undici: Node's built-in fetch and any npm copy of undici (`undici.request`, its fetch)
+ * read the process-wide global dispatcher (`Symbol.for('undici.globalDispatcher.1')`). We install an undici Agent
+ * composed with a recording interceptor there. The Agent is created lazily on first use (loading undici costs ~30 ms
+ * of startup that agents without fetch should not pay).
+ *
+ * Context rules: the downstream dispatch (connect, sockets, undici timers) runs in the internal context, so library
+ * internals never reach the determinism tapes; every callback into the caller's handler runs in the context that
+ * issued the request (an AsyncResource captured at dispatch), so user code reached from there (stream listeners,
+ * callbacks) is recorded as user code.
+ * Limits: a dispatcher the agent installs itself (`setGlobalDispatcher`, a `dispatcher` option) is not recorded.
+ */
+import { AsyncResource } from 'node:async_hooks';
+import { createRequire } from 'node:module';
+import type { Recorder } from '../core/recorder.js';
+import { runInternal } from '../core/internal.js';
+import { NetCall } from './netCall.js';
+import { headerMap, isAsyncBody, syncBodyBytes } from './headers.js';
+import { BodyCopy, MAX_CAPTURE_BYTES } from './bodyCopy.js';
+
+const GLOBAL_DISPATCHER = [Symbol.for('undici.globalDispatcher.1'), Symbol.for('undici.globalDispatcher.2')];
+
+/** The undici (v7) handler interface our interceptor receives; older handlers are wrapped by undici's compose. */
+interface Handler {
+  onRequestStart?(controller: unknown, context: unknown): void;
+  onRequestUpgrade?(controller: unknown, statusCode: number, headers: unknown, socket: unknown): void;
+  onResponseStart?(controller: unknown, statusCode: number, headers: unknown, statusMessage?: string): void;
+  onResponseData?(controller: unknown, chunk: Uint8Array): void;
+  onResponseEnd?(controller: unknown, trailers: unknown): void;
+  onResponseError?(controller: unknown, err: unknown): void;
+}
+
+interface DispatchOptions {
+  origin?: string | URL;
+  path?: string;
+  method?: string;
+  headers?: unknown;
+  body?: unknown;
+  upgrade?: unknown;
+}
+
+type Dispatch = (opts: DispatchOptions, handler: Handler) => boolean;
+type Interceptor = (dispatch: Dispatch) => Dispatch;
+interface ComposableDispatcher {
+  compose(interceptor: Interceptor): unknown;
+}
+
+/** Installs the lazily created recording dispatcher as the global undici dispatcher. */
+export function installUndici(rec: Recorder): void {
+  const g = globalThis as Record<symbol, unknown>;
+  const existing = g[GLOBAL_DISPATCHER[0]];
+  if (existing !== undefined) {
+    // Something set a dispatcher before us (an earlier --import): compose over it when it supports interceptors.
+    if (typeof (existing as Partial<ComposableDispatcher>).compose === 'function') {
+      const composed = (existing as ComposableDispatcher).compose(recordingInterceptor(rec));
+      for (const s of GLOBAL_DISPATCHER) g[s] = composed;
+    } else {
+      rec.fault('fetch recording', new Error('a foreign global undici dispatcher is installed'));
+    }
+    return;
+  }
+  let dispatcher: unknown;
+  let creating = false;
+  const get = (): unknown => {
+    // The guard keeps a read of the global during undici's own loading from recursing.
+    if (dispatcher === undefined && !creating) {
+      creating = true;
+      try {
+        dispatcher = createDispatcher(rec);
+      } finally {
+        creating = false;
+      }
+    }
+    return dispatcher;
+  };
+  const set = (v: unknown): void => {
+    dispatcher = v;
+  };
+  // Configurable, so undici's own setGlobalDispatcher (defineProperty) still works when the agent calls it.
+  for (const s of GLOBAL_DISPATCHER) Object.defineProperty(g, s, { get, set, configurable: true, enumerable: false });
+}
+
+function createDispatcher(rec: Recorder): unknown {
+  try {
+    return runInternal(() => {
+      const require = createRequire(import.meta.url);
+      // The Agent module directly: requiring undici's index here could re-enter an agent's own copy mid-load.
+      const Agent = require('undici/lib/dispatcher/agent.js') as new () => ComposableDispatcher;
+      return new Agent().compose(recordingInterceptor(rec));
+    });
+  } catch (e) {
+    rec.fault('fetch recording', e);
+    return undefined;
+  }
+}
+
+/** The undici interceptor that records each dispatched request. */
+export function recordingInterceptor(rec: Recorder): Interceptor {
+  return (dispatch) =>
+    function recordingDispatch(opts: DispatchOptions, handler: Handler): boolean {
+      // The issuing context: every callback into the caller's handler runs here, never in the internal context.
+      const scope = new AsyncResource('agenttrace.fetch');
+      const bound = new RecordingHandler(handler, scope, rec);
+      let plan: 'sync' | 'buffer' | 'tee' | 'skip' = 'skip';
+      let url = '';
+      let headers: Record<string, string> = {};
+      try {
+        if (opts.upgrade === undefined && opts.method !== 'CONNECT') {
+          url = String(opts.origin ?? '').replace(/\/+$/, '') + (opts.path ?? '');
+          headers = headerMap(opts.headers);
+          const bytes = syncBodyBytes(opts.body);
+          if (bytes !== undefined) {
+            bound.call = NetCall.start(rec, 'fetch', { method: opts.method ?? 'GET', url, headers, body: bytes });
+            plan = 'sync';
+          } else if (isAsyncBody(opts.body)) {
+            // A known length means a finite body (fetch's string/bytes/Blob/FormData bodies): read it first so the
+            // event is emitted in issue order. Unknown length may be a live stream: observe it as it is sent.
+            const length = Number(headers['content-length']);
+            plan = headers['content-length'] !== undefined && length <= MAX_CAPTURE_BYTES ? 'buffer' : 'tee';
+          } else {
+            bound.call = NetCall.start(rec, 'fetch', { method: opts.method ?? 'GET', url, headers, body: null });
+            plan = 'sync';
+          }
+        }
+      } catch (e) {
+        rec.fault('fetch recording', e);
+        plan = 'skip';
+      }
+      if (plan === 'buffer') {
+        runInternal(() => bufferThenDispatch(rec, dispatch, opts, bound, url, headers)).catch((e: unknown) => rec.fault('fetch recording', e));
+        return true;
+      }
+      if (plan === 'tee') {
+        const copy = new BodyCopy();
+        // Emitted when the body has been sent, or earlier if the response (or an error) comes first.
+        bound.pendingStart = () => {
+          const request = { method: opts.method ?? 'GET', url, headers, body: copy.bytes() };
+          bound.call = NetCall.start(rec, 'fetch', copy.overflow ? { ...request, truncatedSize: copy.size } : request);
+        };
+        const body = teeBody(opts.body as AsyncIterable<unknown>, copy, () => bound.startPending());
+        return runInternal(() => dispatch({ ...opts, body }, bound));
+      }
+      return runInternal(() => dispatch(opts, bound));
+    };
+}
+
+async function bufferThenDispatch(rec: Recorder, dispatch: Dispatch, opts: DispatchOptions, bound: RecordingHandler, url: string, headers: Record<string, string>): Promise<void> {
+  let body: Buffer;
+  try {
+    body = Buffer.concat(await collect(opts.body as AsyncIterable<unknown>));
+  } catch (err) {
+    // The agent's body failed: let undici report it through the normal error path.
+    dispatchLater(dispatch, { ...opts, body: failingBody(err) }, bound);
+    return;
+  }
+  bound.call = NetCall.start(rec, 'fetch', { method: opts.method ?? 'GET', url, headers, body });
+  dispatchLater(dispatch, { ...opts, body }, bound);
+}
+
+/** A dispatch outside the caller's stack: a synchronous throw becomes the handler's error, as undici would do. */
+function dispatchLater(dispatch: Dispatch, opts: DispatchOptions, bound: RecordingHandler): void {
+  try {
+    dispatch(opts, bound);
+  } catch (err) {
+    bound.onResponseError(undefined, err);
+  }
+}
+
+async function collect(body: AsyncIterable<unknown>): Promise<Buffer[]> {
+  const parts: Buffer[] = [];
+  for await (const chunk of body) parts.push(toBuffer(chunk));
+  return parts;
+}
+
+function toBuffer(chunk: unknown): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (syncBodyBytes(chunk) ?? Buffer.from(String(chunk)));
+}
+
+// eslint-disable-next-line require-yield -- an iterable that only fails, to route a body error through undici
+async function* failingBody(err: unknown): AsyncGenerator<Buffer> {
+  throw err;
+}
+
+/** Passes the agent's streamed body through unchanged, keeping a bounded copy; `done` runs at its end. */
+async function* teeBody(body: AsyncIterable<unknown>, copy: BodyCopy, done: () => void): AsyncGenerator<Buffer> {
+  for await (const chunk of body) {
+    const b = toBuffer(chunk);
+    copy.add(b);
+    yield b;
+  }
+  done();
+}
+
+/**
+ * Forwards every callback to the caller's handler in the issuing context and lets the NetCall observe it.
+ * A chunk is copied (and timed) before it is forwarded, so a consumer reusing the buffer cannot alter the record; the
+ * copy is the only per-chunk cost. End and error are forwarded first; the response patch is written a tick later.
+ */
+class RecordingHandler implements Handler {
+  call: NetCall | null = null;
+  /** For a streamed request body: emits the event (once) when the body is complete or the response starts. */
+  pendingStart: (() => void) | null = null;
+
+  constructor(
+    private readonly inner: Handler,
+    private readonly scope: AsyncResource,
+    private readonly rec: Recorder,
+  ) {}
+
+  onRequestStart(controller: unknown, context: unknown): void {
+    if (this.inner.onRequestStart) this.scope.runInAsyncScope(this.inner.onRequestStart, this.inner, controller, context);
+  }
+
+  onRequestUpgrade(controller: unknown, statusCode: number, headers: unknown, socket: unknown): void {
+    if (this.inner.onRequestUpgrade) this.scope.runInAsyncScope(this.inner.onRequestUpgrade, this.inner, controller, statusCode, headers, socket);
+  }
+
+  startPending(): void {
+    const start = this.pendingStart;
+    this.pendingStart = null;
+    start?.();
+  }
+
+  onResponseStart(controller: unknown, statusCode: number, headers: unknown, statusMessage?: string): void {
+    this.startPending();
+    if (this.call) {
+      try {
+        this.call.response(statusCode, statusMessage, headerMap(headers));
+      } catch (e) {
+        this.drop(e);
+      }
+    }
+    if (this.inner.onResponseStart) this.scope.runInAsyncScope(this.inner.onResponseStart, this.inner, controller, statusCode, headers, statusMessage);
+  }
+
+  onResponseData(controller: unknown, chunk: Uint8Array): void {
+    this.call?.data(chunk);
+    if (this.inner.onResponseData) this.scope.runInAsyncScope(this.inner.onResponseData, this.inner, controller, chunk);
+  }
+
+  onResponseEnd(controller: unknown, trailers: unknown): void {
+    try {
+      if (this.inner.onResponseEnd) this.scope.runInAsyncScope(this.inner.onResponseEnd, this.inner, controller, trailers);
+    } finally {
+      this.call?.end();
+    }
+  }
+
+  onResponseError(controller: unknown, err: unknown): void {
+    this.startPending();
+    try {
+      if (this.inner.onResponseError) this.scope.runInAsyncScope(this.inner.onResponseError, this.inner, controller, err);
+    } finally {
+      this.call?.fail(err);
+    }
+  }
+
+  private drop(e: unknown): void {
+    this.rec.fault('fetch recording', e);
+    this.call = null;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The text hashed into an HTTP/LLM call's fingerprint (DESIGN §2: replay matches calls by `fingerprint#occurrence`).
+ * Pure: the SDK hashes it with node:crypto when recording, the replayer does the same when matching. The URL and
+ * body passed in must already be secret-masked, so a replay with different keys still matches.
+ */
+import { canonicalJson, tryParseJson } from './canonicalJson.js';
+
+const DEFAULT_PORT: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
+
+/**
+ * Normalizes a URL for matching: scheme and host lowercased, default port dropped, fragment dropped, query
+ * parameters sorted (their encoding kept as is). A string that is not an absolute URL is returned unchanged.
+ */
+export function normalizeUrl(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:)\/\/([^/?#]*)([^?#]*)(\?[^#]*)?/i.exec(url);
+  if (!m) return url;
+  const scheme = m[1].toLowerCase();
+  let authority = m[2];
+  const at = authority.lastIndexOf('@');
+  const userinfo = at >= 0 ? authority.slice(0, at + 1) : '';
+  let host = (at >= 0 ? authority.slice(at + 1) : authority).toLowerCase();
+  const port = /:(\d+)$/.exec(host);
+  if (port && DEFAULT_PORT[scheme] === port[1]) host = host.slice(0, -port[0].length);
+  authority = userinfo + host;
+  const path = m[3] || '/';
+  const query = m[4] && m[4].length > 1 ? '?' + m[4].slice(1).split('&').filter(Boolean).sort().join('&') : '';
+  return `${scheme}//${authority}${path}${query}`;
+}
+
+/**
+ * The canonical form of a request body: canonical JSON when the body is JSON, else the JSON string of the raw text,
+ * '' when there is no body. Binary bodies are passed by the caller as a digest string (e.g. "sha256:<hex>").
+ */
+export function canonicalBody(body: string | undefined): string {
+  if (body === undefined || body === '') return '';
+  const parsed = tryParseJson(body);
+  return parsed === undefined ? JSON.stringify(body) : canonicalJson(parsed);
+}
+
+/** `METHOD normalizedUrl\ncanonicalBody`: the exact text whose sha256 is the fingerprint. */
+export function fingerprintInput(method: string, maskedUrl: string, body: string | undefined): string {
+  return `${method.toUpperCase()} ${normalizeUrl(maskedUrl)}\n${canonicalBody(body)}`;
+}
