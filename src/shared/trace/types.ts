@@ -260,6 +260,8 @@ export interface Keyframe {
   files: Record<string, string | null>;
   /** Tape cursors: how many values of each source were consumed so far. */
   cursors: Record<string, number>;
+  /** Why this keyframe was taken outside the every-N schedule (a `snapshot()` label, 'llm call', 'error'...). */
+  label?: string;
 }
 
 /** The state at one step, derived from the nearest keyframe plus deltas. */
