@@ -1,6 +1,5 @@
 // Builds the CLI and the SDK entry points into dist/ with esbuild (run by `npm ci` through `prepare`).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -11,7 +10,7 @@ const common = {
   logLevel: 'warning',
 };
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Files are overwritten in place, never deleted first: tests running meanwhile keep a complete dist/.
 await Promise.all([
   build({ ...common, format: 'esm', entryPoints: { 'cli/main': 'src/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),
   build({ ...common, format: 'esm', entryPoints: { 'sdk/register': 'sdk/register.ts', 'sdk/index': 'sdk/index.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),

@@ -1,5 +1,111 @@
-/** CLI entry (TODO(stub)). */
-export async function main(argv: string[]): Promise<number> {
-  console.log('agenttrace', argv.join(' '));
-  return 0;
+/**
+ * The `agenttrace` command. `bin/agenttrace.mjs` imports the bundled build of this file and sets
+ * process.exitCode from main()'s result (no process.exit here, so stdout is always flushed).
+ * Errors: one line `agenttrace: <message> (<hint>)` on stderr; exit 2 for usage errors, 1 otherwise; a stack trace
+ * only with AGENTTRACE_DEBUG=1.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AtrError, BadArgsError, toAtrError } from '../engine/errors.js';
+import { packageRoot } from '../engine/runner/sdkPaths.js';
+import { commandHelp, pad, parseArgs } from './args.js';
+import { listCommand } from './commands/list.js';
+import { recordCommand } from './commands/record.js';
+import { showCommand } from './commands/show.js';
+import { uiCommand } from './commands/ui.js';
+import type { CliContext, Command } from './context.js';
+import { streamPrinter, type Printer } from './printer.js';
+
+/** Registered commands, in help order. Later issues add replay, branch, ui... here. */
+export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, uiCommand];
+
+export interface MainOptions {
+  printer?: Printer;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
+  const ctx: CliContext = { printer: opts.printer ?? streamPrinter(), env: opts.env ?? process.env, cwd: opts.cwd ?? process.cwd() };
+  if (!opts.printer) ignoreEpipe();
+  try {
+    return await dispatch(argv, ctx);
+  } catch (e) {
+    const err = toAtrError(e);
+    ctx.printer.err(`agenttrace: ${err.toLine()}\n`);
+    if (ctx.env.AGENTTRACE_DEBUG && e instanceof Error && e.stack) ctx.printer.err(e.stack + '\n');
+    return exitCodeForError(err);
+  }
+}
+
+async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h') {
+    ctx.printer.out(globalHelp());
+    return 0;
+  }
+  if (first === '--version' || first === '-v') {
+    ctx.printer.out(version() + '\n');
+    return 0;
+  }
+  if (first === 'help') {
+    const cmd = rest[0] === undefined ? undefined : findCommand(rest[0]);
+    ctx.printer.out(cmd ? commandHelp(cmd.spec) : globalHelp());
+    return 0;
+  }
+  if (first.startsWith('-')) throw new BadArgsError(`unknown option ${first}`, 'see `agenttrace --help`');
+  const cmd = findCommand(first);
+  const args = parseArgs(cmd.spec, rest);
+  if (args.options.help) {
+    ctx.printer.out(commandHelp(cmd.spec));
+    return 0;
+  }
+  return cmd.run(args, ctx);
+}
+
+function findCommand(name: string): Command {
+  const cmd = COMMANDS.find((c) => c.spec.name === name);
+  if (!cmd) throw new BadArgsError(`unknown command "${name}"`, `commands: ${COMMANDS.map((c) => c.spec.name).join(', ')}; see \`agenttrace --help\``);
+  return cmd;
+}
+
+function exitCodeForError(err: AtrError): number {
+  return err.code === 'ATR_BAD_ARGS' ? 2 : 1;
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function globalHelp(): string {
+  return [
+    `AgentTrace ${version()} — a time-travel debugger for Node/TypeScript LLM agents`,
+    '',
+    'Usage: agenttrace <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${pad(c.spec.name, 10)}${c.spec.summary}`),
+    '',
+    'Options:',
+    '  -h, --help      show help (also: agenttrace <command> --help)',
+    '  -v, --version   print the version',
+    '',
+    'Environment:',
+    '  AGENTTRACE_HOME           where traces are stored (default ~/.agenttrace)',
+    '  AGENTTRACE_SQLITE_BINDING a better_sqlite3.node built for this runtime',
+    '',
+  ].join('\n');
+}
+
+/** `agenttrace list | head` closes stdout early; that is not an error worth a stack trace. */
+function ignoreEpipe(): void {
+  for (const s of [process.stdout, process.stderr]) {
+    if (s.listenerCount('error') === 0) s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
 }

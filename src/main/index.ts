@@ -4,11 +4,11 @@
  */
 import { app, BrowserWindow, ipcMain, shell } from 'electron';
 import { join } from 'node:path';
-import { IPC_CALL_CHANNEL } from '../shared/rpc/contract';
-import { createDispatcher } from '../engine/api/dispatcher';
-import { createWorkbenchApi } from '../engine/api/workbenchApi';
-import { openStore } from '../engine/store/store';
-import { agentTraceHome } from '../engine/settings/paths';
+import { IPC_CALL_CHANNEL } from '../shared/rpc/contract.js';
+import { createDispatcher } from '../engine/api/dispatcher.js';
+import { createWorkbenchApi } from '../engine/api/workbenchApi.js';
+import { openStore } from '../engine/store/store.js';
+import { agentTraceHome } from '../engine/settings/paths.js';
 
 const windows = new Set<number>();
 
@@ -19,7 +19,7 @@ function createWindow(): void {
     title: 'AgentTrace',
     show: false,
     webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
+      preload: join(__dirname, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -1,6 +1,6 @@
 /** Preload: exposes exactly `call`, `onEvent` and `pathForFile` to the renderer (contextIsolation on). */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type PreloadBridge, type RpcResult } from '../shared/rpc/contract';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type PreloadBridge, type RpcResult } from '../shared/rpc/contract.js';
 
 const bridge: PreloadBridge = {
   call: (method, params) => ipcRenderer.invoke(IPC_CALL_CHANNEL, method, params) as Promise<RpcResult<unknown>>,

@@ -18,7 +18,7 @@ export function TraceList({ runs }: { runs: RunSummary[] }): React.JSX.Element {
       </thead>
       <tbody>
         {runs.map((r) => (
-          <tr key={r.id}>
+          <tr key={r.id} data-run-id={r.id}>
             <td>
               <span className={`status status-${r.status}`}>{r.status}</span>
             </td>

@@ -1,0 +1,131 @@
+/** `agenttrace show <id>`: a run and its events; with --step, one event plus the state at that step. */
+import { BadArgsError, NotFoundError } from '../../engine/errors.js';
+import type { TraceStore } from '../../engine/store/store.js';
+import type { StoredRun } from '../../engine/store/storeTypes.js';
+import type { StateAtStep, TraceEvent } from '../../shared/trace/types.js';
+import type { Command } from '../context.js';
+import { openCliStore } from '../context.js';
+import { EVENT_KINDS, formatDuration, formatTime, summarizeEvent, table } from '../format.js';
+import type { Printer } from '../printer.js';
+
+/** Events printed by the human view when no --limit is given (a run can hold millions of cheap values). */
+const DEFAULT_HUMAN_LIMIT = 500;
+
+export const showCommand: Command = {
+  spec: {
+    name: 'show',
+    summary: 'Show a run and its events. With --step N: that event plus the state at that step.',
+    usage: 'show <id> [--step N] [--kind K] [--limit N] [--json]',
+    positionals: [{ name: 'id', required: true, description: 'run id or a unique prefix of it' }],
+    options: [
+      { name: 'step', type: 'int', min: 0, valueName: 'N', description: 'show event N (0-based) and the state at that step' },
+      { name: 'kind', type: 'list', valueName: 'K', description: `only events of these kinds (repeat or comma-separate): ${EVENT_KINDS.join(', ')}` },
+      { name: 'limit', type: 'int', min: 1, valueName: 'N', description: `at most N events (default ${DEFAULT_HUMAN_LIMIT} without --json, all with --json)` },
+      { name: 'json', type: 'boolean', description: 'print JSON: {run, events} or, with --step, {run, event, state}' },
+    ],
+    examples: ['agenttrace show 3f2a', 'agenttrace show 3f2a --kind llm,http', 'agenttrace show 3f2a --step 12 --json'],
+  },
+  async run(args, ctx) {
+    const o = args.options;
+    const kinds = (o.kind as string[] | undefined) ?? [];
+    const unknown = kinds.filter((k) => !(EVENT_KINDS as readonly string[]).includes(k));
+    if (unknown.length > 0) throw new BadArgsError(`unknown event kind ${unknown.join(', ')}`, `kinds: ${EVENT_KINDS.join(', ')}`);
+    const store = openCliStore(ctx);
+    try {
+      const run = store.getRun(store.resolveRunId(args.positionals[0]));
+      if (o.step !== undefined) return showStep(store, run, o.step as number, Boolean(o.json), ctx.printer);
+      const json = Boolean(o.json);
+      const limit = (o.limit as number | undefined) ?? (json ? undefined : DEFAULT_HUMAN_LIMIT);
+      // One extra event tells the human view whether there is more.
+      const events = store.getEvents(run.id, { kinds, limit: limit === undefined ? undefined : limit + (json ? 0 : 1) });
+      if (json) {
+        ctx.printer.json({ run, events });
+        return 0;
+      }
+      printRunHeader(run, ctx.printer);
+      const shown = events.slice(0, limit);
+      ctx.printer.out('\n');
+      if (shown.length === 0) ctx.printer.out(kinds.length ? `No ${kinds.join('/')} events.\n` : 'No events recorded.\n');
+      else {
+        const rows = shown.map((e) => [String(e.seq), `+${formatDuration(e.ts - run.startedAt)}`, e.kind, summarizeEvent(e)]);
+        ctx.printer.out(table(['STEP', 'TIME', 'KIND', 'SUMMARY'], rows, [0, 1]));
+      }
+      if (events.length > shown.length) ctx.printer.out(`… more events not shown (use --limit N or --kind K)\n`);
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};
+
+function showStep(store: TraceStore, run: StoredRun, step: number, json: boolean, printer: Printer): number {
+  const event = store.getEvent(run.id, step);
+  if (!event) {
+    const n = store.countEvents(run.id);
+    throw new NotFoundError(`run ${run.id} has no step ${step}`, n > 0 ? `steps of this run: 0..${run.steps - 1}` : 'this run recorded no events', { step, steps: run.steps });
+  }
+  const state = store.stateAt(run.id, step);
+  if (json) {
+    printer.json({ run, event, state });
+    return 0;
+  }
+  printer.out(`Run ${run.id}  step ${step} of ${run.steps}\n\n`);
+  printEvent(event, run, printer);
+  printer.out('\n');
+  printState(state, printer);
+  return 0;
+}
+
+function printRunHeader(run: StoredRun, printer: Printer): void {
+  const rows: [string, string][] = [
+    ['Run', run.id],
+    ...(run.name ? ([['Name', run.name]] as [string, string][]) : []),
+    ['Script', run.scriptPath + (run.scriptSha256 ? `  (sha256 ${run.scriptSha256.slice(0, 12)})` : '')],
+    ...(run.argv.length ? ([['Args', run.argv.map((a) => JSON.stringify(a)).join(' ')]] as [string, string][]) : []),
+    ['Status', `${run.status}${run.exitSignal ? ` (signal ${run.exitSignal})` : run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}`],
+    ['Started', formatTime(run.startedAt)],
+    ['Duration', run.endedAt !== null ? formatDuration(run.endedAt - run.startedAt) : 'running'],
+    ['Steps', String(run.steps)],
+    ['LLM calls', String(run.llmCalls)],
+    ['Tokens', `${run.usage.totalTokens} (prompt ${run.usage.promptTokens}, completion ${run.usage.completionTokens})`],
+    ['Node', `${run.nodeVersion || '?'}  sdk ${run.sdkVersion || '?'}  keyframe every ${run.keyframeEvery}`],
+  ];
+  for (const [k, v] of rows) printer.out(`${k.padEnd(10)}${v}\n`);
+  for (const w of run.warnings) printer.out(`${'Warning'.padEnd(10)}${w}\n`);
+}
+
+function printEvent(ev: TraceEvent, run: StoredRun, printer: Printer): void {
+  printer.out(`Event ${ev.seq}: ${ev.kind} at +${formatDuration(ev.ts - run.startedAt)}${ev.parentSeq !== undefined ? ` (inside step ${ev.parentSeq})` : ''}\n`);
+  printer.out(`  ${summarizeEvent(ev, 200)}\n`);
+  if (ev.fingerprint) printer.out(`  fingerprint ${ev.fingerprint}\n`);
+  printer.out(indent(JSON.stringify(ev.payload, null, 2)) + '\n');
+}
+
+function printState(state: StateAtStep, printer: Printer): void {
+  printer.out(`State at step ${state.seq}${state.keyframeSeq !== null ? ` (keyframe ${state.keyframeSeq} + deltas)` : ' (no keyframe yet: deltas only)'}\n`);
+  const tracked = Object.keys(state.tracked);
+  if (tracked.length === 0) printer.out('  tracked: (none)\n');
+  for (const name of tracked) printer.out(`  tracked ${name}:\n${indent(JSON.stringify(state.tracked[name], null, 2), 4)}\n`);
+  const globals = Object.keys(state.globals);
+  if (globals.length) printer.out(`  globals:\n${indent(JSON.stringify(state.globals, null, 2), 4)}\n`);
+  if (state.stack.length) {
+    printer.out('  stack:\n');
+    for (const f of state.stack.slice(0, 10)) printer.out(`    at ${f.functionName || '<anonymous>'} (${f.url}:${f.line}:${f.column})\n`);
+  }
+  for (const f of state.frames.slice(0, 5)) {
+    printer.out(`  locals of ${f.functionName || '<anonymous>'}:\n${indent(JSON.stringify(f.locals, null, 2), 4)}\n`);
+  }
+  const files = Object.entries(state.files);
+  if (files.length) {
+    printer.out('  files written:\n');
+    for (const [p, h] of files) printer.out(`    ${p}  ${h === null ? '(deleted)' : h.slice(0, 12)}\n`);
+  }
+}
+
+function indent(text: string, n = 2): string {
+  const pad = ' '.repeat(n);
+  return text
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
+}

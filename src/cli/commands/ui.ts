@@ -1,0 +1,48 @@
+/** `agenttrace ui`: the workbench in a browser, served on 127.0.0.1 with a per-launch token. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createDispatcher } from '../../engine/api/dispatcher.js';
+import { createWorkbenchApi } from '../../engine/api/workbenchApi.js';
+import { NotFoundError } from '../../engine/errors.js';
+import { packageRoot } from '../../engine/runner/sdkPaths.js';
+import { startUiServer } from '../../server/uiServer.js';
+import type { Command } from '../context.js';
+import { openCliStore } from '../context.js';
+
+export const uiCommand: Command = {
+  spec: {
+    name: 'ui',
+    summary: 'Open the workbench in a browser (served on 127.0.0.1).',
+    usage: 'ui [--port N] [--open]',
+    positionals: [],
+    options: [
+      { name: 'port', type: 'int', min: 0, valueName: 'N', description: 'port to listen on (default: a free port)' },
+      { name: 'open', type: 'boolean', description: 'open the URL in the default browser' },
+    ],
+  },
+  async run(args, ctx) {
+    const rendererDir = path.join(packageRoot(), 'out/renderer');
+    if (!existsSync(path.join(rendererDir, 'index.html'))) {
+      throw new NotFoundError('the workbench UI is not built', 'run `npm run build` in the agenttrace folder first');
+    }
+    const store = openCliStore(ctx);
+    const server = await startUiServer({ dispatch: createDispatcher(createWorkbenchApi(store)), rendererDir, port: args.options.port as number | undefined });
+    ctx.printer.out(`AgentTrace workbench: ${server.url}\n`);
+    if (args.options.open) openBrowser(server.url);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    store.close();
+    return 0;
+  },
+};
+
+function openBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
+  const args = process.platform === 'win32' ? ['/c', 'start', '', url] : [url];
+  spawn(cmd, args, { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+}

@@ -1,0 +1,302 @@
+/**
+ * Journal ingestion: turns journal lines (src/shared/trace/journal.ts) into store rows, one transaction per chunk.
+ * Invariants:
+ * - Idempotent: re-ingesting lines already stored gives the same rows (events/keyframes are replaced, blobs
+ *   ignored, patches are merges, usage totals are recomputed, not accumulated), so recovery can never double count.
+ * - The journal offset is committed in the same transaction as the lines it covers: after a crash of the host,
+ *   recovery resumes exactly after the last committed line.
+ * - A patch may arrive long after its event (a streamed response); a patch for a seq not stored yet waits in
+ *   memory until its event comes.
+ * Hot path: >= 100k events/s. Secret masking is skipped for chunks that cannot contain a secret (storeMasker.ts).
+ */
+import type Database from 'better-sqlite3';
+import type { JournalEnd, JournalLine } from '../../shared/trace/journal.js';
+import { TRACE_FORMAT_VERSION, type Json, type RunMeta } from '../../shared/trace/types.js';
+import { TraceVersionError } from '../errors.js';
+import { metaParams } from './rows.js';
+import type { TraceStore } from './store.js';
+
+/** Warnings kept per run (diagnostics, not data: bounded so a noisy recorder cannot bloat the row). */
+const MAX_WARNINGS = 100;
+
+export interface IngestResult {
+  lines: number;
+  events: number;
+  bad: number;
+}
+
+type Stmts = ReturnType<typeof prepare>;
+const cache = new WeakMap<Database.Database, Stmts>();
+
+function prepare(db: Database.Database) {
+  return {
+    upsertRun: db.prepare(
+      `INSERT INTO runs (id, name, parent_id, fork_seq, script_path, script_sha256, script_source, argv, cwd, env, node_version,
+         sdk_version, format_version, mode, keyframe_every, started_at, pid)
+       VALUES (@id, @name, @parent_id, @fork_seq, @script_path, @script_sha256, @script_source, @argv, @cwd, @env, @node_version,
+         @sdk_version, @format_version, @mode, @keyframe_every, @started_at, @pid)
+       ON CONFLICT(id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, fork_seq = excluded.fork_seq,
+         script_path = excluded.script_path, script_sha256 = excluded.script_sha256, script_source = excluded.script_source,
+         argv = excluded.argv, cwd = excluded.cwd, env = excluded.env, node_version = excluded.node_version,
+         sdk_version = excluded.sdk_version, format_version = excluded.format_version, mode = excluded.mode,
+         keyframe_every = excluded.keyframe_every, started_at = excluded.started_at, pid = excluded.pid`,
+    ),
+    runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
+    insertEvent: db.prepare(
+      'INSERT OR REPLACE INTO events (run_id, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    eventForPatch: db.prepare('SELECT kind, payload FROM events WHERE run_id = ? AND seq = ? AND batched = 0'),
+    updatePayload: db.prepare('UPDATE events SET payload = ? WHERE run_id = ? AND seq = ?'),
+    insertBlob: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)'),
+    insertKeyframe: db.prepare('INSERT OR REPLACE INTO keyframes (run_id, seq, data) VALUES (?, ?, ?)'),
+    end: db.prepare('UPDATE runs SET status = ?, exit_code = ?, exit_signal = ?, ended_at = ?, steps = max(steps, ?) WHERE id = ?'),
+    progress: db.prepare('UPDATE runs SET steps = max(steps, ?), journal_offset = coalesce(?, journal_offset), host_pid = coalesce(?, host_pid) WHERE id = ?'),
+    warnings: db.prepare('SELECT warnings FROM runs WHERE id = ?').pluck(),
+    setWarnings: db.prepare('UPDATE runs SET warnings = ? WHERE id = ?'),
+    usage: db.prepare(
+      `UPDATE runs SET (llm_calls, prompt_tokens, completion_tokens, total_tokens) = (
+         SELECT count(*),
+           coalesce(sum(json_extract(payload, '$.usage.promptTokens')), 0),
+           coalesce(sum(json_extract(payload, '$.usage.completionTokens')), 0),
+           coalesce(sum(coalesce(json_extract(payload, '$.usage.totalTokens'),
+             json_extract(payload, '$.usage.promptTokens') + json_extract(payload, '$.usage.completionTokens'))), 0)
+         FROM events WHERE run_id = @id AND kind = 'llm')
+       WHERE id = @id`,
+    ),
+  };
+}
+
+export class JournalIngestor {
+  private readonly db: Database.Database;
+  private readonly s: Stmts;
+  private readonly pendingPatches = new Map<number, Record<string, Json>>();
+  private readonly txn: (text: string, endOffset: number | undefined) => IngestResult;
+  /** The end record, once seen. */
+  end: JournalEnd | undefined;
+  sawRunLine = false;
+
+  constructor(
+    private readonly store: TraceStore,
+    readonly runId: string,
+    private readonly opts: { fallbackMeta?: RunMeta; hostPid?: number } = {},
+  ) {
+    this.db = store.db;
+    let s = cache.get(this.db);
+    if (!s) cache.set(this.db, (s = prepare(this.db)));
+    this.s = s;
+    this.txn = this.db.transaction((text: string, endOffset: number | undefined) => this.apply(text, endOffset));
+  }
+
+  /**
+   * Ingests journal text in one transaction. Only complete lines count: a last line without '\n' is torn (the
+   * writer was killed mid-line) and skipped. `endOffset` is the journal byte offset just after this text.
+   */
+  ingestText(text: string, endOffset?: number): IngestResult {
+    // A failed transaction rolls the rows back; roll the in-memory patch queue back with them, so the retry of
+    // the same text (the offset did not advance) merges the same patches again.
+    const saved = this.pendingPatches.size > 0 ? new Map(this.pendingPatches) : undefined;
+    try {
+      return this.txn(text, endOffset);
+    } catch (e) {
+      this.pendingPatches.clear();
+      if (saved) for (const [k, v] of saved) this.pendingPatches.set(k, v);
+      throw e;
+    }
+  }
+
+  /** Ingests already-parsed lines (tests, imports). */
+  ingestLines(lines: JournalLine[]): IngestResult {
+    return this.ingestText(lines.map((l) => JSON.stringify(l) + '\n').join(''));
+  }
+
+  /** Patches that never met their event (the event line was lost). */
+  get orphanPatches(): number[] {
+    return [...this.pendingPatches.keys()];
+  }
+
+  private apply(text: string, endOffset: number | undefined): IngestResult {
+    const res: IngestResult = { lines: 0, events: 0, bad: 0 };
+    const masker = this.store.masker;
+    // One trigger test for the whole chunk: almost all chunks are clean and skip masking entirely.
+    const chunkMayHaveSecrets = masker.mayContainSecret(text);
+    const warnings: string[] = [];
+    let maxSeq = -1;
+    let usageDirty = false;
+    let start = 0;
+    let lineNo = 0;
+    while (start < text.length) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break; // torn last line
+      const raw = text.slice(start, nl);
+      start = nl + 1;
+      lineNo++;
+      if (!raw) continue;
+      let line: JournalLine;
+      try {
+        line = JSON.parse(raw) as JournalLine;
+        const problem = checkLine(line);
+        if (problem) throw new Error(problem);
+      } catch (e) {
+        res.bad++;
+        warnings.push(`journal line ${lineNo} skipped: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+      res.lines++;
+      const mask = <T>(v: T): T => (chunkMayHaveSecrets ? masker.json(v, raw) : v);
+      switch (line.t) {
+        case 'run': {
+          const meta = line.meta;
+          if ((meta.formatVersion ?? 1) > TRACE_FORMAT_VERSION) throw new TraceVersionError(`journal of run ${this.runId}`, meta.formatVersion, TRACE_FORMAT_VERSION);
+          this.s.upsertRun.run(metaParams(mask({ ...meta, id: this.runId })));
+          this.sawRunLine = true;
+          break;
+        }
+        case 'ev': {
+          const pending = this.pendingPatches.get(line.seq);
+          let payload = mask(line.payload);
+          if (pending) {
+            payload = { ...(payload as Record<string, Json>), ...pending };
+            this.pendingPatches.delete(line.seq);
+          }
+          this.s.insertEvent.run(this.runId, line.seq, line.seq, 0, line.kind, line.ts, JSON.stringify(payload), typeof line.fp === 'string' ? line.fp : null, isSeq(line.parent) ? line.parent : null);
+          if (line.seq > maxSeq) maxSeq = line.seq;
+          if (line.kind === 'llm') usageDirty = true;
+          res.events++;
+          break;
+        }
+        case 'patch': {
+          const fields = mask(line.payload) as Record<string, Json>;
+          const row = this.s.eventForPatch.get(this.runId, line.seq) as { kind: string; payload: string } | undefined;
+          if (!row) {
+            this.pendingPatches.set(line.seq, { ...(this.pendingPatches.get(line.seq) ?? {}), ...fields });
+            break;
+          }
+          const merged = { ...(JSON.parse(row.payload) as Record<string, Json>), ...fields };
+          this.s.updatePayload.run(JSON.stringify(merged), this.runId, line.seq);
+          if (row.kind === 'llm') usageDirty = true;
+          break;
+        }
+        case 'batch': {
+          // f64 batches stay base64 float64 in the store (compact, no decode on the hot path); JSON ones stay JSON.
+          const f64 = typeof line.f64 === 'string' ? line.f64 : undefined;
+          const n = f64 !== undefined ? Math.floor(Buffer.byteLength(f64, 'base64') / 8) : line.values.length;
+          if (n === 0) break;
+          const payload = JSON.stringify(f64 !== undefined ? { source: line.source, f64 } : { source: line.source, values: mask(line.values) });
+          this.s.insertEvent.run(this.runId, line.seq, line.seq + n - 1, 1, line.kind, line.ts, payload, null, null);
+          if (line.seq + n - 1 > maxSeq) maxSeq = line.seq + n - 1;
+          res.events += n;
+          break;
+        }
+        case 'blob': {
+          const data = masker.bytes(Buffer.from(line.b64, 'base64'));
+          this.s.insertBlob.run(line.hash, data.byteLength, data);
+          break;
+        }
+        case 'kf':
+          this.s.insertKeyframe.run(this.runId, line.keyframe.seq, JSON.stringify(mask(line.keyframe)));
+          break;
+        case 'end':
+          this.end = line;
+          this.ensureRun();
+          this.s.end.run(line.status, int(line.exit?.code), typeof line.exit?.signal === 'string' ? line.exit.signal : null, line.endedAt, int(line.steps) ?? 0, this.runId);
+          break;
+        case 'warn':
+          warnings.push(masker.secrets.maskText(String(line.message)));
+          break;
+      }
+    }
+    if (res.lines > 0 || res.bad > 0 || endOffset !== undefined) this.ensureRun();
+    this.s.progress.run(maxSeq + 1, endOffset ?? null, this.opts.hostPid ?? null, this.runId);
+    if (usageDirty) this.s.usage.run({ id: this.runId });
+    if (warnings.length > 0) this.addWarnings(warnings);
+    return res;
+  }
+
+  /** Makes sure the run has a row (a journal without run line, or no journal at all: the agent died at startup). */
+  ensureRunRow(): void {
+    this.db.transaction(() => this.ensureRun())();
+  }
+
+  /** Appends host-side diagnostics to the run. */
+  addWarningsTxn(warnings: string[]): void {
+    this.db.transaction(() => {
+      this.ensureRun();
+      this.addWarnings(warnings);
+    })();
+  }
+
+  /** Records that the journal ended in the middle of a line (the writer was killed while writing it). */
+  noteTornTail(bytes: number): void {
+    this.db.transaction(() => {
+      this.ensureRun();
+      this.addWarnings([`torn last journal line (${bytes} bytes) dropped: the agent was killed while writing it`]);
+    })();
+  }
+
+  /** Events may precede the run line only in a damaged journal: keep them reachable under a minimal run. */
+  private ensureRun(): void {
+    if (this.s.runExists.get(this.runId)) return;
+    const meta: RunMeta = this.opts.fallbackMeta ?? {
+      id: this.runId,
+      scriptPath: '(unknown: the journal has no run record)',
+      scriptSha256: '',
+      argv: [],
+      cwd: '',
+      env: {},
+      nodeVersion: '',
+      sdkVersion: '',
+      formatVersion: TRACE_FORMAT_VERSION,
+      mode: 'record',
+      keyframeEvery: 10,
+      startedAt: Date.now(),
+      pid: 0,
+    };
+    this.s.upsertRun.run(metaParams(this.store.masker.json({ ...meta, id: this.runId })));
+  }
+
+  private addWarnings(add: string[]): void {
+    const current = JSON.parse((this.s.warnings.get(this.runId) as string | undefined) ?? '[]') as string[];
+    const next = [...current, ...add].slice(0, MAX_WARNINGS);
+    this.s.setWarnings.run(JSON.stringify(next), this.runId);
+  }
+}
+
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : null);
+const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * Structural check of one parsed line, so a damaged or hostile line is skipped with a warning instead of aborting
+ * the whole chunk's transaction (which would stall ingestion of everything after it).
+ */
+function checkLine(line: unknown): string | undefined {
+  if (!line || typeof line !== 'object' || Array.isArray(line)) return 'not a journal record';
+  const l = line as Record<string, unknown>;
+  switch (l.t) {
+    case 'run': {
+      const m = l.meta as Record<string, unknown> | undefined;
+      return m && typeof m === 'object' ? undefined : 'run record without meta';
+    }
+    case 'ev':
+      return isSeq(l.seq) && typeof l.kind === 'string' && typeof l.ts === 'number' && l.payload !== undefined ? undefined : 'event record with a bad seq, kind, ts or payload';
+    case 'patch':
+      return isSeq(l.seq) && l.payload !== null && typeof l.payload === 'object' && !Array.isArray(l.payload) ? undefined : 'patch record with a bad seq or payload';
+    case 'batch':
+      return isSeq(l.seq) && typeof l.kind === 'string' && typeof l.ts === 'number' && (typeof l.f64 === 'string' ? /^[A-Za-z0-9+/]*=*$/.test(l.f64) : Array.isArray(l.values))
+        ? undefined
+        : 'batch record with a bad seq, kind, ts or values';
+    case 'blob':
+      return typeof l.hash === 'string' && /^[0-9a-f]{16,128}$/.test(l.hash) && typeof l.b64 === 'string' ? undefined : 'blob record with a bad hash or data';
+    case 'kf': {
+      const k = l.keyframe as Record<string, unknown> | undefined;
+      return k && typeof k === 'object' && isSeq(k.seq) ? undefined : 'keyframe record without a seq';
+    }
+    case 'end':
+      return typeof l.status === 'string' && ['running', 'ok', 'failed', 'crashed', 'diverged'].includes(l.status) && typeof l.endedAt === 'number'
+        ? undefined
+        : 'end record with a bad status';
+    case 'warn':
+      return undefined;
+    default:
+      return `unknown record type ${JSON.stringify(l.t)}`;
+  }
+}

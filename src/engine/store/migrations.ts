@@ -1,0 +1,95 @@
+/**
+ * Schema migrations, tracked by `PRAGMA user_version` (= number of migrations applied). Rules that keep existing
+ * stores safe: migrations are append-only (never edit a released one), additive (never drop user data), and each
+ * runs in one IMMEDIATE transaction together with its version bump, so a crash mid-migration leaves the previous
+ * version intact and two processes opening the store at once cannot both migrate.
+ */
+import type Database from 'better-sqlite3';
+import { StoreVersionError } from '../errors.js';
+
+export type Migration = (db: Database.Database) => void;
+
+export const MIGRATIONS: readonly Migration[] = [
+  // 1: runs, events (a batched row holds cheap values for seq..end_seq as {source, values}), keyframes, blobs.
+  (db) => {
+    db.exec(`
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        name TEXT,
+        parent_id TEXT,
+        fork_seq INTEGER,
+        overrides TEXT,
+        script_path TEXT NOT NULL,
+        script_sha256 TEXT NOT NULL DEFAULT '',
+        script_source TEXT,
+        argv TEXT NOT NULL DEFAULT '[]',
+        cwd TEXT NOT NULL DEFAULT '',
+        env TEXT NOT NULL DEFAULT '{}',
+        node_version TEXT NOT NULL DEFAULT '',
+        sdk_version TEXT NOT NULL DEFAULT '',
+        format_version INTEGER NOT NULL DEFAULT 1,
+        mode TEXT NOT NULL DEFAULT 'record',
+        keyframe_every INTEGER NOT NULL DEFAULT 10,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        pid INTEGER,
+        host_pid INTEGER,
+        status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running','ok','failed','crashed','diverged')),
+        exit_code INTEGER,
+        exit_signal TEXT,
+        steps INTEGER NOT NULL DEFAULT 0,
+        llm_calls INTEGER NOT NULL DEFAULT 0,
+        prompt_tokens INTEGER NOT NULL DEFAULT 0,
+        completion_tokens INTEGER NOT NULL DEFAULT 0,
+        total_tokens INTEGER NOT NULL DEFAULT 0,
+        warnings TEXT NOT NULL DEFAULT '[]',
+        journal_offset INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX runs_started ON runs(started_at DESC);
+      CREATE INDEX runs_parent ON runs(parent_id);
+
+      CREATE TABLE events (
+        run_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        end_seq INTEGER NOT NULL,
+        batched INTEGER NOT NULL DEFAULT 0,
+        kind TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        fingerprint TEXT,
+        parent_seq INTEGER,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX events_kind ON events(run_id, kind, seq);
+
+      CREATE TABLE keyframes (
+        run_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE blobs (
+        hash TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        data BLOB NOT NULL
+      );
+    `);
+  },
+];
+
+/** Brings a database to the latest schema. Throws StoreVersionError for a store from a newer AgentTrace. */
+export function migrate(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = (): number => db.pragma('user_version', { simple: true }) as number;
+  if (current() > migrations.length) throw new StoreVersionError(file, current(), migrations.length);
+  while (current() < migrations.length) {
+    db.transaction(() => {
+      // Re-read inside the write lock: another process may have migrated while we waited for it.
+      const v = current();
+      if (v >= migrations.length) return;
+      migrations[v](db);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+  return current();
+}

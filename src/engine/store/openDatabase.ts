@@ -1,0 +1,76 @@
+/**
+ * Opens the SQLite file with better-sqlite3 and maps every failure to a StoreError that names what it tried.
+ * The native binding is the usual failure on a new machine or in Electron (a build for another ABI), so the error
+ * names the binding path and how to override it (`AGENTTRACE_SQLITE_BINDING` -> better-sqlite3's nativeBinding).
+ */
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { AtrError, StoreError } from '../errors.js';
+import { migrate, type Migration, MIGRATIONS } from './migrations.js';
+
+const require = createRequire(import.meta.url);
+
+/** Where better-sqlite3 loads its addon from by default (for error messages only). */
+function defaultBindingPath(): string {
+  try {
+    return path.join(path.dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+  } catch {
+    return 'better-sqlite3/build/Release/better_sqlite3.node';
+  }
+}
+
+function isBindingFailure(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  if (err?.code === 'ERR_DLOPEN_FAILED' || err?.code === 'MODULE_NOT_FOUND') return true;
+  return /bindings file|NODE_MODULE_VERSION|\.node\b|ELF|dlopen|was compiled against/i.test(err?.message ?? '');
+}
+
+export interface OpenDatabaseOptions {
+  /** Path of a better_sqlite3.node built for this runtime (Electron); default: better-sqlite3's own build. */
+  nativeBinding?: string;
+  migrations?: readonly Migration[];
+}
+
+export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Database.Database {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+  } catch (e) {
+    throw new StoreError(`cannot create the store folder ${path.dirname(file)}: ${(e as Error).message}`, 'check AGENTTRACE_HOME and its permissions', { file }, e);
+  }
+  const binding = opts.nativeBinding ? path.resolve(opts.nativeBinding) : undefined;
+  let db: Database.Database;
+  try {
+    db = new Database(file, binding ? { nativeBinding: binding } : {});
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    if (isBindingFailure(e)) {
+      const tried = binding ?? defaultBindingPath();
+      throw new StoreError(
+        `cannot load the SQLite native binding ${tried}: ${msg}`,
+        binding
+          ? 'AGENTTRACE_SQLITE_BINDING must point at a better_sqlite3.node built for this runtime'
+          : 'run `npm rebuild better-sqlite3`, or set AGENTTRACE_SQLITE_BINDING to a better_sqlite3.node built for this runtime',
+        { file, binding: tried },
+        e,
+      );
+    }
+    throw new StoreError(`cannot open the store ${file}: ${msg}`, 'check AGENTTRACE_HOME and its permissions', { file }, e);
+  }
+  try {
+    // WAL: the CLI writes while the workbench reads; busy_timeout covers short write locks held by another process.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file, opts.migrations ?? MIGRATIONS);
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof AtrError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new StoreError(`cannot open the store ${file}: ${msg}`, 'the file may not be an AgentTrace store; move it away or set AGENTTRACE_HOME', { file }, e);
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The trace store: one SQLite file (`$AGENTTRACE_HOME/traces.db`, WAL) shared by the CLI and the workbench.
+ * Runs, events (cheap values batched: one row covers seq..end_seq), keyframes, and content-addressed blobs shared
+ * by all runs. Writes come only through JournalIngestor (ingest.ts) and finishRun; everything else reads.
+ */
+import type Database from 'better-sqlite3';
+import { applyOps } from '../../shared/trace/stateDiff.js';
+import type { FsPayload, Json, Keyframe, RunMeta, StateAtStep, StatePayload, TraceEvent } from '../../shared/trace/types.js';
+import { BadArgsError, AmbiguousIdError, NotFoundError } from '../errors.js';
+import { agentTraceHome, storeFile } from '../settings/paths.js';
+import { JournalIngestor } from './ingest.js';
+import type { Migration } from './migrations.js';
+import { openDatabase } from './openDatabase.js';
+import { expandRow, rowToListItem, rowToRun, type EventRow, type RunRow } from './rows.js';
+import { StoreMasker } from './storeMasker.js';
+import type { EventQuery, RunEnd, RunListItem, StoredRun } from './storeTypes.js';
+
+export interface OpenStoreOptions {
+  /** AgentTrace home (default: agentTraceHome(env)). */
+  home?: string;
+  /** better_sqlite3.node for this runtime (default: env AGENTTRACE_SQLITE_BINDING, else better-sqlite3's own). */
+  nativeBinding?: string;
+  /** Environment whose secret values are masked defensively on ingest (default process.env). */
+  env?: Record<string, string | undefined>;
+  migrations?: readonly Migration[];
+}
+
+export function openStore(opts: OpenStoreOptions = {}): TraceStore {
+  const env = opts.env ?? process.env;
+  const home = opts.home ?? agentTraceHome(env as NodeJS.ProcessEnv);
+  const file = storeFile(home);
+  const db = openDatabase(file, { nativeBinding: opts.nativeBinding || env.AGENTTRACE_SQLITE_BINDING || undefined, migrations: opts.migrations });
+  return new TraceStore(db, home, file, new StoreMasker(env));
+}
+
+const EVENT_COLS = 'seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq';
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+
+export class TraceStore {
+  private readonly stmts: {
+    run: Database.Statement;
+    containing: Database.Statement;
+    event: Database.Statement;
+    keyframeAtOrBefore: Database.Statement;
+    kindBetween: Database.Statement;
+    blob: Database.Statement;
+  };
+
+  constructor(
+    readonly db: Database.Database,
+    readonly home: string,
+    readonly file: string,
+    readonly masker: StoreMasker,
+  ) {
+    this.stmts = {
+      run: db.prepare('SELECT * FROM runs WHERE id = ?'),
+      containing: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1`),
+      event: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_id = ? AND seq = ?`),
+      keyframeAtOrBefore: db.prepare('SELECT seq, data FROM keyframes WHERE run_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1'),
+      kindBetween: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_id = ? AND kind = ? AND seq > ? AND seq <= ? ORDER BY seq`),
+      blob: db.prepare('SELECT data FROM blobs WHERE hash = ?'),
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** A writer for one run's journal lines (live tail, final ingest, crash recovery). */
+  ingestor(runId: string, opts: { fallbackMeta?: RunMeta; hostPid?: number } = {}): JournalIngestor {
+    return new JournalIngestor(this, runId, opts);
+  }
+
+  /** Resolves a unique id prefix to a run id. An exact id always wins (branch ids extend their trace's id). */
+  resolveRunId(prefix: string): string {
+    const p = prefix.trim();
+    if (!p) throw new BadArgsError('empty run id', 'pass an id or a unique prefix from `agenttrace list`');
+    if (this.stmts.run.get(p)) return p;
+    const rows = this.db.prepare('SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 6').all(p, p + '\uffff') as { id: string }[];
+    if (rows.length === 0) throw new NotFoundError(`no run with id ${p}`, 'run `agenttrace list` to see the recorded runs', { prefix: p });
+    if (rows.length > 1) throw new AmbiguousIdError(p, rows.map((r) => r.id));
+    return rows[0].id;
+  }
+
+  findRun(id: string): StoredRun | undefined {
+    const row = this.stmts.run.get(id) as RunRow | undefined;
+    return row ? rowToRun(row) : undefined;
+  }
+
+  getRun(id: string): StoredRun {
+    const run = this.findRun(id);
+    if (!run) throw new NotFoundError(`no run with id ${id}`);
+    return run;
+  }
+
+  /** Runs, newest first. `query` matches id, name or script path (substring). */
+  listRuns(opts: { limit?: number; offset?: number; query?: string } = {}): { runs: RunListItem[]; total: number } {
+    const where = opts.query ? "WHERE id LIKE @q ESCAPE '\\' OR name LIKE @q ESCAPE '\\' OR script_path LIKE @q ESCAPE '\\'" : '';
+    const q = opts.query ? `%${opts.query.replace(/[\\%_]/g, (c) => '\\' + c)}%` : undefined;
+    const params = q === undefined ? {} : { q };
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM runs ${where}`).get(params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT * FROM runs ${where} ORDER BY started_at DESC, id LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: opts.limit ?? -1, offset: opts.offset ?? 0 }) as RunRow[];
+    return { runs: rows.map(rowToListItem), total };
+  }
+
+  /** Events of a run in seq order, batched values expanded to one event each (with their own seq). */
+  getEvents(runId: string, q: EventQuery = {}): TraceEvent[] {
+    const from = Math.max(0, q.from ?? 0);
+    const to = q.to ?? MAX_SEQ;
+    const limit = q.limit ?? Infinity;
+    const out: TraceEvent[] = [];
+    if (to < from || limit <= 0) return out;
+    // Start at the row that contains `from` (a batch may begin before it), so the range scan stays on the index.
+    const containing = this.stmts.containing.get(runId, from) as EventRow | undefined;
+    const start = containing && containing.end_seq >= from ? containing.seq : from;
+    let sql = `SELECT ${EVENT_COLS} FROM events WHERE run_id = ? AND seq >= ? AND seq <= ?`;
+    const params: unknown[] = [runId, start, to];
+    if (q.kinds && q.kinds.length > 0) {
+      sql += ` AND kind IN (${q.kinds.map(() => '?').join(',')})`;
+      params.push(...q.kinds);
+    }
+    for (const row of this.db.prepare(`${sql} ORDER BY seq`).iterate(...params) as IterableIterator<EventRow>) {
+      if (!expandRow(row, from, to, out, limit)) break;
+    }
+    return out;
+  }
+
+  /** One event by seq (a value inside a batch included), or undefined. */
+  getEvent(runId: string, seq: number): TraceEvent | undefined {
+    const row = this.stmts.containing.get(runId, seq) as EventRow | undefined;
+    if (!row || row.end_seq < seq) return undefined;
+    const out: TraceEvent[] = [];
+    expandRow(row, seq, seq, out, 1);
+    return out[0];
+  }
+
+  /** Number of events (seqs) stored for a run. */
+  countEvents(runId: string): number {
+    const r = this.db.prepare('SELECT coalesce(sum(end_seq - seq + 1), 0) AS n FROM events WHERE run_id = ?').get(runId) as { n: number };
+    return r.n;
+  }
+
+  /**
+   * State at step `seq`: the nearest keyframe at or before it, plus the `state` deltas (and file writes) recorded
+   * after that keyframe up to and including `seq`. A keyframe at seq k already contains event k's effects.
+   */
+  stateAt(runId: string, seq: number): StateAtStep {
+    const kfRow = this.stmts.keyframeAtOrBefore.get(runId, seq) as { seq: number; data: string } | undefined;
+    const kf = kfRow ? (JSON.parse(kfRow.data) as Keyframe) : undefined;
+    const base = kfRow ? kfRow.seq : -1;
+    const tracked: Record<string, Json> = { ...(kf?.tracked ?? {}) };
+    for (const row of this.stmts.kindBetween.iterate(runId, 'state', base, seq) as IterableIterator<EventRow>) {
+      const p = JSON.parse(row.payload) as StatePayload;
+      const next = applyOps(tracked[p.name], p.ops ?? []);
+      if (next === undefined) delete tracked[p.name];
+      else tracked[p.name] = next;
+    }
+    const files: Record<string, string | null> = { ...(kf?.files ?? {}) };
+    for (const row of this.stmts.kindBetween.iterate(runId, 'fs', base, seq) as IterableIterator<EventRow>) {
+      applyFsEvent(files, JSON.parse(row.payload) as FsPayload);
+    }
+    return { seq, keyframeSeq: kfRow ? kfRow.seq : null, tracked, globals: kf?.globals ?? {}, frames: kf?.frames ?? [], stack: kf?.stack ?? [], files };
+  }
+
+  getKeyframe(runId: string, seq: number): Keyframe | undefined {
+    const row = this.db.prepare('SELECT data FROM keyframes WHERE run_id = ? AND seq = ?').get(runId, seq) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as Keyframe) : undefined;
+  }
+
+  keyframeSeqs(runId: string): number[] {
+    return (this.db.prepare('SELECT seq FROM keyframes WHERE run_id = ? ORDER BY seq').all(runId) as { seq: number }[]).map((r) => r.seq);
+  }
+
+  getBlob(hash: string): Buffer | undefined {
+    const row = this.stmts.blob.get(hash) as { data: Buffer } | undefined;
+    return row?.data;
+  }
+
+  /** Journal bytes already ingested for a run (crash recovery resumes there). */
+  journalOffset(runId: string): number {
+    const row = this.db.prepare('SELECT journal_offset AS o FROM runs WHERE id = ?').get(runId) as { o: number } | undefined;
+    return row?.o ?? 0;
+  }
+
+  /** Sets the final status of a run (runner on exit, recovery after a crash). */
+  finishRun(runId: string, end: RunEnd): void {
+    this.db
+      .prepare(
+        `UPDATE runs SET status = @status, exit_code = @code, exit_signal = @signal, ended_at = @endedAt,
+         steps = max(steps, @steps) WHERE id = @id`,
+      )
+      .run({ id: runId, status: end.status, code: end.exit?.code ?? null, signal: end.exit?.signal ?? null, endedAt: end.endedAt, steps: end.steps ?? 0 });
+  }
+}
+
+/** Tracks written files between keyframes: writes set the content hash, deletions null, renames move it. */
+function applyFsEvent(files: Record<string, string | null>, p: FsPayload): void {
+  if (!p || p.error) return;
+  if ((p.op === 'writeFile' || p.op === 'createWriteStream') && p.content) files[p.path] = p.content.blob;
+  else if (p.op === 'unlink' || p.op === 'rm' || p.op === 'rmdir') files[p.path] = null;
+  else if ((p.op === 'rename' || p.op === 'copyFile') && p.dest) {
+    if (p.path in files) files[p.dest] = files[p.path];
+    if (p.op === 'rename' && p.path in files) files[p.path] = null;
+  }
+}
