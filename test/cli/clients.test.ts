@@ -51,7 +51,7 @@ describe.each([
     for (const e of events) {
       const p: LlmPayload = e.payload;
       expect(p.response?.status).toBeGreaterThanOrEqual(200);
-      expect(p.fingerprint ?? e.fingerprint).toBeTruthy();
+      expect(e.fingerprint).toMatch(/^[0-9a-f]{64}$/);
       expect(p.request.headers.authorization ?? p.request.headers['x-api-key'] ?? '***').toBe('***');
       if (p.response?.status === 200) {
         // Streams report usage only when asked (stream_options.include_usage); plain replies always do.

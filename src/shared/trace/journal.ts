@@ -3,6 +3,7 @@
  * store (live while the run goes on, and again on recovery after a crash), so a SIGKILLed agent or host loses at
  * most the last flush interval. One line per record; records are self-contained JSON.
  */
+import type { DivergenceReport, ReplayVerdict, StateVerification } from './tape.js';
 import type { EventKind, ExitPayload, Json, Keyframe, RunMeta, RunStatus } from './types.js';
 
 /** First line: the run's metadata. */
@@ -75,7 +76,25 @@ export interface JournalWarn {
   message: string;
 }
 
-export type JournalLine = JournalRun | JournalEvent | JournalPatch | JournalBatch | JournalBlob | JournalKeyframe | JournalEnd | JournalWarn;
+/** Replay only: the first divergence (written once, when it happens). */
+export interface JournalDiverge {
+  t: 'diverge';
+  report: DivergenceReport;
+}
+
+/** Replay only: the tracked state at the requested step compared with the recorded one. */
+export interface JournalVerify {
+  t: 'verify';
+  result: StateVerification;
+}
+
+/** Replay only: the verdict, written at exit. */
+export interface JournalVerdict {
+  t: 'verdict';
+  verdict: ReplayVerdict;
+}
+
+export type JournalLine = JournalDiverge | JournalVerify | JournalVerdict | JournalRun | JournalEvent | JournalPatch | JournalBatch | JournalBlob | JournalKeyframe | JournalEnd | JournalWarn;
 
 /**
  * Parses journal text into lines. A torn last line (the writer was killed mid-write) is dropped; a corrupt line in

@@ -1,0 +1,122 @@
+/**
+ * The replay tape: everything an agent process needs to re-live a recorded run offline, prepared by the host
+ * from the store (engine/replay) and loaded by the SDK in replay mode (AGENTTRACE_TAPE=<file>, JSON).
+ * The replaying SDK records its own journal exactly like a recording; the host compares the two event by event.
+ */
+import type { ExitPayload, HttpRequestRecord, Json, NetLayer, RunStatus, StreamChunk } from './types.js';
+
+export const TAPE_FORMAT_VERSION = 1;
+
+/** Exit code of an agent process stopped by the SDK at a divergence under the `stop` policy. */
+export const EXIT_DIVERGED = 86;
+/** Exit code of an agent process stopped by the SDK at the requested step (`--offline` jump). */
+export const EXIT_STOPPED_AT_STEP = 87;
+
+export type DivergencePolicy = 'stop' | 'live';
+
+export interface TapeResponse {
+  status: number;
+  statusText?: string;
+  headers: Record<string, string>;
+  /** Full body bytes, base64 (blobs resolved by the host). Absent when the call had no body or failed. */
+  bodyB64?: string;
+  /** For streamed responses: the chunks with their recorded arrival times (ms since the request). */
+  chunks?: StreamChunk[];
+}
+
+export interface TapeCall {
+  /** Seq of the call in the recorded run. */
+  seq: number;
+  fingerprint: string;
+  /** 0-based: this is the n-th call with this fingerprint in issue order. */
+  occurrence: number;
+  /** 0-based rank of this call's completion among all calls (the recorded arrival order). */
+  arrival: number;
+  layer: NetLayer;
+  /** The recorded request (masked), for divergence reports. */
+  request: HttpRequestRecord;
+  response?: TapeResponse;
+  error?: { name: string; message: string; code?: string };
+  ttfbMs?: number;
+  durationMs?: number;
+  /** Branch edits: this call's response was replaced by the user (issue 4). */
+  edited?: boolean;
+}
+
+/** One recorded cheap value with its step position. */
+export interface TapeValue {
+  seq: number;
+  value: Json;
+}
+
+export interface Tape {
+  formatVersion: number;
+  runId: string;
+  /** Seqs the recorded run used (its step count). */
+  steps: number;
+  /** How the recorded run ended (a crashed run replays up to the crash). */
+  recordedStatus: RunStatus;
+  recordedExit?: ExitPayload;
+  /** Replay deterministically through this seq (inclusive); afterwards `after` decides. Absent: the whole run. */
+  untilSeq?: number;
+  /** What happens after untilSeq: continue live (resume) or stop the process (offline jump). */
+  after: 'live' | 'stop';
+  onDivergence: DivergencePolicy;
+  /** Stream chunk pacing: instantly (default) or with the recorded inter-chunk delays. */
+  pace: 'instant' | 'recorded';
+  /** Network calls in recorded issue order. */
+  calls: TapeCall[];
+  /** Cheap values per source ("Math.random", "Date.now", "crypto.randomUUID", ...), in recorded order. */
+  values: Record<string, TapeValue[]>;
+  /**
+   * Event signature of the recorded run, one entry per seq: `kind` or `kind:fingerprint` for calls. The replay's
+   * own events are compared against it to find the first divergence of any kind (not only network requests).
+   */
+  signature: string[];
+  /** Recorded stdout, concatenated (for the byte-identical verdict). */
+  stdout: string;
+  /** Canonical-JSON sha256 of the tracked state at untilSeq and the state itself, for `state at step N verified`. */
+  stateAtUntil?: { hash: string; tracked: Record<string, Json> };
+  /** For resume/branch runs: the run the SDK records into (events after the fork only). */
+  branch?: { id: string; parentId: string; forkSeq: number; name: string };
+}
+
+/** A field-level difference between an expected (recorded) and an actual request. */
+export interface FieldDiff {
+  /** Dotted path: `body.messages.1.content`, `url`, `method`. */
+  path: string;
+  expected?: Json;
+  actual?: Json;
+}
+
+/** The first divergence of a replay, written by the SDK to its journal and printed by the host. */
+export interface DivergenceReport {
+  /** The replay's seq at which it diverged (equals the recorded seq up to there). */
+  seq: number;
+  kind: string;
+  reason: 'unmatched-request' | 'event-mismatch' | 'tape-exhausted' | 'network-blocked';
+  message: string;
+  expected?: { signature?: string; request?: HttpRequestRecord };
+  actual?: { signature?: string; request?: HttpRequestRecord };
+  diff?: FieldDiff[];
+  policy: DivergencePolicy;
+}
+
+/** Result of comparing the live tracked state at untilSeq with the recorded one. */
+export interface StateVerification {
+  seq: number;
+  ok: boolean;
+  /** Paths that differ (empty when ok). */
+  paths: string[];
+}
+
+/** The replay's own summary, written by the SDK at exit (and printed by it in environment-variable mode). */
+export interface ReplayVerdict {
+  identical: boolean;
+  matched: number;
+  recordedSteps: number;
+  replayedSteps: number;
+  stdoutIdentical: boolean;
+  divergence?: DivergenceReport;
+  state?: StateVerification;
+}
