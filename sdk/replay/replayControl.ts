@@ -1,0 +1,24 @@
+/**
+ * The contract between the replay parts of the SDK (values, network, files, verdict). One ReplayControl exists per
+ * replaying process; `sdk/replay/controller.ts` implements it. Interface only here so the parts can be built apart.
+ */
+import type { DivergenceReport, Tape } from '../../src/shared/trace/tape.js';
+import type { Recorder } from '../core/recorder.js';
+
+export interface ReplayControl {
+  readonly tape: Tape;
+  readonly rec: Recorder;
+  /**
+   * True once recorded values must no longer be served: after tape.untilSeq (resume) or after a divergence under
+   * policy `live`. Network and values then go to the real world (and are recorded as usual).
+   */
+  isLive(): boolean;
+  /**
+   * Reports a divergence. The first report is written to the journal; then policy `stop` ends the process with
+   * EXIT_DIVERGED (this call does not return), policy `live` switches to live and returns. Later reports are ignored.
+   * `seq` and `policy` are filled in by the controller.
+   */
+  diverge(report: Omit<DivergenceReport, 'policy' | 'seq'> & { seq?: number }): void;
+  /** Number of recorded events the replay has matched so far (for the verdict). */
+  matched(): number;
+}
