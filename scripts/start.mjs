@@ -11,9 +11,11 @@ try {
   electronBin = null;
 }
 const args = process.argv.slice(2);
+/** A browser can be opened: macOS, Windows, or a Linux desktop session. */
+const hasDesktop = () => process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 const child =
   typeof electronBin === 'string' && existsSync(electronBin)
     ? spawn(electronBin, ['.', ...args], { stdio: 'inherit' })
     : (console.log('agenttrace: the Electron binary is not installed here; starting the browser workbench (agenttrace ui) instead'),
-      spawn(process.execPath, ['bin/agenttrace.mjs', 'ui', ...args], { stdio: 'inherit' }));
+      spawn(process.execPath, ['bin/agenttrace.mjs', 'ui', ...(hasDesktop() ? ['--open'] : []), ...args], { stdio: 'inherit' }));
 child.on('exit', (code) => process.exit(code ?? 1));
