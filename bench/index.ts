@@ -5,6 +5,7 @@
 import { benchNetLatency } from './netLatency.js';
 import { benchRandom } from './determinism.js';
 import { benchIngest } from './storeIngest.js';
+import { benchReplay } from './replay.js';
 
 interface Figure {
   name: string;
@@ -30,5 +31,17 @@ out({ name: 'Math.random recorded vs native', value: `${rnd.ratio.toFixed(2)}x (
 const ing = await benchIngest();
 out({ name: 'store ingest', value: `${ing.eventsPerSec.toLocaleString('en')} events/s`, goal: '>= 100,000/s', met: ing.eventsPerSec >= 100_000 });
 out({ name: 'store ingest with Math.random batches', value: `${ing.withBatchesPerSec.toLocaleString('en')} values/s`, goal: '>= 100,000/s', met: ing.withBatchesPerSec >= 100_000 });
+
+const rep = await benchReplay();
+const sp = rep.speed;
+out({
+  name: `replay speed-up, ${sp.calls} LLM calls @20 ms (event span)`,
+  value: `${sp.spanRatio.toFixed(1)}x (${Math.round(sp.recordSpanMs)} vs ${Math.round(sp.replaySpanMs)} ms)${sp.verified ? '' : ' NOT VERIFIED'}`,
+  goal: '>= 20x',
+  met: sp.verified && sp.spanRatio >= 20,
+});
+out({ name: 'replay speed-up, whole agent process (wall)', value: `${sp.wallRatio.toFixed(1)}x (${Math.round(sp.recordWallMs)} vs ${Math.round(sp.replayWallMs)} ms)`, goal: 'reference', met: true });
+out({ name: `seek: state + event at a random step, ${rep.seek.events / 1000}k events`, value: `median ${rep.seek.medianMs.toFixed(2)} ms, p95 ${rep.seek.p95Ms.toFixed(2)} ms`, goal: '< 50 ms', met: rep.seek.p95Ms < 50 });
+out({ name: 'seek: whole `agenttrace show --step N` process', value: `${Math.round(rep.seek.cliMs)} ms (node startup included)`, goal: 'reference', met: true });
 
 console.log(JSON.stringify({ figures }, null, 0));

@@ -3,7 +3,7 @@
  * original fs functions (a SIGKILLed process loses at most one flush interval of batched values, and no event).
  * IMPORTANT: every method is synchronous and never throws into the agent; faults degrade to one stderr line.
  */
-import type { JournalLine } from '../../src/shared/trace/journal.js';
+import type { JournalDiverge, JournalLine, JournalVerdict, JournalVerify } from '../../src/shared/trace/journal.js';
 import type { BlobRef, Body, EventKind, ExitPayload, Json, Keyframe, PayloadByKind, RunMeta, RunStatus } from '../../src/shared/trace/types.js';
 import { SecretSet } from '../../src/shared/trace/redact.js';
 import { orig, sha256 } from './originals.js';
@@ -48,8 +48,10 @@ export class Recorder {
   private readonly cursorCounts: Record<string, number> = {};
   /** Values of the open batch already added to cursorCounts. */
   private batchCounted = 0;
-  /** Listeners called after each non-batched event (keyframe policy, state deltas). */
-  private readonly afterEvent: ((seq: number, kind: EventKind, payload: unknown) => void)[] = [];
+  /** Listeners called after each non-batched event (keyframe policy, state deltas, replay signature check). */
+  private readonly afterEvent: ((seq: number, kind: EventKind, payload: unknown, fingerprint: string | undefined) => void)[] = [];
+  /** Listeners called by end() before the end line (replay verdict); one may replace the status. */
+  private readonly beforeEnd: ((status: RunStatus, exit: ExitPayload) => RunStatus | void)[] = [];
   /** Listeners called before a non-batched event gets its seq (tracked-state deltas noticed so far go first). */
   private readonly beforeEvent: ((kind: EventKind) => void)[] = [];
 
@@ -106,7 +108,7 @@ export class Recorder {
     this.write(line);
     for (const fn of this.afterEvent) {
       try {
-        fn(seq, kind, payload);
+        fn(seq, kind, payload, extra?.fingerprint);
       } catch (e) {
         this.fault('after-event hook', e);
       }
@@ -135,6 +137,18 @@ export class Recorder {
       this.batchValues.push(v);
     }
     return this.seq++;
+  }
+
+  /**
+   * value() for a number, the replay's hot path: the open numeric batch of the same source simply continues (one
+   * typed-array store), anything else takes the general path.
+   */
+  valueNumber(kind: BatchKind, source: string, v: number): number {
+    if (this.batchKind === kind && this.batchSource === source && this.batchN < BATCH_MAX && this.batchF64 !== null && this.batchValues.length === 0) {
+      this.batchF64[this.batchN++] = v;
+      return this.seq++;
+    }
+    return this.value(kind, source, v);
   }
 
   flushBatch(): void {
@@ -190,9 +204,28 @@ export class Recorder {
     this.write({ t: 'kf', keyframe: kf });
   }
 
-  /** fn gets the event's payload too (read-only: it is already written), e.g. fs writes for keyframe file maps. */
-  onAfterEvent(fn: (seq: number, kind: EventKind, payload: unknown) => void): void {
+  /**
+   * fn gets the event's payload too (read-only: it is already written), e.g. fs writes for keyframe file maps, and
+   * its fingerprint (calls), for the replay's signature check.
+   */
+  onAfterEvent(fn: (seq: number, kind: EventKind, payload: unknown, fingerprint: string | undefined) => void): void {
     this.afterEvent.push(fn);
+  }
+
+  /** fn runs once, inside end(), before the end line is written (replay: the verdict); it may replace the status. */
+  onBeforeEnd(fn: (status: RunStatus, exit: ExitPayload) => RunStatus | void): void {
+    this.beforeEnd.push(fn);
+  }
+
+  /** True once end() has run. */
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Replay only: writes a diverge, verify or verdict line (after any pending batch, so lines stay in seq order). */
+  replayLine(line: JournalDiverge | JournalVerify | JournalVerdict): void {
+    this.flushBatch();
+    this.write(line);
   }
 
   /** fn runs before each non-batched event is assigned its seq; events it emits come first. */
@@ -203,8 +236,15 @@ export class Recorder {
   /** Writes the end record. Idempotent: only the first call counts. */
   end(status: RunStatus, exit: ExitPayload): void {
     if (this.ended) return;
-    this.flushBatch();
     this.ended = true;
+    for (const fn of this.beforeEnd) {
+      try {
+        status = fn(status, exit) ?? status;
+      } catch (e) {
+        this.fault('before-end hook', e);
+      }
+    }
+    this.flushBatch();
     this.write({ t: 'end', status, exit, endedAt: orig.dateNow(), steps: this.seq });
     if (this.timer) orig.clearInterval(this.timer);
   }

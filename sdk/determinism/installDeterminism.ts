@@ -1,7 +1,6 @@
 /**
  * Determinism capture: every source of nondeterminism the agent can read (randomness and clocks) goes through a
- * ValueSource. Recording wires the RecordingSource; replay (next issue) will install the same patch points with a
- * tape-backed source. register.ts calls syncBuiltinESMExports() afterwards so named ESM imports
+ * ValueSource. Recording wires the RecordingSource; replay installs the same patch points over a TapeSource. register.ts calls syncBuiltinESMExports() afterwards so named ESM imports
  * (`import { randomUUID } from 'node:crypto'`) see the patched functions.
  */
 import type { Recorder } from '../core/recorder.js';
@@ -30,7 +29,10 @@ export function installDeterminismPatches(src: ValueSource, onFault: (where: str
   return () => p.restore();
 }
 
-/** Record mode: live values, each appended to the journal. */
-export function installDeterminism(rec: Recorder): void {
-  installDeterminismPatches(new RecordingSource(rec), (where, e) => rec.fault(where, e));
+/**
+ * Record mode (default source): live values, each appended to the journal. Replay passes a TapeSource
+ * (tapeSource.ts), which serves the recorded values and records them again.
+ */
+export function installDeterminism(rec: Recorder, src: ValueSource = new RecordingSource(rec)): void {
+  installDeterminismPatches(src, (where, e) => rec.fault(where, e));
 }

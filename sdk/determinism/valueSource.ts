@@ -29,6 +29,11 @@ export interface ValueSource {
    * Calling the real function at the wrapper keeps the call site monomorphic (measured: ~5 ns per call saved).
    */
   nextNumber(kind: ValueKind, source: string, live: number): number;
+  /**
+   * Replay sources only: nextNumber where the live value is produced only when it is needed (past the tape). The
+   * wrappers of the hottest sources use it when present, so a replayed Math.random does not pay for a real one.
+   */
+  nextNumberLazy?(kind: ValueKind, source: string, live: () => number): number;
 }
 
 /** Bytes as lowercase hex (the format of 'crypto' values in the journal). */

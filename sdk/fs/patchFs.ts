@@ -2,7 +2,8 @@
  * The fs patch points: functions of the shared `fs` and `fs.promises` objects (patched in place, so CJS requires,
  * default imports and — after syncBuiltinESMExports — named ESM imports all see them), the FileHandle prototype and
  * fs.createWriteStream. Each wrapper only forwards to an FsHooks implementation with a description of the call;
- * recording (fsRecorder.ts) and, later, the replay sandbox (a memfs overlay) are two FsHooks over the same points.
+ * recording (fsRecorder.ts) and the replay sandbox (sandboxHooks.ts, a memfs overlay) are two FsHooks over the same
+ * points.
  */
 import fs from 'node:fs';
 import type { FsOp } from '../../src/shared/trace/types.js';
@@ -71,8 +72,11 @@ function wrapCall(p: Patcher, hooks: FsHooks, target: object, spec: FsCallSpec):
   });
 }
 
-/** Installs every fs patch point over `hooks`. */
-export function installFsPatches(p: Patcher, hooks: FsHooks): void {
+/**
+ * Installs every fs patch point over `hooks`. `manyHandleKinds`: promises.open may yield FileHandles of more than
+ * one class (the replay sandbox hands out memfs handles too), so every result is looked at, not only the first.
+ */
+export function installFsPatches(p: Patcher, hooks: FsHooks, manyHandleKinds = false): void {
   const fsObj = fs as unknown as Record<string, AnyFn>;
   for (const [name, op, shape] of [...COMMON, ...FD_CALLS]) {
     wrapCall(p, hooks, fsObj, { host: 'fs', name: `${name}Sync`, op, api: 'sync', shape });
@@ -84,19 +88,22 @@ export function installFsPatches(p: Patcher, hooks: FsHooks): void {
   }
 
   // FileHandle is not exported: patch its prototype from the first handle promises.open yields, before the
-  // caller sees it (every user-visible handle comes from promises.open).
-  let handleProto: object | undefined;
+  // caller sees it (every user-visible handle comes from promises.open). Replay hands out two kinds of handles
+  // (Node's for untouched disk files, memfs's for sandboxed ones): each prototype is patched once.
+  const handleProtos = new WeakSet<object>();
+  let patchedOne = false;
   const patchHandles = (h: unknown): void => {
     const proto = h && typeof h === 'object' ? (Object.getPrototypeOf(h) as object | null) : null;
-    if (handleProto || !proto) return;
-    handleProto = proto;
+    if (!proto || handleProtos.has(proto)) return;
+    handleProtos.add(proto);
+    patchedOne = true;
     for (const [name, op, shape] of HANDLE_CALLS) wrapCall(p, hooks, proto, { host: 'handle', name, op, api: 'promise', shape });
   };
   const openSpec: FsCallSpec = { host: 'promises', name: 'open', op: 'write', api: 'promise', shape: 'open' };
   p.wrap<AnyFn>(fs.promises, 'open', (original) => {
     return function open(this: unknown, ...args: unknown[]): unknown {
       const r = hooks.call(openSpec, original, this, args);
-      if (handleProto || !(r instanceof Promise)) return r;
+      if (!(r instanceof Promise) || (!manyHandleKinds && patchedOne)) return r;
       return r.then((h: unknown) => {
         patchHandles(h);
         return h;

@@ -21,4 +21,9 @@ export interface ReplayControl {
   diverge(report: Omit<DivergenceReport, 'policy' | 'seq'> & { seq?: number }): void;
   /** Number of recorded events the replay has matched so far (for the verdict). */
   matched(): number;
+  /**
+   * Calls fn once when the replay goes live (past untilSeq when resuming, or a divergence under policy `live`), so
+   * hot paths can keep a flag instead of asking isLive() per call. Optional: consumers fall back to isLive().
+   */
+  onLive?(fn: () => void): void;
 }

@@ -5,6 +5,7 @@
  * Keep this file free of runtime imports: it is bundled into the tiny public module.
  */
 import type { CaptureResult } from '../core/inspector.js';
+import type { Json } from '../../src/shared/trace/types.js';
 
 export type StepKind = 'step' | 'tool';
 
@@ -38,6 +39,11 @@ export interface StateRuntime extends SdkRuntime {
   finalize(): void;
   /** Writes a keyframe at the last seq with the given frames (or none). */
   forceKeyframe(capture: CaptureResult | undefined, label: string): void;
+  /**
+   * Tracked state as recorded so far (name -> masked view of the last `state` event), i.e. what the store's
+   * `stateAt(lastSeq).tracked` gives. Replay compares it with the recorded state at the requested step.
+   */
+  trackedState(): Record<string, Json>;
 }
 
 const RUNTIME_KEY = Symbol.for('agenttrace.state');

@@ -27,6 +27,8 @@ const PENDING_LLM_TTL_MS = 30_000;
 /** Failed steps whose error stack is added at exit. */
 const STEP_ERRORS_MAX = 200;
 const perfNow = performance.now.bind(performance);
+/** JSON characters serialized per unit of check cost (about 0.5 ms); see checkAll. */
+const CHECK_UNIT_CHARS = 32 * 1024;
 
 interface OpenStep extends StepToken {
   /** The enclosing step's seq, restored by leaveStep. */
@@ -53,8 +55,8 @@ export class StateManager implements StateRuntime {
   private readonly stepErrors: { seq: number; err: WeakRef<Error> }[] = [];
   private lastKeyframeSeq = -1;
   private busy = false;
-  private lastCheckCost = 0;
-  private lastCheckAt = 0;
+  /** Unforced checks still to skip after an expensive one (see checkAll). */
+  private skipChecks = 0;
 
   constructor(
     private readonly rec: Recorder,
@@ -160,6 +162,12 @@ export class StateManager implements StateRuntime {
     this.guard('keyframe', () => this.writeKeyframe(capture, label));
   }
 
+  trackedState(): Record<string, Json> {
+    const out: Record<string, Json> = {};
+    for (const [name, t] of this.tracked) out[name] = t.view;
+    return out;
+  }
+
   /** Locals captured at an LLM client call; written as a keyframe at that call's `llm` event. */
   llmCallCaptured(capture: CaptureResult): void {
     if (this.pendingLlm.length >= PENDING_LLM_MAX) this.pendingLlm.shift();
@@ -221,27 +229,35 @@ export class StateManager implements StateRuntime {
 
   // ---- tracked state ----
 
-  /** Checks every tracked object; unforced checks are skipped while recent checks were expensive. */
+  /** Checks every tracked object; unforced checks are skipped after expensive ones. */
   private checkAll(force: boolean): void {
     if (this.tracked.size === 0) return;
-    const t0 = perfNow();
-    // Bound the overhead: a check that cost c ms runs again only after 10c ms (unless forced).
-    if (!force && this.lastCheckCost > 0.5 && t0 - this.lastCheckAt < this.lastCheckCost * 10) return;
-    for (const [name, t] of this.tracked) this.checkOne(name, t, t.view);
-    this.lastCheckAt = perfNow();
-    this.lastCheckCost = this.lastCheckAt - t0;
+    if (!force && this.skipChecks > 0) {
+      this.skipChecks--;
+      return;
+    }
+    let chars = 0;
+    for (const [name, t] of this.tracked) chars += this.checkOne(name, t, t.view);
+    // Bound the overhead by the work done, never by the clock: state events take seqs, so a clock-based throttle
+    // made every later seq depend on machine load and replays diverged under load. Serializing ~32 KB of JSON costs
+    // about 0.5 ms; each such unit skips the next 10 unforced checks (smaller states are checked at every event).
+    this.skipChecks = Math.floor(chars / CHECK_UNIT_CHARS) * 10;
   }
 
-  /** Emits a `state` event when the object's view changed since the last check. Caller holds `busy`. */
-  private checkOne(name: string, t: Tracked, base: Json | undefined): void {
+  /**
+   * Emits a `state` event when the object's view changed since the last check; returns the size of the JSON it
+   * serialized (the check's cost). Caller holds `busy`.
+   */
+  private checkOne(name: string, t: Tracked, base: Json | undefined): number {
     const rawView = runInternal(() => boundedJson(t.obj, DATA_BOUNDS));
     const raw = JSON.stringify(rawView);
-    if (raw === t.raw) return;
+    if (raw === t.raw) return raw.length;
     const view = maskJson(rawView, this.rec.secrets);
     const ops = t.raw === '' && base === undefined ? [{ op: 'set' as const, path: [], value: view }] : diffJson(base, view);
     t.raw = raw;
     t.view = view;
     if (ops.length) this.rec.emit('state', { name, ops });
+    return raw.length;
   }
 
   // ---- keyframes ----

@@ -16,6 +16,8 @@ export interface OptionSpec {
   description: string;
   /** Smallest accepted value for 'int'. */
   min?: number;
+  /** Accepted values for 'string' (anything else is a usage error). */
+  choices?: readonly string[];
 }
 
 export interface CommandSpec {
@@ -28,6 +30,8 @@ export interface CommandSpec {
   /** Extra positionals and everything after `--` are collected into `rest` (record: the agent's arguments). */
   rest?: { name: string; description: string };
   examples?: string[];
+  /** Paragraph lines printed at the end of the help (exit codes, caveats). */
+  notes?: string[];
 }
 
 export interface ParsedArgs {
@@ -102,6 +106,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
 function convert(opt: OptionSpec, value: string, prev: ParsedArgs['options'][string]): string | number | string[] {
   if (opt.type === 'string') {
     if (value === '') throw new BadArgsError(`--${opt.name} needs a non-empty value`, `usage: --${opt.name} ${opt.valueName ?? 'VALUE'}`);
+    if (opt.choices && !opt.choices.includes(value)) throw new BadArgsError(`--${opt.name} must be ${opt.choices.join(' or ')}, got "${value}"`, `usage: --${opt.name} ${opt.choices.join('|')}`);
     return value;
   }
   if (opt.type === 'list') {
@@ -131,6 +136,7 @@ export function commandHelp(spec: CommandSpec): string {
     lines.push(`  ${pad(flag, 24)}${o.description}`);
   }
   if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
+  if (spec.notes?.length) lines.push('', ...spec.notes);
   return lines.join('\n') + '\n';
 }
 

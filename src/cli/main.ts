@@ -11,13 +11,15 @@ import { packageRoot } from '../engine/runner/sdkPaths.js';
 import { commandHelp, pad, parseArgs } from './args.js';
 import { listCommand } from './commands/list.js';
 import { recordCommand } from './commands/record.js';
+import { replayCommand } from './commands/replay.js';
 import { showCommand } from './commands/show.js';
+import { tapeCommand } from './commands/tape.js';
 import { uiCommand } from './commands/ui.js';
 import type { CliContext, Command } from './context.js';
 import { streamPrinter, type Printer } from './printer.js';
 
 /** Registered commands, in help order. Later issues add replay, branch, ui... here. */
-export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, uiCommand];
+export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, replayCommand, tapeCommand, uiCommand];
 
 export interface MainOptions {
   printer?: Printer;

@@ -7,6 +7,8 @@
  *   POST /v1/messages                 (Anthropic: baseURL `${url}`)
  *   GET  /health                      → 200 "ok"
  * Special models: `error-429` → 429 with `retry-after: 0`; `error-500` → 500.
+ * Per-request latency: an `x-mock-delay: <ms>` request header replaces the server latency for that request (tests of
+ * concurrent calls completing in a chosen order; headers are not part of a call's fingerprint).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -59,7 +61,8 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlmSe
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const path = (req.url ?? '/').split('?')[0];
       requests.push({ method: req.method ?? 'GET', path, headers, body });
-      void handle(req.method ?? 'GET', path, body, res, latencyMs, chunkDelayMs).catch((e: unknown) => {
+      const delay = Number(headers['x-mock-delay']);
+      void handle(req.method ?? 'GET', path, body, res, Number.isFinite(delay) && delay >= 0 ? delay : latencyMs, chunkDelayMs).catch((e: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(String(e));
       });

@@ -58,7 +58,8 @@ export const showCommand: Command = {
   },
 };
 
-function showStep(store: TraceStore, run: StoredRun, step: number, json: boolean, printer: Printer): number {
+/** The `show --step` view of one step (also printed by `replay --step N --offline` where it stopped). */
+export function showStep(store: TraceStore, run: StoredRun, step: number, json: boolean, printer: Printer): number {
   const event = store.getEvent(run.id, step);
   if (!event) {
     const n = store.countEvents(run.id);

@@ -7,17 +7,37 @@
  *   recovery resumes exactly after the last committed line.
  * - A patch may arrive long after its event (a streamed response); a patch for a seq not stored yet waits in
  *   memory until its event comes.
+ * - A branch run (a resume recorded by replaying its parent up to the fork) stores only the events after its fork
+ *   step (`keepAfterSeq`, or the run line's forkSeq): the earlier ones are its parent's. The state they built is
+ *   folded into one keyframe at the fork step, so seeking inside the branch never needs the parent.
+ * - Replay records (diverge/verify/verdict) are kept on the ingestor for the host and noted in the run's warnings.
  * Hot path: >= 100k events/s. Secret masking is skipped for chunks that cannot contain a secret (storeMasker.ts).
  */
 import type Database from 'better-sqlite3';
 import type { JournalEnd, JournalLine } from '../../shared/trace/journal.js';
-import { TRACE_FORMAT_VERSION, type Json, type RunMeta } from '../../shared/trace/types.js';
+import type { DivergenceReport, ReplayVerdict, StateVerification } from '../../shared/trace/tape.js';
+import { TRACE_FORMAT_VERSION, type FsPayload, type Json, type RunMeta, type StatePayload } from '../../shared/trace/types.js';
 import { TraceVersionError } from '../errors.js';
+import { checkLine, isSeq } from './checkLine.js';
 import { metaParams } from './rows.js';
+import { StateFold } from './stateFold.js';
 import type { TraceStore } from './store.js';
 
 /** Warnings kept per run (diagnostics, not data: bounded so a noisy recorder cannot bloat the row). */
 const MAX_WARNINGS = 100;
+
+export interface IngestorOptions {
+  /** Run metadata used when the journal has no run line (the agent died at startup). */
+  fallbackMeta?: RunMeta;
+  hostPid?: number;
+  /**
+   * Store only events with seq > this (a branch's fork step). Default: the run line's forkSeq when it names a
+   * parent, else the stored run's fork step (recovery of a branch journal that started mid-way).
+   */
+  keepAfterSeq?: number;
+  /** Fields the host decides whatever the run line says (a resume: its parent, fork step and mode). */
+  metaOverrides?: Partial<RunMeta>;
+}
 
 export interface IngestResult {
   lines: number;
@@ -42,6 +62,7 @@ function prepare(db: Database.Database) {
          keyframe_every = excluded.keyframe_every, started_at = excluded.started_at, pid = excluded.pid`,
     ),
     runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
+    forkOf: db.prepare('SELECT fork_seq FROM runs WHERE id = ? AND parent_id IS NOT NULL').pluck(),
     insertEvent: db.prepare(
       'INSERT OR REPLACE INTO events (run_id, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -74,16 +95,27 @@ export class JournalIngestor {
   /** The end record, once seen. */
   end: JournalEnd | undefined;
   sawRunLine = false;
+  /** Replay records, once seen (a replaying SDK writes each at most once). */
+  divergence: DivergenceReport | undefined;
+  verification: StateVerification | undefined;
+  verdict: ReplayVerdict | undefined;
+  /** Events up to this seq belong to the parent run and are not stored (see keepAfterSeq). */
+  private forkSeq: number | undefined;
+  /** State built before the fork; only complete (and written) when this ingestor read the journal from its start. */
+  private fork: StateFold | undefined;
+  private forkDirty = false;
 
   constructor(
     private readonly store: TraceStore,
     readonly runId: string,
-    private readonly opts: { fallbackMeta?: RunMeta; hostPid?: number } = {},
+    private readonly opts: IngestorOptions = {},
   ) {
     this.db = store.db;
     let s = cache.get(this.db);
     if (!s) cache.set(this.db, (s = prepare(this.db)));
     this.s = s;
+    const stored = opts.keepAfterSeq ?? (this.s.forkOf.get(runId) as number | null | undefined);
+    if (isSeq(stored)) this.forkSeq = stored;
     this.txn = this.db.transaction((text: string, endOffset: number | undefined) => this.apply(text, endOffset));
   }
 
@@ -145,13 +177,19 @@ export class JournalIngestor {
       const mask = <T>(v: T): T => (chunkMayHaveSecrets ? masker.json(v, raw) : v);
       switch (line.t) {
         case 'run': {
-          const meta = line.meta;
+          const meta = { ...line.meta, ...this.opts.metaOverrides };
           if ((meta.formatVersion ?? 1) > TRACE_FORMAT_VERSION) throw new TraceVersionError(`journal of run ${this.runId}`, meta.formatVersion, TRACE_FORMAT_VERSION);
+          if (this.opts.keepAfterSeq === undefined && typeof meta.parentId === 'string' && isSeq(meta.forkSeq)) this.forkSeq = meta.forkSeq;
           this.s.upsertRun.run(metaParams(mask({ ...meta, id: this.runId })));
           this.sawRunLine = true;
+          if (this.forkSeq !== undefined) this.fork = new StateFold();
           break;
         }
         case 'ev': {
+          if (this.forkSeq !== undefined && line.seq <= this.forkSeq) {
+            this.foldBeforeFork(line.kind, mask(line.payload));
+            break;
+          }
           const pending = this.pendingPatches.get(line.seq);
           let payload = mask(line.payload);
           if (pending) {
@@ -165,6 +203,7 @@ export class JournalIngestor {
           break;
         }
         case 'patch': {
+          if (this.forkSeq !== undefined && line.seq <= this.forkSeq) break;
           const fields = mask(line.payload) as Record<string, Json>;
           const row = this.s.eventForPatch.get(this.runId, line.seq) as { kind: string; payload: string } | undefined;
           if (!row) {
@@ -178,12 +217,22 @@ export class JournalIngestor {
         }
         case 'batch': {
           // f64 batches stay base64 float64 in the store (compact, no decode on the hot path); JSON ones stay JSON.
-          const f64 = typeof line.f64 === 'string' ? line.f64 : undefined;
-          const n = f64 !== undefined ? Math.floor(Buffer.byteLength(f64, 'base64') / 8) : line.values.length;
+          let f64 = typeof line.f64 === 'string' ? line.f64 : undefined;
+          let values = line.values;
+          let first = line.seq;
+          let n = f64 !== undefined ? Math.floor(Buffer.byteLength(f64, 'base64') / 8) : values.length;
+          if (this.forkSeq !== undefined && first <= this.forkSeq) {
+            // Keep only the values after the fork (a batch may straddle it).
+            const drop = Math.min(n, this.forkSeq - first + 1);
+            if (f64 !== undefined) f64 = Buffer.from(f64, 'base64').subarray(drop * 8, n * 8).toString('base64');
+            else values = values.slice(drop);
+            first += drop;
+            n -= drop;
+          }
           if (n === 0) break;
-          const payload = JSON.stringify(f64 !== undefined ? { source: line.source, f64 } : { source: line.source, values: mask(line.values) });
-          this.s.insertEvent.run(this.runId, line.seq, line.seq + n - 1, 1, line.kind, line.ts, payload, null, null);
-          if (line.seq + n - 1 > maxSeq) maxSeq = line.seq + n - 1;
+          const payload = JSON.stringify(f64 !== undefined ? { source: line.source, f64 } : { source: line.source, values: mask(values) });
+          this.s.insertEvent.run(this.runId, first, first + n - 1, 1, line.kind, line.ts, payload, null, null);
+          if (first + n - 1 > maxSeq) maxSeq = first + n - 1;
           res.events += n;
           break;
         }
@@ -193,6 +242,11 @@ export class JournalIngestor {
           break;
         }
         case 'kf':
+          if (this.forkSeq !== undefined && line.keyframe.seq <= this.forkSeq) {
+            this.fork?.keyframe(mask(line.keyframe));
+            this.forkDirty = true;
+            break;
+          }
           this.s.insertKeyframe.run(this.runId, line.keyframe.seq, JSON.stringify(mask(line.keyframe)));
           break;
         case 'end':
@@ -203,13 +257,37 @@ export class JournalIngestor {
         case 'warn':
           warnings.push(masker.secrets.maskText(String(line.message)));
           break;
+        case 'diverge':
+          this.divergence ??= mask(line.report);
+          warnings.push(`replay diverged at step ${String(line.report.seq)} (${String(line.report.kind)}): ${masker.secrets.maskText(String(line.report.message))}`);
+          break;
+        case 'verify':
+          this.verification = line.result;
+          if (!line.result.ok) warnings.push(`state at step ${String(line.result.seq)} differs from the recording: ${(line.result.paths ?? []).slice(0, 10).join(', ')}`);
+          break;
+        case 'verdict':
+          this.verdict = mask(line.verdict);
+          break;
       }
+    }
+    if (this.fork && this.forkDirty && this.forkSeq !== undefined) {
+      this.s.insertKeyframe.run(this.runId, this.forkSeq, JSON.stringify(this.fork.toKeyframe(this.forkSeq, 'fork')));
+      this.forkDirty = false;
     }
     if (res.lines > 0 || res.bad > 0 || endOffset !== undefined) this.ensureRun();
     this.s.progress.run(maxSeq + 1, endOffset ?? null, this.opts.hostPid ?? null, this.runId);
     if (usageDirty) this.s.usage.run({ id: this.runId });
     if (warnings.length > 0) this.addWarnings(warnings);
     return res;
+  }
+
+  /** Folds a pre-fork event into the fork keyframe (only state deltas and file events change the state). */
+  private foldBeforeFork(kind: string, payload: Json): void {
+    if (!this.fork) return;
+    if (kind === 'state') this.fork.state(payload as unknown as StatePayload);
+    else if (kind === 'fs') this.fork.fs(payload as unknown as FsPayload);
+    else return;
+    this.forkDirty = true;
   }
 
   /** Makes sure the run has a row (a journal without run line, or no journal at all: the agent died at startup). */
@@ -262,41 +340,3 @@ export class JournalIngestor {
 }
 
 const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : null);
-const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-
-/**
- * Structural check of one parsed line, so a damaged or hostile line is skipped with a warning instead of aborting
- * the whole chunk's transaction (which would stall ingestion of everything after it).
- */
-function checkLine(line: unknown): string | undefined {
-  if (!line || typeof line !== 'object' || Array.isArray(line)) return 'not a journal record';
-  const l = line as Record<string, unknown>;
-  switch (l.t) {
-    case 'run': {
-      const m = l.meta as Record<string, unknown> | undefined;
-      return m && typeof m === 'object' ? undefined : 'run record without meta';
-    }
-    case 'ev':
-      return isSeq(l.seq) && typeof l.kind === 'string' && typeof l.ts === 'number' && l.payload !== undefined ? undefined : 'event record with a bad seq, kind, ts or payload';
-    case 'patch':
-      return isSeq(l.seq) && l.payload !== null && typeof l.payload === 'object' && !Array.isArray(l.payload) ? undefined : 'patch record with a bad seq or payload';
-    case 'batch':
-      return isSeq(l.seq) && typeof l.kind === 'string' && typeof l.ts === 'number' && (typeof l.f64 === 'string' ? /^[A-Za-z0-9+/]*=*$/.test(l.f64) : Array.isArray(l.values))
-        ? undefined
-        : 'batch record with a bad seq, kind, ts or values';
-    case 'blob':
-      return typeof l.hash === 'string' && /^[0-9a-f]{16,128}$/.test(l.hash) && typeof l.b64 === 'string' ? undefined : 'blob record with a bad hash or data';
-    case 'kf': {
-      const k = l.keyframe as Record<string, unknown> | undefined;
-      return k && typeof k === 'object' && isSeq(k.seq) ? undefined : 'keyframe record without a seq';
-    }
-    case 'end':
-      return typeof l.status === 'string' && ['running', 'ok', 'failed', 'crashed', 'diverged'].includes(l.status) && typeof l.endedAt === 'number'
-        ? undefined
-        : 'end record with a bad status';
-    case 'warn':
-      return undefined;
-    default:
-      return `unknown record type ${JSON.stringify(l.t)}`;
-  }
-}

@@ -4,14 +4,14 @@
  * by all runs. Writes come only through JournalIngestor (ingest.ts) and finishRun; everything else reads.
  */
 import type Database from 'better-sqlite3';
-import { applyOps } from '../../shared/trace/stateDiff.js';
-import type { FsPayload, Json, Keyframe, RunMeta, StateAtStep, StatePayload, TraceEvent } from '../../shared/trace/types.js';
+import type { FsPayload, Keyframe, StateAtStep, StatePayload, TraceEvent } from '../../shared/trace/types.js';
 import { BadArgsError, AmbiguousIdError, NotFoundError } from '../errors.js';
 import { agentTraceHome, storeFile } from '../settings/paths.js';
-import { JournalIngestor } from './ingest.js';
+import { JournalIngestor, type IngestorOptions } from './ingest.js';
 import type { Migration } from './migrations.js';
 import { openDatabase } from './openDatabase.js';
 import { expandRow, rowToListItem, rowToRun, type EventRow, type RunRow } from './rows.js';
+import { StateFold } from './stateFold.js';
 import { StoreMasker } from './storeMasker.js';
 import type { EventQuery, RunEnd, RunListItem, StoredRun } from './storeTypes.js';
 
@@ -67,7 +67,7 @@ export class TraceStore {
   }
 
   /** A writer for one run's journal lines (live tail, final ingest, crash recovery). */
-  ingestor(runId: string, opts: { fallbackMeta?: RunMeta; hostPid?: number } = {}): JournalIngestor {
+  ingestor(runId: string, opts: IngestorOptions = {}): JournalIngestor {
     return new JournalIngestor(this, runId, opts);
   }
 
@@ -148,20 +148,12 @@ export class TraceStore {
    */
   stateAt(runId: string, seq: number): StateAtStep {
     const kfRow = this.stmts.keyframeAtOrBefore.get(runId, seq) as { seq: number; data: string } | undefined;
-    const kf = kfRow ? (JSON.parse(kfRow.data) as Keyframe) : undefined;
+    const fold = new StateFold();
+    if (kfRow) fold.keyframe(JSON.parse(kfRow.data) as Keyframe);
     const base = kfRow ? kfRow.seq : -1;
-    const tracked: Record<string, Json> = { ...(kf?.tracked ?? {}) };
-    for (const row of this.stmts.kindBetween.iterate(runId, 'state', base, seq) as IterableIterator<EventRow>) {
-      const p = JSON.parse(row.payload) as StatePayload;
-      const next = applyOps(tracked[p.name], p.ops ?? []);
-      if (next === undefined) delete tracked[p.name];
-      else tracked[p.name] = next;
-    }
-    const files: Record<string, string | null> = { ...(kf?.files ?? {}) };
-    for (const row of this.stmts.kindBetween.iterate(runId, 'fs', base, seq) as IterableIterator<EventRow>) {
-      applyFsEvent(files, JSON.parse(row.payload) as FsPayload);
-    }
-    return { seq, keyframeSeq: kfRow ? kfRow.seq : null, tracked, globals: kf?.globals ?? {}, frames: kf?.frames ?? [], stack: kf?.stack ?? [], files };
+    for (const row of this.stmts.kindBetween.iterate(runId, 'state', base, seq) as IterableIterator<EventRow>) fold.state(JSON.parse(row.payload) as StatePayload);
+    for (const row of this.stmts.kindBetween.iterate(runId, 'fs', base, seq) as IterableIterator<EventRow>) fold.fs(JSON.parse(row.payload) as FsPayload);
+    return fold.at(seq);
   }
 
   getKeyframe(runId: string, seq: number): Keyframe | undefined {
@@ -184,6 +176,25 @@ export class TraceStore {
     return row?.o ?? 0;
   }
 
+  /** Runs forked from this one (branches and resumes), oldest first. */
+  childRunIds(runId: string): string[] {
+    return (this.db.prepare('SELECT id FROM runs WHERE parent_id = ? ORDER BY started_at, id').all(runId) as { id: string }[]).map((r) => r.id);
+  }
+
+  /**
+   * Deletes a run with its events and keyframes (blobs stay: they are shared and content-addressed). Used to replace
+   * a resumed branch by a new resume at the same step; a run other runs fork from cannot be deleted.
+   */
+  deleteRun(runId: string): void {
+    const children = this.childRunIds(runId);
+    if (children.length > 0) throw new BadArgsError(`run ${runId} has ${children.length} branch${children.length === 1 ? '' : 'es'} (${children.slice(0, 3).join(', ')})`, 'delete or keep its branches first');
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
+      this.db.prepare('DELETE FROM keyframes WHERE run_id = ?').run(runId);
+      this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+    })();
+  }
+
   /** Sets the final status of a run (runner on exit, recovery after a crash). */
   finishRun(runId: string, end: RunEnd): void {
     this.db
@@ -192,16 +203,5 @@ export class TraceStore {
          steps = max(steps, @steps) WHERE id = @id`,
       )
       .run({ id: runId, status: end.status, code: end.exit?.code ?? null, signal: end.exit?.signal ?? null, endedAt: end.endedAt, steps: end.steps ?? 0 });
-  }
-}
-
-/** Tracks written files between keyframes: writes set the content hash, deletions null, renames move it. */
-function applyFsEvent(files: Record<string, string | null>, p: FsPayload): void {
-  if (!p || p.error) return;
-  if ((p.op === 'writeFile' || p.op === 'createWriteStream') && p.content) files[p.path] = p.content.blob;
-  else if (p.op === 'unlink' || p.op === 'rm' || p.op === 'rmdir') files[p.path] = null;
-  else if ((p.op === 'rename' || p.op === 'copyFile') && p.dest) {
-    if (p.path in files) files[p.dest] = files[p.path];
-    if (p.op === 'rename' && p.path in files) files[p.path] = null;
   }
 }

@@ -11,6 +11,8 @@ export const TAPE_FORMAT_VERSION = 1;
 export const EXIT_DIVERGED = 86;
 /** Exit code of an agent process stopped by the SDK at the requested step (`--offline` jump). */
 export const EXIT_STOPPED_AT_STEP = 87;
+/** Exit code of an agent process whose replay could not start (no tape, bad tape, a sandbox failed to install). */
+export const EXIT_REPLAY_SETUP = 85;
 
 export type DivergencePolicy = 'stop' | 'live';
 
@@ -32,6 +34,12 @@ export interface TapeCall {
   occurrence: number;
   /** 0-based rank of this call's completion among all calls (the recorded arrival order). */
   arrival: number;
+  /**
+   * Recorded issue time (the event's wall-clock ts, ms). With ttfbMs, the chunks' `t` and durationMs it places every
+   * response event of the run (head, chunks, completion) on one timeline, whose order the replay reproduces.
+   * Absent (older tapes): only the completion order (`arrival`) is reproduced.
+   */
+  issuedMs?: number;
   layer: NetLayer;
   /** The recorded request (masked), for divergence reports. */
   request: HttpRequestRecord;
@@ -75,8 +83,18 @@ export interface Tape {
   signature: string[];
   /** Recorded stdout, concatenated (for the byte-identical verdict). */
   stdout: string;
+  /**
+   * Directories the recorded run created (successful fs `mkdir` events, in seq order). A replayed mkdtemp reuses the
+   * name it got while recording (the first unused one of the form prefix + 6 characters), so output naming it matches.
+   */
+  mkdirs?: string[];
   /** Canonical-JSON sha256 of the tracked state at untilSeq and the state itself, for `state at step N verified`. */
   stateAtUntil?: { hash: string; tracked: Record<string, Json> };
+  /**
+   * The recorded run's keyframe interval. A forced state check at a keyframe can emit a pending state delta earlier
+   * than an event would, so the replay must use the same interval (the SDK prefers this over its default).
+   */
+  keyframeEvery?: number;
   /** For resume/branch runs: the run the SDK records into (events after the fork only). */
   branch?: { id: string; parentId: string; forkSeq: number; name: string };
 }

@@ -4,7 +4,7 @@
  */
 import type { DivergencePolicy, Tape, TapeCall, TapeResponse, TapeValue } from './tape.js';
 import { TAPE_FORMAT_VERSION } from './tape.js';
-import type { Body, ConsolePayload, ExitPayload, HttpPayload, Json, RunStatus, TraceEvent } from './types.js';
+import type { Body, ConsolePayload, ExitPayload, FsPayload, HttpPayload, Json, RunStatus, TraceEvent } from './types.js';
 
 export interface BuildTapeInput {
   runId: string;
@@ -35,6 +35,7 @@ export function buildTape(input: BuildTapeInput): Tape {
   const occurrences = new Map<string, number>();
   const issuedAt = new Map<number, number>();
   let stdout = '';
+  const mkdirs: string[] = [];
 
   for (const ev of events) {
     if (ev.seq < steps) signature[ev.seq] = ev.fingerprint ? `${ev.kind}:${ev.fingerprint}` : ev.kind;
@@ -44,12 +45,15 @@ export function buildTape(input: BuildTapeInput): Tape {
     } else if (ev.kind === 'console') {
       const p = ev.payload as ConsolePayload;
       if (p.stream === 'stdout') stdout += p.text;
+    } else if (ev.kind === 'fs') {
+      const p = ev.payload as FsPayload;
+      if (p.op === 'mkdir' && !p.error) mkdirs.push(p.path);
     } else if ((ev.kind === 'llm' || ev.kind === 'http') && ev.fingerprint) {
       const p = ev.payload as HttpPayload;
       const occurrence = occurrences.get(ev.fingerprint) ?? 0;
       occurrences.set(ev.fingerprint, occurrence + 1);
       issuedAt.set(ev.seq, ev.ts);
-      const call: TapeCall = { seq: ev.seq, fingerprint: ev.fingerprint, occurrence, arrival: 0, layer: p.layer, request: p.request };
+      const call: TapeCall = { seq: ev.seq, fingerprint: ev.fingerprint, occurrence, arrival: 0, issuedMs: ev.ts, layer: p.layer, request: p.request };
       if (p.response) call.response = tapeResponse(p.response, input.blobB64);
       if (p.error) call.error = p.error;
       if (p.ttfbMs !== undefined) call.ttfbMs = p.ttfbMs;
@@ -77,6 +81,7 @@ export function buildTape(input: BuildTapeInput): Tape {
     signature,
     stdout,
   };
+  if (mkdirs.length) tape.mkdirs = mkdirs;
   if (input.recordedExit) tape.recordedExit = input.recordedExit;
   if (input.untilSeq !== undefined) tape.untilSeq = input.untilSeq;
   if (input.stateAtUntil) tape.stateAtUntil = input.stateAtUntil;

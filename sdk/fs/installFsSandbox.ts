@@ -1,0 +1,79 @@
+/**
+ * File sandbox (replay mode): the record-mode patch points with the sandbox behind them, plus the read-side patches.
+ * Writes go to a memfs volume and are still recorded as `fs` events (same shape as when recording, so the replay's
+ * event signature matches); reads see the volume first, then the disk; nothing on the disk changes.
+ * memfs is loaded here only (about 50 ms of startup), never in record mode.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Recorder } from '../core/recorder.js';
+import { runInternal } from '../core/internal.js';
+import { Patcher, type AnyFn } from '../determinism/patcher.js';
+import { FsRecorder } from './fsRecorder.js';
+import { installFsPatches } from './patchFs.js';
+import { SandboxHooks } from './sandboxHooks.js';
+import { Overlay, takeRealFs, type Vol } from './sandboxOverlay.js';
+import { installSandboxReads } from './sandboxReads.js';
+
+/**
+ * FileHandle methods of memfs that settle later: they run internal (memfs stamps atime/mtime with `new Date()`).
+ * Stream factories are left alone: their events must reach the agent's listeners outside the internal context.
+ */
+const HANDLE_INTERNAL = ['appendFile', 'chmod', 'chown', 'close', 'datasync', 'read', 'readv', 'readFile', 'stat', 'sync', 'truncate', 'utimes', 'write', 'writev', 'writeFile'];
+
+export interface FsSandbox {
+  overlay: Overlay;
+  restore: () => void;
+}
+
+/**
+ * Installs the replay-mode fs hooks. `recordedDirs` (tape.mkdirs) lets mkdtemp reuse the recorded names. Throws
+ * when memfs cannot be loaded: the caller must fail closed.
+ */
+export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] = []): FsSandbox {
+  const env = process.env;
+  const home = path.resolve(env.AGENTTRACE_HOME || path.join(env.HOME || process.cwd(), '.agenttrace'));
+  const journal = env.AGENTTRACE_JOURNAL ? path.resolve(env.AGENTTRACE_JOURNAL) : undefined;
+
+  const req = createRequire(import.meta.url);
+  const { Volume } = req('memfs') as { Volume: new () => unknown };
+  const vol = runInternal(() => new Volume()) as Vol;
+  const overlay = new Overlay(vol, takeRealFs(), recordedDirs);
+  const realFs = { open: fs.open, write: fs.write, writev: fs.writev, read: fs.read, close: fs.close, fsync: fs.fsync } as unknown as Record<string, AnyFn>;
+  // Both keep original functions: construct them before patching.
+  const recorder = new FsRecorder(rec, { ownFiles: journal ? [journal] : [], ownDirs: [home] });
+  const hooks = new SandboxHooks(overlay, recorder, realFs);
+
+  const p = new Patcher();
+  installSandboxReads(p, overlay, hooks.streams);
+  installFsPatches(p, hooks, true);
+  patchMemfsHandles(p, vol);
+  return { overlay, restore: () => p.restore() };
+}
+
+/** memfs FileHandle's prototype, from its promises API (the class is not exported by memfs's entry). */
+function patchMemfsHandles(p: Patcher, vol: Vol): void {
+  const proto = memfsHandleProto(vol);
+  if (!proto) return;
+  for (const name of HANDLE_INTERNAL) {
+    p.wrap<AnyFn>(proto, name, (original) => {
+      return function (this: unknown, ...args: unknown[]): unknown {
+        return runInternal(() => original.apply(this, args));
+      };
+    });
+  }
+}
+
+function memfsHandleProto(vol: Vol): object | undefined {
+  // FsPromises keeps the FileHandle class it constructs; find it through a descriptor-free handle.
+  const promises = vol.promises as unknown as { FileHandle?: { prototype: object } };
+  if (promises.FileHandle) return promises.FileHandle.prototype;
+  try {
+    const req = createRequire(createRequire(import.meta.url).resolve('memfs'));
+    const mod = req('@jsonjoy.com/fs-node/lib/FileHandle') as { FileHandle?: { prototype: object } };
+    return mod.FileHandle?.prototype;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Replay-mode start (AGENTTRACE_MODE=replay): get the tape, open the replay's journal, create the controller, then
+ * install the recording hooks with replay sources behind them (values from the tape, files in a sandbox, network
+ * from the tape with a socket kill switch). Console, error and state capture are unchanged.
+ * Fail closed: a replay that cannot get its tape or install a sandbox ends the process with EXIT_REPLAY_SETUP and
+ * one `agenttrace:` line, before any agent code runs — a replay must never quietly run live.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Tape } from '../../src/shared/trace/tape.js';
+import { EXIT_REPLAY_SETUP } from '../../src/shared/trace/tape.js';
+import type { RunMeta } from '../../src/shared/trace/types.js';
+import { SecretSet } from '../../src/shared/trace/redact.js';
+import { Recorder, setActiveRecorder } from '../core/recorder.js';
+import { orig } from '../core/originals.js';
+import { installDeterminism } from '../determinism/installDeterminism.js';
+import { TapeSource } from '../determinism/tapeSource.js';
+import { installFsSandbox } from '../fs/installFsSandbox.js';
+import { installNetReplay } from '../net/installNetReplay.js';
+import { ReplayController } from './controller.js';
+import { ReplaySetupError, fetchTapeViaCli, readTapeFile } from './tapeFile.js';
+
+/**
+ * Taken at load, before the sandbox patches fs: the env-mode journal folder is removed with the real functions.
+ * (Not fs.rmSync: Node loads its implementation lazily, and it would pick up the patched unlink/rmdir then.)
+ */
+const unlinkSyncOrig = fs.unlinkSync;
+const rmdirSyncOrig = fs.rmdirSync;
+
+export interface ReplayBootDeps {
+  /** Builds the run metadata as record mode does (script, argv, env...); the bootstrap sets mode and ids. */
+  makeMeta: (secrets: SecretSet, id: string, home: string) => RunMeta;
+  /** Console, error and state capture: installed as in record mode. */
+  common: [string, (r: Recorder) => void][];
+  /** Ends the process (the entry point owns process.exit). */
+  exit: (code: number) => void;
+}
+
+/** Starts replay mode; returns the controller (undefined only when `exit` did not end the process). */
+export function startReplay(deps: ReplayBootDeps): ReplayController | undefined {
+  const env = process.env;
+  const home = path.resolve(env.AGENTTRACE_HOME || path.join(env.HOME || process.cwd(), '.agenttrace'));
+  const envMode = !env.AGENTTRACE_TAPE;
+  let tape: Tape;
+  try {
+    tape = loadTape(home);
+  } catch (e) {
+    return fail(deps, e);
+  }
+
+  const secrets = new SecretSet();
+  secrets.addEnv(env);
+  const id = tape.branch?.id ?? (env.AGENTTRACE_RUN_ID || `${tape.runId}__replay`);
+  let journal = env.AGENTTRACE_JOURNAL;
+  let tempDir: string | undefined;
+  try {
+    if (!journal && tape.branch) {
+      // Environment-variable resume: the branch run is stored like an env-mode recording (recovered by the CLI).
+      const dir = path.join(home, 'journals');
+      orig.mkdirSync(dir, { recursive: true });
+      journal = path.join(dir, `${id}.ndjson`);
+    } else if (!journal) {
+      tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-replay-'));
+      journal = path.join(tempDir, 'journal.ndjson');
+    }
+  } catch (e) {
+    return fail(deps, new ReplaySetupError(`cannot create the replay journal (${e instanceof Error ? e.message : String(e)})`));
+  }
+
+  const meta = deps.makeMeta(secrets, id, home);
+  meta.mode = tape.branch ? 'resume' : 'replay';
+  if (typeof tape.keyframeEvery === 'number' && tape.keyframeEvery >= 1) meta.keyframeEvery = tape.keyframeEvery;
+  if (tape.branch) {
+    meta.name = tape.branch.name;
+    meta.parentId = tape.branch.parentId;
+    meta.forkSeq = tape.branch.forkSeq;
+  }
+  const rec = new Recorder({ journalPath: journal, meta, secrets });
+  setActiveRecorder(rec);
+  // Created before every installer: its event hooks must run first (see ReplayController).
+  const ctl = new ReplayController(tape, rec, { printVerdict: envMode, exit: deps.exit });
+
+  for (const [name, install] of deps.common) {
+    try {
+      install(rec);
+    } catch (e) {
+      rec.fault(name, e);
+    }
+  }
+  const sandboxes: [string, () => void][] = [
+    ['file sandbox', () => installFsSandbox(rec, tape.mkdirs)],
+    // Installs the recording network hooks too, inside its replay layers, with the socket kill switch first.
+    ['network replay', () => installNetReplay(ctl)],
+    ['value replay', () => installDeterminism(rec, new TapeSource(ctl))],
+  ];
+  for (const [name, install] of sandboxes) {
+    try {
+      install();
+    } catch (e) {
+      ctl.abandon();
+      return fail(deps, new ReplaySetupError(`${name} could not be installed (${e instanceof Error ? e.message : String(e)}); nothing was run`), rec);
+    }
+  }
+  if (tempDir) {
+    const dir = tempDir;
+    const file = journal;
+    // Registered after error capture's exit listener, which writes the verdict and the end line.
+    process.on('exit', () => {
+      try {
+        unlinkSyncOrig(file);
+        rmdirSyncOrig(dir);
+      } catch {
+        // A temp folder left behind is harmless.
+      }
+    });
+  }
+  return ctl;
+}
+
+function loadTape(home: string): Tape {
+  const env = process.env;
+  if (env.AGENTTRACE_TAPE) return readTapeFile(env.AGENTTRACE_TAPE);
+  const id = env.AGENTTRACE_ID?.trim();
+  if (!id) throw new ReplaySetupError('AGENTTRACE_MODE=replay needs AGENTTRACE_ID=<run id> (or AGENTTRACE_TAPE=<tape file> from a host)');
+  const onDiv = env.AGENTTRACE_ON_DIVERGENCE?.trim().toLowerCase();
+  const pace = env.AGENTTRACE_PACE?.trim().toLowerCase();
+  return fetchTapeViaCli({
+    id,
+    step: env.AGENTTRACE_STEP?.trim() || undefined,
+    branch: env.AGENTTRACE_BRANCH?.trim() || undefined,
+    offline: /^(1|true|yes)$/i.test(env.AGENTTRACE_OFFLINE ?? ''),
+    onDivergence: onDiv || undefined,
+    pace: pace || undefined,
+    home,
+  });
+}
+
+function fail(deps: ReplayBootDeps, e: unknown, rec?: Recorder): undefined {
+  const msg = e instanceof ReplaySetupError ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  try {
+    orig.stderrWrite(`agenttrace: cannot replay: ${msg}\n`);
+    rec?.end('failed', { code: EXIT_REPLAY_SETUP });
+  } catch {
+    // Nothing more to report with.
+  }
+  deps.exit(EXIT_REPLAY_SETUP);
+  return undefined;
+}

@@ -1,0 +1,273 @@
+/**
+ * `replay`: re-runs a recorded script with the SDK in replay mode (AGENTTRACE_MODE=replay, AGENTTRACE_TAPE=<tape
+ * file>, AGENTTRACE_JOURNAL=<journal>), in the recorded folder with the recorded arguments. Three modes:
+ * - replay (no step): the whole run offline; the SDK's verdict says whether it was identical.
+ * - jump (`step` + `offline`): deterministic through step N, where the SDK verifies the tracked state and stops.
+ * - resume (`step` only): deterministic through step N, then live, recorded as the branch run `<id>__resume-<N>`
+ *   (events after N only, parent and fork step set). Resuming again from the same step REPLACES that branch (it is
+ *   the natural "try again from here"); a branch that has branches of its own is never replaced (error instead).
+ * The replay's journal goes to a temporary folder (replay, jump) or into the store like a recording (resume).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DivergencePolicy, ReplayVerdict, Tape } from '../../shared/trace/tape.js';
+import { TRACE_FORMAT_VERSION, type RunMeta } from '../../shared/trace/types.js';
+import { AtrError, BadArgsError } from '../errors.js';
+import { agentEnv, agentNodeArgs, startAgentProcess, type AgentExit, type AgentProcessOptions } from '../runner/agentProcess.js';
+import { runTraced } from '../runner/tracedRun.js';
+import { agentTraceHome } from '../settings/paths.js';
+import { openStore, type TraceStore } from '../store/store.js';
+import type { StoredRun } from '../store/storeTypes.js';
+import { describeExit, judge, type ReplayOutcome } from './replayOutcome.js';
+import { firstLineDiff, hostVerdict, readReplayJournal, type ReplayJournal } from './replayJournal.js';
+import { checkStep, replaceResumeBranch, resumeBranchId, tapeFromStore, writeTapeFile } from './tapeFromStore.js';
+
+export type ReplayMode = 'replay' | 'jump' | 'resume';
+
+export interface ReplayOptions {
+  /** Run id or a unique prefix of it. */
+  runId: string;
+  /** Jump (with offline) or resume from this step. */
+  step?: number;
+  offline?: boolean;
+  onDivergence?: DivergencePolicy;
+  pace?: 'instant' | 'recorded';
+  /** Run this script instead of the recorded path (it moved); resolved against `cwd`. */
+  script?: string;
+  node?: string;
+  home?: string;
+  /** An open store (else one is opened at home and closed at the end). */
+  store?: TraceStore;
+  /** Base environment of the agent (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Folder `script` is resolved against, and the fallback when the recorded folder is gone (default process.cwd()). */
+  cwd?: string;
+  onStdout?: (chunk: Buffer) => void;
+  onStderr?: (chunk: Buffer) => void;
+  /** Each up-front notice (script changed, crashed trace, replaced branch), before the agent starts. */
+  onNotice?: (message: string) => void;
+  signal?: AbortSignal;
+  killTimeoutMs?: number;
+  forwardSignals?: boolean;
+}
+
+export interface ReplayResult {
+  runId: string;
+  mode: ReplayMode;
+  step?: number;
+  exit: AgentExit;
+  verdict: ReplayVerdict;
+  /** Who produced the verdict: the replaying SDK, or the host from the replay's journal (the SDK wrote none). */
+  verdictBy: 'sdk' | 'host';
+  outcome: ReplayOutcome;
+  notices: string[];
+  recorded: { status: StoredRun['status']; steps: number; exitCode: number | null };
+  /** When the output differs: its first differing stdout line (from the replay's console events). */
+  stdoutDiff?: { line: number; expected?: string; actual?: string };
+  /** Milliseconds from the replay's first to its last event (journal timestamps: real time, not the replayed clock). */
+  spanMs?: number;
+  /** Resume only: the branch run the continuation was recorded into. */
+  branch?: { id: string; status: StoredRun['status']; steps: number; exitCode: number | null; signal: string | null; forkSeq: number };
+}
+
+interface Prepared {
+  run: StoredRun;
+  mode: ReplayMode;
+  script: string;
+  cwd: string;
+  notices: string[];
+}
+
+export async function replayRun(opts: ReplayOptions): Promise<ReplayResult> {
+  const baseEnv = opts.env ?? process.env;
+  const store = opts.store ?? openStore({ home: opts.home ?? agentTraceHome(baseEnv), env: baseEnv });
+  try {
+    const p = prepare(store, opts);
+    for (const n of p.notices) opts.onNotice?.(n);
+    return p.mode === 'resume' ? await resume(store, p, opts, baseEnv) : await replayOffline(store, p, opts, baseEnv);
+  } finally {
+    if (!opts.store) store.close();
+  }
+}
+
+/** Every check that can fail before anything runs: run, step, script, SDK bundle. */
+function prepare(store: TraceStore, opts: ReplayOptions): Prepared {
+  const run = store.getRun(store.resolveRunId(opts.runId));
+  if (opts.offline && opts.step === undefined) throw new BadArgsError('--offline needs --step N', 'e.g. agenttrace replay <id> --step 12 --offline');
+  if (opts.step !== undefined) checkStep(run, opts.step);
+  const mode: ReplayMode = opts.step === undefined ? 'replay' : opts.offline ? 'jump' : 'resume';
+  const here = path.resolve(opts.cwd ?? process.cwd());
+  const script = opts.script ? path.resolve(here, opts.script) : run.scriptPath;
+  let bytes: Buffer;
+  try {
+    if (!fs.statSync(script).isFile()) throw new Error('not a file');
+    bytes = fs.readFileSync(script);
+  } catch {
+    throw opts.script
+      ? new AtrError('ATR_SCRIPT_NOT_FOUND', `script not found: ${script}`, { hint: 'check --script PATH; it is resolved from the current directory', data: { scriptPath: script } })
+      : new AtrError('ATR_SCRIPT_NOT_FOUND', `the script of run ${run.id} no longer exists: ${script}`, { hint: 'pass its new location with --script PATH', data: { scriptPath: script } });
+  }
+  agentNodeArgs(script); // a missing SDK bundle or tsx fails here, before any output
+  const notices: string[] = [];
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  if (run.scriptSha256 && sha !== run.scriptSha256) notices.push(`script changed since recording (sha256 ${run.scriptSha256.slice(0, 12)} → ${sha.slice(0, 12)}); replaying anyway`);
+  const lastStep = Math.max(0, run.steps - 1);
+  if (run.status === 'crashed') notices.push(`the recorded run crashed${run.exitSignal ? ` (${run.exitSignal})` : ''} after step ${lastStep}: replaying up to the crash`);
+  else if (run.status === 'running') notices.push(`the recorded run never finished (still running, or its host died) after step ${lastStep}: replaying what was recorded`);
+  let cwd = run.cwd;
+  if (!cwd || !isDir(cwd)) {
+    notices.push(`the recorded working folder ${cwd || '(unknown)'} no longer exists; running in ${here}`);
+    cwd = here;
+  }
+  return { run, mode, script, cwd, notices };
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The agent's environment: the caller's, plus recorded allowlisted variables it lacks (a base URL the requests were
+ * fingerprinted with). When nothing can go live, masked secrets it lacks get a placeholder so clients that insist on
+ * an API key still start: the recorded requests were fingerprinted without their credentials.
+ */
+function replayEnv(run: StoredRun, baseEnv: NodeJS.ProcessEnv, canGoLive: boolean): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...baseEnv };
+  for (const [k, v] of Object.entries(run.env)) {
+    if (env[k] !== undefined) continue;
+    if (!v.includes('***')) env[k] = v;
+    else if (!canGoLive) env[k] = 'agenttrace-replay-placeholder';
+  }
+  return env;
+}
+
+function agentOptions(p: Prepared, opts: ReplayOptions): Omit<AgentProcessOptions, 'env'> {
+  return {
+    script: p.script,
+    args: p.run.argv,
+    cwd: p.cwd,
+    node: opts.node,
+    onStdout: opts.onStdout,
+    onStderr: opts.onStderr,
+    signal: opts.signal,
+    killTimeoutMs: opts.killTimeoutMs,
+    forwardSignals: opts.forwardSignals,
+  };
+}
+
+async function replayOffline(store: TraceStore, p: Prepared, opts: ReplayOptions, baseEnv: NodeJS.ProcessEnv): Promise<ReplayResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-replay-'));
+  try {
+    const tape = tapeFromStore(store, p.run.id, { step: p.mode === 'jump' ? opts.step : undefined, after: 'stop', onDivergence: opts.onDivergence, pace: opts.pace });
+    const tapeFile = writeTapeFile(tape, dir);
+    const journal = path.join(dir, 'journal.ndjson');
+    const canGoLive = opts.onDivergence === 'live';
+    const env = agentEnv(replayEnv(p.run, baseEnv, canGoLive), {
+      AGENTTRACE_MODE: 'replay',
+      AGENTTRACE_TAPE: tapeFile,
+      AGENTTRACE_JOURNAL: journal,
+      AGENTTRACE_RUN_ID: `${p.run.id}__replay`,
+      AGENTTRACE_HOME: store.home,
+      AGENTTRACE_SCRIPT: p.script,
+      AGENTTRACE_KEYFRAME_EVERY: String(p.run.keyframeEvery),
+      AGENTTRACE_HOST_PID: String(process.pid),
+    });
+    const exit = await startAgentProcess({ ...agentOptions(p, opts), env }).exit;
+    return finish(p, opts, tape, exit, readReplayJournal(journal));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function resume(store: TraceStore, p: Prepared, opts: ReplayOptions, baseEnv: NodeJS.ProcessEnv): Promise<ReplayResult> {
+  const step = opts.step as number;
+  const branchId = resumeBranchId(p.run.id, step);
+  if (replaceResumeBranch(store, branchId)) {
+    p.notices.push(`replaced the earlier resume ${branchId}`);
+    opts.onNotice?.(`replaced the earlier resume ${branchId}`);
+  }
+  const branch: NonNullable<Tape['branch']> = { id: branchId, parentId: p.run.id, forkSeq: step, name: `resume-${step}` };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-replay-'));
+  try {
+    const tape = tapeFromStore(store, p.run.id, { step, after: 'live', onDivergence: opts.onDivergence, pace: opts.pace, branch });
+    const tapeFile = writeTapeFile(tape, dir);
+    const fallbackMeta: RunMeta = {
+      id: branchId,
+      name: branch.name,
+      parentId: p.run.id,
+      forkSeq: step,
+      scriptPath: p.script,
+      scriptSha256: p.run.scriptSha256,
+      argv: p.run.argv,
+      cwd: p.cwd,
+      env: {},
+      nodeVersion: '',
+      sdkVersion: '',
+      formatVersion: TRACE_FORMAT_VERSION,
+      mode: 'resume',
+      keyframeEvery: p.run.keyframeEvery,
+      startedAt: Date.now(),
+      pid: 0,
+    };
+    const traced = await runTraced({
+      store,
+      runId: branchId,
+      fallbackMeta,
+      keepAfterSeq: step,
+      metaOverrides: { parentId: p.run.id, forkSeq: step, mode: 'resume', name: branch.name },
+      keepJournal: true,
+      baseEnv: replayEnv(p.run, baseEnv, true),
+      env: { AGENTTRACE_MODE: 'replay', AGENTTRACE_TAPE: tapeFile, AGENTTRACE_KEYFRAME_EVERY: String(p.run.keyframeEvery), AGENTTRACE_NAME: branch.name },
+      agent: agentOptions(p, opts),
+    });
+    // The full journal (events before the fork included) is what the verdict is computed from; then it goes.
+    let journal: ReplayJournal;
+    try {
+      journal = readReplayJournal(traced.journal);
+    } finally {
+      traced.release();
+    }
+    const { exit, run } = traced;
+    const result = finish(p, opts, tape, exit, journal);
+    result.branch = { id: run.id, status: run.status, steps: run.steps, exitCode: run.exitCode, signal: run.exitSignal, forkSeq: step };
+    return result;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function finish(p: Prepared, opts: ReplayOptions, tape: Tape, exit: AgentExit, j: ReplayJournal): ReplayResult {
+  const verdictBy = j.verdict ? 'sdk' : 'host';
+  const verdict = j.verdict ?? hostVerdict(tape, j);
+  // The SDK writes the state check and divergence as their own records too; keep them on the verdict.
+  if (!verdict.state && j.verification) verdict.state = j.verification;
+  if (!verdict.divergence && j.divergence) verdict.divergence = j.divergence;
+  const outcome: ReplayOutcome = j.empty
+    ? { kind: 'failed', why: `the agent wrote no replay journal: the SDK did not start in replay mode (${describeExit(exit)})` }
+    : judge({ mode: p.mode, tape, exit, verdict, sdkVerdict: verdictBy === 'sdk', recordedExitCode: p.run.exitCode });
+  const result: ReplayResult = {
+    runId: p.run.id,
+    mode: p.mode,
+    exit,
+    verdict,
+    verdictBy,
+    outcome,
+    notices: p.notices,
+    recorded: { status: p.run.status, steps: p.run.steps, exitCode: p.run.exitCode },
+  };
+  if (opts.step !== undefined) result.step = opts.step;
+  if (j.firstTs !== undefined && j.lastTs !== undefined) result.spanMs = j.lastTs - j.firstTs;
+  if (!verdict.stdoutIdentical) {
+    // A jump compares only the output up to its step: the replay's must then be a beginning of the recorded one.
+    const expected = tape.untilSeq === undefined ? tape.stdout : tape.stdout.slice(0, j.stdout.length);
+    const diff = firstLineDiff(expected, j.stdout);
+    if (diff) result.stdoutDiff = diff;
+  }
+  return result;
+}

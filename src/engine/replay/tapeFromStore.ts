@@ -1,0 +1,118 @@
+/**
+ * The replay Tape of a stored run (see src/shared/trace/tape.ts): its events (a branch's ancestors' events up to
+ * its fork, then its own), blobs resolved to base64, how it ended, and for a jump or resume to step N the recorded
+ * tracked state at N with its hash. The hash must equal the SDK's: sha256 hex of canonicalJson(tracked).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { canonicalJson } from '../../shared/trace/canonicalJson.js';
+import type { DivergencePolicy, Tape } from '../../shared/trace/tape.js';
+import { buildTape } from '../../shared/trace/tapeBuilder.js';
+import type { Json, StateAtStep, TraceEvent } from '../../shared/trace/types.js';
+import { AtrError, NotFoundError } from '../errors.js';
+import { pidAlive, readSidecar } from '../runner/hostSidecar.js';
+import type { TraceStore } from '../store/store.js';
+import type { StoredRun } from '../store/storeTypes.js';
+
+export interface TapeOptions {
+  /** Replay deterministically through this step; then `after` decides. Absent: the whole run. */
+  step?: number;
+  /** What happens after `step`: stop there (offline jump, the default) or continue live (resume). */
+  after?: 'live' | 'stop';
+  onDivergence?: DivergencePolicy;
+  pace?: 'instant' | 'recorded';
+  /** The branch run a resume records into (Tape.branch). */
+  branch?: Tape['branch'];
+}
+
+/** The id of the branch run a resume from `step` records into: `<id>__resume-<N>`. */
+export function resumeBranchId(runId: string, step: number): string {
+  return `${runId}__resume-${step}`;
+}
+
+/**
+ * A resume about to start records into `id`: an earlier run there is deleted (the natural "try again from here").
+ * Returns whether one was replaced. A resume running right now, or one with branches of its own, is kept (error).
+ */
+export function replaceResumeBranch(store: TraceStore, id: string): boolean {
+  const old = store.findRun(id);
+  if (!old) return false;
+  const host = readSidecar(store.home, id);
+  if (old.status === 'running' && host && pidAlive(host.hostPid)) {
+    throw new AtrError('ATR_BAD_ARGS', `run ${id} is being resumed right now by process ${host.hostPid}`, { hint: 'wait for it to finish, then resume again' });
+  }
+  store.deleteRun(id);
+  return true;
+}
+
+/** sha256 hex of the canonical JSON of a tracked-state record (the SDK hashes its live state the same way). */
+export function stateHash(tracked: Record<string, Json>): string {
+  return createHash('sha256').update(canonicalJson(tracked)).digest('hex');
+}
+
+/** Throws a NotFoundError naming the run's step range when `step` is not one of its steps. */
+export function checkStep(run: StoredRun, step: number): void {
+  if (!Number.isSafeInteger(step) || step < 0 || step >= run.steps) {
+    const range = run.steps > 0 ? `its steps are 0..${run.steps - 1}` : 'it recorded no steps';
+    throw new NotFoundError(`step ${step} is beyond the end of run ${run.id}: it has ${run.steps} step${run.steps === 1 ? '' : 's'}`, `pick a step from \`agenttrace show ${run.id}\`; ${range}`, {
+      step,
+      steps: run.steps,
+    });
+  }
+}
+
+export function tapeFromStore(store: TraceStore, runId: string, opts: TapeOptions = {}): Tape {
+  const run = store.getRun(runId);
+  if (opts.step !== undefined) checkStep(run, opts.step);
+  const events = eventsOfTree(store, run);
+  const tape = buildTape({
+    runId: run.id,
+    events,
+    steps: Math.max(run.steps, events.length ? events[events.length - 1].seq + 1 : 0),
+    recordedStatus: run.status,
+    recordedExit: run.exitCode !== null || run.exitSignal !== null ? { code: run.exitCode, signal: run.exitSignal } : undefined,
+    blobB64: (hash) => store.getBlob(hash)?.toString('base64'),
+    untilSeq: opts.step,
+    after: opts.step === undefined ? undefined : (opts.after ?? 'stop'),
+    onDivergence: opts.onDivergence,
+    pace: opts.pace,
+    branch: opts.branch,
+  });
+  if (opts.step !== undefined) {
+    const { tracked } = stateAtInTree(store, run, opts.step);
+    tape.stateAtUntil = { hash: stateHash(tracked), tracked };
+  }
+  return tape;
+}
+
+/**
+ * Every event of a run in seq order, batches expanded. A branch stores only what happened after its fork, so its
+ * ancestors supply the events up to the fork (recursively: a branch of a branch).
+ */
+export function eventsOfTree(store: TraceStore, run: StoredRun, upTo?: number): TraceEvent[] {
+  const own = store.getEvents(run.id, upTo === undefined ? {} : { to: upTo });
+  if (run.parentId === undefined || run.forkSeq === undefined) return own;
+  const parent = store.findRun(run.parentId);
+  if (!parent) throw new NotFoundError(`run ${run.id} forks from ${run.parentId}, which is not in the store`, 'import or re-record the parent run');
+  const prefix = eventsOfTree(store, parent, upTo === undefined ? run.forkSeq : Math.min(upTo, run.forkSeq));
+  return [...prefix, ...own.filter((e) => e.seq > run.forkSeq!)];
+}
+
+/** The recorded state at a step; for a branch, steps up to its fork are its parent's. */
+export function stateAtInTree(store: TraceStore, run: StoredRun, step: number): StateAtStep {
+  if (run.parentId !== undefined && run.forkSeq !== undefined && step <= run.forkSeq) {
+    const parent = store.findRun(run.parentId);
+    if (parent) return stateAtInTree(store, parent, step);
+  }
+  return store.stateAt(run.id, step);
+}
+
+/** Writes a tape as JSON into a fresh temporary folder and returns the file's path (remove its folder after use). */
+export function writeTapeFile(tape: Tape, dir?: string): string {
+  const folder = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-replay-'));
+  const file = path.join(folder, 'tape.json');
+  fs.writeFileSync(file, JSON.stringify(tape));
+  return file;
+}

@@ -1,0 +1,90 @@
+/**
+ * The human summary of a replay, printed by the CLI on stderr after the agent's own output: the verdict line, or a
+ * divergence report (first diverging step, its kind, the expected recorded request and the actual one, one line
+ * per differing field). Pure: returns lines.
+ */
+import type { DivergenceReport, FieldDiff, StateVerification } from '../../shared/trace/tape.js';
+import type { HttpRequestRecord, Json } from '../../shared/trace/types.js';
+import { describeExit } from './replayOutcome.js';
+import type { ReplayResult } from './replayRun.js';
+
+const VALUE_MAX = 160;
+
+export function verdictLines(r: ReplayResult): string[] {
+  const v = r.verdict;
+  const o = r.outcome;
+  const lines: string[] = [];
+  if (r.step !== undefined && v.state) lines.push(...stateLines(v.state));
+  switch (o.kind) {
+    case 'verified':
+      lines.push(
+        o.upToCrash
+          ? // The replay may print a little past the recorded end before it is stopped there: output is compared only when equal.
+            `Replay verified up to the crash: ${v.matched} events matched; the recording ended after step ${Math.max(0, r.recorded.steps - 1)}${v.stdoutIdentical ? ', output identical' : ''}`
+          : `Replay verified: output identical (${v.matched} events matched)`,
+      );
+      break;
+    case 'stopped':
+      lines.push(`Stopped at step ${String(r.step)} (offline): ${v.matched} events matched on the way`);
+      break;
+    case 'resumed': {
+      lines.push(`Resumed from step ${String(r.step)} as ${r.branch?.id ?? '?'}`);
+      if (r.branch) {
+        const b = r.branch;
+        const exit = b.signal ? `signal ${b.signal}` : b.exitCode !== null ? `exit ${b.exitCode}` : 'no exit code';
+        lines.push(`Branch ${b.id}: ${b.status} (${exit}), ${b.steps} steps (${Math.max(0, b.steps - b.forkSeq - 1)} after step ${b.forkSeq})`);
+      }
+      break;
+    }
+    case 'diverged':
+      if (o.why === 'event' && v.divergence) lines.push(...divergenceLines(v.divergence, v.matched));
+      else if (o.why === 'state') lines.push(`Replay diverged: the state at step ${String(r.step)} differs from the recording (see above)`);
+      else if (o.why === 'ended-early') lines.push(`Replay diverged: the agent ended (${describeExit(r.exit)}) before reaching step ${String(r.step)} (${v.matched} events matched)`);
+      else lines.push(`Replay diverged: the output differs from the recording (${v.matched} of ${v.recordedSteps} events matched${v.stdoutIdentical ? '' : ', stdout differs'})`);
+      if (o.why === 'output' && r.stdoutDiff) lines.push(...stdoutDiffLines(r.stdoutDiff));
+      break;
+    case 'failed':
+      lines.push(`Replay failed: ${o.why}; ${v.matched} of ${v.recordedSteps} events matched`);
+      break;
+  }
+  return lines;
+}
+
+function stdoutDiffLines(d: NonNullable<ReplayResult['stdoutDiff']>): string[] {
+  const show = (t: string | undefined): string => (t === undefined ? '(no such line)' : JSON.stringify(t.length > VALUE_MAX ? t.slice(0, VALUE_MAX - 1) + '…' : t));
+  return [`  first difference on stdout line ${d.line}:`, `    expected (recorded): ${show(d.expected)}`, `    actual (replay):     ${show(d.actual)}`];
+}
+
+export function stateLines(s: StateVerification): string[] {
+  if (s.ok) return [`state at step ${s.seq} verified`];
+  const shown = s.paths.slice(0, 20);
+  const more = s.paths.length > shown.length ? [`  … and ${s.paths.length - shown.length} more`] : [];
+  return [`state at step ${s.seq} differs from the recording at ${s.paths.length} path${s.paths.length === 1 ? '' : 's'}:`, ...shown.map((p) => `  ${p || '(root)'}`), ...more];
+}
+
+/** The divergence report: where, what kind, why, expected vs actual request, and one line per differing field. */
+export function divergenceLines(d: DivergenceReport, matched?: number): string[] {
+  const lines = [`Replay diverged at step ${d.seq} (${d.kind}, ${d.reason}): ${d.message}`];
+  const expected = d.expected?.request ? requestLine(d.expected.request) : d.expected?.signature;
+  const actual = d.actual?.request ? requestLine(d.actual.request) : d.actual?.signature;
+  if (expected !== undefined) lines.push(`  expected (recorded): ${expected}`);
+  if (actual !== undefined) lines.push(`  actual (replay):     ${actual}`);
+  for (const f of d.diff ?? []) lines.push(`  ${fieldLine(f)}`);
+  const tail = d.policy === 'stop' ? 'stopped there (use --on-divergence live to continue live from it)' : 'continued live from there (--on-divergence live)';
+  lines.push(`  ${matched !== undefined ? `${matched} events matched before it; ` : ''}${tail}`);
+  return lines;
+}
+
+export function fieldLine(f: FieldDiff): string {
+  return `${f.path || '(root)'}: expected ${show(f.expected)}, actual ${show(f.actual)}`;
+}
+
+function requestLine(r: HttpRequestRecord): string {
+  return `${r.method} ${r.url}`;
+}
+
+function show(v: Json | undefined): string {
+  if (v === undefined) return '(absent)';
+  const s = JSON.stringify(v);
+  return s.length > VALUE_MAX ? s.slice(0, VALUE_MAX - 1) + '…' : s;
+}
