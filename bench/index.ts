@@ -6,6 +6,7 @@ import { benchNetLatency } from './netLatency.js';
 import { benchRandom } from './determinism.js';
 import { benchIngest } from './storeIngest.js';
 import { benchReplay } from './replay.js';
+import { benchReplayRandom } from './replayRandom.js';
 
 interface Figure {
   name: string;
@@ -27,6 +28,9 @@ out({ name: 'added latency to first streamed chunk', value: `${net.firstChunkAdd
 
 const rnd = await benchRandom();
 out({ name: 'Math.random recorded vs native', value: `${rnd.ratio.toFixed(2)}x (${rnd.recordedNsPerCall.toFixed(1)} vs ${rnd.nativeNsPerCall.toFixed(1)} ns)`, goal: '<= 3x', met: rnd.ratio <= 3 });
+
+const rr = await benchReplayRandom();
+out({ name: 'Math.random replayed vs native', value: `${rr.ratio.toFixed(2)}x (${rr.replayedNsPerCall.toFixed(1)} vs ${rr.nativeNsPerCall.toFixed(1)} ns)`, goal: '<= 3x', met: rr.ratio <= 3 });
 
 const ing = await benchIngest();
 out({ name: 'store ingest', value: `${ing.eventsPerSec.toLocaleString('en')} events/s`, goal: '>= 100,000/s', met: ing.eventsPerSec >= 100_000 });

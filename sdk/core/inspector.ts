@@ -350,6 +350,15 @@ export function sharedInspector(fault: (where: string, e: unknown) => void): Loc
   return (g[GLOBAL_KEY] as LocalsInspector | null) ?? undefined;
 }
 
+/**
+ * Turns locals capture off for this process before any installer asks for it. A pure replay stores nothing of its
+ * own (only its verdict), and the inspector costs ~0.5 ms per LLM call and slows every await.
+ */
+export function disableSharedInspector(): void {
+  const g = globalThis as Record<symbol, unknown>;
+  if (!(GLOBAL_KEY in g)) Object.defineProperty(g, GLOBAL_KEY, { value: null, enumerable: false, configurable: true });
+}
+
 /** Converts a stack-trace location (path or URL) to the file URL form V8 reports for scripts. */
 export function toFileUrl(loc: string): string {
   if (loc.startsWith('/') || /^[A-Za-z]:\\/.test(loc)) return pathToFileURL(loc).href;

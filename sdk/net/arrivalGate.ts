@@ -52,6 +52,12 @@ const clearTimeoutOrig = globalThis.clearTimeout;
 const setImmediateOrig = globalThis.setImmediate;
 
 export const DEFAULT_SAFETY_MS = 250;
+/**
+ * Recorded issue times are whole milliseconds (event ts) while response offsets are fractional: a call issued right
+ * after another one completed can look issued up to 1 ms *before* that completion. Treating such a call as blocking
+ * would stall the earlier response until the safety timeout, so issue times only block what comes >= 1 ms later.
+ */
+const ISSUE_RESOLUTION_MS = 1;
 
 export class ArrivalGate {
   private readonly slots = new Map<number, Slot>();
@@ -143,8 +149,9 @@ export class ArrivalGate {
 
   /** True while a call recorded as issued before `t` has not been issued (nor given up on). */
   private blocked(t: number): boolean {
+    const limit = this.timeline ? t - ISSUE_RESOLUTION_MS : t;
     for (const s of this.byIssue) {
-      if (this.blockTime(s) >= t) return false;
+      if (this.blockTime(s) >= limit) return false;
       if (!s.issued && !s.abandoned) return true;
     }
     return false;

@@ -98,7 +98,9 @@ export class NetCall {
       bodyForFingerprint = `truncated:${req.truncatedSize}`;
       rec.fault('network recording (request body over 64 MB not stored)', new Error(`${method} ${url}`));
     }
-    const http: HttpPayload = { layer, request: { method, url, headers: maskHeaders(req.headers, rec.secrets) } };
+    // The exact issue time on the clock of the offsets (the event's own ts is taken later, after masking/hashing):
+    // replay orders concurrent responses on this timeline.
+    const http: HttpPayload = { layer, request: { method, url, headers: maskHeaders(req.headers, rec.secrets) }, startedAtMs: Math.round((performance.timeOrigin + t0) * 1000) / 1000 };
     if (body) http.request.body = body;
     const fingerprint = sha256(fingerprintInput(method, url, bodyForFingerprint));
     const llm = detectLlmCall(method, url, parsed);

@@ -14,6 +14,7 @@ import type { RunMeta } from '../../src/shared/trace/types.js';
 import { SecretSet } from '../../src/shared/trace/redact.js';
 import { Recorder, setActiveRecorder } from '../core/recorder.js';
 import { orig } from '../core/originals.js';
+import { disableSharedInspector } from '../core/inspector.js';
 import { installDeterminism } from '../determinism/installDeterminism.js';
 import { TapeSource } from '../determinism/tapeSource.js';
 import { installFsSandbox } from '../fs/installFsSandbox.js';
@@ -70,6 +71,8 @@ export function startReplay(deps: ReplayBootDeps): ReplayController | undefined 
 
   const meta = deps.makeMeta(secrets, id, home);
   meta.mode = tape.branch ? 'resume' : 'replay';
+  // A pure replay keeps only its verdict: no locals to capture, so no inspector (it slows every await and call).
+  if (!tape.branch) disableSharedInspector();
   if (typeof tape.keyframeEvery === 'number' && tape.keyframeEvery >= 1) meta.keyframeEvery = tape.keyframeEvery;
   if (tape.branch) {
     meta.name = tape.branch.name;

@@ -268,7 +268,9 @@ export class StateManager implements StateRuntime {
     const wasBusy = this.busy;
     this.busy = true;
     try {
-      this.checkAll(true);
+      // IMPORTANT: no state check here. Keyframes at LLM calls depend on the locals budget (a clock), so a check here
+      // could emit a state event (a seq) in one run and not in its replay. The views last recorded are exactly the
+      // fold of the deltas so far, which is what a keyframe must hold; explicit snapshots flush first.
       const tracked: Record<string, Json> = {};
       for (const [name, t] of this.tracked) tracked[name] = t.view;
       const kf: Keyframe = {

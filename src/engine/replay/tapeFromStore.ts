@@ -80,6 +80,8 @@ export function tapeFromStore(store: TraceStore, runId: string, opts: TapeOption
     pace: opts.pace,
     branch: opts.branch,
   });
+  // The replay must take keyframes (and so state-check seqs) at the recorded interval, whoever starts it.
+  tape.keyframeEvery = run.keyframeEvery;
   if (opts.step !== undefined) {
     const { tracked } = stateAtInTree(store, run, opts.step);
     tape.stateAtUntil = { hash: stateHash(tracked), tracked };

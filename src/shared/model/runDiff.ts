@@ -76,6 +76,7 @@ function content(e: TraceEvent): Json {
   const p = { ...(e.payload as unknown as Record<string, Json>) };
   delete p.durationMs;
   delete p.ttfbMs;
+  delete p.startedAtMs;
   if (p.response && typeof p.response === 'object' && !Array.isArray(p.response)) {
     const r = { ...(p.response as Record<string, Json>) };
     delete r.headers;

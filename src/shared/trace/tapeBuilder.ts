@@ -52,8 +52,8 @@ export function buildTape(input: BuildTapeInput): Tape {
       const p = ev.payload as HttpPayload;
       const occurrence = occurrences.get(ev.fingerprint) ?? 0;
       occurrences.set(ev.fingerprint, occurrence + 1);
-      issuedAt.set(ev.seq, ev.ts);
-      const call: TapeCall = { seq: ev.seq, fingerprint: ev.fingerprint, occurrence, arrival: 0, issuedMs: ev.ts, layer: p.layer, request: p.request };
+      issuedAt.set(ev.seq, p.startedAtMs ?? ev.ts);
+      const call: TapeCall = { seq: ev.seq, fingerprint: ev.fingerprint, occurrence, arrival: 0, issuedMs: p.startedAtMs ?? ev.ts, layer: p.layer, request: p.request };
       if (p.response) call.response = tapeResponse(p.response, input.blobB64);
       if (p.error) call.error = p.error;
       if (p.ttfbMs !== undefined) call.ttfbMs = p.ttfbMs;

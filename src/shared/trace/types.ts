@@ -99,6 +99,8 @@ export interface HttpPayload {
   durationMs?: number;
   /** Milliseconds from request to first response byte. */
   ttfbMs?: number;
+  /** Wall-clock ms (fractional) when the call was issued: the origin of ttfbMs, durationMs and chunk times. */
+  startedAtMs?: number;
 }
 
 export type LlmProvider = 'openai' | 'groq' | 'anthropic' | 'openai-compatible';
