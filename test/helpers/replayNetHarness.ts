@@ -4,7 +4,8 @@
  * network-only preload).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REGISTER, REPO_ROOT, runAgent, type AgentRun } from './recordAgent.js';
@@ -12,6 +13,12 @@ import { readJournalEvents, readJournalLines } from './journal.js';
 import { buildTape, type BuildTapeInput } from '../../src/shared/trace/tapeBuilder.js';
 import type { DivergenceReport, ReplayVerdict, Tape } from '../../src/shared/trace/tape.js';
 import type { HttpPayload, TraceEvent } from '../../src/shared/trace/types.js';
+
+/** Temp folders of the importing test file, removed after its tests (they read the journals until then). */
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 export const REPLAY_NET_PRELOAD = path.join(REPO_ROOT, 'test/helpers/replayNetPreload.ts');
 
@@ -67,6 +74,7 @@ export const REPLAY_VIA: ReplayVia = process.env.REPLAY_NET_VIA === 'preload' ? 
 export function replayNet(script: string, tape: Tape, env: Record<string, string>, timeoutMs = 30_000, via: ReplayVia = REPLAY_VIA): Promise<Replay> {
   const abs = path.isAbsolute(script) ? script : path.join(REPO_ROOT, script);
   const dir = mkdtempSync(path.join(tmpdir(), 'agenttrace-replay-net-'));
+  tempDirs.push(dir);
   const tapeFile = path.join(dir, 'tape.json');
   const journal = path.join(dir, 'journal.ndjson');
   writeFileSync(tapeFile, JSON.stringify(tape));
