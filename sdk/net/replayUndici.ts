@@ -13,9 +13,9 @@ import { now } from './clock.js';
 import type { ReplayNet, Resolution } from './replayContext.js';
 import { deliver, planResponse, type ResponseSink } from './replayResponse.js';
 import { ReplayNetworkError } from './killSwitch.js';
+import { installLazyGlobalDispatcher } from './globalDispatcher.js';
 
 const setImmediateOrig = globalThis.setImmediate;
-const GLOBAL_DISPATCHER = [Symbol.for('undici.globalDispatcher.1'), Symbol.for('undici.globalDispatcher.2')];
 
 /** The undici (v7) handler API; the recording interceptor hands us its RecordingHandler, which speaks it. */
 interface Handler {
@@ -44,25 +44,8 @@ type DispatcherClass = new () => DispatcherLike & { compose(i: unknown): unknown
 
 /** Makes the global undici dispatcher the replaying one (created on first use, like recording's). */
 export function installReplayUndici(net: ReplayNet): void {
-  const g = globalThis as Record<symbol, unknown>;
-  let dispatcher: unknown;
-  let creating = false;
-  const get = (): unknown => {
-    if (dispatcher === undefined && !creating) {
-      creating = true;
-      try {
-        dispatcher = createReplayDispatcher(net);
-      } finally {
-        creating = false;
-      }
-    }
-    return dispatcher;
-  };
   // A dispatcher the agent installs itself is used as is: it then opens sockets, which the kill switch blocks.
-  const set = (v: unknown): void => {
-    dispatcher = v;
-  };
-  for (const s of GLOBAL_DISPATCHER) Object.defineProperty(g, s, { get, set, configurable: true, enumerable: false });
+  installLazyGlobalDispatcher(() => createReplayDispatcher(net));
 }
 
 function createReplayDispatcher(net: ReplayNet): unknown {

@@ -17,8 +17,8 @@ import { runInternal } from '../core/internal.js';
 import { NetCall } from './netCall.js';
 import { headerMap, isAsyncBody, syncBodyBytes } from './headers.js';
 import { BodyCopy, MAX_CAPTURE_BYTES } from './bodyCopy.js';
+import { GLOBAL_DISPATCHER, installLazyGlobalDispatcher } from './globalDispatcher.js';
 
-const GLOBAL_DISPATCHER = [Symbol.for('undici.globalDispatcher.1'), Symbol.for('undici.globalDispatcher.2')];
 
 /** The undici (v7) handler interface our interceptor receives; older handlers are wrapped by undici's compose. */
 interface Handler {
@@ -59,25 +59,7 @@ export function installUndici(rec: Recorder): void {
     }
     return;
   }
-  let dispatcher: unknown;
-  let creating = false;
-  const get = (): unknown => {
-    // The guard keeps a read of the global during undici's own loading from recursing.
-    if (dispatcher === undefined && !creating) {
-      creating = true;
-      try {
-        dispatcher = createDispatcher(rec);
-      } finally {
-        creating = false;
-      }
-    }
-    return dispatcher;
-  };
-  const set = (v: unknown): void => {
-    dispatcher = v;
-  };
-  // Configurable, so undici's own setGlobalDispatcher (defineProperty) still works when the agent calls it.
-  for (const s of GLOBAL_DISPATCHER) Object.defineProperty(g, s, { get, set, configurable: true, enumerable: false });
+  installLazyGlobalDispatcher(() => createDispatcher(rec));
 }
 
 function createDispatcher(rec: Recorder): unknown {
