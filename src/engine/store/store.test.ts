@@ -311,6 +311,8 @@ describe('store: ids and listing', () => {
     expect(s.resolveRunId('abd')).toBe('abd999');
     expect(s.resolveRunId('abc123')).toBe('abc123');
     expect(s.resolveRunId('abc123_')).toBe('abc123__branch');
+    // A prefix of one trace that also matches only its own branches means the trace.
+    expect(s.resolveRunId('abc')).toBe('abc123');
     expect(() => s.resolveRunId('ab')).toThrow(/matches 3 runs/);
     try {
       s.resolveRunId('ab');

@@ -78,7 +78,16 @@ export class TraceStore {
     if (this.stmts.run.get(p)) return p;
     const rows = this.db.prepare('SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 6').all(p, p + '\uffff') as { id: string }[];
     if (rows.length === 0) throw new NotFoundError(`no run with id ${p}`, 'run `agenttrace list` to see the recorded runs', { prefix: p });
-    if (rows.length > 1) throw new AmbiguousIdError(p, rows.map((r) => r.id));
+    if (rows.length > 1) {
+      // Branch ids extend their trace's id (`<id>__<name>`): a prefix that matches one trace and only its branches
+      // means the trace.
+      const root = rows[0].id;
+      const foreign = this.db
+        .prepare("SELECT COUNT(*) AS n FROM runs WHERE id >= ? AND id < ? AND id <> ? AND NOT (id >= ? AND id < ?)")
+        .get(p, p + '\uffff', root, root + '__', root + '__\uffff') as { n: number };
+      if (foreign.n === 0) return root;
+      throw new AmbiguousIdError(p, rows.map((r) => r.id));
+    }
     return rows[0].id;
   }
 
@@ -136,10 +145,19 @@ export class TraceStore {
     return out[0];
   }
 
-  /** Number of events (seqs) stored for a run. */
-  countEvents(runId: string): number {
-    const r = this.db.prepare('SELECT coalesce(sum(end_seq - seq + 1), 0) AS n FROM events WHERE run_id = ?').get(runId) as { n: number };
-    return r.n;
+  /** Number of events (seqs) stored for a run; optionally only those in [from, to] of some kinds (batches clipped). */
+  countEvents(runId: string, q: Pick<EventQuery, 'from' | 'to' | 'kinds'> = {}): number {
+    if (q.from === undefined && q.to === undefined && !q.kinds?.length) {
+      const r = this.db.prepare('SELECT coalesce(sum(end_seq - seq + 1), 0) AS n FROM events WHERE run_id = ?').get(runId) as { n: number };
+      return r.n;
+    }
+    const params: unknown[] = [q.to ?? MAX_SEQ, Math.max(0, q.from ?? 0), runId, Math.max(0, q.from ?? 0), q.to ?? MAX_SEQ];
+    let sql = 'SELECT coalesce(sum(min(end_seq, ?) - max(seq, ?) + 1), 0) AS n FROM events WHERE run_id = ? AND end_seq >= ? AND seq <= ?';
+    if (q.kinds?.length) {
+      sql += ` AND kind IN (${q.kinds.map(() => '?').join(',')})`;
+      params.push(...q.kinds);
+    }
+    return (this.db.prepare(sql).get(...params) as { n: number }).n;
   }
 
   /**
