@@ -88,7 +88,8 @@ describe('arrival order', () => {
     const paced = await replayNet('test/agents/replay-net-race.mjs', { ...rec.tape, pace: 'recorded' }, env);
     expect(paced.stdout).toBe(rec.run.stdout);
     expect(instant.stdout).toBe(rec.run.stdout);
-    // Three rounds each wait for the 300 ms call when paced (Promise.race's round too, for the losers' completion).
-    expect(paced.ms - instant.ms).toBeGreaterThan(600);
+    // Three rounds each wait for the 300 ms call when paced (Promise.race's round too, for the losers' completion):
+    // ~900 ms more than instant. Half of it as the bar keeps the test meaningful on a loaded machine.
+    expect(paced.ms - instant.ms).toBeGreaterThan(450);
   });
 });

@@ -108,15 +108,19 @@ export class ReplayNet {
       this.report({ kind: 'http', reason: 'unmatched-request', message: `${what} was not recorded by the SDK, so the replay cannot answer it` });
       return this.afterReport(what);
     }
-    if (this.liveFor(ev.seq)) return { kind: 'live' };
+    // Past the resume step everything is live: the continuation is new history.
+    if (ev.seq > this.until) return { kind: 'live' };
     const occurrence = this.nextOccurrence.get(ev.fingerprint) ?? 0;
     this.nextOccurrence.set(ev.fingerprint, occurrence + 1);
     const call = this.byFingerprint.get(ev.fingerprint)?.find((c) => c.occurrence === occurrence);
+    // After a divergence under `live` (a branch whose edit changed later prompts), a request that still matches a
+    // recorded one is served from the record; only the others reach the network.
     if (call) {
       this.consumed.add(call.seq);
       this.gate.issue(call.seq, eventOffsets(call));
       return { kind: 'serve', call };
     }
+    if (this.divergedLive()) return { kind: 'live' };
     this.reportUnmatched(ev, occurrence);
     return this.afterReport(`${ev.request.method} ${ev.request.url}`);
   }
