@@ -47,6 +47,10 @@ describe('replay --step N (resume)', () => {
       expect(shown.run).toMatchObject({ parentId: run.id, forkSeq: fork, mode: 'resume' });
       expect(Math.min(...shown.events.map((e) => e.seq))).toBeGreaterThan(fork);
       expect(shown.events.filter((e) => e.kind === 'llm')).toHaveLength(3);
+      // A step the branch inherited is shown from its parent, the same as on the parent.
+      const inherited = await cliJson<{ event: TraceEvent }>(['show', branchId, '--step', String(fork), '--json'], { home });
+      const onParent = await cliJson<{ event: TraceEvent }>(['show', run.id, '--step', String(fork), '--json'], { home });
+      expect(inherited.event).toEqual(onParent.event);
 
       // Again from the same step: the branch is replaced, not duplicated.
       const again = await runCli(['replay', run.id, '--step', String(fork)], { home, env });

@@ -1,12 +1,16 @@
 /** `agenttrace show <id>`: a run and its events; with --step, one event plus the state at that step. */
 import { BadArgsError, NotFoundError } from '../../engine/errors.js';
+import { costFields, lineageCost, type LineageCost } from '../../engine/runs/runCost.js';
+import { loadPrices } from '../../engine/settings/prices.js';
 import type { TraceStore } from '../../engine/store/store.js';
 import type { StoredRun } from '../../engine/store/storeTypes.js';
+import { formatCost } from '../../shared/model/pricing.js';
 import type { StateAtStep, TraceEvent } from '../../shared/trace/types.js';
 import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
 import { EVENT_KINDS, formatDuration, formatTime, summarizeEvent, table } from '../format.js';
 import type { Printer } from '../printer.js';
+import { eventAtInTree, stateAtInTree } from '../../engine/replay/tapeFromStore.js';
 
 /** Events printed by the human view when no --limit is given (a run can hold millions of cheap values). */
 const DEFAULT_HUMAN_LIMIT = 500;
@@ -32,7 +36,11 @@ export const showCommand: Command = {
     if (unknown.length > 0) throw new BadArgsError(`unknown event kind ${unknown.join(', ')}`, `kinds: ${EVENT_KINDS.join(', ')}`);
     const store = openCliStore(ctx);
     try {
-      const run = store.getRun(store.resolveRunId(args.positionals[0]));
+      const stored = store.getRun(store.resolveRunId(args.positionals[0]));
+      const prices = loadPrices(store.home);
+      if (prices.warning) ctx.printer.err(`agenttrace: warning: ${prices.warning}\n`);
+      const cost = lineageCost(store, stored, prices.table);
+      const run = withCostFields(stored, cost);
       if (o.step !== undefined) return showStep(store, run, o.step as number, Boolean(o.json), ctx.printer);
       const json = Boolean(o.json);
       const limit = (o.limit as number | undefined) ?? (json ? undefined : DEFAULT_HUMAN_LIMIT);
@@ -42,7 +50,7 @@ export const showCommand: Command = {
         ctx.printer.json({ run, events });
         return 0;
       }
-      printRunHeader(run, ctx.printer);
+      printRunHeader(run, ctx.printer, cost);
       const shown = events.slice(0, limit);
       ctx.printer.out('\n');
       if (shown.length === 0) ctx.printer.out(kinds.length ? `No ${kinds.join('/')} events.\n` : 'No events recorded.\n');
@@ -60,12 +68,12 @@ export const showCommand: Command = {
 
 /** The `show --step` view of one step (also printed by `replay --step N --offline` where it stopped). */
 export function showStep(store: TraceStore, run: StoredRun, step: number, json: boolean, printer: Printer): number {
-  const event = store.getEvent(run.id, step);
+  const event = eventAtInTree(store, run, step);
   if (!event) {
     const n = store.countEvents(run.id);
     throw new NotFoundError(`run ${run.id} has no step ${step}`, n > 0 ? `steps of this run: 0..${run.steps - 1}` : 'this run recorded no events', { step, steps: run.steps });
   }
-  const state = store.stateAt(run.id, step);
+  const state = stateAtInTree(store, run, step);
   if (json) {
     printer.json({ run, event, state });
     return 0;
@@ -77,7 +85,25 @@ export function showStep(store: TraceStore, run: StoredRun, step: number, json: 
   return 0;
 }
 
-function printRunHeader(run: StoredRun, printer: Printer): void {
+/**
+ * The run as `show --json` prints it: costUsd/unpricedCalls of its own calls (like `list`); a branch also gets
+ * `lineageCost`, the totals with the calls it inherits up to its fork.
+ */
+function withCostFields(run: StoredRun, cost: LineageCost): StoredRun & ReturnType<typeof costFields> & { lineageCost?: object } {
+  const own = costFields(cost.own);
+  if (run.parentId === undefined) return { ...run, ...own };
+  return { ...run, ...own, lineageCost: { ...costFields(cost.total), llmCalls: cost.total.llmCalls, totalTokens: cost.total.usage.totalTokens } };
+}
+
+function costLine(cost: LineageCost, run: StoredRun): string {
+  const of = (c: LineageCost['own']): string => formatCost(c, c.llmCalls);
+  const unpriced = [...new Set(cost.total.byModel.filter((m) => m.unpricedCalls > 0).map((m) => m.model ?? '(no model)'))];
+  const hint = unpriced.length ? `  (no price or usage for: ${unpriced.join(', ')}; add prices to $AGENTTRACE_HOME/prices.json)` : '';
+  if (run.parentId === undefined || cost.inherited.llmCalls === 0) return of(cost.own) + hint;
+  return `${of(cost.own)} for this branch's ${cost.own.llmCalls} calls; ${of(cost.total)} with the ${cost.inherited.llmCalls} inherited up to step ${run.forkSeq ?? '?'}${hint}`;
+}
+
+function printRunHeader(run: StoredRun, printer: Printer, cost: LineageCost): void {
   const rows: [string, string][] = [
     ['Run', run.id],
     ...(run.name ? ([['Name', run.name]] as [string, string][]) : []),
@@ -89,6 +115,7 @@ function printRunHeader(run: StoredRun, printer: Printer): void {
     ['Steps', String(run.steps)],
     ['LLM calls', String(run.llmCalls)],
     ['Tokens', `${run.usage.totalTokens} (prompt ${run.usage.promptTokens}, completion ${run.usage.completionTokens})`],
+    ['Cost', costLine(cost, run)],
     ['Node', `${run.nodeVersion || '?'}  sdk ${run.sdkVersion || '?'}  keyframe every ${run.keyframeEvery}`],
   ];
   for (const [k, v] of rows) printer.out(`${k.padEnd(10)}${v}\n`);

@@ -8,10 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { canonicalJson } from '../../shared/trace/canonicalJson.js';
+import { applyOverride, type EventOverride } from '../../shared/trace/overrides.js';
 import type { DivergencePolicy, Tape } from '../../shared/trace/tape.js';
 import { buildTape } from '../../shared/trace/tapeBuilder.js';
-import type { Json, StateAtStep, TraceEvent } from '../../shared/trace/types.js';
-import { AtrError, NotFoundError } from '../errors.js';
+import type { Body, Json, StateAtStep, TraceEvent } from '../../shared/trace/types.js';
+import { AtrError, BadArgsError, NotFoundError } from '../errors.js';
 import { pidAlive, readSidecar } from '../runner/hostSidecar.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
@@ -23,8 +24,13 @@ export interface TapeOptions {
   after?: 'live' | 'stop';
   onDivergence?: DivergencePolicy;
   pace?: 'instant' | 'recorded';
-  /** The branch run a resume records into (Tape.branch). */
+  /** The branch run a resume or a branch replay records into (Tape.branch). */
   branch?: Tape['branch'];
+  /**
+   * Branch edits (seq → override) applied to the run's events before the tape is built: an edited call keeps its
+   * fingerprint and gets the new response (TapeCall.edited), an edited value replaces the recorded one.
+   */
+  overrides?: ReadonlyMap<number, EventOverride>;
 }
 
 /** The id of the branch run a resume from `step` records into: `<id>__resume-<N>`. */
@@ -66,7 +72,7 @@ export function checkStep(run: StoredRun, step: number): void {
 export function tapeFromStore(store: TraceStore, runId: string, opts: TapeOptions = {}): Tape {
   const run = store.getRun(runId);
   if (opts.step !== undefined) checkStep(run, opts.step);
-  const events = eventsOfTree(store, run);
+  const events = opts.overrides?.size ? withOverrides(store, run, eventsOfTree(store, run), opts.overrides) : eventsOfTree(store, run);
   const tape = buildTape({
     runId: run.id,
     events,
@@ -82,11 +88,36 @@ export function tapeFromStore(store: TraceStore, runId: string, opts: TapeOption
   });
   // The replay must take keyframes (and so state-check seqs) at the recorded interval, whoever starts it.
   tape.keyframeEvery = run.keyframeEvery;
+  if (opts.overrides) for (const call of tape.calls) if (opts.overrides.has(call.seq)) call.edited = true;
   if (opts.step !== undefined) {
     const { tracked } = stateAtInTree(store, run, opts.step);
     tape.stateAtUntil = { hash: stateHash(tracked), tracked };
   }
   return tape;
+}
+
+const KINDS_OF: Record<EventOverride['type'], readonly string[]> = { reply: ['llm'], response: ['llm', 'http'], value: ['random', 'crypto', 'time'] };
+
+/**
+ * The events with the edits applied. An edit whose event is gone or of another kind (the parent ran again since the
+ * edit was made) is an error naming it, never silently skipped: the replay would not be the one the user asked for.
+ */
+function withOverrides(store: TraceStore, run: StoredRun, events: TraceEvent[], overrides: ReadonlyMap<number, EventOverride>): TraceEvent[] {
+  const bodyText = (body: Body): string | undefined => ('text' in body ? body.text : body.encoding === 'utf8' ? store.getBlob(body.blob)?.toString('utf8') : undefined);
+  const bySeq = new Map(events.map((e, i) => [e.seq, i]));
+  const out = [...events];
+  for (const [seq, o] of overrides) {
+    const i = bySeq.get(seq);
+    const ev = i === undefined ? undefined : out[i];
+    if (!ev || !KINDS_OF[o.type].includes(ev.kind)) {
+      throw new BadArgsError(
+        `the edit of event ${seq} no longer fits ${run.id}: its event ${seq} is ${ev ? `a ${ev.kind} event` : 'gone'} (did it run again since the edit?)`,
+        'show the edits with `agenttrace branch list --json`, then edit the event again or remove that edit with `agenttrace branch edit <branch> --event N --remove`',
+      );
+    }
+    out[i as number] = applyOverride(ev, o, { bodyText });
+  }
+  return out;
 }
 
 /**
@@ -100,6 +131,15 @@ export function eventsOfTree(store: TraceStore, run: StoredRun, upTo?: number): 
   if (!parent) throw new NotFoundError(`run ${run.id} forks from ${run.parentId}, which is not in the store`, 'import or re-record the parent run');
   const prefix = eventsOfTree(store, parent, upTo === undefined ? run.forkSeq : Math.min(upTo, run.forkSeq));
   return [...prefix, ...own.filter((e) => e.seq > run.forkSeq!)];
+}
+
+/** The recorded event at a step; for a branch, steps up to its fork are its parent's (without the branch's edits). */
+export function eventAtInTree(store: TraceStore, run: StoredRun, step: number): TraceEvent | undefined {
+  if (run.parentId !== undefined && run.forkSeq !== undefined && step <= run.forkSeq) {
+    const parent = store.findRun(run.parentId);
+    if (parent) return eventAtInTree(store, parent, step);
+  }
+  return store.getEvent(run.id, step);
 }
 
 /** The recorded state at a step; for a branch, steps up to its fork are its parent's. */
