@@ -26,6 +26,22 @@ export function cli(home: string, args: string[]): string {
   return r.stdout;
 }
 
+/**
+ * Runs the CLI without blocking this process (needed when this process also serves the mock LLM the agent calls);
+ * resolves with stdout, rejects with stderr on a non-zero exit.
+ */
+export function cliAsync(home: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, env: { ...process.env, ...env, AGENTTRACE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr?.setEncoding('utf8').on('data', (c: string) => (err += c));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`agenttrace ${args.join(' ')} failed (${code}): ${err}`))));
+  });
+}
+
 export function tempHome(): string {
   return mkdtempSync(path.join(tmpdir(), 'agenttrace-e2e-'));
 }

@@ -9,7 +9,12 @@ import path from 'node:path';
 import { AtrError, BadArgsError, toAtrError } from '../engine/errors.js';
 import { packageRoot } from '../engine/runner/sdkPaths.js';
 import { commandHelp, pad, parseArgs } from './args.js';
+import { diffCommand } from './commands/diff.js';
+import { branchCommand } from './commands/branch.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
+import { openCommand } from './commands/open.js';
 import { recordCommand } from './commands/record.js';
 import { replayCommand } from './commands/replay.js';
 import { showCommand } from './commands/show.js';
@@ -19,7 +24,7 @@ import type { CliContext, Command } from './context.js';
 import { streamPrinter, type Printer } from './printer.js';
 
 /** Registered commands, in help order. Later issues add replay, branch, ui... here. */
-export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, replayCommand, tapeCommand, uiCommand];
+export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, replayCommand, branchCommand, diffCommand, exportCommand, importCommand, openCommand, tapeCommand, uiCommand];
 
 export interface MainOptions {
   printer?: Printer;

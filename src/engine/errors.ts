@@ -16,6 +16,9 @@ export type AtrErrorCode =
   | 'ATR_STORE'
   | 'ATR_STORE_VERSION'
   | 'ATR_TRACE_VERSION'
+  | 'ATR_TRACE_FILE'
+  | 'ATR_IMPORT_CONFLICT'
+  | 'ATR_SECRET_FOUND'
   | 'ATR_JOURNAL';
 
 export interface AtrErrorJson {

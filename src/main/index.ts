@@ -4,8 +4,9 @@
  */
 import { app, BrowserWindow, ipcMain, shell } from 'electron';
 import { join } from 'node:path';
-import { IPC_CALL_CHANNEL } from '../shared/rpc/contract.js';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type WorkbenchEvent } from '../shared/rpc/contract.js';
 import { createDispatcher } from '../engine/api/dispatcher.js';
+import { watchRuns } from '../engine/api/runWatcher.js';
 import { createWorkbenchApi } from '../engine/api/workbenchApi.js';
 import { openStore } from '../engine/store/store.js';
 import { agentTraceHome } from '../engine/settings/paths.js';
@@ -47,6 +48,12 @@ if (!app.requestSingleInstanceLock()) {
       if (!windows.has(event.sender.id)) return { ok: false, error: { code: 'ATR_FORBIDDEN', message: 'caller is not a workbench window' } };
       return dispatch(String(method), params);
     });
+    // Host events go to every workbench window (runs recorded by the CLI appear live).
+    const send = (event: WorkbenchEvent): void => {
+      for (const win of BrowserWindow.getAllWindows()) if (windows.has(win.webContents.id)) win.webContents.send(IPC_EVENT_CHANNEL, event);
+    };
+    const watcher = watchRuns(store, (data) => send({ type: 'runUpdated', data }));
+    app.on('will-quit', () => watcher.stop());
     createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();

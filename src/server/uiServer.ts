@@ -1,6 +1,7 @@
 /**
  * `agenttrace ui`: serves the built renderer and the contract on 127.0.0.1. The contract endpoint requires the
- * per-launch random token (header `x-agenttrace-token`); static files are public, the API is not.
+ * per-launch random token (header `x-agenttrace-token`), and so does the event WebSocket (`/api/events?token=`);
+ * static files are public, the API is not.
  */
 import http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -8,6 +9,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Dispatch } from '../engine/api/dispatcher.js';
+import type { EventSubscribe } from '../shared/rpc/contract.js';
+import { attachEventSocket } from './eventSocket.js';
 
 export interface UiServer {
   url: string;
@@ -29,10 +32,22 @@ const MIME: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export async function startUiServer(opts: { dispatch: Dispatch; rendererDir: string; port?: number }): Promise<UiServer> {
+export interface UiServerOptions {
+  dispatch: Dispatch;
+  rendererDir: string;
+  port?: number;
+  /** Host events pushed to the UI over the WebSocket. */
+  events?: EventSubscribe;
+}
+
+export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const token = randomBytes(24).toString('hex');
   const tokenBuf = Buffer.from(token);
   const root = path.resolve(opts.rendererDir);
+  const isAuthorized = (given: string): boolean => {
+    const buf = Buffer.from(given);
+    return buf.length === tokenBuf.length && timingSafeEqual(buf, tokenBuf);
+  };
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((e: unknown) => send(res, 500, 'text/plain', e instanceof Error ? e.message : String(e)));
@@ -41,8 +56,7 @@ export async function startUiServer(opts: { dispatch: Dispatch; rendererDir: str
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/api/call') {
-      const given = Buffer.from(String(req.headers['x-agenttrace-token'] ?? ''));
-      if (given.length !== tokenBuf.length || !timingSafeEqual(given, tokenBuf)) {
+      if (!isAuthorized(String(req.headers['x-agenttrace-token'] ?? ''))) {
         return send(res, 401, 'application/json', JSON.stringify({ ok: false, error: { code: 'ATR_UNAUTHORIZED', message: 'missing or wrong token' } }));
       }
       if (req.method !== 'POST') return send(res, 405, 'text/plain', 'POST only');
@@ -68,6 +82,8 @@ export async function startUiServer(opts: { dispatch: Dispatch; rendererDir: str
     }
   }
 
+  const socket = attachEventSocket(server, { isAuthorized, subscribe: opts.events });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
@@ -77,7 +93,11 @@ export async function startUiServer(opts: { dispatch: Dispatch; rendererDir: str
     url: `http://127.0.0.1:${port}/?token=${token}`,
     token,
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await socket.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

@@ -187,9 +187,9 @@ describe('agenttrace record', () => {
     const list = await runCli(['list'], { home });
     expect(list.code).toBe(0);
     const [header, row] = list.stdout.split('\n');
-    expect(header.split(/\s{2,}/)).toEqual(['ID', 'NAME/SCRIPT', 'STATUS', 'STEPS', 'LLM CALLS', 'TOKENS', 'STARTED', 'DURATION']);
+    expect(header.split(/\s{2,}/)).toEqual(['ID', 'NAME/SCRIPT', 'STATUS', 'STEPS', 'LLM CALLS', 'TOKENS', 'COST', 'STARTED', 'DURATION']);
     expect(row).toContain(rec.id.slice(0, 8));
-    expect(row).toMatch(new RegExp(`table-demo\\s+ok\\s+${rec.steps}\\s+0\\s+0\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\d`));
+    expect(row).toMatch(new RegExp(`table-demo\\s+ok\\s+${rec.steps}\\s+0\\s+0\\s+\\$0\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\d`));
     const show = await runCli(['show', rec.id.slice(0, 8)], { home });
     expect(show.code).toBe(0);
     expect(show.stdout).toMatch(/^Run\s+[0-9a-f-]{36}$/m);

@@ -76,7 +76,8 @@ describe('agenttrace replay: bad input', () => {
       [['replay', id, '--pace', 'fast'], /--pace must be instant or recorded, got "fast"/],
       [['replay', id, '--step', '-1'], /--step must be at least 0/],
       [['tape', id], /tape needs --out FILE/],
-      [['tape', id, '--branch', 'b1', '--out', '-'], /branches arrive with issue 4/],
+      [['tape', id, '--branch', 'b1', '--step', '2', '--out', '-'], /--branch and --step do not go together/],
+      [['replay', id, '--branch', 'b1', '--step', '2'], /--branch and --step do not go together/],
     ];
     for (const [args, re] of cases) {
       const r = await runCli(args, { home });

@@ -1,4 +1,8 @@
 /** `agenttrace list`: the recorded runs, newest first. */
+import { withCosts } from '../../engine/runs/runCost.js';
+import { loadPrices, pricesFile } from '../../engine/settings/prices.js';
+import { formatUsd } from '../../shared/model/pricing.js';
+import type { RunSummary } from '../../shared/rpc/contract.js';
 import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
 import { formatDuration, formatTime, runLabel, table, truncate, uniquePrefixLength } from '../format.js';
@@ -17,7 +21,11 @@ export const listCommand: Command = {
   async run(args, ctx) {
     const store = openCliStore(ctx);
     try {
-      const { runs, total } = store.listRuns({ limit: args.options.limit as number | undefined });
+      const page = store.listRuns({ limit: args.options.limit as number | undefined });
+      const prices = loadPrices(store.home);
+      if (prices.warning) ctx.printer.err(`agenttrace: warning: ${prices.warning}\n`);
+      const runs = withCosts(store, page.runs, prices.table);
+      const total = page.total;
       if (args.options.json) {
         ctx.printer.json(runs);
         return 0;
@@ -35,14 +43,24 @@ export const listCommand: Command = {
         String(r.steps),
         String(r.llmCalls),
         String(r.totalTokens),
+        costCell(r),
         formatTime(r.startedAt),
         r.durationMs !== undefined ? formatDuration(r.durationMs) : r.status === 'running' ? `${formatDuration(now - r.startedAt)}…` : '-',
       ]);
-      ctx.printer.out(table(['ID', 'NAME/SCRIPT', 'STATUS', 'STEPS', 'LLM CALLS', 'TOKENS', 'STARTED', 'DURATION'], rows, [3, 4, 5]));
+      ctx.printer.out(table(['ID', 'NAME/SCRIPT', 'STATUS', 'STEPS', 'LLM CALLS', 'TOKENS', 'COST', 'STARTED', 'DURATION'], rows, [3, 4, 5, 6]));
       if (total > runs.length) ctx.printer.out(`… ${total - runs.length} more (use --limit)\n`);
+      if (runs.some((r) => (r.unpricedCalls ?? 0) > 0)) {
+        ctx.printer.out(`? cost unknown for some LLM calls (model not in the price table, or no usage recorded): add prices to ${pricesFile(store.home)}\n`);
+      }
       return 0;
     } finally {
       store.close();
     }
   },
 };
+
+/** Compact cost cell: "$0.0123", "$0.0123+?" when some calls are unpriced, "?" when none could be priced. */
+function costCell(r: RunSummary): string {
+  if (r.costUsd === undefined) return '?';
+  return (r.unpricedCalls ?? 0) > 0 ? `${formatUsd(r.costUsd)}+?` : formatUsd(r.costUsd);
+}

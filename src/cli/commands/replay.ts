@@ -16,12 +16,13 @@ export const EXIT_REPLAY_DIVERGED = 3;
 export const replayCommand: Command = {
   spec: {
     name: 'replay',
-    summary: 'Replay a recorded run offline and verify it; --step N jumps there (--offline) or resumes live from it.',
-    usage: 'replay <id> [--step N] [--offline] [--on-divergence stop|live] [--pace instant|recorded] [--script PATH] [--node PATH] [--json]',
+    summary: 'Replay a recorded run offline and verify it; --step N jumps there (--offline) or resumes live from it; --branch B runs a branch.',
+    usage: 'replay <id> [--step N | --branch B] [--offline] [--on-divergence stop|live] [--pace instant|recorded] [--script PATH] [--node PATH] [--json]',
     positionals: [{ name: 'id', required: true, description: 'run id or a unique prefix of it' }],
     options: [
       { name: 'step', type: 'int', min: 0, valueName: 'N', description: 'replay through step N, then resume live as branch <id>__resume-N (replaces an earlier one)' },
-      { name: 'offline', type: 'boolean', description: 'with --step: stop at step N and print the state there instead of resuming' },
+      { name: 'branch', type: 'string', valueName: 'B', description: 'run branch B of this trace with its edits (id or name; see agenttrace branch --help)' },
+      { name: 'offline', type: 'boolean', description: 'with --step: stop at step N and print the state there instead of resuming; with --branch: stop at the first request the recording cannot answer' },
       { name: 'on-divergence', type: 'string', choices: ['stop', 'live'], valueName: 'stop|live', description: 'at the first divergence: stop there (default) or continue live' },
       { name: 'pace', type: 'string', choices: ['instant', 'recorded'], valueName: 'instant|recorded', description: 'stream chunks instantly (default) or with their recorded timing' },
       { name: 'script', type: 'string', valueName: 'PATH', description: 'run this script instead of the recorded path (it moved)' },
@@ -33,11 +34,14 @@ export const replayCommand: Command = {
       'agenttrace replay 3f2a --step 42 --offline',
       'agenttrace replay 3f2a --step 42',
       'agenttrace replay 3f2a --script ./moved/agent.mjs',
+      'agenttrace replay 3f2a --branch 3f2a__step-4',
     ],
     notes: [
       'Exit codes: 0 verified (or, with --offline, stopped at the step with its state verified); 3 diverged (the report',
       "on stderr names the step, its kind and the differing fields); otherwise the agent's own exit code (a resume exits",
       'like the continued agent). Resuming again from the same step replaces the branch <id>__resume-N.',
+      "A branch run (--branch) exits like the branch's agent, or 3 when --offline stopped it at a divergence; running",
+      'a branch again replaces its earlier run (its edits and its own branches stay).',
     ],
   },
   async run(args, ctx) {
@@ -48,6 +52,7 @@ export const replayCommand: Command = {
       const result = await replayRun({
         runId: args.positionals[0],
         step: o.step as number | undefined,
+        branch: o.branch as string | undefined,
         offline: Boolean(o.offline),
         onDivergence: o['on-divergence'] as DivergencePolicy | undefined,
         pace: o.pace as 'instant' | 'recorded' | undefined,
@@ -80,6 +85,7 @@ export function exitCode(r: ReplayResult): number {
     case 'diverged':
       return EXIT_REPLAY_DIVERGED;
     case 'resumed':
+    case 'branched':
       return shellExitCode(r.exit);
     case 'failed':
       return shellExitCode(r.exit) || 1;

@@ -6,9 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BadArgsError } from '../../engine/errors.js';
+import { getBranch, rootOf } from '../../engine/branches/branches.js';
+import { branchTape } from '../../engine/branches/branchTape.js';
 import { replaceResumeBranch, resumeBranchId, tapeFromStore } from '../../engine/replay/tapeFromStore.js';
+import { resetBranchRun } from '../../engine/store/branchStore.js';
+import type { TraceStore } from '../../engine/store/store.js';
 import type { DivergencePolicy, Tape } from '../../shared/trace/tape.js';
-import type { Command } from '../context.js';
+import type { CliContext, Command } from '../context.js';
 import { openCliStore } from '../context.js';
 
 export const tapeCommand: Command = {
@@ -21,7 +25,7 @@ export const tapeCommand: Command = {
       { name: 'out', type: 'string', valueName: 'FILE', description: 'where to write the tape (JSON); - for stdout' },
       { name: 'step', type: 'int', min: 0, valueName: 'N', description: 'replay through step N, then resume live as branch <id>__resume-N' },
       { name: 'offline', type: 'boolean', description: 'with --step: stop at step N instead of resuming' },
-      { name: 'branch', type: 'string', valueName: 'B', description: 'replay a branch with its edits (not yet: branches arrive with issue 4)' },
+      { name: 'branch', type: 'string', valueName: 'B', description: 'the tape of branch B with its edits (replaces its earlier run, like `replay <id> --branch B`)' },
       { name: 'on-divergence', type: 'string', choices: ['stop', 'live'], valueName: 'stop|live', description: 'at the first divergence: stop there (default) or continue live' },
       { name: 'pace', type: 'string', choices: ['instant', 'recorded'], valueName: 'instant|recorded', description: 'stream chunks instantly (default) or with their recorded timing' },
     ],
@@ -30,14 +34,17 @@ export const tapeCommand: Command = {
   },
   async run(args, ctx) {
     const o = args.options;
-    if (o.branch !== undefined) throw new BadArgsError(`--branch ${String(o.branch)}: branch tapes are not supported yet (branches arrive with issue 4)`, 'replay the trace itself, or resume with --step N');
     const out = o.out as string | undefined;
     if (out === undefined) throw new BadArgsError('tape needs --out FILE', 'e.g. agenttrace tape <id> --out tape.json (or --out - for stdout)');
-    if (o.offline && o.step === undefined) throw new BadArgsError('--offline needs --step N', 'e.g. agenttrace tape <id> --step 12 --offline --out tape.json');
+    if (o.offline && o.step === undefined && o.branch === undefined) throw new BadArgsError('--offline needs --step N (or --branch B)', 'e.g. agenttrace tape <id> --step 12 --offline --out tape.json');
     const onDivergence = o['on-divergence'] as DivergencePolicy | undefined;
     const pace = o.pace as 'instant' | 'recorded' | undefined;
     const store = openCliStore(ctx);
     try {
+      if (o.branch !== undefined) {
+        if (o.step !== undefined) throw new BadArgsError('--branch and --step do not go together', 'a branch starts at its own fork step');
+        return writeBranchTape(store, args.positionals[0], String(o.branch), { offline: Boolean(o.offline), pace }, out, ctx);
+      }
       const runId = store.resolveRunId(args.positionals[0]);
       const step = o.step as number | undefined;
       const resume = step !== undefined && !o.offline;
@@ -61,3 +68,25 @@ export const tapeCommand: Command = {
     }
   },
 };
+
+/** `tape <id> --branch B`: the branch's tape; like the resume tape above, it is for a run about to start. */
+function writeBranchTape(store: TraceStore, id: string, ref: string, o: { offline: boolean; pace?: 'instant' | 'recorded' }, out: string, ctx: CliContext): number {
+  const run = store.getRun(store.resolveRunId(id));
+  const named = `${run.id}__${ref}`;
+  const branch = getBranch(store, store.findRun(named) ? named : ref);
+  if (rootOf(store, branch).id !== rootOf(store, run).id) throw new BadArgsError(`branch ${branch.id} is not a branch of ${run.id}`, `use: agenttrace tape ${rootOf(store, branch).id} --branch ${branch.id}`);
+  const tape = branchTape(store, branch, o);
+  if (branch.status !== 'pending') {
+    resetBranchRun(store, branch.id, 'pending');
+    ctx.printer.err(`agenttrace: replaced the earlier run of ${branch.id}\n`);
+  }
+  const text = JSON.stringify(tape);
+  if (out === '-') ctx.printer.out(text + '\n');
+  else {
+    const file = path.resolve(ctx.cwd, out);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    ctx.printer.err(`Tape written: ${file} (branch ${branch.id}: ${tape.steps} steps, ${tape.calls.length} network calls, ${tape.calls.filter((c) => c.edited).length} edited)\n`);
+  }
+  return 0;
+}

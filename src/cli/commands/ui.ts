@@ -3,10 +3,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createDispatcher } from '../../engine/api/dispatcher.js';
+import { watchRuns } from '../../engine/api/runWatcher.js';
 import { createWorkbenchApi } from '../../engine/api/workbenchApi.js';
 import { NotFoundError } from '../../engine/errors.js';
 import { packageRoot } from '../../engine/runner/sdkPaths.js';
 import { startUiServer } from '../../server/uiServer.js';
+import { memoryEvents } from '../../shared/rpc/memoryTransport.js';
 import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
 
@@ -27,7 +29,10 @@ export const uiCommand: Command = {
       throw new NotFoundError('the workbench UI is not built', 'run `npm run build` in the agenttrace folder first');
     }
     const store = openCliStore(ctx);
-    const server = await startUiServer({ dispatch: createDispatcher(createWorkbenchApi(store)), rendererDir, port: args.options.port as number | undefined });
+    // Runs recorded or branched by other processes show up live: the watcher turns store changes into events.
+    const events = memoryEvents();
+    const watcher = watchRuns(store, (data) => events.emit({ type: 'runUpdated', data }));
+    const server = await startUiServer({ dispatch: createDispatcher(createWorkbenchApi(store)), rendererDir, port: args.options.port as number | undefined, events: events.subscribe });
     ctx.printer.out(`AgentTrace workbench: ${server.url}\n`);
     if (args.options.open) openBrowser(server.url);
     await new Promise<void>((resolve) => {
@@ -35,6 +40,7 @@ export const uiCommand: Command = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    watcher.stop();
     await server.close();
     store.close();
     return 0;

@@ -1,9 +1,23 @@
 /** The WorkbenchApi implemented over the store: what every transport (IPC, HTTP, in-memory) dispatches to. */
 import type { WorkbenchApi } from '../../shared/rpc/contract.js';
+import { withCosts } from '../runs/runCost.js';
+import { loadPrices } from '../settings/prices.js';
 import type { TraceStore } from '../store/store.js';
+import { getConsoleLines, getEventDetail, getEventsPage, getFileAt, getRunDetail, getRunTree, getStateView } from './runQueries.js';
 
 export function createWorkbenchApi(store: TraceStore): WorkbenchApi {
   return {
-    listRuns: async (params) => store.listRuns(params),
+    listRuns: async (params) => {
+      const page = store.listRuns(params);
+      // Prices are re-read per call: the user may edit prices.json while the workbench is open.
+      return { ...page, runs: withCosts(store, page.runs, loadPrices(store.home).table) };
+    },
+    getRun: async ({ runId }) => getRunDetail(store, runId),
+    getRunTree: async ({ runId }) => getRunTree(store, runId),
+    getEvents: async (params) => getEventsPage(store, params),
+    getEvent: async ({ runId, seq }) => getEventDetail(store, runId, seq),
+    getStateAt: async ({ runId, seq }) => getStateView(store, runId, seq),
+    getConsole: async (params) => getConsoleLines(store, params),
+    getFile: async (params) => getFileAt(store, params),
   };
 }

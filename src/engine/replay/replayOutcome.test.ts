@@ -37,6 +37,13 @@ describe('judge', () => {
     expect(judge(input({ mode: 'jump', tape: tape({ untilSeq: 2 }), verdict: verdict({ identical: false, state }), exit: { code: 87, signal: null } }))).toEqual({ kind: 'diverged', why: 'state' });
   });
 
+  it('a branch differs from its parent on purpose: only a divergence that stopped it (offline) counts', () => {
+    const live = { ...divergence(1), policy: 'live' as const };
+    expect(judge(input({ mode: 'branch', verdict: verdict({ identical: false, stdoutIdentical: false, divergence: live }) }))).toEqual({ kind: 'branched' });
+    expect(judge(input({ mode: 'branch', verdict: verdict({ identical: false, stdoutIdentical: false }), exit: { code: 1, signal: null } }))).toEqual({ kind: 'branched' });
+    expect(judge(input({ mode: 'branch', verdict: verdict({ identical: false, divergence: divergence(1) }), exit: { code: 86, signal: null } }))).toEqual({ kind: 'diverged', why: 'event' });
+  });
+
   it('a jump that stopped at its step is "stopped"; one that ended before it diverged', () => {
     const t = tape({ untilSeq: 2 });
     expect(judge(input({ mode: 'jump', tape: t, exit: { code: 87, signal: null }, verdict: verdict({ state: { seq: 2, ok: true, paths: [] } }) }))).toEqual({ kind: 'stopped' });

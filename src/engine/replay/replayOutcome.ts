@@ -12,13 +12,15 @@ export type ReplayOutcome =
   | { kind: 'stopped' }
   /** Resume: deterministic through the step, then continued live into the branch run. */
   | { kind: 'resumed' }
+  /** Branch: its parent's timeline with its edits, recorded into the branch run (live after a divergence). */
+  | { kind: 'branched' }
   /** The replay differs: a diverging event, the state at the step, the output, or it ended before the step. */
   | { kind: 'diverged'; why: 'event' | 'state' | 'output' | 'ended-early' }
   /** The replay did not complete normally: no verdict from the SDK, or an exit code the recording did not have. */
   | { kind: 'failed'; why: string };
 
 export interface JudgeInput {
-  mode: 'replay' | 'jump' | 'resume';
+  mode: 'replay' | 'jump' | 'resume' | 'branch';
   tape: Tape;
   exit: AgentExit;
   verdict: ReplayVerdict;
@@ -31,6 +33,8 @@ export function judge(i: JudgeInput): ReplayOutcome {
   const { tape, verdict, exit } = i;
   const crashedRecording = tape.recordedStatus === 'crashed' || tape.recordedStatus === 'running';
   const d = verdict.divergence;
+  // A branch is meant to differ from its parent: only a divergence that stopped it (--offline) is one.
+  if (i.mode === 'branch') return d && d.policy === 'stop' ? { kind: 'diverged', why: 'event' } : { kind: 'branched' };
   // After the step of a resume the run is live: nothing there can diverge from the recording.
   const relevant = d && !(tape.untilSeq !== undefined && i.mode === 'resume' && d.seq > tape.untilSeq) ? d : undefined;
   if (relevant) {

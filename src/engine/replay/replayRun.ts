@@ -6,6 +6,8 @@
  * - resume (`step` only): deterministic through step N, then live, recorded as the branch run `<id>__resume-<N>`
  *   (events after N only, parent and fork step set). Resuming again from the same step REPLACES that branch (it is
  *   the natural "try again from here"); a branch that has branches of its own is never replaced (error instead).
+ * - branch (`branch`): the branch's parent's timeline with the branch's edits, live after the first divergence
+ *   (`offline`: a divergence stops it), recorded into the branch run (engine/branches; issue 4).
  * The replay's journal goes to a temporary folder (replay, jump) or into the store like a recording (resume).
  */
 import { createHash } from 'node:crypto';
@@ -14,23 +16,31 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DivergencePolicy, ReplayVerdict, Tape } from '../../shared/trace/tape.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../../shared/trace/types.js';
+import { branchId, getBranch, rootOf, runIsLive } from '../branches/branches.js';
+import { branchParent, branchTape } from '../branches/branchTape.js';
 import { AtrError, BadArgsError } from '../errors.js';
 import { agentEnv, agentNodeArgs, startAgentProcess, type AgentExit, type AgentProcessOptions } from '../runner/agentProcess.js';
 import { runTraced } from '../runner/tracedRun.js';
 import { agentTraceHome } from '../settings/paths.js';
+import { branchOverrides, resetBranchRun } from '../store/branchStore.js';
 import { openStore, type TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
 import { describeExit, judge, type ReplayOutcome } from './replayOutcome.js';
 import { firstLineDiff, hostVerdict, readReplayJournal, type ReplayJournal } from './replayJournal.js';
 import { checkStep, replaceResumeBranch, resumeBranchId, tapeFromStore, writeTapeFile } from './tapeFromStore.js';
 
-export type ReplayMode = 'replay' | 'jump' | 'resume';
+export type ReplayMode = 'replay' | 'jump' | 'resume' | 'branch';
 
 export interface ReplayOptions {
   /** Run id or a unique prefix of it. */
   runId: string;
   /** Jump (with offline) or resume from this step. */
   step?: number;
+  /**
+   * Run this branch of `runId` (its id, unique id prefix, or name: `<runId>__<name>`) with its edits. With `offline`
+   * the first request the record cannot answer stops it (a divergence) instead of going live.
+   */
+  branch?: string;
   offline?: boolean;
   onDivergence?: DivergencePolicy;
   pace?: 'instant' | 'recorded';
@@ -68,12 +78,15 @@ export interface ReplayResult {
   stdoutDiff?: { line: number; expected?: string; actual?: string };
   /** Milliseconds from the replay's first to its last event (journal timestamps: real time, not the replayed clock). */
   spanMs?: number;
-  /** Resume only: the branch run the continuation was recorded into. */
-  branch?: { id: string; status: StoredRun['status']; steps: number; exitCode: number | null; signal: string | null; forkSeq: number };
+  /** Resume and branch: the branch run the continuation was recorded into (`edits`: branch mode only). */
+  branch?: { id: string; status: StoredRun['status']; steps: number; exitCode: number | null; signal: string | null; forkSeq: number; edits?: number };
 }
 
 interface Prepared {
+  /** The recorded run whose timeline is replayed (a branch's parent in branch mode). */
   run: StoredRun;
+  /** Branch mode: the branch that is run. */
+  branch?: StoredRun;
   mode: ReplayMode;
   script: string;
   cwd: string;
@@ -86,6 +99,7 @@ export async function replayRun(opts: ReplayOptions): Promise<ReplayResult> {
   try {
     const p = prepare(store, opts);
     for (const n of p.notices) opts.onNotice?.(n);
+    if (p.mode === 'branch') return await runBranch(store, p, opts, baseEnv);
     return p.mode === 'resume' ? await resume(store, p, opts, baseEnv) : await replayOffline(store, p, opts, baseEnv);
   } finally {
     if (!opts.store) store.close();
@@ -94,10 +108,20 @@ export async function replayRun(opts: ReplayOptions): Promise<ReplayResult> {
 
 /** Every check that can fail before anything runs: run, step, script, SDK bundle. */
 function prepare(store: TraceStore, opts: ReplayOptions): Prepared {
-  const run = store.getRun(store.resolveRunId(opts.runId));
-  if (opts.offline && opts.step === undefined) throw new BadArgsError('--offline needs --step N', 'e.g. agenttrace replay <id> --step 12 --offline');
+  const given = store.getRun(store.resolveRunId(opts.runId));
+  let run = given;
+  let branch: StoredRun | undefined;
+  if (opts.branch !== undefined) {
+    if (opts.step !== undefined) throw new BadArgsError('--branch and --step do not go together', 'a branch starts at its own fork step; to branch at step N: agenttrace branch create <id> --step N');
+    branch = branchOf(store, given, opts.branch);
+    run = branchParent(store, branch);
+  } else if (opts.offline && opts.step === undefined) {
+    throw new BadArgsError('--offline needs --step N (or --branch B)', 'e.g. agenttrace replay <id> --step 12 --offline');
+  } else if (given.status === 'pending') {
+    throw new BadArgsError(`branch ${given.id} has not run yet: there is nothing recorded to replay`, `run it: agenttrace replay ${rootOf(store, given).id} --branch ${given.id}`);
+  }
   if (opts.step !== undefined) checkStep(run, opts.step);
-  const mode: ReplayMode = opts.step === undefined ? 'replay' : opts.offline ? 'jump' : 'resume';
+  const mode: ReplayMode = branch ? 'branch' : opts.step === undefined ? 'replay' : opts.offline ? 'jump' : 'resume';
   const here = path.resolve(opts.cwd ?? process.cwd());
   const script = opts.script ? path.resolve(here, opts.script) : run.scriptPath;
   let bytes: Buffer;
@@ -121,7 +145,17 @@ function prepare(store: TraceStore, opts: ReplayOptions): Prepared {
     notices.push(`the recorded working folder ${cwd || '(unknown)'} no longer exists; running in ${here}`);
     cwd = here;
   }
-  return { run, mode, script, cwd, notices };
+  return { run, branch, mode, script, cwd, notices };
+}
+
+/** The branch `ref` (id, unique prefix, or name) of the tree `run` belongs to; an error when it is not in that tree. */
+function branchOf(store: TraceStore, run: StoredRun, ref: string): StoredRun {
+  const named = branchId(run.id, ref);
+  const branch = store.findRun(named) ? getBranch(store, named) : getBranch(store, ref);
+  if (rootOf(store, branch).id !== rootOf(store, run).id) {
+    throw new BadArgsError(`branch ${branch.id} is not a branch of ${run.id}`, `run it with: agenttrace replay ${rootOf(store, branch).id} --branch ${branch.id}`);
+  }
+  return branch;
 }
 
 function isDir(p: string): boolean {
@@ -188,20 +222,56 @@ async function replayOffline(store: TraceStore, p: Prepared, opts: ReplayOptions
 async function resume(store: TraceStore, p: Prepared, opts: ReplayOptions, baseEnv: NodeJS.ProcessEnv): Promise<ReplayResult> {
   const step = opts.step as number;
   const branchId = resumeBranchId(p.run.id, step);
-  if (replaceResumeBranch(store, branchId)) {
-    p.notices.push(`replaced the earlier resume ${branchId}`);
-    opts.onNotice?.(`replaced the earlier resume ${branchId}`);
-  }
+  if (replaceResumeBranch(store, branchId)) notice(p, opts, `replaced the earlier resume ${branchId}`);
   const branch: NonNullable<Tape['branch']> = { id: branchId, parentId: p.run.id, forkSeq: step, name: `resume-${step}` };
+  const tape = tapeFromStore(store, p.run.id, { step, after: 'live', onDivergence: opts.onDivergence, pace: opts.pace, branch });
+  return recordIntoBranch(store, p, opts, baseEnv, tape, 'resume', true);
+}
+
+/**
+ * Branch mode: the parent's timeline with the branch's edits applied, served from the record while requests match
+ * and live after the first divergence (`--offline`: stopped there), recorded into the branch run (events after its
+ * fork only). An earlier run of the branch is replaced; its row, edits and branches stay.
+ */
+async function runBranch(store: TraceStore, p: Prepared, opts: ReplayOptions, baseEnv: NodeJS.ProcessEnv): Promise<ReplayResult> {
+  const b = p.branch as StoredRun;
+  if (runIsLive(store, b)) throw new AtrError('ATR_BAD_ARGS', `branch ${b.id} is running right now`, { hint: 'wait for it to finish, then run it again' });
+  const children = store.childRunIds(b.id);
+  if (b.status !== 'pending') notice(p, opts, `replacing the earlier run of ${b.id}${children.length ? ` (its ${children.length} branch${children.length === 1 ? '' : 'es'} will fork from the new run)` : ''}`);
+  // `--on-divergence stop` means the same as --offline here: nothing may go live.
+  const offline = Boolean(opts.offline) || opts.onDivergence === 'stop';
+  // Built before the old run is cleared: an edit that no longer fits fails with nothing changed.
+  const tape = branchTape(store, b, { offline, pace: opts.pace });
+  resetBranchRun(store, b.id);
+  const result = await recordIntoBranch(store, p, opts, baseEnv, tape, 'branch', !offline);
+  if (result.branch) result.branch.edits = branchOverrides(b).size;
+  return result;
+}
+
+function notice(p: Prepared, opts: ReplayOptions, message: string): void {
+  p.notices.push(message);
+  opts.onNotice?.(message);
+}
+
+/** Runs the agent on `tape` while its journal is ingested into the branch run `tape.branch` (resume, branch). */
+async function recordIntoBranch(
+  store: TraceStore,
+  p: Prepared,
+  opts: ReplayOptions,
+  baseEnv: NodeJS.ProcessEnv,
+  tape: Tape,
+  mode: 'resume' | 'branch',
+  canGoLive: boolean,
+): Promise<ReplayResult> {
+  const branch = tape.branch as NonNullable<Tape['branch']>;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-replay-'));
   try {
-    const tape = tapeFromStore(store, p.run.id, { step, after: 'live', onDivergence: opts.onDivergence, pace: opts.pace, branch });
     const tapeFile = writeTapeFile(tape, dir);
     const fallbackMeta: RunMeta = {
-      id: branchId,
+      id: branch.id,
       name: branch.name,
       parentId: p.run.id,
-      forkSeq: step,
+      forkSeq: branch.forkSeq,
       scriptPath: p.script,
       scriptSha256: p.run.scriptSha256,
       argv: p.run.argv,
@@ -210,19 +280,19 @@ async function resume(store: TraceStore, p: Prepared, opts: ReplayOptions, baseE
       nodeVersion: '',
       sdkVersion: '',
       formatVersion: TRACE_FORMAT_VERSION,
-      mode: 'resume',
+      mode,
       keyframeEvery: p.run.keyframeEvery,
       startedAt: Date.now(),
       pid: 0,
     };
     const traced = await runTraced({
       store,
-      runId: branchId,
+      runId: branch.id,
       fallbackMeta,
-      keepAfterSeq: step,
-      metaOverrides: { parentId: p.run.id, forkSeq: step, mode: 'resume', name: branch.name },
+      keepAfterSeq: branch.forkSeq,
+      metaOverrides: { parentId: p.run.id, forkSeq: branch.forkSeq, mode, name: branch.name },
       keepJournal: true,
-      baseEnv: replayEnv(p.run, baseEnv, true),
+      baseEnv: replayEnv(p.run, baseEnv, canGoLive),
       env: { AGENTTRACE_MODE: 'replay', AGENTTRACE_TAPE: tapeFile, AGENTTRACE_KEYFRAME_EVERY: String(p.run.keyframeEvery), AGENTTRACE_NAME: branch.name },
       agent: agentOptions(p, opts),
     });
@@ -235,7 +305,7 @@ async function resume(store: TraceStore, p: Prepared, opts: ReplayOptions, baseE
     }
     const { exit, run } = traced;
     const result = finish(p, opts, tape, exit, journal);
-    result.branch = { id: run.id, status: run.status, steps: run.steps, exitCode: run.exitCode, signal: run.exitSignal, forkSeq: step };
+    result.branch = { id: run.id, status: run.status, steps: run.steps, exitCode: run.exitCode, signal: run.exitSignal, forkSeq: branch.forkSeq };
     return result;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

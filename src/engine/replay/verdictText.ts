@@ -30,24 +30,44 @@ export function verdictLines(r: ReplayResult): string[] {
     case 'resumed': {
       lines.push(`Resumed from step ${String(r.step)} as ${r.branch?.id ?? '?'}`);
       if (r.branch) {
-        const b = r.branch;
-        const exit = b.signal ? `signal ${b.signal}` : b.exitCode !== null ? `exit ${b.exitCode}` : 'no exit code';
-        lines.push(`Branch ${b.id}: ${b.status} (${exit}), ${b.steps} steps (${Math.max(0, b.steps - b.forkSeq - 1)} after step ${b.forkSeq})`);
+        lines.push(branchRunLine(r.branch));
       }
       break;
     }
+    case 'branched':
+      lines.push(...branchLines(r));
+      break;
     case 'diverged':
-      if (o.why === 'event' && v.divergence) lines.push(...divergenceLines(v.divergence, v.matched));
+      if (o.why === 'event' && v.divergence) lines.push(...divergenceLines(v.divergence, v.matched, r.mode === 'branch' ? 'run the branch without --offline to continue live from it' : undefined));
       else if (o.why === 'state') lines.push(`Replay diverged: the state at step ${String(r.step)} differs from the recording (see above)`);
       else if (o.why === 'ended-early') lines.push(`Replay diverged: the agent ended (${describeExit(r.exit)}) before reaching step ${String(r.step)} (${v.matched} events matched)`);
       else lines.push(`Replay diverged: the output differs from the recording (${v.matched} of ${v.recordedSteps} events matched${v.stdoutIdentical ? '' : ', stdout differs'})`);
       if (o.why === 'output' && r.stdoutDiff) lines.push(...stdoutDiffLines(r.stdoutDiff));
+      if (r.mode === 'branch' && r.branch) lines.push(branchRunLine(r.branch));
       break;
     case 'failed':
       lines.push(`Replay failed: ${o.why}; ${v.matched} of ${v.recordedSteps} events matched`);
       break;
   }
   return lines;
+}
+
+/** A branch run: where it forked, what it did with its edits, how it ended, and where it went live (if it did). */
+function branchLines(r: ReplayResult): string[] {
+  const b = r.branch;
+  if (!b) return [`Branch of ${r.runId} ran (${describeExit(r.exit)})`];
+  const edits = b.edits ?? 0;
+  const lines = [`Branch ${b.id} ran from step ${b.forkSeq + 1} of ${r.runId} with ${edits} edit${edits === 1 ? '' : 's'}`];
+  const d = r.verdict.divergence;
+  if (d) lines.push(`  served from the recording through step ${d.seq - 1}; live from step ${d.seq}: ${d.message}`);
+  else lines.push('  every request and value was served from the recording (nothing went live)');
+  lines.push(branchRunLine(b));
+  return lines;
+}
+
+function branchRunLine(b: NonNullable<ReplayResult['branch']>): string {
+  const exit = b.signal ? `signal ${b.signal}` : b.exitCode !== null ? `exit ${b.exitCode}` : 'no exit code';
+  return `Branch ${b.id}: ${b.status} (${exit}), ${b.steps} steps (${Math.max(0, b.steps - b.forkSeq - 1)} after step ${b.forkSeq})`;
 }
 
 function stdoutDiffLines(d: NonNullable<ReplayResult['stdoutDiff']>): string[] {
@@ -63,14 +83,14 @@ export function stateLines(s: StateVerification): string[] {
 }
 
 /** The divergence report: where, what kind, why, expected vs actual request, and one line per differing field. */
-export function divergenceLines(d: DivergenceReport, matched?: number): string[] {
+export function divergenceLines(d: DivergenceReport, matched?: number, stopHint = 'use --on-divergence live to continue live from it'): string[] {
   const lines = [`Replay diverged at step ${d.seq} (${d.kind}, ${d.reason}): ${d.message}`];
   const expected = d.expected?.request ? requestLine(d.expected.request) : d.expected?.signature;
   const actual = d.actual?.request ? requestLine(d.actual.request) : d.actual?.signature;
   if (expected !== undefined) lines.push(`  expected (recorded): ${expected}`);
   if (actual !== undefined) lines.push(`  actual (replay):     ${actual}`);
   for (const f of d.diff ?? []) lines.push(`  ${fieldLine(f)}`);
-  const tail = d.policy === 'stop' ? 'stopped there (use --on-divergence live to continue live from it)' : 'continued live from there (--on-divergence live)';
+  const tail = d.policy === 'stop' ? `stopped there (${stopHint})` : 'continued live from there (--on-divergence live)';
   lines.push(`  ${matched !== undefined ? `${matched} events matched before it; ` : ''}${tail}`);
   return lines;
 }

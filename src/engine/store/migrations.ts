@@ -76,6 +76,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `);
   },
+  // 2 (issue 4): status 'pending' for a branch that was created but has not run yet. SQLite cannot change a CHECK
+  // constraint in place, so the runs table is rebuilt with the same columns (rows copied as they are).
+  (db) => {
+    const cols = (db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name).join(', ');
+    const before = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'runs'").pluck().get() as string;
+    const sql = before
+      .replace("CHECK (status IN ('running','ok','failed','crashed','diverged'))", "CHECK (status IN ('running','ok','failed','crashed','diverged','pending'))")
+      .replace(/^CREATE TABLE runs\b/, 'CREATE TABLE runs_v2');
+    if (!sql.includes("'pending'") || !sql.startsWith('CREATE TABLE runs_v2')) throw new Error('migration 2: unexpected schema of the runs table');
+    db.exec(sql);
+    db.exec(`INSERT INTO runs_v2 (${cols}) SELECT ${cols} FROM runs`);
+    db.exec('DROP TABLE runs');
+    db.exec('ALTER TABLE runs_v2 RENAME TO runs');
+    db.exec('CREATE INDEX runs_started ON runs(started_at DESC); CREATE INDEX runs_parent ON runs(parent_id);');
+  },
 ];
 
 /** Brings a database to the latest schema. Throws StoreVersionError for a store from a newer AgentTrace. */

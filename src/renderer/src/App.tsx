@@ -1,17 +1,31 @@
 import { useMemo } from 'react';
-import { hostClient } from './transport/hostClient';
-import { useRuns } from './features/traceList/useRuns';
-import { TraceList } from './features/traceList/TraceList';
+import { useHashRoute } from './app/useHashRoute';
+import { Placeholder } from './components/Placeholder';
+import { TraceScreen } from './features/trace/TraceScreen';
+import { TracesScreen } from './features/traceList/TracesScreen';
+import { connectHost } from './transport/hostClient';
 
 export function App(): React.JSX.Element {
-  const api = useMemo(() => hostClient(), []);
-  const runs = useRuns(api);
+  const host = useMemo(() => connectHost(), []);
+  const [route, navigate] = useHashRoute();
   return (
-    <main className="app">
-      <h1>AgentTrace</h1>
-      {runs.status === 'loading' && <p>Loading traces…</p>}
-      {runs.status === 'error' && <p className="error-banner">{runs.message}</p>}
-      {runs.status === 'ready' && <TraceList runs={runs.runs} />}
-    </main>
+    <div className="app">
+      <header className="app-header">
+        <h1>
+          <a href="#/" onClick={(e) => (e.preventDefault(), navigate({ screen: 'traces' }))}>
+            AgentTrace
+          </a>
+        </h1>
+      </header>
+      <main className="app-main">
+        {!host ? (
+          <Placeholder kind="error">No host connection: open the URL that `agenttrace ui` printed (it carries the access token).</Placeholder>
+        ) : route.screen === 'run' ? (
+          <TraceScreen api={host.api} subscribe={host.subscribe} runId={route.runId} step={route.step} navigate={navigate} />
+        ) : (
+          <TracesScreen api={host.api} subscribe={host.subscribe} onOpen={(runId) => navigate({ screen: 'run', runId })} />
+        )}
+      </main>
+    </div>
   );
 }

@@ -75,6 +75,57 @@ export function sumCost(calls: Iterable<{ model?: string; usage?: TokenUsage }>,
   return { usd, unpricedCalls };
 }
 
+/** The LLM calls of one model in a run, summed (the store aggregates these in SQL, so a long run costs one query). */
+export interface ModelTotals {
+  model?: string;
+  calls: number;
+  /** Calls that got a reply but recorded no usage (e.g. a stream without usage): their cost is unknown. */
+  unmetered: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface ModelCost extends ModelTotals {
+  /** USD of the metered calls; undefined when the model has no price. */
+  usd?: number;
+  /** Calls of this model whose cost is not in usd (unknown model, or no recorded usage). */
+  unpricedCalls: number;
+}
+
+/**
+ * Cost of per-model totals. Cost is linear in tokens, so pricing the sums equals summing per-call costs. Calls of
+ * unknown models and replies without usage count as unpriced (never as $0); calls that failed before a reply cost 0.
+ */
+export function costOfTotals(totals: Iterable<ModelTotals>, table?: PriceTable): CostSummary & { byModel: ModelCost[] } {
+  let usd = 0;
+  let unpricedCalls = 0;
+  const byModel: ModelCost[] = [];
+  for (const t of totals) {
+    const price = priceOf(t.model, table);
+    const m: ModelCost = { ...t, unpricedCalls: price ? t.unmetered : t.calls };
+    if (price) {
+      m.usd = (t.promptTokens * price.input + t.completionTokens * price.output) / 1_000_000;
+      usd += m.usd;
+    }
+    unpricedCalls += m.unpricedCalls;
+    byModel.push(m);
+  }
+  return { usd, unpricedCalls, byModel };
+}
+
+/** "$0.0123", "$0.0123 + 2 unpriced", "unknown (2 unpriced)": unpriced calls are never shown as $0. */
+export function formatCost(c: CostSummary, llmCalls?: number): string {
+  if (c.unpricedCalls === 0) return formatUsd(c.usd);
+  const n = `${c.unpricedCalls} unpriced`;
+  return c.usd > 0 || (llmCalls !== undefined && llmCalls > c.unpricedCalls) ? `${formatUsd(c.usd)} + ${n}` : `unknown (${n})`;
+}
+
+/** Signed USD difference: "+$0.0012", "-$0.00040", "$0". */
+export function formatUsdDelta(usd: number): string {
+  if (usd === 0 || Math.abs(usd) < 5e-6) return '$0';
+  return (usd > 0 ? '+' : '-') + formatUsd(Math.abs(usd));
+}
+
 /** Merges a user's price file over the defaults, ignoring malformed entries (returned as problems). */
 export function mergePrices(user: unknown, base: PriceTable = DEFAULT_PRICES): { table: PriceTable; problems: string[] } {
   const table: PriceTable = { ...base };

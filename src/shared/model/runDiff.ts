@@ -17,7 +17,21 @@ export interface RunSide {
   durationMs: number | null;
 }
 
-/** Indexes into the two event arrays (not seqs); a missing side means the step exists in one run only. */
+export interface DiffOptions {
+  /**
+   * Event kinds left out of the comparison. Two separate recordings of one script always differ in their clock and
+   * random values (LLM clients draw them too), so the CLI ignores `random`, `time` and `crypto` for unrelated runs.
+   */
+  ignoreKinds?: readonly string[];
+}
+
+/** Value kinds that differ between any two separate recordings (see DiffOptions.ignoreKinds). */
+export const VALUE_KINDS: readonly string[] = ['random', 'time', 'crypto'];
+
+/**
+ * Indexes into the two runs' event arrays (not seqs; ignored kinds are never aligned); a missing side means the step
+ * exists in one run only.
+ */
 export type Alignment = { a?: number; b?: number; same: boolean };
 
 export interface ChangedValue {
@@ -33,13 +47,18 @@ export interface ChangedValue {
 export interface RunDiff {
   a: string;
   b: string;
-  /** First aligned position where the runs differ, with the seq on each side (undefined: identical). */
-  firstDivergence?: { seqA?: number; seqB?: number; kind: string; reason: string };
+  /**
+   * First aligned position where the runs differ, with the seq on each side (undefined: identical). `fields` names
+   * the payload fields that differ when the same step changed (timing and headers are never compared).
+   */
+  firstDivergence?: { seqA?: number; seqB?: number; kind: string; reason: string; fields?: string[] };
   aligned: Alignment[];
   changedReplies: ChangedValue[];
   changedResults: ChangedValue[];
   onlyInA: number;
   onlyInB: number;
+  /** Kinds left out of the comparison (DiffOptions.ignoreKinds). */
+  ignoredKinds: string[];
   delta: { tokens: number; costUsd: number; durationMs: number | null; steps: number };
   status: { a: string; b: string; exitA: number | null; exitB: number | null };
 }
@@ -91,35 +110,33 @@ function content(e: TraceEvent): Json {
   return p as Json;
 }
 
-export function diffRuns(A: RunSide, B: RunSide): RunDiff {
-  const a = A.events;
-  const b = B.events;
-  const aligned: Alignment[] = [];
+export function diffRuns(A: RunSide, B: RunSide, opts: DiffOptions = {}): RunDiff {
+  const ignored = new Set(opts.ignoreKinds ?? []);
+  // Positions (into A.events / B.events) of the events compared; alignment works on these, results map back.
+  const ia = positions(A.events, ignored);
+  const ib = positions(B.events, ignored);
+  const a = ia.map((k) => A.events[k]);
+  const b = ib.map((k) => B.events[k]);
+  const local: Alignment[] = [];
   let i = 0;
   // Deterministic prefix: runs of one script agree seq by seq until something changes.
   while (i < a.length && i < b.length && stepKey(a[i]) === stepKey(b[i]) && jsonEqual(content(a[i]), content(b[i]))) {
-    aligned.push({ a: i, b: i, same: true });
+    local.push({ a: i, b: i, same: true });
     i++;
   }
   let firstDivergence: RunDiff['firstDivergence'];
   if (i < a.length || i < b.length) {
-    const ea = a[i];
-    const eb = b[i];
-    firstDivergence = {
-      seqA: ea?.seq,
-      seqB: eb?.seq,
-      kind: (ea ?? eb).kind,
-      reason: !ea ? 'run A ended' : !eb ? 'run B ended' : stepKey(ea) !== stepKey(eb) ? `different step (${stepKey(ea)} vs ${stepKey(eb)})` : `${ea.kind} changed`,
-    };
-    aligned.push(...alignRest(a.slice(i), b.slice(i), i));
+    firstDivergence = divergenceAt(a[i], b[i]);
+    local.push(...alignRest(a.slice(i), b.slice(i), i));
   }
+  const aligned: Alignment[] = local.map((x) => ({ a: x.a === undefined ? undefined : ia[x.a], b: x.b === undefined ? undefined : ib[x.b], same: x.same }));
 
   const changedReplies: ChangedValue[] = [];
   const changedResults: ChangedValue[] = [];
   for (const al of aligned) {
     if (al.same || al.a === undefined || al.b === undefined) continue;
-    const ea = a[al.a];
-    const eb = b[al.b];
+    const ea = A.events[al.a];
+    const eb = B.events[al.b];
     if (ea.kind === 'llm') {
       const ra = (ea.payload as LlmPayload).reply;
       const rb = (eb.payload as LlmPayload).reply;
@@ -147,14 +164,44 @@ export function diffRuns(A: RunSide, B: RunSide): RunDiff {
     changedResults,
     onlyInA: aligned.filter((x) => x.b === undefined).length,
     onlyInB: aligned.filter((x) => x.a === undefined).length,
+    ignoredKinds: [...ignored],
     delta: {
       tokens: B.tokens - A.tokens,
       costUsd: B.costUsd - A.costUsd,
       durationMs: A.durationMs !== null && B.durationMs !== null ? B.durationMs - A.durationMs : null,
-      steps: b.length - a.length,
+      steps: B.events.length - A.events.length,
     },
     status: { a: A.status, b: B.status, exitA: A.exitCode, exitB: B.exitCode },
   };
+}
+
+function positions(events: TraceEvent[], ignored: Set<string>): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < events.length; k++) if (!ignored.has(events[k].kind)) out.push(k);
+  return out;
+}
+
+/** What differs at the first differing position: a missing side, another step, or fields of the same step. */
+function divergenceAt(ea: TraceEvent | undefined, eb: TraceEvent | undefined): NonNullable<RunDiff['firstDivergence']> {
+  const base = { seqA: ea?.seq, seqB: eb?.seq, kind: (ea ?? eb)!.kind };
+  if (!ea) return { ...base, reason: 'run A ended' };
+  if (!eb) return { ...base, reason: 'run B ended' };
+  if (stepKey(ea) !== stepKey(eb)) return { ...base, reason: `different step (${stepKey(ea)} vs ${stepKey(eb)})` };
+  const ca = content(ea) as Record<string, Json>;
+  const cb = content(eb) as Record<string, Json>;
+  const fields = [...new Set([...Object.keys(ca), ...Object.keys(cb)])].filter((k) => !jsonEqual(ca[k] ?? null, cb[k] ?? null)).sort();
+  return { ...base, reason: `${ea.kind} ${changeWord(ea.kind, fields)}`, fields };
+}
+
+/** "request changed" when what was sent differs (its reply then differs as a consequence), else what came back. */
+function changeWord(kind: string, fields: string[]): string {
+  if (kind === 'llm' || kind === 'http') {
+    if (fields.some((f) => f === 'request' || f === 'messages' || f === 'model')) return 'request changed';
+    if (fields.some((f) => f === 'reply' || f === 'response' || f === 'error' || f === 'usage' || f === 'finishReason')) return kind === 'llm' ? 'reply changed' : 'response changed';
+  }
+  if ((kind === 'step' || kind === 'tool') && fields.includes('output')) return 'output changed';
+  if (kind === 'random' || kind === 'time' || kind === 'crypto') return 'value changed';
+  return 'changed';
 }
 
 /** Aligns the rest of both runs by their step keys (LCS), offset by the common prefix length. */

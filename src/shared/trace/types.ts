@@ -6,7 +6,8 @@
 /** Format version of the journal and of stored payloads. Bump with a modernizer step (see CONVENTIONS §3). */
 export const TRACE_FORMAT_VERSION = 1;
 
-export type RunStatus = 'running' | 'ok' | 'failed' | 'crashed' | 'diverged';
+/** `pending`: a branch created (and maybe edited) that has not run yet: it has no events of its own. */
+export type RunStatus = 'running' | 'ok' | 'failed' | 'crashed' | 'diverged' | 'pending';
 
 export type EventKind =
   | 'llm'

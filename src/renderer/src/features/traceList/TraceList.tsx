@@ -1,32 +1,65 @@
 import type { RunSummary } from '../../../../shared/rpc/contract';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatDuration, formatUsd, runLabel } from '../format';
 import './TraceList.css';
 
-/** The runs of the store as a table (pure view). */
-export function TraceList({ runs }: { runs: RunSummary[] }): React.JSX.Element {
-  if (runs.length === 0) return <p className="empty">No traces yet. Record one with <code>agenttrace record my_agent.ts</code>.</p>;
+interface Props {
+  runs: RunSummary[];
+  onOpen: (runId: string) => void;
+}
+
+/** Moves focus to the previous/next row (arrow keys), opens the focused one (Enter). */
+function onRowKey(e: React.KeyboardEvent<HTMLTableRowElement>, open: () => void): void {
+  const row = e.currentTarget;
+  if (e.key === 'Enter' || e.key === ' ') {
+    e.preventDefault();
+    open();
+  } else if (e.key === 'ArrowDown' || e.key === 'j') {
+    e.preventDefault();
+    (row.nextElementSibling as HTMLElement | null)?.focus();
+  } else if (e.key === 'ArrowUp' || e.key === 'k') {
+    e.preventDefault();
+    (row.previousElementSibling as HTMLElement | null)?.focus();
+  }
+}
+
+/** The runs of the store as a table (pure view); a row opens its trace by click or keyboard. */
+export function TraceList({ runs, onOpen }: Props): React.JSX.Element {
   return (
     <table className="trace-list">
       <thead>
         <tr>
           <th>Status</th>
           <th>Name</th>
-          <th>Steps</th>
-          <th>LLM calls</th>
-          <th>Tokens</th>
+          <th className="num">Steps</th>
+          <th className="num">LLM calls</th>
+          <th className="num">Tokens</th>
+          <th className="num">Cost</th>
           <th>Started</th>
+          <th className="num">Duration</th>
         </tr>
       </thead>
       <tbody>
         {runs.map((r) => (
-          <tr key={r.id} data-run-id={r.id}>
+          <tr key={r.id} data-run-id={r.id} tabIndex={0} aria-label={`Open ${runLabel(r)}`} onClick={() => onOpen(r.id)} onKeyDown={(e) => onRowKey(e, () => onOpen(r.id))}>
             <td>
-              <span className={`status status-${r.status}`}>{r.status}</span>
+              <StatusBadge status={r.status} />
             </td>
-            <td title={r.id}>{r.name ?? r.scriptPath.split(/[\\/]/).pop()}</td>
-            <td>{r.steps}</td>
-            <td>{r.llmCalls}</td>
-            <td>{r.totalTokens}</td>
+            <td title={r.id}>
+              {r.parentId && (
+                <span className="branch-mark" title={`branch of ${r.parentId} at step ${r.forkSeq ?? '?'}`}>
+                  ↳{' '}
+                </span>
+              )}
+              <span className="run-name">{runLabel(r)}</span>
+              <span className="run-id mono">{r.id.slice(0, 8)}</span>
+            </td>
+            <td className="num">{r.steps}</td>
+            <td className="num">{r.llmCalls}</td>
+            <td className="num">{r.totalTokens}</td>
+            <td className="num">{r.costUsd === undefined ? (r.llmCalls > 0 ? '?' : '—') : formatUsd(r.costUsd) + ((r.unpricedCalls ?? 0) > 0 ? '+?' : '')}</td>
             <td>{new Date(r.startedAt).toLocaleString()}</td>
+            <td className="num">{r.endedAt !== undefined ? formatDuration(r.endedAt - r.startedAt) : r.status === 'running' ? 'running' : '—'}</td>
           </tr>
         ))}
       </tbody>

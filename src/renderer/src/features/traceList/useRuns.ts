@@ -1,21 +1,39 @@
 import { useEffect, useState } from 'react';
-import type { RunSummary, WorkbenchApi } from '../../../../shared/rpc/contract';
+import type { EventSubscribe, RunSummary, WorkbenchApi } from '../../../../shared/rpc/contract';
 
 export type RunsState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; runs: RunSummary[]; total: number };
 
-/** Loads the first page of runs from the host. */
-export function useRuns(api: WorkbenchApi | null): RunsState {
+/** Runs matching a text query (id, name, script), newest first; reloaded when the host reports a run change. */
+export function useRuns(api: WorkbenchApi, subscribe: EventSubscribe, query: string): RunsState {
   const [state, setState] = useState<RunsState>({ status: 'loading' });
+  const [generation, setGeneration] = useState(0);
+
   useEffect(() => {
-    if (!api) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Coalesce bursts (a recording reports progress many times a second).
+    const off = subscribe(() => {
+      clearTimeout(timer);
+      timer = setTimeout(() => setGeneration((g) => g + 1), 300);
+    });
+    return () => {
+      clearTimeout(timer);
+      off();
+    };
+  }, [subscribe]);
+
+  useEffect(() => {
     let live = true;
-    api.listRuns({ limit: 200 }).then(
-      (r) => live && setState({ status: 'ready', runs: r.runs, total: r.total }),
-      (e: unknown) => live && setState({ status: 'error', message: e instanceof Error ? e.message : String(e) }),
-    );
+    // A typed query waits a moment so each keystroke does not hit the store.
+    const timer = setTimeout(() => {
+      api.listRuns({ limit: 500, ...(query.trim() ? { query: query.trim() } : {}) }).then(
+        (r) => live && setState({ status: 'ready', runs: r.runs, total: r.total }),
+        (e: unknown) => live && setState({ status: 'error', message: e instanceof Error ? e.message : String(e) }),
+      );
+    }, 120);
     return () => {
       live = false;
+      clearTimeout(timer);
     };
-  }, [api]);
-  return api ? state : { status: 'error', message: 'No host connection.' };
+  }, [api, query, generation]);
+  return state;
 }

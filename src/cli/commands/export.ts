@@ -1,0 +1,50 @@
+/** `agenttrace export <id>`: writes a run and its branches (or one run with --only) into a portable trace file. */
+import path from 'node:path';
+import { defaultExportName, exportTrace, type ExportResult } from '../../engine/traceFile/exportTrace.js';
+import type { Command } from '../context.js';
+import { openCliStore } from '../context.js';
+
+export const exportCommand: Command = {
+  spec: {
+    name: 'export',
+    summary: 'Write a run with its branches (or one run with --only) into a portable .agenttrace file.',
+    usage: 'export <id> [-o FILE] [--only] [--force] [--json]',
+    positionals: [{ name: 'id', required: true, description: 'run id or a unique prefix of it' }],
+    options: [
+      { name: 'out', short: 'o', type: 'string', valueName: 'FILE', description: 'where to write (default <id-prefix>.agenttrace in the current folder)' },
+      { name: 'only', type: 'boolean', description: 'this run only, not its branches (a branch still carries its ancestors up to its fork)' },
+      { name: 'force', type: 'boolean', description: 'overwrite FILE if it exists' },
+      { name: 'json', type: 'boolean', description: 'print {file, focus, root, runs, events, blobs, bytes} as JSON' },
+    ],
+    examples: ['agenttrace export 3f2a', 'agenttrace export 3f2a__step-4 --only -o bug-1234.agenttrace'],
+    notes: [
+      'The file is scanned for secrets (values of secret-named environment variables, secret-shaped tokens) before it',
+      'is kept; if one is found the export fails and nothing is written. Import it with `agenttrace import FILE`.',
+    ],
+  },
+  async run(args, ctx) {
+    const o = args.options;
+    const store = openCliStore(ctx);
+    try {
+      const id = store.resolveRunId(args.positionals[0]);
+      const display = (o.out as string | undefined) ?? defaultExportName(id);
+      const result = await exportTrace(store, id, { out: path.resolve(ctx.cwd, display), display, only: Boolean(o.only), force: Boolean(o.force), env: ctx.env });
+      if (o.json) ctx.printer.json({ ...result, file: display });
+      else printExport(result, display, ctx.printer.out);
+      for (const h of result.missingBlobs) ctx.printer.err(`agenttrace: warning: blob ${h.slice(0, 12)} is referenced but missing from the store; the file notes it as missing\n`);
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};
+
+function printExport(r: ExportResult, display: string, out: (s: string) => void): void {
+  const n = r.runs.length;
+  out(`Exported ${r.focus} (${n} run${n === 1 ? '' : 's'}, ${r.events} events, ${r.blobs} blob${r.blobs === 1 ? '' : 's'}) to ${display} (${kib(r.bytes)})\n`);
+  for (const run of r.runs) if (run.partialUpTo !== undefined) out(`  with ancestor ${run.id} up to step ${run.partialUpTo}\n`);
+}
+
+function kib(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,157 @@
+/**
+ * The read side of the workbench contract over the store: run details, the run tree (graph input), timeline pages,
+ * one event with its bodies, the state at a step with what changed, console output and files. Every function takes
+ * params the dispatcher already validated; unknown runs and steps throw NotFoundError (ATR_NOT_FOUND on the wire).
+ */
+import { toEventSummary } from '../../shared/model/eventSummary.js';
+import type { ConsoleLine, EventDetail, EventPage, FileView, ParamsOf, RunDetail, RunSummary, StateView } from '../../shared/rpc/contract.js';
+import { changedPaths } from '../../shared/trace/stateDiff.js';
+import type { ConsolePayload, HttpPayload, Json, StateAtStep } from '../../shared/trace/types.js';
+import { NotFoundError } from '../errors.js';
+import { stateAtInTree } from '../replay/tapeFromStore.js';
+import type { TraceStore } from '../store/store.js';
+import type { StoredRun } from '../store/storeTypes.js';
+import { fileView, resolveBody } from './blobText.js';
+import { lineageCount, lineageEvents, lineageSegments, ownerOf } from './lineage.js';
+
+/** Console lines returned when the caller does not say how many. */
+const DEFAULT_CONSOLE_LINES = 2000;
+const DEFAULT_PAGE = 500;
+
+export function toRunSummary(r: StoredRun): RunSummary {
+  const s: RunSummary = { id: r.id, scriptPath: r.scriptPath, status: r.status, steps: r.steps, llmCalls: r.llmCalls, totalTokens: r.usage.totalTokens, startedAt: r.startedAt, exitCode: r.exitCode };
+  if (r.name !== undefined) s.name = r.name;
+  if (r.parentId !== undefined) s.parentId = r.parentId;
+  if (r.forkSeq !== undefined) s.forkSeq = r.forkSeq;
+  if (r.endedAt !== null) s.endedAt = r.endedAt;
+  return s;
+}
+
+/** The root of a run's tree (a damaged store with a parent cycle stops where it repeats). */
+export function rootOf(store: TraceStore, run: StoredRun): StoredRun {
+  const seen = new Set<string>([run.id]);
+  let cur = run;
+  while (cur.parentId !== undefined) {
+    const parent = store.findRun(cur.parentId);
+    if (!parent || seen.has(parent.id)) break;
+    seen.add(parent.id);
+    cur = parent;
+  }
+  return cur;
+}
+
+export function getRunDetail(store: TraceStore, runId: string): RunDetail {
+  const run = store.getRun(runId);
+  const detail: RunDetail = {
+    ...toRunSummary(run),
+    scriptSha256: run.scriptSha256,
+    argv: run.argv,
+    cwd: run.cwd,
+    mode: run.mode,
+    nodeVersion: run.nodeVersion,
+    sdkVersion: run.sdkVersion,
+    keyframeEvery: run.keyframeEvery,
+    promptTokens: run.usage.promptTokens,
+    completionTokens: run.usage.completionTokens,
+    exitSignal: run.exitSignal,
+    warnings: run.warnings,
+    overrideSeqs: Object.keys(run.overrides ?? {})
+      .map(Number)
+      .filter(Number.isInteger)
+      .sort((a, b) => a - b),
+    rootId: rootOf(store, run).id,
+    eventCount: lineageCount(store, lineageSegments(store, run)),
+  };
+  if (run.scriptSource !== undefined) detail.scriptSource = run.scriptSource;
+  return detail;
+}
+
+/** The root and every descendant, breadth first (parents before children), each child list oldest first. */
+export function getRunTree(store: TraceStore, runId: string): { rootId: string; runs: RunSummary[] } {
+  const root = rootOf(store, store.getRun(runId));
+  const runs: RunSummary[] = [];
+  const seen = new Set<string>();
+  const queue: StoredRun[] = [root];
+  while (queue.length > 0) {
+    const r = queue.shift() as StoredRun;
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    runs.push(toRunSummary(r));
+    for (const id of store.childRunIds(r.id)) {
+      const child = store.findRun(id);
+      if (child) queue.push(child);
+    }
+  }
+  return { rootId: root.id, runs };
+}
+
+export function getEventsPage(store: TraceStore, p: ParamsOf<'getEvents'>): EventPage {
+  const run = store.getRun(p.runId);
+  const segments = lineageSegments(store, run);
+  const limit = p.limit ?? DEFAULT_PAGE;
+  // One extra event tells whether there is a next page.
+  const events = lineageEvents(store, segments, { from: p.from, kinds: p.kinds, limit: limit + 1 });
+  const page: EventPage = { events: events.slice(0, limit).map((e) => toEventSummary(e)), total: lineageCount(store, segments, { kinds: p.kinds }) };
+  if (events.length > limit) page.nextFrom = events[limit].seq;
+  return page;
+}
+
+export function getEventDetail(store: TraceStore, runId: string, seq: number): EventDetail {
+  const run = store.getRun(runId);
+  const owner = ownerOf(lineageSegments(store, run), seq);
+  const event = store.getEvent(owner, seq);
+  if (!event) throw new NotFoundError(`run ${runId} has no event ${seq}`, `its steps are 0..${Math.max(0, maxSeq(run))}`, { seq });
+  const detail: EventDetail = { runId: owner, event, bodies: {} };
+  if (event.kind === 'llm' || event.kind === 'http') {
+    const h = event.payload as HttpPayload;
+    const request = resolveBody(store, h.request?.body);
+    const response = resolveBody(store, h.response?.body);
+    if (request) detail.bodies.request = request;
+    if (response) detail.bodies.response = response;
+  }
+  return detail;
+}
+
+function maxSeq(run: StoredRun): number {
+  return Math.max(run.steps - 1, run.forkSeq ?? -1);
+}
+
+function stateAtChecked(store: TraceStore, run: StoredRun, seq: number): StateAtStep {
+  if (seq > maxSeq(run)) {
+    throw new NotFoundError(`step ${seq} is beyond the end of run ${run.id}`, run.steps > 0 ? `its steps are 0..${maxSeq(run)}` : 'it recorded no steps', { seq, steps: run.steps });
+  }
+  return stateAtInTree(store, run, seq);
+}
+
+/** What the inspector compares between steps: tracked state, globals and the frames' locals. */
+function comparable(s: Pick<StateAtStep, 'tracked' | 'globals' | 'frames'>): Json {
+  return { tracked: s.tracked, globals: s.globals, frames: s.frames as unknown as Json };
+}
+
+export function getStateView(store: TraceStore, runId: string, seq: number): StateView {
+  const run = store.getRun(runId);
+  const state = stateAtChecked(store, run, seq);
+  const prev = seq > 0 ? stateAtInTree(store, run, seq - 1) : { tracked: {}, globals: {}, frames: [] };
+  return { ...state, changedPaths: changedPaths(comparable(prev), comparable(state)) };
+}
+
+export function getConsoleLines(store: TraceStore, p: ParamsOf<'getConsole'>): { lines: ConsoleLine[]; total: number } {
+  const run = store.getRun(p.runId);
+  const segments = lineageSegments(store, run);
+  const events = lineageEvents(store, segments, { to: p.toSeq, kinds: ['console'] });
+  const limit = p.limit ?? DEFAULT_CONSOLE_LINES;
+  const lines = events.slice(Math.max(0, events.length - limit)).map((e) => {
+    const c = e.payload as ConsolePayload;
+    return { seq: e.seq, ts: e.ts, stream: c.stream === 'stderr' ? 'stderr' : 'stdout', text: String(c.text ?? '') } satisfies ConsoleLine;
+  });
+  return { lines, total: events.length };
+}
+
+export function getFileAt(store: TraceStore, p: ParamsOf<'getFile'>): FileView {
+  const run = store.getRun(p.runId);
+  const state = stateAtChecked(store, run, p.seq);
+  if (!Object.prototype.hasOwnProperty.call(state.files, p.path)) {
+    throw new NotFoundError(`no file ${p.path} was written by step ${p.seq} of run ${p.runId}`, 'pick a file from the Files tab of that step', { path: p.path, seq: p.seq });
+  }
+  return fileView(store, p.path, p.seq, state.files[p.path]);
+}

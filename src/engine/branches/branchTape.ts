@@ -1,0 +1,30 @@
+/**
+ * The replay tape of a branch: its parent's timeline (the parent's own events after the parent's fork, its
+ * ancestors' before) with the branch's edits applied, answering requests from the record while they match and
+ * going live after the first divergence (`offline`: stopping there instead), recorded into the branch run.
+ */
+import type { Tape } from '../../shared/trace/tape.js';
+import { BadArgsError, NotFoundError } from '../errors.js';
+import { tapeFromStore } from '../replay/tapeFromStore.js';
+import { branchOverrides } from '../store/branchStore.js';
+import type { TraceStore } from '../store/store.js';
+import type { StoredRun } from '../store/storeTypes.js';
+
+export interface BranchTapeOptions {
+  offline?: boolean;
+  pace?: 'instant' | 'recorded';
+}
+
+/** The run a branch replays (its parent), checked: it exists and has run. */
+export function branchParent(store: TraceStore, branch: StoredRun): StoredRun {
+  const parent = branch.parentId === undefined ? undefined : store.findRun(branch.parentId);
+  if (!parent) throw new NotFoundError(`the parent ${branch.parentId ?? '(none)'} of ${branch.id} is not in the store`, 'import or re-record it');
+  if (parent.status === 'pending') throw new BadArgsError(`the parent ${parent.id} of ${branch.id} has not run yet`, `run it first: agenttrace branch run ${parent.id}`);
+  return parent;
+}
+
+export function branchTape(store: TraceStore, branch: StoredRun, o: BranchTapeOptions = {}): Tape {
+  const parent = branchParent(store, branch);
+  const info: NonNullable<Tape['branch']> = { id: branch.id, parentId: parent.id, forkSeq: branch.forkSeq as number, name: branch.name ?? branch.id };
+  return tapeFromStore(store, parent.id, { onDivergence: o.offline ? 'stop' : 'live', pace: o.pace, branch: info, overrides: branchOverrides(branch) });
+}

@@ -1,0 +1,150 @@
+/**
+ * `agenttrace diff` over the store: both runs read with their lineage (a branch's inherited events up to its fork,
+ * then its own), tokens and cost of the whole lineage, aligned and compared by the pure diffRuns. The report is
+ * JSON-ready: what the CLI prints with --json and renders for humans.
+ */
+import type { PriceTable } from '../../shared/model/pricing.js';
+import { diffRuns, VALUE_KINDS, type RunDiff } from '../../shared/model/runDiff.js';
+import type { HttpResponseRecord, Json, LlmPayload, RunStatus, TraceEvent } from '../../shared/trace/types.js';
+import { eventsOfTree } from '../replay/tapeFromStore.js';
+import type { TraceStore } from '../store/store.js';
+import type { StoredRun } from '../store/storeTypes.js';
+import { costFields, lineageCost } from './runCost.js';
+
+/** One side of a diff: the run and the totals of its whole lineage. */
+export interface DiffRunInfo {
+  id: string;
+  name?: string;
+  scriptPath: string;
+  parentId?: string;
+  forkSeq?: number;
+  status: RunStatus;
+  exitCode: number | null;
+  exitSignal: string | null;
+  /** Events compared (a branch: inherited + own). */
+  steps: number;
+  llmCalls: number;
+  totalTokens: number;
+  /** Absent when every LLM call is unpriced. */
+  costUsd?: number;
+  unpricedCalls: number;
+  durationMs: number | null;
+}
+
+export interface DiffChange {
+  seqA: number;
+  seqB: number;
+  kind: string;
+  label: string;
+  /** LLM replies only. */
+  model?: string;
+  before: Json;
+  after: Json;
+}
+
+export interface DiffReport {
+  a: DiffRunInfo;
+  b: DiffRunInfo;
+  identical: boolean;
+  /** Kinds left out of the comparison (random/time/crypto values of separately recorded runs, unless asked). */
+  ignoredKinds: string[];
+  firstDivergence: NonNullable<RunDiff['firstDivergence']> | null;
+  changedReplies: DiffChange[];
+  changedResults: DiffChange[];
+  onlyInA: { seq: number; kind: string }[];
+  onlyInB: { seq: number; kind: string }[];
+  counts: { aligned: number; same: number; changed: number; onlyInA: number; onlyInB: number };
+  /** B minus A. costUsd is null when either side has unpriced calls (an unknown delta is not $0). */
+  delta: { tokens: number; costUsd: number | null; durationMs: number | null; steps: number };
+}
+
+export interface DiffStoredOptions {
+  prices: PriceTable;
+  /**
+   * Compare random/time/crypto values: 'auto' (default) compares them only when both runs belong to one branch tree
+   * (a branch replays its parent's values, so a changed value there is real); separate recordings always differ.
+   */
+  values?: 'auto' | 'compare' | 'ignore';
+}
+
+/** Diffs two runs given by id or unique prefix (NotFoundError / AmbiguousIdError otherwise). */
+export function diffStoredRuns(store: TraceStore, idA: string, idB: string, opts: DiffStoredOptions): DiffReport {
+  const runA = store.getRun(store.resolveRunId(idA));
+  const runB = store.getRun(store.resolveRunId(idB));
+  const eventsA = eventsOfTree(store, runA);
+  const eventsB = eventsOfTree(store, runB);
+  const infoA = runInfo(store, runA, eventsA, opts.prices);
+  const infoB = runInfo(store, runB, eventsB, opts.prices);
+  const values = opts.values ?? 'auto';
+  const compareValues = values === 'compare' || (values === 'auto' && rootOf(store, runA) === rootOf(store, runB));
+  const side = (info: DiffRunInfo, events: TraceEvent[]): Parameters<typeof diffRuns>[0] => ({
+    id: info.id,
+    events,
+    status: info.status,
+    exitCode: info.exitCode,
+    tokens: info.totalTokens,
+    costUsd: info.costUsd ?? 0,
+    durationMs: info.durationMs,
+  });
+  const d = diffRuns(side(infoA, eventsA), side(infoB, eventsB), { ignoreKinds: compareValues ? [] : VALUE_KINDS });
+  const byIndex = (events: TraceEvent[], i: number): { seq: number; kind: string } => ({ seq: events[i].seq, kind: events[i].kind });
+  const onlyInA = d.aligned.filter((x) => x.b === undefined && x.a !== undefined).map((x) => byIndex(eventsA, x.a!));
+  const onlyInB = d.aligned.filter((x) => x.a === undefined && x.b !== undefined).map((x) => byIndex(eventsB, x.b!));
+  const both = d.aligned.filter((x) => x.a !== undefined && x.b !== undefined);
+  const bySeqA = new Map(eventsA.map((e) => [e.seq, e]));
+  const unknownCost = infoA.unpricedCalls > 0 || infoB.unpricedCalls > 0;
+  return {
+    a: infoA,
+    b: infoB,
+    identical: d.firstDivergence === undefined,
+    ignoredKinds: d.ignoredKinds,
+    firstDivergence: d.firstDivergence ?? null,
+    changedReplies: d.changedReplies.map((c) => ({ ...c, model: (bySeqA.get(c.seqA)?.payload as LlmPayload | undefined)?.model })),
+    changedResults: d.changedResults.map((c) => ({ ...c, before: responseView(c.kind, c.before), after: responseView(c.kind, c.after) })),
+    onlyInA,
+    onlyInB,
+    counts: { aligned: both.length, same: both.filter((x) => x.same).length, changed: both.filter((x) => !x.same).length, onlyInA: onlyInA.length, onlyInB: onlyInB.length },
+    delta: { ...d.delta, costUsd: unknownCost ? null : d.delta.costUsd },
+  };
+}
+
+function runInfo(store: TraceStore, run: StoredRun, events: TraceEvent[], prices: PriceTable): DiffRunInfo {
+  const cost = lineageCost(store, run, prices).total;
+  const info: DiffRunInfo = {
+    id: run.id,
+    scriptPath: run.scriptPath,
+    status: run.status,
+    exitCode: run.exitCode,
+    exitSignal: run.exitSignal,
+    steps: events.length,
+    llmCalls: cost.llmCalls,
+    totalTokens: cost.usage.totalTokens,
+    ...costFields(cost),
+    durationMs: run.endedAt !== null ? Math.max(0, run.endedAt - run.startedAt) : null,
+  };
+  if (run.name !== undefined) info.name = run.name;
+  if (run.parentId !== undefined) info.parentId = run.parentId;
+  if (run.forkSeq !== undefined) info.forkSeq = run.forkSeq;
+  return info;
+}
+
+/** The recorded run at the root of a branch tree. */
+function rootOf(store: TraceStore, run: StoredRun): string {
+  let r = run;
+  const seen = new Set<string>();
+  while (r.parentId !== undefined && !seen.has(r.id)) {
+    seen.add(r.id);
+    const parent = store.findRun(r.parentId);
+    if (!parent) return r.parentId;
+    r = parent;
+  }
+  return r.id;
+}
+
+/** An HTTP response as compared (content() joined stream chunks into a string): status and body text only. */
+function responseView(kind: string, v: Json): Json {
+  if (kind !== 'http' || !v || typeof v !== 'object' || Array.isArray(v)) return v;
+  const r = v as unknown as HttpResponseRecord & { chunks?: string };
+  const body = typeof r.chunks === 'string' ? r.chunks : r.body && 'text' in r.body ? r.body.text : r.body ? `<blob ${r.body.blob.slice(0, 12)}, ${r.body.size} B>` : '';
+  return { status: r.status, body };
+}

@@ -1,0 +1,122 @@
+/**
+ * Store writes of a trace file import (engine/traceFile/importTrace.ts): run rows, their event and keyframe rows
+ * copied from the import's staging database (same table layout), and blobs. The caller runs all of it inside ONE
+ * store transaction, so a failing import leaves the store exactly as it was. Rows are copied as they are: the import
+ * has validated them, and they are not masked again (masking would change content-addressed blobs and make a
+ * re-import look like different content).
+ */
+import type Database from 'better-sqlite3';
+import type { Json, RunStatus } from '../../shared/trace/types.js';
+import type { TraceStore } from './store.js';
+
+/** A run row as an import writes it (host-only columns — host pid, journal offset — start empty). */
+export interface ImportedRunRow {
+  id: string;
+  name?: string;
+  parentId?: string;
+  forkSeq?: number;
+  overrides?: Record<string, Json>;
+  scriptPath: string;
+  scriptSha256: string;
+  scriptSource?: string;
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  nodeVersion: string;
+  sdkVersion: string;
+  formatVersion: number;
+  mode: string;
+  keyframeEvery: number;
+  startedAt: number;
+  endedAt: number | null;
+  pid: number;
+  status: RunStatus;
+  exitCode: number | null;
+  exitSignal: string | null;
+  steps: number;
+  llmCalls: number;
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number };
+  warnings: string[];
+}
+
+/** Inserts a run row; `replace` overwrites an existing one (completing a partial copy). */
+export function writeRunRow(store: TraceStore, r: ImportedRunRow, replace: boolean): void {
+  store.db
+    .prepare(
+      `INSERT ${replace ? 'OR REPLACE ' : ''}INTO runs (id, name, parent_id, fork_seq, overrides, script_path, script_sha256, script_source, argv, cwd, env,
+         node_version, sdk_version, format_version, mode, keyframe_every, started_at, ended_at, pid, host_pid, status, exit_code, exit_signal,
+         steps, llm_calls, prompt_tokens, completion_tokens, total_tokens, warnings, journal_offset)
+       VALUES (@id, @name, @parent_id, @fork_seq, @overrides, @script_path, @script_sha256, @script_source, @argv, @cwd, @env,
+         @node_version, @sdk_version, @format_version, @mode, @keyframe_every, @started_at, @ended_at, @pid, NULL, @status, @exit_code, @exit_signal,
+         @steps, @llm_calls, @prompt_tokens, @completion_tokens, @total_tokens, @warnings, 0)`,
+    )
+    .run({
+      id: r.id,
+      name: r.name ?? null,
+      parent_id: r.parentId ?? null,
+      fork_seq: r.forkSeq ?? null,
+      overrides: r.overrides === undefined ? null : JSON.stringify(r.overrides),
+      script_path: r.scriptPath,
+      script_sha256: r.scriptSha256,
+      script_source: r.scriptSource ?? null,
+      argv: JSON.stringify(r.argv),
+      cwd: r.cwd,
+      env: JSON.stringify(r.env),
+      node_version: r.nodeVersion,
+      sdk_version: r.sdkVersion,
+      format_version: r.formatVersion,
+      mode: r.mode,
+      keyframe_every: r.keyframeEvery,
+      started_at: r.startedAt,
+      ended_at: r.endedAt,
+      pid: r.pid,
+      status: r.status,
+      exit_code: r.exitCode,
+      exit_signal: r.exitSignal,
+      steps: r.steps,
+      llm_calls: r.llmCalls,
+      prompt_tokens: r.usage.promptTokens,
+      completion_tokens: r.usage.completionTokens,
+      total_tokens: r.usage.totalTokens,
+      warnings: JSON.stringify(r.warnings),
+    });
+}
+
+/** Removes a run's events and keyframes (before its complete rows replace a partial copy). */
+export function clearRunRows(store: TraceStore, runId: string): void {
+  store.db.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
+  store.db.prepare('DELETE FROM keyframes WHERE run_id = ?').run(runId);
+}
+
+/** Copies a run's event and keyframe rows from a database with the same tables. Returns the rows copied. */
+export function copyRunRows(store: TraceStore, from: Database.Database, runId: string): { events: number; keyframes: number } {
+  const insEv = store.db.prepare('INSERT INTO events (run_id, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insKf = store.db.prepare('INSERT INTO keyframes (run_id, seq, data) VALUES (?, ?, ?)');
+  let events = 0;
+  let keyframes = 0;
+  type Ev = { seq: number; end_seq: number; batched: number; kind: string; ts: number; payload: string; fingerprint: string | null; parent_seq: number | null };
+  for (const e of from.prepare('SELECT seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq FROM events WHERE run_id = ? ORDER BY seq').iterate(runId) as IterableIterator<Ev>) {
+    insEv.run(runId, e.seq, e.end_seq, e.batched, e.kind, e.ts, e.payload, e.fingerprint, e.parent_seq);
+    events++;
+  }
+  for (const k of from.prepare('SELECT seq, data FROM keyframes WHERE run_id = ? ORDER BY seq').iterate(runId) as IterableIterator<{ seq: number; data: string }>) {
+    insKf.run(runId, k.seq, k.data);
+    keyframes++;
+  }
+  return { events, keyframes };
+}
+
+/** Copies blobs the store does not have yet; returns how many were added. */
+export function copyBlobs(store: TraceStore, from: Database.Database): number {
+  const ins = store.db.prepare('INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)');
+  let added = 0;
+  for (const b of from.prepare('SELECT hash, size, data FROM blobs').iterate() as IterableIterator<{ hash: string; size: number; data: Buffer }>) {
+    added += ins.run(b.hash, b.size, b.data).changes;
+  }
+  return added;
+}
+
+/** Whether the store holds a blob. */
+export function hasBlob(store: TraceStore, hash: string): boolean {
+  return store.db.prepare('SELECT 1 FROM blobs WHERE hash = ?').get(hash) !== undefined;
+}

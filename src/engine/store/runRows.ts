@@ -1,0 +1,47 @@
+/**
+ * Raw rows of a run (events as stored — cheap values stay batched — and keyframes), for trace files: the export
+ * writes them as they are and the import compares a stored run with a file's. Works on any database with the
+ * store's `events`/`keyframes` tables (the store itself, or an import's staging database).
+ */
+import type Database from 'better-sqlite3';
+import type { EventRow } from './rows.js';
+
+export interface RawEventRow extends EventRow {
+  run_id?: string;
+}
+
+export interface RawKeyframeRow {
+  seq: number;
+  data: string;
+}
+
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+
+/** Event rows of a run in seq order, up to seq `upTo` (a batch that straddles it is cut there). */
+export function* eventRows(db: Database.Database, runId: string, upTo = NO_LIMIT): Generator<RawEventRow> {
+  const stmt = db.prepare('SELECT seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq FROM events WHERE run_id = ? AND seq <= ? ORDER BY seq');
+  for (const row of stmt.iterate(runId, upTo) as IterableIterator<RawEventRow>) yield row.end_seq > upTo ? cutBatch(row, upTo) : row;
+}
+
+/** Keyframe rows of a run in seq order, up to seq `upTo`. */
+export function keyframeRows(db: Database.Database, runId: string, upTo = NO_LIMIT): RawKeyframeRow[] {
+  return db.prepare('SELECT seq, data FROM keyframes WHERE run_id = ? AND seq <= ? ORDER BY seq').all(runId, upTo) as RawKeyframeRow[];
+}
+
+/**
+ * A batched row shortened to end at `upTo` (the same cut the ingestor makes at a branch's fork, from the other
+ * side). Payload layout as ingest.ts writes it: {source, values} or {source, f64: base64 float64 LE}.
+ */
+export function cutBatch(row: RawEventRow, upTo: number): RawEventRow {
+  if (!row.batched || row.end_seq <= upTo) return row;
+  const n = upTo - row.seq + 1;
+  const p = JSON.parse(row.payload) as { source: string; values?: unknown[]; f64?: string };
+  const payload =
+    p.f64 !== undefined ? JSON.stringify({ source: p.source, f64: Buffer.from(p.f64, 'base64').subarray(0, n * 8).toString('base64') }) : JSON.stringify({ source: p.source, values: (p.values ?? []).slice(0, n) });
+  return { ...row, end_seq: upTo, payload };
+}
+
+/** The blobs table's bytes for a hash (undefined when absent). */
+export function blobBytes(db: Database.Database, hash: string): Buffer | undefined {
+  return (db.prepare('SELECT data FROM blobs WHERE hash = ?').get(hash) as { data: Buffer } | undefined)?.data;
+}

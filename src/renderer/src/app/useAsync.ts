@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'react';
+import { errorText } from '../features/format';
+
+/** `stale`: while the next value loads, the previous one (views keep showing it instead of jumping to a spinner). */
+export type Async<T> = { status: 'idle' } | { status: 'loading'; stale?: T } | { status: 'ready'; value: T } | { status: 'error'; message: string };
+
+/**
+ * Runs `load` (memoize it with useCallback: a new function means new data) and tracks its result. A result that
+ * arrives after `load` changed is dropped, so a fast j/k never shows a stale step. A new `reload` value loads
+ * again but keeps showing the previous result meanwhile (live updates must not flash a spinner).
+ */
+export function useAsync<T>(load: (() => Promise<T>) | null, reload = 0): Async<T> {
+  const [state, setState] = useState<{ for: unknown; value: Async<T> }>({ for: null, value: { status: 'idle' } });
+  useEffect(() => {
+    if (!load) return;
+    let live = true;
+    load().then(
+      (value) => live && setState({ for: load, value: { status: 'ready', value } }),
+      (e: unknown) => live && setState({ for: load, value: { status: 'error', message: errorText(e) } }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [load, reload]);
+  if (!load) return { status: 'idle' };
+  if (state.for === load) return state.value;
+  return state.value.status === 'ready' ? { status: 'loading', stale: state.value.value } : { status: 'loading' };
+}

@@ -1,0 +1,33 @@
+import { memo } from 'react';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import type { RunSummary } from '../../../../shared/rpc/contract';
+import { runLabel } from '../format';
+import './RunNode.css';
+
+export interface RunNodeData extends Record<string, unknown> {
+  run: RunSummary;
+  /** The run shown on the Trace screen right now. */
+  current: boolean;
+}
+
+export type RunNodeType = Node<RunNodeData, 'run'>;
+
+/** One run of the tree: name, status colour, steps and tokens. Memoized: the graph re-renders on every pan. */
+export const RunNode = memo(function RunNode({ data }: NodeProps<RunNodeType>): React.JSX.Element {
+  const { run, current } = data;
+  return (
+    <div className={`run-node status-edge-${run.status}${current ? ' run-node-current' : ''}`} data-run-id={run.id} title={run.id}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="run-node-head">
+        <span className={`run-node-dot dot-${run.status}`} aria-hidden="true" />
+        <span className="run-node-name">{runLabel(run)}</span>
+      </div>
+      <div className="run-node-meta">
+        <span>{run.status}</span>
+        <span>{run.steps} steps</span>
+        <span>{run.totalTokens} tok</span>
+      </div>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+});

@@ -1,0 +1,68 @@
+import type { RunDetail } from '../../../../shared/rpc/contract';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatDuration, runLabel } from '../format';
+import './RunHeader.css';
+
+interface Props {
+  run?: RunDetail;
+  onBack: () => void;
+  onOpenRun: (runId: string) => void;
+}
+
+/** The Trace screen's header (pure view): which run, how it ended, its totals, where it forks from. */
+export function RunHeader({ run, onBack, onOpenRun }: Props): React.JSX.Element {
+  return (
+    <header className="run-header">
+      <button type="button" className="btn" onClick={onBack} aria-label="Back to traces">
+        ← Traces
+      </button>
+      {run ? (
+        <>
+          <h2 className="rh-name" title={run.id}>
+            {runLabel(run)}
+          </h2>
+          <StatusBadge status={run.status} />
+          <dl className="rh-facts">
+            <div>
+              <dt>Steps</dt>
+              <dd>{run.steps}</dd>
+            </div>
+            <div>
+              <dt>LLM calls</dt>
+              <dd>{run.llmCalls}</dd>
+            </div>
+            <div>
+              <dt>Tokens</dt>
+              <dd>{run.totalTokens}</dd>
+            </div>
+            <div>
+              <dt>Duration</dt>
+              <dd>{run.endedAt !== undefined ? formatDuration(run.endedAt - run.startedAt) : '—'}</dd>
+            </div>
+            {run.exitCode !== null && run.exitCode !== undefined && (
+              <div>
+                <dt>Exit</dt>
+                <dd>{run.exitCode}</dd>
+              </div>
+            )}
+          </dl>
+          {run.parentId && (
+            <button type="button" className="rh-fork" onClick={() => onOpenRun(run.parentId as string)}>
+              forked from {run.parentId} at step {run.forkSeq}
+            </button>
+          )}
+          {run.warnings.length > 0 && (
+            <span className="rh-warn" title={run.warnings.join('\n')}>
+              {run.warnings.length} warning{run.warnings.length === 1 ? '' : 's'}
+            </span>
+          )}
+          <span className="rh-script mono" title={run.scriptPath}>
+            {run.scriptPath}
+          </span>
+        </>
+      ) : (
+        <span className="rh-loading">Loading run…</span>
+      )}
+    </header>
+  );
+}

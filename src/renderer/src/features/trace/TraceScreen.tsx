@@ -1,0 +1,78 @@
+import { useCallback, useState } from 'react';
+import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
+import type { EventKind } from '../../../../shared/trace/types';
+import type { Navigate } from '../../app/useHashRoute';
+import { Placeholder } from '../../components/Placeholder';
+import { SplitPane } from '../../components/SplitPane';
+import { BranchGraph } from '../branchGraph/BranchGraph';
+import { StateInspector } from '../stateInspector/StateInspector';
+import { useInspector, type InspectorTab } from '../stateInspector/useInspector';
+import { Timeline } from '../timeline/Timeline';
+import { useTimeline } from '../timeline/useTimeline';
+import { RunHeader } from './RunHeader';
+import { useRunDetail, useRunTree } from './useRunData';
+import './TraceScreen.css';
+
+interface Props {
+  api: WorkbenchApi;
+  subscribe: EventSubscribe;
+  runId: string;
+  step?: number;
+  navigate: Navigate;
+}
+
+/** The Trace screen: timeline on the left; branch graph above the state inspector on the right. */
+export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): React.JSX.Element {
+  const [kinds, setKinds] = useState<EventKind[] | undefined>(undefined);
+  const [tab, setTab] = useState<InspectorTab>('event');
+  const [filePath, setFilePath] = useState<string | undefined>(undefined);
+  const run = useRunDetail(api, subscribe, runId);
+  const rootId = run.status === 'ready' ? run.value.rootId : undefined;
+  const tree = useRunTree(api, subscribe, runId, rootId);
+  const timeline = useTimeline(api, subscribe, runId, kinds);
+  const inspector = useInspector(api, runId, step, tab, filePath);
+
+  const select = useCallback((seq: number) => navigate({ screen: 'run', runId, step: seq }, { replace: true }), [navigate, runId]);
+  const openRun = useCallback((id: string) => navigate({ screen: 'run', runId: id, ...(step === undefined ? {} : { step }) }), [navigate, step]);
+
+  if (run.status === 'error') {
+    return (
+      <section className="trace-screen">
+        <Placeholder kind="error">{run.message}</Placeholder>
+      </section>
+    );
+  }
+  const detail = run.status === 'ready' ? run.value : run.status === 'loading' ? run.stale : undefined;
+  return (
+    <section className="trace-screen" aria-label="Trace">
+      <RunHeader run={detail} onBack={() => navigate({ screen: 'traces' })} onOpenRun={openRun} />
+      <div className="trace-body">
+        <SplitPane
+          direction="horizontal"
+          storageKey="trace.timeline"
+          initial={0.46}
+          label="Resize timeline"
+          first={<Timeline data={timeline} startedAt={detail?.startedAt ?? 0} selectedSeq={step} onSelect={select} kinds={kinds} onKindsChange={setKinds} />}
+          second={
+            <SplitPane
+              direction="vertical"
+              storageKey="trace.graph"
+              initial={0.36}
+              label="Resize branch graph"
+              first={
+                tree.status === 'ready' || (tree.status === 'loading' && tree.stale) ? (
+                  <BranchGraph runs={(tree.status === 'ready' ? tree.value : tree.stale)!.runs} currentId={runId} onOpenRun={openRun} />
+                ) : tree.status === 'error' ? (
+                  <Placeholder kind="error">{tree.message}</Placeholder>
+                ) : (
+                  <Placeholder kind="loading">Loading branches…</Placeholder>
+                )
+              }
+              second={<StateInspector seq={step} tab={tab} onTab={setTab} data={inspector} filePath={filePath} onOpenFile={setFilePath} />}
+            />
+          }
+        />
+      </div>
+    </section>
+  );
+}

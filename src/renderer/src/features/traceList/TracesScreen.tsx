@@ -1,0 +1,53 @@
+import { useMemo, useState } from 'react';
+import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
+import type { RunStatus } from '../../../../shared/trace/types';
+import { Placeholder } from '../../components/Placeholder';
+import { TraceList } from './TraceList';
+import { useRuns } from './useRuns';
+import './TracesScreen.css';
+
+const STATUSES: RunStatus[] = ['ok', 'failed', 'crashed', 'diverged', 'running', 'pending'];
+
+interface Props {
+  api: WorkbenchApi;
+  subscribe: EventSubscribe;
+  onOpen: (runId: string) => void;
+}
+
+/** The Traces screen: every run of the store, searchable by text and filterable by status. */
+export function TracesScreen({ api, subscribe, onOpen }: Props): React.JSX.Element {
+  const [query, setQuery] = useState('');
+  const [status, setStatus] = useState<RunStatus | ''>('');
+  const runs = useRuns(api, subscribe, query);
+  const shown = useMemo(() => (runs.status === 'ready' ? runs.runs.filter((r) => !status || r.status === status) : []), [runs, status]);
+
+  return (
+    <section className="traces-screen" aria-label="Traces">
+      <div className="traces-toolbar">
+        <input className="input traces-search" type="search" placeholder="Search by name, script or id" aria-label="Search traces" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <select className="input" aria-label="Filter by status" value={status} onChange={(e) => setStatus(e.target.value as RunStatus | '')}>
+          <option value="">All statuses</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <span className="traces-count" aria-live="polite">
+          {runs.status === 'ready' ? `${shown.length} of ${runs.total} run${runs.total === 1 ? '' : 's'}` : ''}
+        </span>
+      </div>
+      <div className="traces-body">
+        {runs.status === 'loading' && <Placeholder kind="loading">Loading traces…</Placeholder>}
+        {runs.status === 'error' && <Placeholder kind="error">{runs.message}</Placeholder>}
+        {runs.status === 'ready' && runs.total === 0 && !query && (
+          <Placeholder kind="empty">
+            No traces yet. Record one with <code>agenttrace record my_agent.ts</code>.
+          </Placeholder>
+        )}
+        {runs.status === 'ready' && (runs.total > 0 || query) && shown.length === 0 && <Placeholder kind="empty">No run matches these filters.</Placeholder>}
+        {runs.status === 'ready' && shown.length > 0 && <TraceList runs={shown} onOpen={onOpen} />}
+      </div>
+    </section>
+  );
+}
