@@ -46,8 +46,9 @@ export function tempHome(): string {
   return mkdtempSync(path.join(tmpdir(), 'agenttrace-e2e-'));
 }
 
-export async function startWorkbench(home: string): Promise<Workbench> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'ui', '--port', '0'], { cwd: REPO, env: { ...process.env, AGENTTRACE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `env`: extra environment of the UI host, inherited by the agents it runs (branches, resumes). */
+export async function startWorkbench(home: string, env: Record<string, string> = {}): Promise<Workbench> {
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'ui', '--port', '0'], { cwd: REPO, env: { ...process.env, ...env, AGENTTRACE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';

@@ -1,66 +1,149 @@
 /**
- * Electron main: one secure window, the contract served over IPC (only to our own windows), nothing else.
- * Every behaviour lives in the engine; this file stays thin.
+ * Electron main: wiring only. The contract is served over IPC to our own windows; every behaviour (import, recent
+ * traces, notices, CSP, OS-opened files, the SQLite binding) lives in tested engine code (src/engine/api,
+ * src/engine/desktop). Trace files arrive from the OS (macOS `open-file`, argv on Windows/Linux, a second instance's
+ * argv), the File menu, or a drop on the window, and are imported and opened.
  */
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
-import { join } from 'node:path';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type WorkbenchEvent } from '../shared/rpc/contract.js';
+import { app, BrowserWindow, dialog, ipcMain, Notification } from 'electron';
+import path from 'node:path';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type WorkbenchApi, type WorkbenchEvent } from '../shared/rpc/contract.js';
 import { createDispatcher } from '../engine/api/dispatcher.js';
 import { watchRuns } from '../engine/api/runWatcher.js';
 import { createWorkbenchApi } from '../engine/api/workbenchApi.js';
-import { openStore } from '../engine/store/store.js';
+import { traceFilesInArgv } from '../engine/desktop/launchFiles.js';
+import { RecentTraces } from '../engine/desktop/recentTraces.js';
+import { createRunNotifier } from '../engine/desktop/runNotifier.js';
+import { resolveSqliteBinding } from '../engine/desktop/sqliteBinding.js';
+import { recordScript } from '../engine/runner/recordScript.js';
 import { agentTraceHome } from '../engine/settings/paths.js';
+import { openStore, type TraceStore } from '../engine/store/store.js';
+import { installMenu } from './menu.js';
+import { createWindow, installCsp, workbenchWindows } from './window.js';
 
-const windows = new Set<number>();
+// Files the OS hands over before the app is ready (macOS open-file at launch) wait here.
+const pending: string[] = traceFilesInArgv(process.argv.slice(1), process.cwd());
+let openFiles: ((files: string[]) => void) | null = null;
 
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    title: 'AgentTrace',
-    show: false,
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
+function send(event: WorkbenchEvent): void {
+  for (const win of BrowserWindow.getAllWindows()) if (workbenchWindows.has(win.webContents.id)) win.webContents.send(IPC_EVENT_CHANNEL, event);
+}
+
+function mainWindow(onDrop: (file: string) => void): BrowserWindow {
+  const win = BrowserWindow.getAllWindows().find((w) => workbenchWindows.has(w.webContents.id)) ?? createWindow(onDrop);
+  if (win.isMinimized()) win.restore();
+  win.focus();
+  return win;
+}
+
+function start(): void {
+  const home = agentTraceHome();
+  const nativeBinding = resolveSqliteBinding({ env: process.env, resourcesPath: app.isPackaged ? process.resourcesPath : undefined });
+  const store: TraceStore = openStore({ home, nativeBinding });
+  const sampleFile = app.isPackaged ? path.join(process.resourcesPath, 'sample', 'sample.agenttrace') : undefined;
+  const api: WorkbenchApi = createWorkbenchApi(store, { import: { nativeBinding, ...(sampleFile ? { sampleFile } : {}) } });
+  const dispatch = createDispatcher(api);
+  const recent = new RecentTraces(home);
+
+  ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, params: unknown) => {
+    if (!workbenchWindows.has(event.sender.id)) return { ok: false, error: { code: 'ATR_FORBIDDEN', message: 'caller is not a workbench window' } };
+    return dispatch(String(method), params);
   });
-  windows.add(win.webContents.id);
-  win.on('closed', () => windows.delete(win.webContents.id));
-  win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
+
+  const refreshMenu = (): void => installMenu({ openTrace, recordScript: recordFromDialog, openRecent: (f) => importAndOpen([f]), clearRecent: () => (recent.clear(), refreshMenu()) }, recent.list());
+
+  async function importAndOpen(files: string[]): Promise<void> {
+    if (!files.length) return;
+    const win = mainWindow((f) => void importAndOpen([f]));
+    const { outcomes } = await api.importTraceFiles({ paths: files });
+    outcomes.forEach((o, i) => {
+      const file = files[i];
+      if (o.ok && file) {
+        recent.add(file, o.focus);
+        app.addRecentDocument(file);
+      }
+    });
+    refreshMenu();
+    const failures = outcomes.filter((o) => !o.ok);
+    if (failures.length) void dialog.showMessageBox(win, { type: 'error', message: 'Some trace files could not be imported', detail: failures.map((f) => `${f.file}: ${f.ok ? '' : f.message}`).join('\n') });
+    const first = outcomes.find((o) => o.ok);
+    if (first?.ok) send({ type: 'openRun', data: { runId: first.focus } });
+  }
+  openFiles = (files) => void importAndOpen(files);
+
+  async function openTrace(): Promise<void> {
+    const win = mainWindow((f) => void importAndOpen([f]));
+    const r = await dialog.showOpenDialog(win, { title: 'Open Trace', properties: ['openFile', 'multiSelections'], filters: [{ name: 'AgentTrace trace', extensions: ['agenttrace'] }] });
+    if (!r.canceled) await importAndOpen(r.filePaths);
+  }
+
+  async function recordFromDialog(): Promise<void> {
+    const win = mainWindow((f) => void importAndOpen([f]));
+    const r = await dialog.showOpenDialog(win, { title: 'Record Script', properties: ['openFile'], filters: [{ name: 'Agent script', extensions: ['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'] }] });
+    const script = r.filePaths[0];
+    if (r.canceled || !script) return;
+    try {
+      // Progress reaches the window through the run watcher's runUpdated events; the agent runs under Electron's
+      // own Node (ELECTRON_RUN_AS_NODE), since a desktop install may have no separate `node`.
+      await recordScript({
+        script,
+        cwd: path.dirname(script),
+        store,
+        nativeBinding,
+        node: process.execPath,
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        forwardSignals: false,
+        onStdout: () => undefined,
+        onStderr: () => undefined,
+        onStart: ({ runId }) => send({ type: 'openRun', data: { runId } }),
+      });
+    } catch (e) {
+      void dialog.showMessageBox(win, { type: 'error', message: 'Recording failed', detail: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  const notice = createRunNotifier();
+  const watcher = watchRuns(store, (data) => {
+    send({ type: 'runUpdated', data });
+    const n = notice(data);
+    const focused = BrowserWindow.getFocusedWindow();
+    if (!n || focused || !Notification.isSupported()) return;
+    const note = new Notification({ title: n.title, body: n.body });
+    note.on('click', () => {
+      mainWindow((f) => void importAndOpen([f]));
+      send({ type: 'openRun', data: { runId: n.runId } });
+    });
+    note.show();
   });
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  app.on('will-quit', () => {
+    watcher.stop();
+    store.close();
+  });
+
+  installCsp();
+  refreshMenu();
+  const win = createWindow((f) => void importAndOpen([f]));
+  // Files from the launch wait until the renderer listens for openRun.
+  win.webContents.once('did-finish-load', () => void importAndOpen(pending.splice(0)));
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow((f) => void importAndOpen([f]));
+  });
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  void app.whenReady().then(() => {
-    const store = openStore({ home: agentTraceHome(), nativeBinding: process.env.AGENTTRACE_SQLITE_BINDING });
-    const dispatch = createDispatcher(createWorkbenchApi(store));
-    ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, params: unknown) => {
-      if (!windows.has(event.sender.id)) return { ok: false, error: { code: 'ATR_FORBIDDEN', message: 'caller is not a workbench window' } };
-      return dispatch(String(method), params);
-    });
-    // Host events go to every workbench window (runs recorded by the CLI appear live).
-    const send = (event: WorkbenchEvent): void => {
-      for (const win of BrowserWindow.getAllWindows()) if (windows.has(win.webContents.id)) win.webContents.send(IPC_EVENT_CHANNEL, event);
-    };
-    const watcher = watchRuns(store, (data) => send({ type: 'runUpdated', data }));
-    app.on('will-quit', () => watcher.stop());
-    createWindow();
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
-    });
+  app.on('open-file', (e, file) => {
+    e.preventDefault();
+    if (openFiles) openFiles([file]);
+    else pending.push(file);
   });
-  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+  app.on('second-instance', (_e, argv, workingDirectory) => {
+    const files = traceFilesInArgv(argv.slice(1), workingDirectory);
+    if (openFiles && files.length) openFiles(files);
+    else BrowserWindow.getAllWindows()[0]?.focus();
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+  void app.whenReady().then(start);
 }

@@ -32,7 +32,7 @@ export const uiCommand: Command = {
     // Runs recorded or branched by other processes show up live: the watcher turns store changes into events.
     const events = memoryEvents();
     const watcher = watchRuns(store, (data) => events.emit({ type: 'runUpdated', data }));
-    const server = await startUiServer({ dispatch: createDispatcher(createWorkbenchApi(store)), rendererDir, port: args.options.port as number | undefined, events: events.subscribe });
+    const server = await startUiServer({ dispatch: createDispatcher(createWorkbenchApi(store, { actions: { onRunsChanged: () => watcher.check() } })), rendererDir, port: args.options.port as number | undefined, events: events.subscribe });
     ctx.printer.out(`AgentTrace workbench: ${server.url}\n`);
     if (args.options.open) openBrowser(server.url);
     await new Promise<void>((resolve) => {

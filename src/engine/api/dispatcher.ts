@@ -8,6 +8,8 @@ import { EVENT_KINDS } from '../../shared/model/eventSummary.js';
 import { METHOD_NAMES, RPC_ERROR, type MethodName, type RpcResult, type WorkbenchApi } from '../../shared/rpc/contract.js';
 import type { EventKind } from '../../shared/trace/types.js';
 import { AtrError } from '../errors.js';
+import { actionParamsSchemas } from './actions.js';
+import { importParamsSchemas } from './importApi.js';
 
 const runId = z.string().min(1).max(500);
 const seq = z.number().int().min(0);
@@ -35,6 +37,8 @@ const paramsSchemas: { [M in MethodName]: z.ZodType<Parameters<WorkbenchApi[M]>[
   getStateAt: z.object({ runId, seq }).strict(),
   getConsole: z.object({ runId, toSeq: seq.optional(), limit: z.number().int().min(1).max(100_000).optional() }).strict(),
   getFile: z.object({ runId, seq, path: z.string().min(1).max(4096) }).strict(),
+  ...importParamsSchemas,
+  ...actionParamsSchemas,
 };
 
 export type Dispatch = (method: string, params: unknown) => Promise<RpcResult<unknown>>;

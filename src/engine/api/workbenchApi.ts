@@ -3,10 +3,14 @@ import type { WorkbenchApi } from '../../shared/rpc/contract.js';
 import { withCosts } from '../runs/runCost.js';
 import { loadPrices } from '../settings/prices.js';
 import type { TraceStore } from '../store/store.js';
+import { createActionsApi, type ActionsApiOptions } from './actions.js';
+import { createImportApi, type ImportApiOptions } from './importApi.js';
 import { getConsoleLines, getEventDetail, getEventsPage, getFileAt, getRunDetail, getRunTree, getStateView } from './runQueries.js';
 
-export function createWorkbenchApi(store: TraceStore): WorkbenchApi {
+export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApiOptions; actions?: ActionsApiOptions } = {}): WorkbenchApi {
   return {
+    ...createImportApi(store, opts.import),
+    ...createActionsApi(store, opts.actions),
     listRuns: async (params) => {
       const page = store.listRuns(params);
       // Prices are re-read per call: the user may edit prices.json while the workbench is open.

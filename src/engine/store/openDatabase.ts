@@ -10,12 +10,13 @@ import Database from 'better-sqlite3';
 import { AtrError, StoreError } from '../errors.js';
 import { migrate, type Migration, MIGRATIONS } from './migrations.js';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares a module-level `require` in the main bundle.
+const requireHere = createRequire(import.meta.url);
 
 /** Where better-sqlite3 loads its addon from by default (for error messages only). */
 function defaultBindingPath(): string {
   try {
-    return path.join(path.dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    return path.join(path.dirname(requireHere.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
   } catch {
     return 'better-sqlite3/build/Release/better_sqlite3.node';
   }

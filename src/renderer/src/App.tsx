@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useHashRoute } from './app/useHashRoute';
 import { Placeholder } from './components/Placeholder';
 import { TraceScreen } from './features/trace/TraceScreen';
@@ -8,6 +8,8 @@ import { connectHost } from './transport/hostClient';
 export function App(): React.JSX.Element {
   const host = useMemo(() => connectHost(), []);
   const [route, navigate] = useHashRoute();
+  // The desktop host opens runs itself (a file opened from the OS or the menu, a recording started from the menu).
+  useEffect(() => host?.subscribe((e) => e.type === 'openRun' && navigate({ screen: 'run', runId: e.data.runId })), [host, navigate]);
   return (
     <div className="app">
       <header className="app-header">

@@ -6,8 +6,12 @@
  */
 import type { EventSummary } from '../model/eventSummary.js';
 import type { EventKind, Json, RunMeta, RunStatus, StateAtStep, TraceEvent } from '../trace/types.js';
+import { ACTION_METHOD_NAMES, type ActionsApi } from './actionsContract.js';
+import { IMPORT_METHOD_NAMES, type ImportApi } from './importContract.js';
 
 export type { EventSummary } from '../model/eventSummary.js';
+export type { ImportApi, ImportOutcome } from './importContract.js';
+export type { ActionsApi, EditValidation, ReplayVerdictView, RunDiffChange, RunDiffSide, RunDiffView } from './actionsContract.js';
 
 export interface RunSummary {
   id: string;
@@ -100,7 +104,7 @@ export interface FileView {
   note?: string;
 }
 
-export interface WorkbenchApi {
+export interface WorkbenchApi extends ImportApi, ActionsApi {
   /** Runs of the store, newest first, one page at a time; `query` matches id, name or script path. */
   listRuns(params: { limit?: number; offset?: number; query?: string }): Promise<{ runs: RunSummary[]; total: number }>;
   /** One run's details (status, script, totals, fork point, warnings). ATR_NOT_FOUND for an unknown id. */
@@ -124,12 +128,14 @@ export type ParamsOf<M extends MethodName> = Parameters<WorkbenchApi[M]>[0];
 export type ResultOf<M extends MethodName> = Awaited<ReturnType<WorkbenchApi[M]>>;
 
 /** The method names a dispatcher accepts; anything else is refused with ATR_UNKNOWN_METHOD. */
-export const METHOD_NAMES: readonly MethodName[] = ['listRuns', 'getRun', 'getRunTree', 'getEvents', 'getEvent', 'getStateAt', 'getConsole', 'getFile'];
+export const METHOD_NAMES: readonly MethodName[] = ['listRuns', 'getRun', 'getRunTree', 'getEvents', 'getEvent', 'getStateAt', 'getConsole', 'getFile', ...IMPORT_METHOD_NAMES, ...ACTION_METHOD_NAMES];
 
 /** Host-to-UI notifications, by type. */
 export interface WorkbenchEvents {
   /** A run was created or its status or step count changed (a recording in progress, a branch run finishing). */
   runUpdated: { runId: string; status: RunStatus; steps: number };
+  /** The host asks the window to show a run (desktop: a trace file opened from the OS or the menu, a recording started). */
+  openRun: { runId: string };
 }
 
 export type WorkbenchEventType = keyof WorkbenchEvents;

@@ -4,6 +4,11 @@ import type { EventKind } from '../../../../shared/trace/types';
 import type { Navigate } from '../../app/useHashRoute';
 import { Placeholder } from '../../components/Placeholder';
 import { SplitPane } from '../../components/SplitPane';
+import { ActionsBar } from '../actions/ActionsBar';
+import { ComparePanel } from '../actions/ComparePanel';
+import { isEditable } from '../actions/editDraft';
+import { EditForkPanel } from '../actions/EditForkPanel';
+import { useActions, useStepKind } from '../actions/useActions';
 import { BranchGraph } from '../branchGraph/BranchGraph';
 import { StateInspector } from '../stateInspector/StateInspector';
 import { useInspector, type InspectorTab } from '../stateInspector/useInspector';
@@ -31,10 +36,13 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
   const tree = useRunTree(api, subscribe, runId, rootId);
   const timeline = useTimeline(api, subscribe, runId, kinds);
   const inspector = useInspector(api, runId, step, tab, filePath);
+  const actions = useActions(api, runId);
+  const stepKind = useStepKind(api, runId, step);
 
   const select = useCallback((seq: number) => navigate({ screen: 'run', runId, step: seq }, { replace: true }), [navigate, runId]);
   const openRun = useCallback((id: string) => navigate({ screen: 'run', runId: id, ...(step === undefined ? {} : { step }) }), [navigate, step]);
 
+  const treeRuns = tree.status === 'ready' ? tree.value.runs : tree.status === 'loading' ? (tree.stale?.runs ?? []) : [];
   if (run.status === 'error') {
     return (
       <section className="trace-screen">
@@ -46,6 +54,30 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
   return (
     <section className="trace-screen" aria-label="Trace">
       <RunHeader run={detail} onBack={() => navigate({ screen: 'traces' })} onOpenRun={openRun} />
+      <ActionsBar
+        replay={actions.replay}
+        started={actions.started}
+        step={step}
+        stepKind={stepKind}
+        editable={isEditable(stepKind)}
+        finished={detail !== undefined && detail.status !== 'pending' && detail.status !== 'running'}
+        onReplay={actions.runReplay}
+        onResume={actions.resumeFrom}
+        onFork={actions.openFork}
+        onCompare={actions.openCompare}
+        onOpenRun={openRun}
+      />
+      {actions.panel.kind === 'fork' && <EditForkPanel fork={actions.panel.fork} onText={actions.setDraftText} onConfirm={actions.confirmFork} onCancel={actions.closePanel} />}
+      {actions.panel.kind === 'compare' && (
+        <ComparePanel
+          runs={treeRuns}
+          currentId={runId}
+          otherId={actions.panel.otherId}
+          diff={actions.panel.diff}
+          onPick={actions.compareWith}
+          onClose={actions.closePanel}
+        />
+      )}
       <div className="trace-body">
         <SplitPane
           direction="horizontal"

@@ -2,7 +2,9 @@ import { useMemo, useState } from 'react';
 import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
 import type { RunStatus } from '../../../../shared/trace/types';
 import { Placeholder } from '../../components/Placeholder';
+import { TraceDropZone } from './TraceDropZone';
 import { TraceList } from './TraceList';
+import { useTraceDrop } from './useTraceDrop';
 import { useRuns } from './useRuns';
 import './TracesScreen.css';
 
@@ -14,11 +16,12 @@ interface Props {
   onOpen: (runId: string) => void;
 }
 
-/** The Traces screen: every run of the store, searchable by text and filterable by status. */
+/** The Traces screen: every run of the store, searchable and filterable; trace files dropped on it are imported. */
 export function TracesScreen({ api, subscribe, onOpen }: Props): React.JSX.Element {
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<RunStatus | ''>('');
   const runs = useRuns(api, subscribe, query);
+  const drop = useTraceDrop(api, onOpen);
   const shown = useMemo(() => (runs.status === 'ready' ? runs.runs.filter((r) => !status || r.status === status) : []), [runs, status]);
 
   return (
@@ -37,17 +40,26 @@ export function TracesScreen({ api, subscribe, onOpen }: Props): React.JSX.Eleme
           {runs.status === 'ready' ? `${shown.length} of ${runs.total} run${runs.total === 1 ? '' : 's'}` : ''}
         </span>
       </div>
+      <TraceDropZone drop={drop}>
       <div className="traces-body">
         {runs.status === 'loading' && <Placeholder kind="loading">Loading traces…</Placeholder>}
         {runs.status === 'error' && <Placeholder kind="error">{runs.message}</Placeholder>}
         {runs.status === 'ready' && runs.total === 0 && !query && (
           <Placeholder kind="empty">
-            No traces yet. Record one with <code>agenttrace record my_agent.ts</code>.
+            <span className="traces-empty-actions">
+              <span>
+                No traces yet. Record one with <code>agenttrace record my_agent.ts</code>, drop a <code>.agenttrace</code> file here, or look around first:
+              </span>
+              <button type="button" className="btn btn-primary" disabled={drop.busy} onClick={() => void drop.importSample()}>
+                Open the sample trace
+              </button>
+            </span>
           </Placeholder>
         )}
         {runs.status === 'ready' && (runs.total > 0 || query) && shown.length === 0 && <Placeholder kind="empty">No run matches these filters.</Placeholder>}
         {runs.status === 'ready' && shown.length > 0 && <TraceList runs={shown} onOpen={onOpen} />}
       </div>
+      </TraceDropZone>
     </section>
   );
 }

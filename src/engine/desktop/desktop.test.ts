@@ -1,0 +1,96 @@
+/** The testable half of the Electron shell: OS-opened files, recent traces, CSP and navigation, notices, binding. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTmpHomes, tmpHome } from '../store/testJournal.js';
+import { DESKTOP_CSP, isAllowedNavigation, withCsp } from './csp.js';
+import { traceFilesInArgv } from './launchFiles.js';
+import { MAX_RECENT, RecentTraces } from './recentTraces.js';
+import { createRunNotifier } from './runNotifier.js';
+import { resolveSqliteBinding } from './sqliteBinding.js';
+
+afterAll(() => removeTmpHomes());
+
+describe('traceFilesInArgv', () => {
+  it('keeps existing .agenttrace files (resolved against cwd), skips flags, other files and missing ones', () => {
+    const dir = tmpHome('atr-argv-');
+    fs.writeFileSync(path.join(dir, 'a.agenttrace'), 'x');
+    fs.writeFileSync(path.join(dir, 'B.AGENTTRACE'), 'x');
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+    fs.mkdirSync(path.join(dir, 'folder.agenttrace'));
+    const argv = ['/opt/AgentTrace/agenttrace', '--no-sandbox', 'a.agenttrace', path.join(dir, 'B.AGENTTRACE'), 'notes.txt', 'gone.agenttrace', 'folder.agenttrace', 'a.agenttrace'];
+    expect(traceFilesInArgv(argv, dir)).toEqual([path.join(dir, 'a.agenttrace'), path.join(dir, 'B.AGENTTRACE')]);
+  });
+});
+
+describe('RecentTraces', () => {
+  it('newest first, deduplicated by path, bounded, and a damaged file reads as empty', () => {
+    const home = tmpHome('atr-recent-');
+    const recent = new RecentTraces(home);
+    expect(recent.list()).toEqual([]);
+    recent.add('/t/one.agenttrace', 'r1', 1);
+    recent.add('/t/two.agenttrace', 'r2', 2);
+    recent.add('/t/one.agenttrace', 'r1', 3);
+    expect(recent.list().map((r) => [r.path, r.runId, r.openedAt])).toEqual([
+      ['/t/one.agenttrace', 'r1', 3],
+      ['/t/two.agenttrace', 'r2', 2],
+    ]);
+    for (let i = 0; i < MAX_RECENT + 5; i++) recent.add(`/t/${i}.agenttrace`, `r${i}`, 10 + i);
+    expect(recent.list()).toHaveLength(MAX_RECENT);
+    expect(recent.list()[0]?.path).toBe(`/t/${MAX_RECENT + 4}.agenttrace`);
+    fs.writeFileSync(recent.file, '{not json');
+    expect(recent.list()).toEqual([]);
+  });
+});
+
+describe('CSP and navigation', () => {
+  it('the policy allows only same-origin code and no plugins, frames or eval', () => {
+    expect(DESKTOP_CSP).toContain("default-src 'self'");
+    expect(DESKTOP_CSP).toContain("script-src 'self'");
+    expect(DESKTOP_CSP).toContain("object-src 'none'");
+    expect(DESKTOP_CSP).not.toMatch(/unsafe-eval|\*/);
+    expect(withCsp({ 'content-security-policy': ['default-src *'], 'X-A': '1' })).toEqual({ 'X-A': ['1'], 'Content-Security-Policy': [DESKTOP_CSP] });
+  });
+
+  it('navigation away from the app page is refused', () => {
+    const app = 'file:///opt/AgentTrace/resources/app.asar/out/renderer/index.html';
+    expect(isAllowedNavigation(`${app}#/run/abc`, app)).toBe(true);
+    expect(isAllowedNavigation('https://example.com/', app)).toBe(false);
+    expect(isAllowedNavigation('file:///home/u/evil.html', app)).toBe(false);
+    expect(isAllowedNavigation('not a url', app)).toBe(false);
+  });
+});
+
+describe('createRunNotifier', () => {
+  it('notifies once when a run seen running for long enough reaches a final status', () => {
+    let t = 0;
+    const notify = createRunNotifier({ minDurationMs: 5000, now: () => t });
+    expect(notify({ runId: 'r__edit', status: 'running', steps: 1 })).toBeNull();
+    t = 2000;
+    expect(notify({ runId: 'r__edit', status: 'running', steps: 5 })).toBeNull();
+    t = 7000;
+    expect(notify({ runId: 'r__edit', status: 'ok', steps: 9 })).toEqual({ runId: 'r__edit', title: 'Branch run finished', body: 'r__edit — 9 steps in 7 s' });
+    expect(notify({ runId: 'r__edit', status: 'ok', steps: 9 })).toBeNull();
+  });
+
+  it('stays quiet for short runs and for runs never seen running; names resumes and failures', () => {
+    let t = 0;
+    const notify = createRunNotifier({ minDurationMs: 5000, now: () => t });
+    notify({ runId: 'quick', status: 'running', steps: 0 });
+    t = 100;
+    expect(notify({ runId: 'quick', status: 'ok', steps: 3 })).toBeNull();
+    expect(notify({ runId: 'imported', status: 'ok', steps: 3 })).toBeNull();
+    notify({ runId: 'r__resume-4', status: 'running', steps: 0 });
+    t = 10_000;
+    expect(notify({ runId: 'r__resume-4', status: 'failed', steps: 7 })?.title).toBe('Resume ended: failed');
+  });
+});
+
+describe('resolveSqliteBinding', () => {
+  it('env first, then the binding shipped in resources, else better-sqlite3 decides', () => {
+    expect(resolveSqliteBinding({ env: { AGENTTRACE_SQLITE_BINDING: 'rel/b.node' }, resourcesPath: '/res', exists: () => true })).toBe(path.resolve('rel/b.node'));
+    expect(resolveSqliteBinding({ env: {}, resourcesPath: '/res', exists: (p) => p === path.join('/res', 'native', 'better_sqlite3.node') })).toBe(path.join('/res', 'native', 'better_sqlite3.node'));
+    expect(resolveSqliteBinding({ env: {}, resourcesPath: '/res', exists: () => false })).toBeUndefined();
+    expect(resolveSqliteBinding({ env: {} })).toBeUndefined();
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * Desktop notifications for long runs: a branch run, a resume or a recording that was seen running for at least
+ * `minDurationMs` and then reached a final status yields one notice. Fed by the engine's runUpdated events; the
+ * Electron main only shows what this returns (and only when the window is not focused).
+ */
+import type { WorkbenchEvents } from '../../shared/rpc/contract.js';
+import type { RunStatus } from '../../shared/trace/types.js';
+
+export interface RunNotice {
+  runId: string;
+  title: string;
+  body: string;
+}
+
+const FINAL: ReadonlySet<RunStatus> = new Set<RunStatus>(['ok', 'failed', 'crashed', 'diverged']);
+
+export function createRunNotifier(opts: { minDurationMs?: number; now?: () => number } = {}): (u: WorkbenchEvents['runUpdated']) => RunNotice | null {
+  const minDurationMs = opts.minDurationMs ?? 10_000;
+  const now = opts.now ?? Date.now;
+  const started = new Map<string, number>();
+  return (u) => {
+    if (u.status === 'running') {
+      if (!started.has(u.runId)) started.set(u.runId, now());
+      return null;
+    }
+    if (!FINAL.has(u.status)) return null;
+    const since = started.get(u.runId);
+    started.delete(u.runId);
+    if (since === undefined || now() - since < minDurationMs) return null;
+    const seconds = Math.round((now() - since) / 1000);
+    const what = /__resume-\d+$/.test(u.runId) ? 'Resume' : u.runId.includes('__') ? 'Branch run' : 'Run';
+    const verdict = u.status === 'ok' ? 'finished' : u.status === 'diverged' ? 'diverged' : `ended: ${u.status}`;
+    return { runId: u.runId, title: `${what} ${verdict}`, body: `${u.runId} — ${u.steps} steps in ${seconds} s` };
+  };
+}

@@ -1,0 +1,86 @@
+import type { ReplayVerdictView } from '../../../../shared/rpc/contract';
+import type { Actions } from './useActions';
+import './ActionsBar.css';
+
+interface Props {
+  replay: Actions['replay'];
+  started: Actions['started'];
+  /** The selected step and its kind (undefined: nothing selected). */
+  step?: number;
+  stepKind?: string;
+  /** Whether the selected step's result can be edited (llm, http, values). */
+  editable: boolean;
+  /** The run can be replayed / branched: it has finished (not pending, not running). */
+  finished: boolean;
+  onReplay: () => void;
+  onResume: (step: number) => void;
+  onFork: (step: number) => void;
+  onCompare: () => void;
+  onOpenRun: (runId: string) => void;
+}
+
+/** The trace screen's action bar (pure view): the four actions, the replay verdict and the branch just started. */
+export function ActionsBar(p: Props): React.JSX.Element {
+  const hasStep = p.step !== undefined;
+  const stepHint = hasStep ? `step ${p.step}` : 'select a step first';
+  return (
+    <div className="actions-bar" role="toolbar" aria-label="Trace actions">
+      <button type="button" className="btn" onClick={p.onReplay} disabled={!p.finished || p.replay.status === 'running'} title="Replay the whole run offline and check it matches the recording">
+        {p.replay.status === 'running' ? 'Replaying…' : 'Replay'}
+      </button>
+      <button type="button" className="btn" onClick={() => hasStep && p.onResume(p.step as number)} disabled={!p.finished || !hasStep} title={`Resume live from ${stepHint}`}>
+        Resume from here
+      </button>
+      <button
+        type="button"
+        className="btn btn-primary"
+        onClick={() => hasStep && p.onFork(p.step as number)}
+        disabled={!p.finished || !hasStep || !p.editable}
+        title={p.editable ? `Edit the result of ${stepHint} and run a branch from it` : 'Select an LLM call, HTTP call or value to edit'}
+      >
+        Edit &amp; fork
+      </button>
+      <button type="button" className="btn" onClick={p.onCompare} title="Compare this run with another run of its tree">
+        Compare with…
+      </button>
+      <div className="ab-status" aria-live="polite">
+        <ReplayStatus replay={p.replay} />
+        {p.started.status === 'running' && <span className="ab-note">Starting…</span>}
+        {p.started.status === 'error' && <span className="ab-error">{p.started.message}</span>}
+        {p.started.status === 'done' && (
+          <span className="ab-note" data-testid="branch-started">
+            {p.started.value.how === 'fork' ? 'Branch' : 'Resume'} started:{' '}
+            <button type="button" className="ab-link" onClick={() => p.onOpenRun(p.started.status === 'done' ? p.started.value.branchId : '')}>
+              {p.started.value.branchId}
+            </button>
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function ReplayStatus({ replay }: { replay: Actions['replay'] }): React.JSX.Element | null {
+  if (replay.status === 'error') return <span className="ab-error">Replay failed: {replay.message}</span>;
+  if (replay.status !== 'done') return null;
+  return <Verdict v={replay.value} />;
+}
+
+/** "output identical (N events matched)", or where and how the replay diverged. */
+function Verdict({ v }: { v: ReplayVerdictView }): React.JSX.Element {
+  if (v.identical) {
+    return (
+      <span className="ab-verdict ab-ok" data-testid="replay-verdict" title={v.lines.join('\n')}>
+        ✓ output identical ({v.matched} events matched)
+      </span>
+    );
+  }
+  const d = v.divergence;
+  return (
+    <span className="ab-verdict ab-bad" data-testid="replay-verdict" title={v.lines.join('\n')}>
+      ✗ {d ? `diverged at step ${d.seq} (${d.kind}): ${d.message}` : v.lines[0] ?? `replay ${v.outcome}`}
+      {d?.diff && d.diff.length > 0 && <span className="ab-fields"> fields: {d.diff.map((f) => f.path).join(', ')}</span>}
+      {!d && v.stdoutDiff && <span className="ab-fields"> output line {v.stdoutDiff.line} differs</span>}
+    </span>
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * The actions part of the contract (the trace screen's action bar): replay with its verdict, resume from a step,
+ * edit-and-fork (validated as the user types, then run in the background with its progress as runUpdated events),
+ * and the side-by-side diff of two runs of a tree.
+ */
+import type { DivergenceReport, StateVerification } from '../trace/tape.js';
+import type { Json, RunStatus } from '../trace/types.js';
+
+/** What a replay of a run amounted to (the Replay action). */
+export interface ReplayVerdictView {
+  runId: string;
+  /** The replay matched the recording: same events and the same output. */
+  identical: boolean;
+  /** Events that matched the recording, in order. */
+  matched: number;
+  recordedSteps: number;
+  replayedSteps: number;
+  stdoutIdentical: boolean;
+  /** verified, diverged or failed (the engine's ReplayOutcome kind). */
+  outcome: string;
+  /** The verdict as the CLI prints it, e.g. "Replay verified: output identical (12 events matched)". */
+  lines: string[];
+  /** The first divergence: step, kind, reason and the differing request fields. */
+  divergence?: DivergenceReport;
+  state?: StateVerification;
+  /** The first differing stdout line, when the output differs. */
+  stdoutDiff?: { line: number; expected?: string; actual?: string };
+}
+
+/** An edit payload checked against the event it replaces (nothing stored): normalized, or why it does not fit. */
+export type EditValidation = { ok: true; normalized: Json } | { ok: false; error: string; hint?: string };
+
+/** One side of a run diff: the run and the totals of its whole lineage. */
+export interface RunDiffSide {
+  id: string;
+  name?: string;
+  status: RunStatus;
+  exitCode: number | null;
+  steps: number;
+  llmCalls: number;
+  totalTokens: number;
+  costUsd?: number;
+  unpricedCalls: number;
+  durationMs: number | null;
+}
+
+/** A step whose reply (llm) or result (http, step, tool) differs between the two runs. */
+export interface RunDiffChange {
+  seqA: number;
+  seqB: number;
+  kind: string;
+  label: string;
+  model?: string;
+  before: Json;
+  after: Json;
+}
+
+/** Two runs compared step by step (the report of `agenttrace diff`). */
+export interface RunDiffView {
+  a: RunDiffSide;
+  b: RunDiffSide;
+  identical: boolean;
+  ignoredKinds: string[];
+  firstDivergence: { seqA?: number; seqB?: number; kind: string; reason: string; fields?: string[] } | null;
+  changedReplies: RunDiffChange[];
+  changedResults: RunDiffChange[];
+  onlyInA: { seq: number; kind: string }[];
+  onlyInB: { seq: number; kind: string }[];
+  counts: { aligned: number; same: number; changed: number; onlyInA: number; onlyInB: number };
+  /** B minus A; costUsd is null when either side has unpriced calls. */
+  delta: { tokens: number; costUsd: number | null; durationMs: number | null; steps: number };
+}
+
+export interface ActionsApi {
+  /** Replays the whole run offline (nothing goes live) and waits for the verdict: identical, or where it diverged. */
+  replayRun(params: { runId: string }): Promise<ReplayVerdictView>;
+  /**
+   * Resumes the run from `step`: deterministic through it, live after, recorded as branch `<runId>__resume-<step>`.
+   * Returns at once; the branch's progress arrives as runUpdated events.
+   */
+  resumeFrom(params: { runId: string; step: number }): Promise<{ branchId: string; status: RunStatus }>;
+  /** Validates an edit of event `seq` (its new reply or value) without storing anything: the editor's as-you-type check. */
+  validateEdit(params: { runId: string; seq: number; payload: Json }): Promise<EditValidation>;
+  /**
+   * Creates a branch of `runId` at `step` (events from `step` on are the branch's), stores the edits and starts it in
+   * the background; returns its id at once. Its progress and end arrive as runUpdated events.
+   */
+  createBranchAndRun(params: { runId: string; step: number; name?: string; edits: { seq: number; payload: Json }[] }): Promise<{ branchId: string }>;
+  /** Compares run `a` with run `b` (each with its lineage): first divergence, changed replies and results, deltas. */
+  diffRuns(params: { a: string; b: string }): Promise<RunDiffView>;
+}
+
+export const ACTION_METHOD_NAMES = ['replayRun', 'resumeFrom', 'validateEdit', 'createBranchAndRun', 'diffRuns'] as const;
