@@ -140,3 +140,23 @@ test('Resume from here records a resume branch that appears in the graph and fin
   await page.getByTestId('branch-started').getByRole('button').click();
   await expect(page.locator('.rh-fork')).toHaveText(`forked from ${traceId} at step ${step}`);
 });
+
+test('Export saves a trace file of the run and its branches that opens in another store', async ({ page }) => {
+  await openRun(page, traceId);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(`${traceId.slice(0, 8)}.agenttrace`);
+  await expect(page.getByTestId('export-done')).toContainText(`Saved ${traceId.slice(0, 8)}.agenttrace`);
+  const saved = path.join(outDir, file.suggestedFilename());
+  await file.saveAs(saved);
+  const other = tempHome();
+  try {
+    const opened = JSON.parse(await cliAsync(other, ['import', saved, '--json'])) as unknown;
+    expect(JSON.stringify(opened)).toContain(traceId);
+    const shown = JSON.parse(await cliAsync(other, ['show', traceId, '--json'])) as { events: TraceEvent[] };
+    expect(shown.events.map((e) => [e.seq, e.kind])).toEqual(events.map((e) => [e.seq, e.kind]));
+  } finally {
+    rmSync(other, { recursive: true, force: true });
+  }
+});

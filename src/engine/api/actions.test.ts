@@ -3,13 +3,18 @@
  * types, unknown runs and steps, bad edits leaving nothing behind, the diff, and errors as {code, message}. The real
  * agent runs (replay verdict, a branch running to its end) are covered end to end by e2e/actions.spec.ts.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient, RpcCallError } from '../../shared/rpc/client.js';
 import type { WorkbenchApi } from '../../shared/rpc/contract.js';
 import { memoryTransport } from '../../shared/rpc/memoryTransport.js';
-import type { TraceStore } from '../store/store.js';
+import { openStore, type TraceStore } from '../store/store.js';
+import { importTraceFile } from '../traceFile/importTrace.js';
 import { createDispatcher } from './dispatcher.js';
-import { BRANCH_ID, fixtureStore, ROOT_ID } from './fixtureStore.js';
+import { exportForDownload } from './exportDownload.js';
+import { BRANCH_ID, fixtureStore, NESTED_ID, ROOT_ID } from './fixtureStore.js';
 import { createWorkbenchApi } from './workbenchApi.js';
 
 let store: TraceStore | undefined;
@@ -113,5 +118,37 @@ describe('replayRun, resumeFrom, diffRuns', () => {
     expect(d.delta.steps).toBe(d.b.steps - d.a.steps);
     const same = await api.diffRuns({ a: ROOT_ID, b: ROOT_ID });
     expect(same).toMatchObject({ identical: true, firstDivergence: null, changedReplies: [] });
+  });
+});
+
+describe('exportRun', () => {
+  it('returns a trace file of the run and its branches that imports into an empty store', async () => {
+    const api = client();
+    const f = await api.exportRun({ runId: 'wb-ro' });
+    expect(f).toMatchObject({ fileName: 'wb-root.agenttrace', runs: 3 });
+    const bytes = Buffer.from(f.dataB64, 'base64');
+    expect(bytes.byteLength).toBe(f.bytes);
+    const dir = mkdtempSync(path.join(tmpdir(), 'atr-export-'));
+    const target = openStore({ home: dir, env: {} });
+    try {
+      const file = path.join(dir, f.fileName);
+      writeFileSync(file, bytes);
+      const r = await importTraceFile(target, file);
+      expect(r.runs.map((x) => x.id).sort()).toEqual([ROOT_ID, BRANCH_ID, NESTED_ID].sort());
+      const original = store?.getEvents(ROOT_ID, { from: 0, limit: 100 }).map((e) => [e.seq, e.kind]);
+      expect(target.getEvents(ROOT_ID, { from: 0, limit: 100 }).map((e) => [e.seq, e.kind])).toEqual(original);
+    } finally {
+      target.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const only = await api.exportRun({ runId: BRANCH_ID, only: true });
+    expect(only).toMatchObject({ fileName: 'wb-root__b.agenttrace', runs: 2 });
+  });
+
+  it('refuses an unknown run, and a file over the download limit with the CLI command to use', async () => {
+    const api = client();
+    expect((await failure(api.exportRun({ runId: 'nope' }))).code).toBe('ATR_NOT_FOUND');
+    const tooBig = exportForDownload(store as TraceStore, ROOT_ID, false, {}, 64);
+    await expect(tooBig).rejects.toMatchObject({ code: 'ATR_TRACE_FILE', hint: `export it from a terminal: agenttrace export ${ROOT_ID}` });
   });
 });

@@ -16,6 +16,7 @@ import { replayRun, type ReplayOptions, type ReplayResult } from '../replay/repl
 import { verdictLines } from '../replay/verdictText.js';
 import { checkStep, resumeBranchId } from '../replay/tapeFromStore.js';
 import { diffStoredRuns } from '../runs/diffStoredRuns.js';
+import { exportForDownload } from './exportDownload.js';
 import { loadPrices } from '../settings/prices.js';
 import type { TraceStore } from '../store/store.js';
 
@@ -48,6 +49,7 @@ export const actionParamsSchemas = {
     })
     .strict(),
   diffRuns: z.object({ a: runId, b: runId }).strict(),
+  exportRun: z.object({ runId, only: z.boolean().optional() }).strict(),
 };
 
 /** Discards the agent's output: it is recorded in the run's console events, and the host's terminal is not the agent's. */
@@ -110,6 +112,8 @@ export function createActionsApi(store: TraceStore, opts: ActionsApiOptions = {}
     },
 
     diffRuns: async ({ a, b }) => diffStoredRuns(store, a, b, { prices: loadPrices(store.home).table }),
+
+    exportRun: async ({ runId: id, only }) => exportForDownload(store, store.resolveRunId(id), Boolean(only), opts.env ?? process.env),
   };
 }
 

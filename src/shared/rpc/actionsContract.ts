@@ -88,6 +88,22 @@ export interface ActionsApi {
   createBranchAndRun(params: { runId: string; step: number; name?: string; edits: { seq: number; payload: Json }[] }): Promise<{ branchId: string }>;
   /** Compares run `a` with run `b` (each with its lineage): first divergence, changed replies and results, deltas. */
   diffRuns(params: { a: string; b: string }): Promise<RunDiffView>;
+  /**
+   * Exports the run with its branches (only this run with `only`; a branch carries its ancestors up to its fork) as
+   * a trace file's bytes for the browser to save; scanned for secrets like `agenttrace export`. Files over
+   * MAX_UPLOAD_BYTES are refused with a hint to use the CLI.
+   */
+  exportRun(params: { runId: string; only?: boolean }): Promise<ExportedFile>;
 }
 
-export const ACTION_METHOD_NAMES = ['replayRun', 'resumeFrom', 'validateEdit', 'createBranchAndRun', 'diffRuns'] as const;
+/** A trace file produced by exportRun. */
+export interface ExportedFile {
+  /** Suggested file name, e.g. `3f2a1b2c__edit-4.agenttrace`. */
+  fileName: string;
+  bytes: number;
+  runs: number;
+  events: number;
+  dataB64: string;
+}
+
+export const ACTION_METHOD_NAMES = ['replayRun', 'resumeFrom', 'validateEdit', 'createBranchAndRun', 'diffRuns', 'exportRun'] as const;

@@ -11,7 +11,7 @@ import { IMPORT_METHOD_NAMES, type ImportApi } from './importContract.js';
 
 export type { EventSummary } from '../model/eventSummary.js';
 export type { ImportApi, ImportOutcome } from './importContract.js';
-export type { ActionsApi, EditValidation, ReplayVerdictView, RunDiffChange, RunDiffSide, RunDiffView } from './actionsContract.js';
+export type { ActionsApi, EditValidation, ExportedFile, ReplayVerdictView, RunDiffChange, RunDiffSide, RunDiffView } from './actionsContract.js';
 
 export interface RunSummary {
   id: string;

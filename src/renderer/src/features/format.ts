@@ -6,6 +6,12 @@ export function runLabel(r: { name?: string; scriptPath: string }): string {
   return r.name ?? (r.scriptPath.split(/[\\/]/).pop() || r.scriptPath);
 }
 
+/** A size for people: 812 B, 4.2 KiB, 1.3 MiB. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
 
 /** Time of an event relative to the run's start: +1.2s. */
 export function relTime(ts: number, startedAt: number): string {
@@ -17,5 +23,8 @@ export function relTime(ts: number, startedAt: number): string {
 }
 
 export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  if (!(e instanceof Error)) return String(e);
+  // Host errors carry what to do next as data.hint (e.g. the CLI command for a file too large for the browser).
+  const hint = (e as { data?: { hint?: unknown } }).data?.hint;
+  return typeof hint === 'string' && hint ? `${e.message} (${hint})` : e.message;
 }

@@ -1,10 +1,12 @@
 import type { ReplayVerdictView } from '../../../../shared/rpc/contract';
+import { formatBytes } from '../format';
 import type { Actions } from './useActions';
 import './ActionsBar.css';
 
 interface Props {
   replay: Actions['replay'];
   started: Actions['started'];
+  exported: Actions['exported'];
   /** The selected step and its kind (undefined: nothing selected). */
   step?: number;
   stepKind?: string;
@@ -16,10 +18,11 @@ interface Props {
   onResume: (step: number) => void;
   onFork: (step: number) => void;
   onCompare: () => void;
+  onExport: () => void;
   onOpenRun: (runId: string) => void;
 }
 
-/** The trace screen's action bar (pure view): the four actions, the replay verdict and the branch just started. */
+/** The trace screen's action bar (pure view): the five actions, the export, the replay verdict and the branch just started. */
 export function ActionsBar(p: Props): React.JSX.Element {
   const hasStep = p.step !== undefined;
   const stepHint = hasStep ? `step ${p.step}` : 'select a step first';
@@ -43,8 +46,17 @@ export function ActionsBar(p: Props): React.JSX.Element {
       <button type="button" className="btn" onClick={p.onCompare} title="Compare this run with another run of its tree">
         Compare with…
       </button>
+      <button type="button" className="btn" onClick={p.onExport} disabled={p.exported.status === 'running'} title="Save this run with its branches as a .agenttrace file">
+        {p.exported.status === 'running' ? 'Exporting…' : 'Export'}
+      </button>
       <div className="ab-status" aria-live="polite">
         <ReplayStatus replay={p.replay} />
+        {p.exported.status === 'error' && <span className="ab-error">Export failed: {p.exported.message}</span>}
+        {p.exported.status === 'done' && (
+          <span className="ab-note" data-testid="export-done">
+            Saved {p.exported.value.fileName} ({formatBytes(p.exported.value.bytes)})
+          </span>
+        )}
         {p.started.status === 'running' && <span className="ab-note">Starting…</span>}
         {p.started.status === 'error' && <span className="ab-error">{p.started.message}</span>}
         {p.started.status === 'done' && (

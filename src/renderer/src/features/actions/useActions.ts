@@ -4,9 +4,10 @@
  * The views (ActionsBar, EditForkPanel, ComparePanel) only get this hook's state and callbacks.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EditValidation, ReplayVerdictView, RunDiffView, WorkbenchApi } from '../../../../shared/rpc/contract';
+import type { EditValidation, ExportedFile, ReplayVerdictView, RunDiffView, WorkbenchApi } from '../../../../shared/rpc/contract';
 import { useAsync } from '../../app/useAsync';
 import { errorText } from '../format';
+import { saveBase64File } from './download';
 import { draftPayload, initialDraft, type Draft } from './editDraft';
 
 /** Delay after the last keystroke before the draft is validated by the host. */
@@ -31,7 +32,10 @@ export interface Actions {
   /** The last branch started from here (resume or fork), or why it could not start. */
   started: Job<{ branchId: string; how: 'resume' | 'fork' }>;
   panel: Panel;
+  /** The last export of this run: its file name and size once saved, or why it failed. */
+  exported: Job<{ fileName: string; bytes: number }>;
   runReplay(): void;
+  exportRun(): void;
   resumeFrom(step: number): void;
   openFork(seq: number): void;
   setDraftText(text: string): void;
@@ -45,6 +49,7 @@ export function useActions(api: WorkbenchApi, runId: string): Actions {
   const [replay, setReplay] = useState<Job<ReplayVerdictView>>({ status: 'idle' });
   const [started, setStarted] = useState<Actions['started']>({ status: 'idle' });
   const [panel, setPanel] = useState<Panel>({ kind: 'none' });
+  const [exported, setExported] = useState<Actions['exported']>({ status: 'idle' });
   // Results that arrive after the user moved to another run are dropped.
   const current = useRef(runId);
   useEffect(() => {
@@ -57,6 +62,7 @@ export function useActions(api: WorkbenchApi, runId: string): Actions {
     setReplay({ status: 'idle' });
     setStarted({ status: 'idle' });
     setPanel({ kind: 'none' });
+    setExported({ status: 'idle' });
   }
   const forRun = useCallback(<T,>(fn: (v: T) => void) => (v: T) => current.current === runId && fn(v), [runId]);
 
@@ -65,6 +71,17 @@ export function useActions(api: WorkbenchApi, runId: string): Actions {
     api.replayRun({ runId }).then(
       forRun((value: ReplayVerdictView) => setReplay({ status: 'done', value })),
       forRun((e: unknown) => setReplay({ status: 'error', message: errorText(e) })),
+    );
+  }, [api, runId, forRun]);
+
+  const exportRun = useCallback(() => {
+    setExported({ status: 'running' });
+    api.exportRun({ runId }).then(
+      forRun((f: ExportedFile) => {
+        saveBase64File(f.fileName, f.dataB64);
+        setExported({ status: 'done', value: { fileName: f.fileName, bytes: f.bytes } });
+      }),
+      forRun((e: unknown) => setExported({ status: 'error', message: errorText(e) })),
     );
   }, [api, runId, forRun]);
 
@@ -146,7 +163,7 @@ export function useActions(api: WorkbenchApi, runId: string): Actions {
   );
   const closePanel = useCallback(() => setPanel({ kind: 'none' }), []);
 
-  return { replay, started, panel, runReplay, resumeFrom, openFork, setDraftText, confirmFork, openCompare, compareWith, closePanel };
+  return { replay, started, panel, exported, runReplay, exportRun, resumeFrom, openFork, setDraftText, confirmFork, openCompare, compareWith, closePanel };
 }
 
 /** The kind of the selected step (what decides whether Edit & fork applies), or undefined while it loads. */

@@ -57,6 +57,7 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
       <ActionsBar
         replay={actions.replay}
         started={actions.started}
+        exported={actions.exported}
         step={step}
         stepKind={stepKind}
         editable={isEditable(stepKind)}
@@ -65,6 +66,7 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
         onResume={actions.resumeFrom}
         onFork={actions.openFork}
         onCompare={actions.openCompare}
+        onExport={actions.exportRun}
         onOpenRun={openRun}
       />
       {actions.panel.kind === 'fork' && <EditForkPanel fork={actions.panel.fork} onText={actions.setDraftText} onConfirm={actions.confirmFork} onCancel={actions.closePanel} />}
