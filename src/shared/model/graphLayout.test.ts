@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forkLabel, layoutRunTree, NODE_HEIGHT, NODE_WIDTH, type LayoutNode, type LayoutRun } from './graphLayout.js';
+import { FIT_ALL_MAX, focusIds, forkLabel, layoutRunTree, NODE_HEIGHT, NODE_WIDTH, type LayoutNode, type LayoutRun } from './graphLayout.js';
 
 const overlaps = (a: LayoutNode, b: LayoutNode): boolean => Math.abs(a.x - b.x) < NODE_WIDTH && Math.abs(a.y - b.y) < NODE_HEIGHT;
 
@@ -78,5 +78,14 @@ describe('layoutRunTree', () => {
   it('labels edges with the fork step', () => {
     expect(forkLabel(7)).toBe('step 7');
     expect(forkLabel(undefined)).toBe('fork');
+  });
+});
+
+describe('focusIds', () => {
+  it('fits a small tree whole and a big one around the current run', () => {
+    const runs: LayoutRun[] = [{ id: 't' }, ...Array.from({ length: 3 }, (_, i) => ({ id: `t__b${i}`, parentId: 't', forkSeq: i }))];
+    expect(focusIds(runs, 't__b1')).toBeUndefined();
+    const big: LayoutRun[] = [{ id: 't' }, ...Array.from({ length: FIT_ALL_MAX }, (_, i) => ({ id: `t__b${i}`, parentId: 't', forkSeq: i }))];
+    expect(focusIds(big, 't__b7')).toEqual(['t__b7']);
   });
 });

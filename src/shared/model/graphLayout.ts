@@ -112,3 +112,14 @@ export function layoutRunTree(runs: readonly LayoutRun[], opts: LayoutOptions = 
   }
   return { nodes, edges, width: (maxDepth + 1) * w + maxDepth * gapX, height: nextRow > 0 ? nextRow * h + (nextRow - 1) * gapY : 0 };
 }
+
+/** Past this many runs, fitting the whole tree would shrink nodes below reading size. */
+export const FIT_ALL_MAX = 24;
+
+/**
+ * The nodes the graph's view fits: the whole tree when it is small; in a big one only the current run, at reading
+ * size, with its parent and branches around it (the layout centres a parent on its children) and a minimap to roam.
+ */
+export function focusIds(runs: readonly LayoutRun[], currentId: string): string[] | undefined {
+  return runs.length <= FIT_ALL_MAX ? undefined : [currentId];
+}

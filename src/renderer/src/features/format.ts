@@ -1,9 +1,21 @@
 /** Small display helpers shared by the workbench views. */
 export { formatDuration } from '../../../shared/model/eventSummary';
-export { formatUsd } from '../../../shared/model/pricing';
+import { formatUsd } from '../../../shared/model/pricing';
+export { formatUsd };
 
 export function runLabel(r: { name?: string; scriptPath: string }): string {
   return r.name ?? (r.scriptPath.split(/[\\/]/).pop() || r.scriptPath);
+}
+
+/** A run's LLM cost: `$0.00042`, `$0.0012+?` when some calls are unpriced, `?` when none is, `—` without calls. */
+export function costText(r: { llmCalls: number; costUsd?: number; unpricedCalls?: number }): string {
+  if (r.costUsd === undefined) return r.llmCalls > 0 ? '?' : '—';
+  return formatUsd(r.costUsd) + ((r.unpricedCalls ?? 0) > 0 ? '+?' : '');
+}
+
+/** What the LLM-usage figures of a run count: a branch's are its own calls, after its fork. */
+export function usageScope(r: { parentId?: string; forkSeq?: number }): string {
+  return r.parentId ? `calls after the fork at step ${r.forkSeq ?? '?'} (earlier steps are replayed from the record at no cost)` : 'all calls of the run';
 }
 
 /** A size for people: 812 B, 4.2 KiB, 1.3 MiB. */

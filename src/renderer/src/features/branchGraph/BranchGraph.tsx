@@ -1,13 +1,31 @@
-import { useMemo } from 'react';
-import { Background, Controls, ReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import { useEffect, useMemo } from 'react';
+import { Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore, type Edge, type FitViewOptions, type NodeMouseHandler } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { layoutRunTree } from '../../../../shared/model/graphLayout';
+import { focusIds, layoutRunTree } from '../../../../shared/model/graphLayout';
 import type { RunSummary } from '../../../../shared/rpc/contract';
 import { RunNode, type RunNodeType } from './RunNode';
 import './BranchGraph.css';
 
 // Module scope: a new object per render would make React Flow remount every node.
 const nodeTypes = { run: RunNode };
+
+const FIT_BASE = { padding: 0.2, maxZoom: 1.1 } as const;
+
+/**
+ * Keeps the graph fitted when its pane is resized, a run is added (a new branch appears in view) or another run is
+ * shown; status changes alone leave the user's pan and zoom alone.
+ */
+function FitOnChange({ options, fitKey }: { options: FitViewOptions; fitKey: string }): null {
+  const { fitView } = useReactFlow();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  useEffect(() => {
+    if (width > 0 && height > 0) void fitView(options);
+    // options is derived from fitKey; listing it would refit on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [width, height, fitKey, fitView]);
+  return null;
+}
 
 interface Props {
   runs: RunSummary[];
@@ -40,6 +58,9 @@ export function BranchGraph({ runs, currentId, onOpenRun }: Props): React.JSX.El
     }));
     return { nodes, edges };
   }, [runs, currentId]);
+  const focus = useMemo(() => focusIds(runs, currentId), [runs, currentId]);
+  const fitOptions: FitViewOptions = useMemo(() => (focus ? { ...FIT_BASE, nodes: focus.map((id) => ({ id })) } : FIT_BASE), [focus]);
+  const fitKey = `${runs.length}:${currentId}`;
 
   const onNodeClick: NodeMouseHandler<RunNodeType> = (_e, node) => onOpenRun(node.id);
 
@@ -55,12 +76,14 @@ export function BranchGraph({ runs, currentId, onOpenRun }: Props): React.JSX.El
         elementsSelectable={false}
         onlyRenderVisibleElements={runs.length > 60}
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
+        fitViewOptions={fitOptions}
         minZoom={0.05}
         colorMode="system"
       >
+        <FitOnChange options={fitOptions} fitKey={fitKey} />
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
+        {focus && <MiniMap pannable zoomable ariaLabel="Branch graph overview" nodeStrokeWidth={3} />}
       </ReactFlow>
     </div>
   );

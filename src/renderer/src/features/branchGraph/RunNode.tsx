@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { RunSummary } from '../../../../shared/rpc/contract';
-import { runLabel } from '../format';
+import { costText, runLabel, usageScope } from '../format';
 import './RunNode.css';
 
 export interface RunNodeData extends Record<string, unknown> {
@@ -12,7 +12,7 @@ export interface RunNodeData extends Record<string, unknown> {
 
 export type RunNodeType = Node<RunNodeData, 'run'>;
 
-/** One run of the tree: name, status colour, steps and tokens. Memoized: the graph re-renders on every pan. */
+/** One run of the tree: name, status colour, steps, tokens and cost. Memoized: the graph re-renders on every pan. */
 export const RunNode = memo(function RunNode({ data }: NodeProps<RunNodeType>): React.JSX.Element {
   const { run, current } = data;
   return (
@@ -25,7 +25,9 @@ export const RunNode = memo(function RunNode({ data }: NodeProps<RunNodeType>): 
       <div className="run-node-meta">
         <span>{run.status}</span>
         <span>{run.steps} steps</span>
-        <span>{run.totalTokens} tok</span>
+        <span title={`Tokens and cost of ${usageScope(run)}`}>
+          {run.totalTokens} tok · {costText(run)}
+        </span>
       </div>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>

@@ -15,7 +15,8 @@ const PAGE_ROWS = 20;
 
 interface Props {
   data: TimelineData;
-  startedAt: number;
+  /** Start of the run that recorded a step (a branch's inherited steps: its ancestor's); times are relative to it. */
+  startOf: (seq: number) => number;
   selectedSeq?: number;
   onSelect: (seq: number) => void;
   /** Kinds shown; undefined: all. */
@@ -47,7 +48,7 @@ function moveSelection(key: string, index: number, count: number): number | unde
 }
 
 /** Every event of the run, one row each, windowed; filter by kind; j/k or arrows move the selection. */
-export function Timeline({ data, startedAt, selectedSeq, onSelect, kinds, onKindsChange }: Props): React.JSX.Element {
+export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsChange }: Props): React.JSX.Element {
   const selectedIndex = indexOfSeq(data.rows, selectedSeq);
   // From "all", a chip narrows to its kind; then chips add or remove kinds; none left means all again.
   const toggle = (k: EventKind): void => {
@@ -84,11 +85,11 @@ export function Timeline({ data, startedAt, selectedSeq, onSelect, kinds, onKind
           <span className="tl-title">{e.title}</span>
           {e.detail && <span className="tl-detail">{e.detail}</span>}
           <span className="tl-dur mono">{e.durationMs !== undefined ? formatDuration(e.durationMs) : ''}</span>
-          <span className="tl-time mono">{relTime(e.ts, startedAt)}</span>
+          <span className="tl-time mono">{relTime(e.ts, startOf(e.seq))}</span>
         </div>
       );
     },
-    [data.rows, selectedIndex, onSelect, startedAt],
+    [data.rows, selectedIndex, onSelect, startOf],
   );
 
   const onKeyDown = (ev: React.KeyboardEvent): void => {

@@ -1,6 +1,6 @@
 import type { RunDetail } from '../../../../shared/rpc/contract';
 import { StatusBadge } from '../../components/StatusBadge';
-import { formatDuration, runLabel } from '../format';
+import { costText, formatDuration, runLabel, usageScope } from '../format';
 import './RunHeader.css';
 
 interface Props {
@@ -31,9 +31,13 @@ export function RunHeader({ run, onBack, onOpenRun }: Props): React.JSX.Element 
               <dt>LLM calls</dt>
               <dd>{run.llmCalls}</dd>
             </div>
-            <div>
+            <div title={`LLM calls, tokens and cost of ${usageScope(run)}`}>
               <dt>Tokens</dt>
               <dd>{run.totalTokens}</dd>
+            </div>
+            <div title={`LLM calls, tokens and cost of ${usageScope(run)}`}>
+              <dt>Cost</dt>
+              <dd>{costText(run)}</dd>
             </div>
             <div>
               <dt>Duration</dt>

@@ -1,5 +1,6 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
+import { recordingStartOf } from '../../../../shared/model/runLineage';
 import type { EventKind } from '../../../../shared/trace/types';
 import type { Navigate } from '../../app/useHashRoute';
 import { Placeholder } from '../../components/Placeholder';
@@ -42,7 +43,9 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
   const select = useCallback((seq: number) => navigate({ screen: 'run', runId, step: seq }, { replace: true }), [navigate, runId]);
   const openRun = useCallback((id: string) => navigate({ screen: 'run', runId: id, ...(step === undefined ? {} : { step }) }), [navigate, step]);
 
-  const treeRuns = tree.status === 'ready' ? tree.value.runs : tree.status === 'loading' ? (tree.stale?.runs ?? []) : [];
+  const treeRuns = useMemo(() => (tree.status === 'ready' ? tree.value.runs : tree.status === 'loading' ? (tree.stale?.runs ?? []) : []), [tree]);
+  const runStart = run.status === 'ready' ? run.value.startedAt : run.status === 'loading' ? run.stale?.startedAt : undefined;
+  const startOf = useMemo(() => recordingStartOf(treeRuns, runId, runStart ?? 0), [treeRuns, runId, runStart]);
   if (run.status === 'error') {
     return (
       <section className="trace-screen">
@@ -86,7 +89,7 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
           storageKey="trace.timeline"
           initial={0.46}
           label="Resize timeline"
-          first={<Timeline data={timeline} startedAt={detail?.startedAt ?? 0} selectedSeq={step} onSelect={select} kinds={kinds} onKindsChange={setKinds} />}
+          first={<Timeline data={timeline} startOf={startOf} selectedSeq={step} onSelect={select} kinds={kinds} onKindsChange={setKinds} />}
           second={
             <SplitPane
               direction="vertical"

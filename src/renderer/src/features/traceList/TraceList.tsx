@@ -1,6 +1,6 @@
 import type { RunSummary } from '../../../../shared/rpc/contract';
 import { StatusBadge } from '../../components/StatusBadge';
-import { formatDuration, formatUsd, runLabel } from '../format';
+import { costText, formatDuration, runLabel, usageScope } from '../format';
 import './TraceList.css';
 
 interface Props {
@@ -57,7 +57,7 @@ export function TraceList({ runs, onOpen }: Props): React.JSX.Element {
             <td className="num">{r.steps}</td>
             <td className="num">{r.llmCalls}</td>
             <td className="num">{r.totalTokens}</td>
-            <td className="num">{r.costUsd === undefined ? (r.llmCalls > 0 ? '?' : '—') : formatUsd(r.costUsd) + ((r.unpricedCalls ?? 0) > 0 ? '+?' : '')}</td>
+            <td className="num" title={usageScope(r)}>{costText(r)}</td>
             <td>{new Date(r.startedAt).toLocaleString()}</td>
             <td className="num">{r.endedAt !== undefined ? formatDuration(r.endedAt - r.startedAt) : r.status === 'running' ? 'running' : '—'}</td>
           </tr>
