@@ -201,3 +201,19 @@ test('the event WebSocket refuses connections without the token', async () => {
   expect(await status(`${base}/api/events?token=nope`)).toBe(401);
   expect(await status(`${base}/api/events?token=${wb.token}`)).toBe(101);
 });
+
+test('the theme follows the OS: light and dark', async ({ page }) => {
+  const luminance = async (): Promise<number> =>
+    page.evaluate(() => {
+      const m = /rgba?\((\d+), (\d+), (\d+)/.exec(getComputedStyle(document.body).backgroundColor);
+      if (!m) throw new Error(`unexpected colour ${getComputedStyle(document.body).backgroundColor}`);
+      return (0.2126 * Number(m[1]) + 0.7152 * Number(m[2]) + 0.0722 * Number(m[3])) / 255;
+    });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openRun(page, branchId, seqOf((e) => e.kind === 'llm'));
+  expect(await luminance()).toBeGreaterThan(0.8);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(luminance).toBeLessThan(0.2);
+  await expect(page.locator('.insp-step')).toHaveText(`step ${seqOf((e) => e.kind === 'llm')}`);
+  await page.screenshot({ path: 'test-results/screens/trace-dark.png' });
+});
