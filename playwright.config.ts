@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_LAUNCH } from './e2e/chromium.js';
 
 // Browser tests run in Debian's Chromium (Playwright's own browser download is not available on these machines).
 export default defineConfig({
@@ -9,10 +10,7 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
-    headless: true,
-    launchOptions: {
-      executablePath: process.env.AGENTTRACE_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    },
+    headless: CHROMIUM_LAUNCH.headless,
+    launchOptions: { executablePath: CHROMIUM_LAUNCH.executablePath, args: CHROMIUM_LAUNCH.args },
   },
 });

@@ -7,6 +7,7 @@ import { benchRandom } from './determinism.js';
 import { benchIngest } from './storeIngest.js';
 import { benchReplay } from './replay.js';
 import { benchReplayRandom } from './replayRandom.js';
+import { benchUi } from './ui.js';
 
 interface Figure {
   name: string;
@@ -47,5 +48,31 @@ out({
 out({ name: 'replay speed-up, whole agent process (wall)', value: `${sp.wallRatio.toFixed(1)}x (${Math.round(sp.recordWallMs)} vs ${Math.round(sp.replayWallMs)} ms)`, goal: 'reference', met: true });
 out({ name: `seek: state + event at a random step, ${rep.seek.events / 1000}k events`, value: `median ${rep.seek.medianMs.toFixed(2)} ms, p95 ${rep.seek.p95Ms.toFixed(2)} ms`, goal: '< 50 ms', met: rep.seek.p95Ms < 50 });
 out({ name: 'seek: whole `agenttrace show --step N` process', value: `${Math.round(rep.seek.cliMs)} ms (node startup included)`, goal: 'reference', met: true });
+
+const ui = await benchUi();
+const ms = (x: number): string => `${Math.round(x)} ms`;
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+if (ui.staleBuild) console.log(`note  the workbench figures are of an older build: ${ui.staleBuild}`);
+for (const [f, name] of [
+  [ui.timeline, `open ${Math.round(ui.data.bigEvents / 1000)}k-event trace: timeline rendered`],
+  [ui.graph, `open trace with ${ui.data.treeRuns - 1} branches: graph rendered`],
+] as const) {
+  out({ name, value: `${ms(f.medianMs)} = ${f.ratio.toFixed(1)}x baseline (${ms(f.baselineMs)})`, goal: '< 1500 ms', met: f.medianMs < 1500 });
+}
+const { big, branched, tiny } = ui;
+const thread = (o: typeof big): string => `script ${ms(o.scriptMs)}, style ${ms(o.styleMs)}, layout ${ms(o.layoutMs)}`;
+out({ name: '  baseline: 30-event trace, 1-node graph', value: `timeline ${ms(tiny.timelineMs)}, graph ${ms(tiny.graphMs)}; ${thread(tiny)}`, goal: 'reference', met: true });
+out({
+  name: '  100k: first rows, then every page loaded',
+  value: `rows at ${ms(big.firstRowsMs)}; ${big.getEvents.calls} getEvents, ${mb(big.getEvents.bytes)} JSON, ${ms(big.getEvents.sumMs)} in calls, last at ${ms(big.getEvents.lastEndMs)}; ${thread(big)}`,
+  goal: 'reference',
+  met: true,
+});
+out({
+  name: '  200 branches: nodes mounted, then kept',
+  value: `all ${branched.maxNodes} at ${ms(branched.allMountedMs)}, ${branched.restNodes} kept in view; getRunTree ${Math.round(branched.getRunTree.bytes / 1000)} kB at ${ms(branched.getRunTree.lastEndMs)}; ${thread(branched)}`,
+  goal: 'reference',
+  met: true,
+});
 
 console.log(JSON.stringify({ figures }, null, 0));
