@@ -6,15 +6,16 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, Notification } from 'electron';
 import path from 'node:path';
+import { SCRIPT_EXTENSIONS } from '../shared/rpc/recordContract.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type WorkbenchApi, type WorkbenchEvent } from '../shared/rpc/contract.js';
 import { createDispatcher } from '../engine/api/dispatcher.js';
+import { Recordings } from '../engine/api/recordApi.js';
 import { watchRuns } from '../engine/api/runWatcher.js';
 import { createWorkbenchApi } from '../engine/api/workbenchApi.js';
 import { traceFilesInArgv } from '../engine/desktop/launchFiles.js';
 import { RecentTraces } from '../engine/desktop/recentTraces.js';
 import { createRunNotifier } from '../engine/desktop/runNotifier.js';
 import { resolveSqliteBinding } from '../engine/desktop/sqliteBinding.js';
-import { recordScript } from '../engine/runner/recordScript.js';
 import { agentTraceHome } from '../engine/settings/paths.js';
 import { openStore, type TraceStore } from '../engine/store/store.js';
 import { installMenu } from './menu.js';
@@ -40,7 +41,29 @@ function start(): void {
   const nativeBinding = resolveSqliteBinding({ env: process.env, resourcesPath: app.isPackaged ? process.resourcesPath : undefined });
   const store: TraceStore = openStore({ home, nativeBinding });
   const sampleFile = app.isPackaged ? path.join(process.resourcesPath, 'sample', 'sample.agenttrace') : undefined;
-  const api: WorkbenchApi = createWorkbenchApi(store, { import: { nativeBinding, ...(sampleFile ? { sampleFile } : {}) } });
+  const notice = createRunNotifier();
+  const watcher = watchRuns(store, (data) => {
+    send({ type: 'runUpdated', data });
+    const n = notice(data);
+    const focused = BrowserWindow.getFocusedWindow();
+    if (!n || focused || !Notification.isSupported()) return;
+    const note = new Notification({ title: n.title, body: n.body });
+    note.on('click', () => {
+      mainWindow((f) => void importAndOpen([f]));
+      send({ type: 'openRun', data: { runId: n.runId } });
+    });
+    note.show();
+  });
+  // Background runs (recordings, branches, resumes) write through this process's own store connection, which the
+  // run watcher's poll does not notice: they ask it to look.
+  const onRunsChanged = (): void => watcher.check();
+  const recordings = new Recordings();
+  const api: WorkbenchApi = createWorkbenchApi(store, {
+    import: { nativeBinding, ...(sampleFile ? { sampleFile } : {}) },
+    actions: { onRunsChanged },
+    // Agents run under Electron's own Node (ELECTRON_RUN_AS_NODE): a desktop install may have no separate `node`.
+    record: { onRunsChanged, recordings, node: process.execPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+  });
   const dispatch = createDispatcher(api);
   const recent = new RecentTraces(home);
 
@@ -78,41 +101,23 @@ function start(): void {
 
   async function recordFromDialog(): Promise<void> {
     const win = mainWindow((f) => void importAndOpen([f]));
-    const r = await dialog.showOpenDialog(win, { title: 'Record Script', properties: ['openFile'], filters: [{ name: 'Agent script', extensions: ['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'] }] });
+    const r = await dialog.showOpenDialog(win, { title: 'Record Script', properties: ['openFile'], filters: [{ name: 'Agent script', extensions: SCRIPT_EXTENSIONS.map((x) => x.slice(1)) }] });
     const script = r.filePaths[0];
     if (r.canceled || !script) return;
     try {
-      // Progress reaches the window through the run watcher's runUpdated events; the agent runs under Electron's
-      // own Node (ELECTRON_RUN_AS_NODE), since a desktop install may have no separate `node`.
-      await recordScript({
-        script,
-        cwd: path.dirname(script),
-        store,
-        nativeBinding,
-        node: process.execPath,
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-        forwardSignals: false,
-        onStdout: () => undefined,
-        onStderr: () => undefined,
-        onStart: ({ runId }) => send({ type: 'openRun', data: { runId } }),
-      });
+      // The same engine path as the Traces screen's "Record a script…"; progress arrives as runUpdated events.
+      const { runId } = await api.recordScript({ script, cwd: path.dirname(script) });
+      send({ type: 'openRun', data: { runId } });
     } catch (e) {
       void dialog.showMessageBox(win, { type: 'error', message: 'Recording failed', detail: e instanceof Error ? e.message : String(e) });
     }
   }
 
-  const notice = createRunNotifier();
-  const watcher = watchRuns(store, (data) => {
-    send({ type: 'runUpdated', data });
-    const n = notice(data);
-    const focused = BrowserWindow.getFocusedWindow();
-    if (!n || focused || !Notification.isSupported()) return;
-    const note = new Notification({ title: n.title, body: n.body });
-    note.on('click', () => {
-      mainWindow((f) => void importAndOpen([f]));
-      send({ type: 'openRun', data: { runId: n.runId } });
-    });
-    note.show();
+  // Agents still recording are stopped and stored before the store closes.
+  app.on('before-quit', (e) => {
+    if (recordings.size === 0) return;
+    e.preventDefault();
+    void recordings.stopAll().finally(() => app.quit());
   });
   app.on('will-quit', () => {
     watcher.stop();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createDispatcher } from '../../engine/api/dispatcher.js';
 import { watchRuns } from '../../engine/api/runWatcher.js';
+import { Recordings } from '../../engine/api/recordApi.js';
 import { createWorkbenchApi } from '../../engine/api/workbenchApi.js';
 import { NotFoundError } from '../../engine/errors.js';
 import { packageRoot } from '../../engine/runner/sdkPaths.js';
@@ -32,7 +33,11 @@ export const uiCommand: Command = {
     // Runs recorded or branched by other processes show up live: the watcher turns store changes into events.
     const events = memoryEvents();
     const watcher = watchRuns(store, (data) => events.emit({ type: 'runUpdated', data }));
-    const server = await startUiServer({ dispatch: createDispatcher(createWorkbenchApi(store, { actions: { onRunsChanged: () => watcher.check() } })), rendererDir, port: args.options.port as number | undefined, events: events.subscribe });
+    // Recordings started from the UI run in this process; they are stopped (and stored) before the store closes.
+    const recordings = new Recordings();
+    const onRunsChanged = (): void => watcher.check();
+    const api = createWorkbenchApi(store, { actions: { onRunsChanged }, record: { onRunsChanged, recordings, cwd: ctx.cwd, env: ctx.env } });
+    const server = await startUiServer({ dispatch: createDispatcher(api), rendererDir, port: args.options.port as number | undefined, events: events.subscribe });
     ctx.printer.out(`AgentTrace workbench: ${server.url}\n`);
     if (args.options.open) openBrowser(server.url);
     await new Promise<void>((resolve) => {
@@ -40,6 +45,7 @@ export const uiCommand: Command = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    await recordings.stopAll();
     watcher.stop();
     await server.close();
     store.close();

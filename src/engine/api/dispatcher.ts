@@ -10,6 +10,7 @@ import type { EventKind } from '../../shared/trace/types.js';
 import { AtrError } from '../errors.js';
 import { actionParamsSchemas } from './actions.js';
 import { importParamsSchemas } from './importApi.js';
+import { recordParamsSchemas } from './recordApi.js';
 
 const runId = z.string().min(1).max(500);
 const seq = z.number().int().min(0);
@@ -39,6 +40,7 @@ const paramsSchemas: { [M in MethodName]: z.ZodType<Parameters<WorkbenchApi[M]>[
   getFile: z.object({ runId, seq, path: z.string().min(1).max(4096) }).strict(),
   ...importParamsSchemas,
   ...actionParamsSchemas,
+  ...recordParamsSchemas,
 };
 
 export type Dispatch = (method: string, params: unknown) => Promise<RpcResult<unknown>>;

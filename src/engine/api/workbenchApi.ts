@@ -5,12 +5,14 @@ import { loadPrices } from '../settings/prices.js';
 import type { TraceStore } from '../store/store.js';
 import { createActionsApi, type ActionsApiOptions } from './actions.js';
 import { createImportApi, type ImportApiOptions } from './importApi.js';
+import { createRecordApi, type RecordApiOptions } from './recordApi.js';
 import { getConsoleLines, getEventDetail, getEventsPage, getFileAt, getRunDetail, getRunTree, getStateView } from './runQueries.js';
 
-export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApiOptions; actions?: ActionsApiOptions } = {}): WorkbenchApi {
+export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApiOptions; actions?: ActionsApiOptions; record?: RecordApiOptions } = {}): WorkbenchApi {
   return {
     ...createImportApi(store, opts.import),
     ...createActionsApi(store, opts.actions),
+    ...createRecordApi(store, opts.record),
     listRuns: async (params) => {
       const page = store.listRuns(params);
       // Prices are re-read per call: the user may edit prices.json while the workbench is open.

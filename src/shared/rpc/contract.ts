@@ -8,9 +8,11 @@ import type { EventSummary } from '../model/eventSummary.js';
 import type { EventKind, Json, RunMeta, RunStatus, StateAtStep, TraceEvent } from '../trace/types.js';
 import { ACTION_METHOD_NAMES, type ActionsApi } from './actionsContract.js';
 import { IMPORT_METHOD_NAMES, type ImportApi } from './importContract.js';
+import { RECORD_METHOD_NAMES, type RecordApi } from './recordContract.js';
 
 export type { EventSummary } from '../model/eventSummary.js';
 export type { ImportApi, ImportOutcome } from './importContract.js';
+export type { RecordApi } from './recordContract.js';
 export type { ActionsApi, EditValidation, ExportedFile, ReplayVerdictView, RunDiffChange, RunDiffSide, RunDiffView } from './actionsContract.js';
 
 export interface RunSummary {
@@ -104,7 +106,7 @@ export interface FileView {
   note?: string;
 }
 
-export interface WorkbenchApi extends ImportApi, ActionsApi {
+export interface WorkbenchApi extends ImportApi, ActionsApi, RecordApi {
   /** Runs of the store, newest first, one page at a time; `query` matches id, name or script path. */
   listRuns(params: { limit?: number; offset?: number; query?: string }): Promise<{ runs: RunSummary[]; total: number }>;
   /** One run's details (status, script, totals, fork point, warnings). ATR_NOT_FOUND for an unknown id. */
@@ -128,7 +130,7 @@ export type ParamsOf<M extends MethodName> = Parameters<WorkbenchApi[M]>[0];
 export type ResultOf<M extends MethodName> = Awaited<ReturnType<WorkbenchApi[M]>>;
 
 /** The method names a dispatcher accepts; anything else is refused with ATR_UNKNOWN_METHOD. */
-export const METHOD_NAMES: readonly MethodName[] = ['listRuns', 'getRun', 'getRunTree', 'getEvents', 'getEvent', 'getStateAt', 'getConsole', 'getFile', ...IMPORT_METHOD_NAMES, ...ACTION_METHOD_NAMES];
+export const METHOD_NAMES: readonly MethodName[] = ['listRuns', 'getRun', 'getRunTree', 'getEvents', 'getEvent', 'getStateAt', 'getConsole', 'getFile', ...IMPORT_METHOD_NAMES, ...ACTION_METHOD_NAMES, ...RECORD_METHOD_NAMES];
 
 /** Host-to-UI notifications, by type. */
 export interface WorkbenchEvents {

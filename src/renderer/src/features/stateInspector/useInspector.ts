@@ -11,8 +11,12 @@ export interface InspectorData {
   file: Async<FileView>;
 }
 
-/** Loads what the active tab shows for the selected step (other tabs load when opened). */
-export function useInspector(api: WorkbenchApi, runId: string, seq: number | undefined, tab: InspectorTab, filePath: string | undefined): InspectorData {
+/**
+ * Loads what the active tab shows for the selected step (other tabs load when opened). A new `reload` value loads
+ * the active tab again while showing the current content (a step of a running recording may still change, e.g. an
+ * LLM call whose reply has not arrived yet).
+ */
+export function useInspector(api: WorkbenchApi, runId: string, seq: number | undefined, tab: InspectorTab, filePath: string | undefined, reload = 0): InspectorData {
   const has = seq !== undefined;
   const loadEvent = useCallback(() => api.getEvent({ runId, seq: seq as number }), [api, runId, seq]);
   const loadState = useCallback(() => api.getStateAt({ runId, seq: seq as number }), [api, runId, seq]);
@@ -20,9 +24,9 @@ export function useInspector(api: WorkbenchApi, runId: string, seq: number | und
   const loadFile = useCallback(() => api.getFile({ runId, seq: seq as number, path: filePath as string }), [api, runId, seq, filePath]);
   const needsState = tab === 'state' || tab === 'stack' || tab === 'files';
   return {
-    event: useAsync(has && tab === 'event' ? loadEvent : null),
-    state: useAsync(has && needsState ? loadState : null),
-    console: useAsync(has && tab === 'console' ? loadConsole : null),
-    file: useAsync(has && tab === 'files' && filePath ? loadFile : null),
+    event: useAsync(has && tab === 'event' ? loadEvent : null, reload),
+    state: useAsync(has && needsState ? loadState : null, reload),
+    console: useAsync(has && tab === 'console' ? loadConsole : null, reload),
+    file: useAsync(has && tab === 'files' && filePath ? loadFile : null, reload),
   };
 }

@@ -22,6 +22,8 @@ interface Props {
   /** Kinds shown; undefined: all. */
   kinds?: EventKind[];
   onKindsChange: (kinds: EventKind[] | undefined) => void;
+  /** The run is still recording: no events yet means "not yet", not "none". */
+  live?: boolean;
 }
 
 /** Next selection for a navigation key, or undefined when the key is not one of ours. */
@@ -48,7 +50,7 @@ function moveSelection(key: string, index: number, count: number): number | unde
 }
 
 /** Every event of the run, one row each, windowed; filter by kind; j/k or arrows move the selection. */
-export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsChange }: Props): React.JSX.Element {
+export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsChange, live = false }: Props): React.JSX.Element {
   const selectedIndex = indexOfSeq(data.rows, selectedSeq);
   // From "all", a chip narrows to its kind; then chips add or remove kinds; none left means all again.
   const toggle = (k: EventKind): void => {
@@ -118,7 +120,9 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
       </div>
       {data.status === 'loading' && <Placeholder kind="loading">Loading events…</Placeholder>}
       {data.status === 'error' && <Placeholder kind="error">{data.error}</Placeholder>}
-      {data.status === 'ready' && data.total === 0 && <Placeholder kind="empty">{kinds ? 'No events of these kinds.' : 'This run recorded no events.'}</Placeholder>}
+      {data.status === 'ready' && data.total === 0 && (
+        <Placeholder kind={live ? 'loading' : 'empty'}>{live ? (kinds ? 'No events of these kinds yet…' : 'Waiting for the first events…') : kinds ? 'No events of these kinds.' : 'This run recorded no events.'}</Placeholder>
+      )}
       {data.status === 'ready' && data.total > 0 && (
         <VirtualList
           count={data.total}

@@ -36,7 +36,12 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
   const rootId = run.status === 'ready' ? run.value.rootId : undefined;
   const tree = useRunTree(api, subscribe, runId, rootId);
   const timeline = useTimeline(api, subscribe, runId, kinds);
-  const inspector = useInspector(api, runId, step, tab, filePath);
+  // A run still recording: each progress report reloads the selected step (showing the current one meanwhile), and
+  // the report of its end changes the key once more, so the final state is loaded too.
+  const shown = run.status === 'ready' ? run.value : run.status === 'loading' ? run.stale : undefined;
+  const live = shown?.status === 'running';
+  const inspectorReload = live ? shown.steps + 1 : 0;
+  const inspector = useInspector(api, runId, step, tab, filePath, inspectorReload);
   const actions = useActions(api, runId);
   const stepKind = useStepKind(api, runId, step);
 
@@ -89,7 +94,7 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
           storageKey="trace.timeline"
           initial={0.46}
           label="Resize timeline"
-          first={<Timeline data={timeline} startOf={startOf} selectedSeq={step} onSelect={select} kinds={kinds} onKindsChange={setKinds} />}
+          first={<Timeline data={timeline} startOf={startOf} selectedSeq={step} onSelect={select} kinds={kinds} onKindsChange={setKinds} live={live} />}
           second={
             <SplitPane
               direction="vertical"

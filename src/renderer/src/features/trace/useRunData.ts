@@ -2,15 +2,20 @@ import { useCallback, useEffect, useState } from 'react';
 import { useAsync, type Async } from '../../app/useAsync';
 import type { EventSubscribe, RunDetail, RunSummary, WorkbenchApi } from '../../../../shared/rpc/contract';
 
-/** A counter bumped (debounced) whenever the host reports a run update that `matters`. */
+/** A counter bumped (at most every 250 ms) whenever the host reports a run update that `matters`. */
 function useRunUpdates(subscribe: EventSubscribe, matters: (runId: string) => boolean): number {
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const off = subscribe((e) => {
       if (e.type !== 'runUpdated' || !matters(e.data.runId)) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => setGeneration((g) => g + 1), 250);
+      // Throttled, not debounced: a recording reports progress every few hundred ms, and its header must follow
+      // while it runs, not only once it stops. Updates during the wait are covered by the reload that ends it.
+      if (timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        setGeneration((g) => g + 1);
+      }, 250);
     });
     return () => {
       clearTimeout(timer);

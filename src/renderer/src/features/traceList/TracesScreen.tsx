@@ -2,6 +2,8 @@ import { useMemo, useState } from 'react';
 import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
 import type { RunStatus } from '../../../../shared/trace/types';
 import { Placeholder } from '../../components/Placeholder';
+import { RecordDialog } from '../record/RecordDialog';
+import { useRecordDialog } from '../record/useRecordDialog';
 import { TraceDropZone } from './TraceDropZone';
 import { TraceList } from './TraceList';
 import { useTraceDrop } from './useTraceDrop';
@@ -22,6 +24,7 @@ export function TracesScreen({ api, subscribe, onOpen }: Props): React.JSX.Eleme
   const [status, setStatus] = useState<RunStatus | ''>('');
   const runs = useRuns(api, subscribe, query);
   const drop = useTraceDrop(api, onOpen);
+  const record = useRecordDialog(api, onOpen);
   const shown = useMemo(() => (runs.status === 'ready' ? runs.runs.filter((r) => !status || r.status === status) : []), [runs, status]);
 
   return (
@@ -39,7 +42,11 @@ export function TracesScreen({ api, subscribe, onOpen }: Props): React.JSX.Eleme
         <span className="traces-count" aria-live="polite">
           {runs.status === 'ready' ? `${shown.length} of ${runs.total} run${runs.total === 1 ? '' : 's'}` : ''}
         </span>
+        <button type="button" className="btn btn-primary" aria-haspopup="dialog" onClick={record.show}>
+          Record a script…
+        </button>
       </div>
+      {record.open && <RecordDialog state={record} />}
       <TraceDropZone drop={drop}>
       <div className="traces-body">
         {runs.status === 'loading' && <Placeholder kind="loading">Loading traces…</Placeholder>}
@@ -48,7 +55,7 @@ export function TracesScreen({ api, subscribe, onOpen }: Props): React.JSX.Eleme
           <Placeholder kind="empty">
             <span className="traces-empty-actions">
               <span>
-                No traces yet. Record one with <code>agenttrace record my_agent.ts</code>, drop a <code>.agenttrace</code> file here, or look around first:
+                No traces yet. Record one with “Record a script…” or <code>agenttrace record my_agent.ts</code>, drop a <code>.agenttrace</code> file here, or look around first:
               </span>
               <button type="button" className="btn btn-primary" disabled={drop.busy} onClick={() => void drop.importSample()}>
                 Open the sample trace
