@@ -82,10 +82,23 @@ describe('layoutRunTree', () => {
 });
 
 describe('focusIds', () => {
-  it('fits a small tree whole and a big one around the current run', () => {
-    const runs: LayoutRun[] = [{ id: 't' }, ...Array.from({ length: 3 }, (_, i) => ({ id: `t__b${i}`, parentId: 't', forkSeq: i }))];
-    expect(focusIds(runs, 't__b1')).toBeUndefined();
-    const big: LayoutRun[] = [{ id: 't' }, ...Array.from({ length: FIT_ALL_MAX }, (_, i) => ({ id: `t__b${i}`, parentId: 't', forkSeq: i }))];
-    expect(focusIds(big, 't__b7')).toEqual(['t__b7']);
+  const tree = (n: number): LayoutRun[] => [{ id: 't' }, ...Array.from({ length: n }, (_, i) => ({ id: `t__b${i}`, parentId: 't', forkSeq: i }))];
+
+  it('fits a small tree whole', () => {
+    expect(focusIds(layoutRunTree(tree(3)), 't__b1')).toBeUndefined();
+  });
+
+  it('fits a big tree around the current run: its parent and the branches within two rows of it', () => {
+    const g = layoutRunTree(tree(200));
+    const root = focusIds(g, 't') as string[];
+    expect(root).toContain('t');
+    expect(root.length).toBeGreaterThan(1);
+    expect(root.length).toBeLessThanOrEqual(6);
+    const y = (id: string): number => g.nodes.find((n) => n.id === id)?.y as number;
+    for (const id of root) expect(Math.abs(y(id) - y('t'))).toBeLessThanOrEqual(2 * (NODE_HEIGHT + 18));
+    const first = focusIds(g, 't__b0') as string[];
+    expect(first).toEqual(['t__b0', 't__b1', 't__b2']);
+    expect(focusIds(g, 'unknown')).toBeUndefined();
+    expect(FIT_ALL_MAX).toBeLessThan(200);
   });
 });

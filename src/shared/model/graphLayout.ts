@@ -117,9 +117,14 @@ export function layoutRunTree(runs: readonly LayoutRun[], opts: LayoutOptions = 
 export const FIT_ALL_MAX = 24;
 
 /**
- * The nodes the graph's view fits: the whole tree when it is small; in a big one only the current run, at reading
- * size, with its parent and branches around it (the layout centres a parent on its children) and a minimap to roam.
+ * The nodes the graph's view fits: the whole tree when it is small; in a big one the current run's neighbourhood at
+ * reading size: the nodes of its column and the columns on either side (its parent, its branches) within two rows
+ * of it. The rest is reached by panning or the minimap.
  */
-export function focusIds(runs: readonly LayoutRun[], currentId: string): string[] | undefined {
-  return runs.length <= FIT_ALL_MAX ? undefined : [currentId];
+export function focusIds(layout: GraphLayout, currentId: string, opts: { rows?: number; nodeHeight?: number; gapY?: number } = {}): string[] | undefined {
+  if (layout.nodes.length <= FIT_ALL_MAX) return undefined;
+  const current = layout.nodes.find((n) => n.id === currentId);
+  if (!current) return undefined;
+  const reach = (opts.rows ?? 2) * ((opts.nodeHeight ?? NODE_HEIGHT) + (opts.gapY ?? 18));
+  return layout.nodes.filter((n) => Math.abs(n.depth - current.depth) <= 1 && Math.abs(n.y - current.y) <= reach).map((n) => n.id);
 }

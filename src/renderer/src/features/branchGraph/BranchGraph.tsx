@@ -10,6 +10,8 @@ import './BranchGraph.css';
 const nodeTypes = { run: RunNode };
 
 const FIT_BASE = { padding: 0.2, maxZoom: 1.1 } as const;
+/** A big tree's neighbourhood view never zooms out below reading size; it may cut the farthest neighbours. */
+const FIT_FOCUS = { padding: 0.1, minZoom: 0.85, maxZoom: 1 } as const;
 
 /**
  * Keeps the graph fitted when its pane is resized, a run is added (a new branch appears in view) or another run is
@@ -35,7 +37,7 @@ interface Props {
 
 /** The run tree as a graph (pure view): runs are nodes, forks are edges labelled with their step. */
 export function BranchGraph({ runs, currentId, onOpenRun }: Props): React.JSX.Element {
-  const { nodes, edges } = useMemo(() => {
+  const { nodes, edges, focus } = useMemo(() => {
     const layout = layoutRunTree(runs);
     const byId = new Map(runs.map((r) => [r.id, r]));
     const nodes: RunNodeType[] = layout.nodes.map((n) => ({
@@ -56,10 +58,9 @@ export function BranchGraph({ runs, currentId, onOpenRun }: Props): React.JSX.El
       labelBgPadding: [6, 2] as [number, number],
       labelBgBorderRadius: 4,
     }));
-    return { nodes, edges };
+    return { nodes, edges, focus: focusIds(layout, currentId) };
   }, [runs, currentId]);
-  const focus = useMemo(() => focusIds(runs, currentId), [runs, currentId]);
-  const fitOptions: FitViewOptions = useMemo(() => (focus ? { ...FIT_BASE, nodes: focus.map((id) => ({ id })) } : FIT_BASE), [focus]);
+  const fitOptions: FitViewOptions = useMemo(() => (focus ? { ...FIT_FOCUS, nodes: focus.map((id) => ({ id })) } : FIT_BASE), [focus]);
   const fitKey = `${runs.length}:${currentId}`;
 
   const onNodeClick: NodeMouseHandler<RunNodeType> = (_e, node) => onOpenRun(node.id);
@@ -83,7 +84,7 @@ export function BranchGraph({ runs, currentId, onOpenRun }: Props): React.JSX.El
         <FitOnChange options={fitOptions} fitKey={fitKey} />
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
-        {focus && <MiniMap pannable zoomable ariaLabel="Branch graph overview" nodeStrokeWidth={3} />}
+        {focus && <MiniMap pannable zoomable ariaLabel="Branch graph overview" nodeStrokeWidth={3} style={{ width: 120, height: 80 }} />}
       </ReactFlow>
     </div>
   );

@@ -38,9 +38,9 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
   const timeline = useTimeline(api, subscribe, runId, kinds);
   // A run still recording: each progress report reloads the selected step (showing the current one meanwhile), and
   // the report of its end changes the key once more, so the final state is loaded too.
-  const shown = run.status === 'ready' ? run.value : run.status === 'loading' ? run.stale : undefined;
-  const live = shown?.status === 'running';
-  const inspectorReload = live ? shown.steps + 1 : 0;
+  const detail = run.status === 'ready' ? run.value : run.status === 'loading' ? run.stale : undefined;
+  const live = detail?.status === 'running';
+  const inspectorReload = live ? detail.steps + 1 : 0;
   const inspector = useInspector(api, runId, step, tab, filePath, inspectorReload);
   const actions = useActions(api, runId);
   const stepKind = useStepKind(api, runId, step);
@@ -49,8 +49,8 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
   const openRun = useCallback((id: string) => navigate({ screen: 'run', runId: id, ...(step === undefined ? {} : { step }) }), [navigate, step]);
 
   const treeRuns = useMemo(() => (tree.status === 'ready' ? tree.value.runs : tree.status === 'loading' ? (tree.stale?.runs ?? []) : []), [tree]);
-  const runStart = run.status === 'ready' ? run.value.startedAt : run.status === 'loading' ? run.stale?.startedAt : undefined;
-  const startOf = useMemo(() => recordingStartOf(treeRuns, runId, runStart ?? 0), [treeRuns, runId, runStart]);
+  const runStart = detail?.startedAt ?? 0;
+  const startOf = useMemo(() => recordingStartOf(treeRuns, runId, runStart), [treeRuns, runId, runStart]);
   if (run.status === 'error') {
     return (
       <section className="trace-screen">
@@ -58,7 +58,6 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
       </section>
     );
   }
-  const detail = run.status === 'ready' ? run.value : run.status === 'loading' ? run.stale : undefined;
   return (
     <section className="trace-screen" aria-label="Trace">
       <RunHeader run={detail} onBack={() => navigate({ screen: 'traces' })} onOpenRun={openRun} />
