@@ -52,6 +52,35 @@ test('a 100k-event run opens windowed, loads fully, and End/Home reach both ends
   expect(await page.locator('.tl-row').count()).toBeLessThan(100);
 });
 
+test('100,000 Math.random values fold into one group row that unfolds and folds; a deep link into it unfolds it', async ({ page }) => {
+  await page.goto(`${wb.url}#/run/${bigId}`);
+  const group = page.locator('.tl-group[data-group="1"]');
+  await expect(group).toContainText('Math.random × 100,000');
+  await expect(group).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.locator('.tl-row[data-seq="2"]')).toHaveCount(0);
+  await group.click();
+  // Unfolded at the burst's first value; the keys walk its members.
+  await expect(group).toHaveAttribute('aria-expanded', 'true');
+  await expect(page).toHaveURL(/step=1$/);
+  await expect(page.locator('.tl-row.tl-member[data-seq="1"]')).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('listbox', { name: 'Events' }).focus();
+  await page.keyboard.press('j');
+  await expect(page.locator('.tl-row.tl-member[data-seq="2"]')).toHaveAttribute('aria-selected', 'true');
+  await page.screenshot({ path: 'test-results/screens/timeline-group.png' });
+  // Folded again: the group is the selection and stands for the burst's last value, the state after it.
+  await page.keyboard.press('ArrowLeft');
+  await expect(page).toHaveURL(/step=100000$/);
+  await expect(group).toHaveAttribute('aria-expanded', 'false');
+  await expect(group).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('.tl-member')).toHaveCount(0);
+
+  await page.goto(`${wb.url}#/run/${bigId}?step=50000`);
+  // Unfolded to show it: the row is a member of the group, selected and scrolled into view.
+  await expect(page.locator('.tl-row.tl-member[data-seq="50000"]')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('.tl-row.tl-member[data-seq="50000"]')).toBeInViewport();
+  await expect(page.locator('.insp-step')).toHaveText('step 50000');
+});
+
 test('a run recorded while the workbench is open appears live', async ({ page }) => {
   await page.goto(wb.url);
   const rows = page.locator('table.trace-list tbody tr');

@@ -32,6 +32,8 @@ export interface EventSummary {
   durationMs?: number;
   /** The event records a failure: an error, an HTTP status >= 400, a network error, a failed step or fs call. */
   error?: boolean;
+  /** Values of one source (`random:Math.random`, `time:Date.now`): runs of these fold into one timeline group. */
+  group?: string;
 }
 
 export function formatDuration(ms: number | undefined | null): string {
@@ -107,6 +109,8 @@ export function summarizeEvent(ev: TraceEvent, max = 100): string {
 /** The timeline row of an event: the CLI's summary as title, plus duration, a detail line and the error flag. */
 export function toEventSummary(ev: TraceEvent, maxTitle = 160): EventSummary {
   const out: EventSummary = { seq: ev.seq, kind: ev.kind, ts: ev.ts, title: summarizeEvent(ev, maxTitle) };
+  const source = (ev.payload as { source?: unknown } | null)?.source;
+  if ((ev.kind === 'random' || ev.kind === 'time' || ev.kind === 'crypto') && typeof source === 'string') out.group = `${ev.kind}:${source}`;
   try {
     const facts = factsOf(ev);
     if (facts.detail) out.detail = truncate(facts.detail, 120);

@@ -1,5 +1,6 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { EVENT_KINDS } from '../../../../shared/model/eventSummary';
+import { foldedGroupHiding, groupTimeline, itemIndexOfSeq, seqOfItem, type TimelineGroup } from '../../../../shared/model/timelineGroups';
 import type { EventKind } from '../../../../shared/trace/types';
 import { Placeholder } from '../../components/Placeholder';
 import { VirtualList } from '../../components/VirtualList';
@@ -7,7 +8,6 @@ import { formatDuration, relTime } from '../format';
 import { KindBadge } from '../../components/KindBadge';
 import { KIND_BADGE, KIND_LABEL } from '../../components/kinds';
 import type { TimelineData } from './useTimeline';
-import { indexOfSeq } from './useTimeline';
 import './Timeline.css';
 
 const ROW_HEIGHT = 30;
@@ -49,9 +49,26 @@ function moveSelection(key: string, index: number, count: number): number | unde
   }
 }
 
-/** Every event of the run, one row each, windowed; filter by kind; j/k or arrows move the selection. */
+/**
+ * Every event of the run, one row each, windowed; runs of values from one source fold into an expandable group row;
+ * filter by kind; j/k or arrows move the selection, → / ← (or Enter) unfold and fold a group.
+ */
 export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsChange, live = false }: Props): React.JSX.Element {
-  const selectedIndex = indexOfSeq(data.rows, selectedSeq);
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
+  const items = useMemo(() => groupTimeline(data.rows, expanded), [data.rows, expanded]);
+  // A selection inside a folded group (a deep link, a click in the inspector) unfolds it, so the step is in view.
+  const hiding = foldedGroupHiding(items, data.rows, selectedSeq);
+  if (hiding) setExpanded(new Set(expanded).add(hiding.key));
+  const selectedIndex = itemIndexOfSeq(items, data.rows, selectedSeq);
+  const setGroup = useCallback((g: TimelineGroup, open: boolean) => {
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (open) next.add(g.key);
+      else next.delete(g.key);
+      return next;
+    });
+  }, []);
+
   // From "all", a chip narrows to its kind; then chips add or remove kinds; none left means all again.
   const toggle = (k: EventKind): void => {
     if (!kinds) return onKindsChange([k]);
@@ -64,11 +81,50 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
 
   const renderRow = useCallback(
     (i: number, style: React.CSSProperties) => {
-      const e = data.rows[i];
-      if (!e) {
+      const it = items[i];
+      if (!it) {
         return <div key={`p${i}`} className="tl-row tl-row-pending" style={style} aria-hidden="true" />;
       }
       const selected = i === selectedIndex;
+      if (it.type === 'group') {
+        const g = it.group;
+        const first = data.rows[g.first];
+        const last = data.rows[g.last];
+        return (
+          <div
+            key={`g${g.key}`}
+            id={`tl-g${g.key}`}
+            role="option"
+            aria-selected={selected}
+            aria-expanded={g.expanded}
+            data-group={g.key}
+            data-kind={g.kind}
+            className={`tl-row tl-group${selected ? ' tl-selected' : ''}`}
+            style={style}
+            onClick={() => {
+              // Unfolding starts at the burst's first value (the view stays put); folding selects the group again.
+              setGroup(g, !g.expanded);
+              onSelect(g.expanded ? g.lastSeq : g.firstSeq);
+            }}
+            title={`${g.count.toLocaleString()} values of ${g.source}, steps ${g.firstSeq}–${g.lastSeq} (click or → to unfold)`}
+          >
+            <KindBadge kind={g.kind} />
+            <span className="tl-seq mono">{g.firstSeq}</span>
+            <span className="tl-title">
+              <span className="tl-caret" aria-hidden="true">
+                {g.expanded ? '▾' : '▸'}
+              </span>{' '}
+              {g.source} × {g.count.toLocaleString()}
+            </span>
+            <span className="tl-detail">
+              steps {g.firstSeq}–{g.lastSeq}
+            </span>
+            <span className="tl-dur mono">{formatDuration(last.ts - first.ts)}</span>
+            <span className="tl-time mono">{relTime(first.ts, startOf(first.seq))}</span>
+          </div>
+        );
+      }
+      const e = data.rows[it.row];
       return (
         <div
           key={e.seq}
@@ -77,7 +133,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
           aria-selected={selected}
           data-seq={e.seq}
           data-kind={e.kind}
-          className={`tl-row${selected ? ' tl-selected' : ''}${e.error ? ' tl-error' : ''}`}
+          className={`tl-row${it.member ? ' tl-member' : ''}${selected ? ' tl-selected' : ''}${e.error ? ' tl-error' : ''}`}
           style={style}
           onClick={() => onSelect(e.seq)}
           title={e.detail ? `${e.title}\n${e.detail}` : e.title}
@@ -91,16 +147,41 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
         </div>
       );
     },
-    [data.rows, selectedIndex, onSelect, startOf],
+    [items, data.rows, selectedIndex, onSelect, startOf, setGroup],
   );
 
+  /** The group the selection is in or on, for → and ←. */
+  const groupAt = (index: number): TimelineGroup | undefined => {
+    for (let i = index; i >= 0; i--) {
+      const it = items[i];
+      if (it.type === 'group') return it.group;
+      if (!it.member) return undefined;
+    }
+    return undefined;
+  };
   const onKeyDown = (ev: React.KeyboardEvent): void => {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
-    const next = moveSelection(ev.key, selectedIndex, data.rows.length);
+    const g = selectedIndex >= 0 ? groupAt(selectedIndex) : undefined;
+    if (g && (ev.key === 'ArrowRight' || ev.key === 'Enter') && !g.expanded) {
+      ev.preventDefault();
+      setGroup(g, true);
+      onSelect(g.firstSeq);
+      return;
+    }
+    if (g && ev.key === 'ArrowLeft' && g.expanded) {
+      ev.preventDefault();
+      setGroup(g, false);
+      onSelect(g.lastSeq);
+      return;
+    }
+    const next = moveSelection(ev.key, selectedIndex, items.length);
     if (next === undefined) return;
     ev.preventDefault();
-    onSelect(data.rows[next].seq);
+    const seq = seqOfItem(items, data.rows, next);
+    if (seq !== undefined) onSelect(seq);
   };
+  const selected = items[selectedIndex];
+  const activeId = !selected ? undefined : selected.type === 'group' ? `tl-g${selected.group.key}` : `tl-${data.rows[selected.row].seq}`;
 
   const active = new Set(kinds ?? []);
   return (
@@ -125,7 +206,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
       )}
       {data.status === 'ready' && data.total > 0 && (
         <VirtualList
-          count={data.total}
+          count={items.length + Math.max(0, data.total - data.rows.length)}
           rowHeight={ROW_HEIGHT}
           renderRow={renderRow}
           scrollToIndex={selectedIndex}
@@ -134,7 +215,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
             role: 'listbox',
             tabIndex: 0,
             'aria-label': 'Events',
-            'aria-activedescendant': selectedIndex >= 0 ? `tl-${data.rows[selectedIndex].seq}` : undefined,
+            'aria-activedescendant': activeId,
             onKeyDown,
           }}
         />

@@ -76,18 +76,3 @@ export function useTimeline(api: WorkbenchApi, subscribe: EventSubscribe, runId:
 
   return state.key === key ? state : { status: 'loading', rows: [], total: 0, complete: false };
 }
-
-/** Index of the row with this seq (rows are in seq order), or -1. */
-export function indexOfSeq(rows: readonly EventSummary[], seq: number | undefined): number {
-  if (seq === undefined) return -1;
-  let lo = 0;
-  let hi = rows.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = rows[mid].seq;
-    if (s === seq) return mid;
-    if (s < seq) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { EventSummary } from './eventSummary.js';
+import { foldedGroupHiding, groupTimeline, itemIndexOfSeq, MIN_GROUP, seqOfItem, type TimelineItem } from './timelineGroups.js';
+
+const row = (seq: number, group?: string, error = false): EventSummary => ({
+  seq,
+  kind: group ? (group.split(':')[0] as EventSummary['kind']) : 'console',
+  ts: seq,
+  title: `e${seq}`,
+  ...(group ? { group } : {}),
+  ...(error ? { error: true } : {}),
+});
+/** console 0, Math.random 1..100, console 101, Date.now 102..103, console 104 */
+const rows: EventSummary[] = [row(0), ...Array.from({ length: 100 }, (_, i) => row(1 + i, 'random:Math.random')), row(101), row(102, 'time:Date.now'), row(103, 'time:Date.now'), row(104)];
+const shape = (items: TimelineItem[]): string[] => items.map((it) => (it.type === 'group' ? `G${it.group.firstSeq}-${it.group.lastSeq}x${it.group.count}${it.group.expanded ? '+' : ''}` : `${it.member ? 'm' : ''}${rows[it.row].seq}`));
+
+describe('groupTimeline', () => {
+  it('folds a run of one source into a group and leaves short runs and other events alone', () => {
+    const items = groupTimeline(rows, new Set());
+    expect(shape(items)).toEqual(['0', 'G1-100x100', '101', '102', '103', '104']);
+    const g = items[1];
+    expect(g.type === 'group' && g.group).toMatchObject({ kind: 'random', source: 'Math.random', key: 1 });
+  });
+
+  it('shows the members of an expanded group after it', () => {
+    const items = groupTimeline(rows, new Set([1]));
+    expect(items).toHaveLength(6 + 100);
+    expect(shape(items).slice(0, 4)).toEqual(['0', 'G1-100x100+', 'm1', 'm2']);
+    expect(shape(items)[101]).toBe('m100');
+  });
+
+  it('never folds an error, and splits runs of different sources', () => {
+    const mixed = [...Array.from({ length: MIN_GROUP }, (_, i) => row(i, 'random:Math.random')), row(MIN_GROUP, 'random:Math.random', true), ...Array.from({ length: MIN_GROUP }, (_, i) => row(MIN_GROUP + 1 + i, 'random:crypto.randomUUID'))];
+    const items = groupTimeline(mixed, new Set());
+    expect(items.map((it) => (it.type === 'group' ? `G${it.group.source}` : `${it.row}`))).toEqual(['GMath.random', '5', 'Gcrypto.randomUUID']);
+  });
+
+  it('keeps a growing group under the same key as a live run appends to it', () => {
+    const early = groupTimeline(rows.slice(0, 10), new Set());
+    const later = groupTimeline(rows, new Set());
+    expect(early[1].type === 'group' && early[1].group.key).toBe(1);
+    expect(later[1].type === 'group' && later[1].group.key).toBe(1);
+  });
+});
+
+describe('selection in a grouped timeline', () => {
+  it('maps seqs to items: a folded group stands for all its members, an expanded one shows the member', () => {
+    const folded = groupTimeline(rows, new Set());
+    expect([0, 1, 57, 100, 101, 104].map((s) => itemIndexOfSeq(folded, rows, s))).toEqual([0, 1, 1, 1, 2, 5]);
+    expect(itemIndexOfSeq(folded, rows, 999)).toBe(-1);
+    expect(itemIndexOfSeq(folded, rows, undefined)).toBe(-1);
+    const open = groupTimeline(rows, new Set([1]));
+    expect([1, 57, 100, 101].map((s) => itemIndexOfSeq(open, rows, s))).toEqual([2, 58, 101, 102]);
+  });
+
+  it('selecting a folded group selects its last value; a deep link into it asks for it to unfold', () => {
+    const folded = groupTimeline(rows, new Set());
+    expect(seqOfItem(folded, rows, 1)).toBe(100);
+    expect(seqOfItem(folded, rows, 2)).toBe(101);
+    expect(seqOfItem(folded, rows, 99)).toBeUndefined();
+    expect(foldedGroupHiding(folded, rows, 57)?.key).toBe(1);
+    expect(foldedGroupHiding(folded, rows, 100)).toBeUndefined();
+    expect(foldedGroupHiding(groupTimeline(rows, new Set([1])), rows, 57)).toBeUndefined();
+  });
+});
