@@ -48,6 +48,16 @@ test.describe('import into an empty store', () => {
     await expect(page.locator('table.trace-list tbody tr')).toHaveCount(3);
   });
 
+  test('"Open trace file…" imports the chosen files and opens the first', async ({ page }) => {
+    await page.goto(wb.url);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Open trace file…' }).click();
+    await (await chooser).setFiles(GOLDEN);
+    const focus = expected.files['chain.v1.agenttrace']?.focus ?? '';
+    await expect(page).toHaveURL(new RegExp(`#/run/${focus}`));
+    await expect(page.locator('.tl-row').first()).toBeVisible();
+  });
+
   test('a bad file shows an error banner naming the file and the reason, and imports nothing', async ({ page }) => {
     await page.goto(wb.url);
     const golden = fs.readFileSync(GOLDEN);

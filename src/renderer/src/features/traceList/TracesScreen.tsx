@@ -1,6 +1,7 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
 import type { RunStatus } from '../../../../shared/trace/types';
+import { TRACE_FILE_EXT } from '../../../../shared/rpc/importContract';
 import { Placeholder } from '../../components/Placeholder';
 import { RecordDialog } from '../record/RecordDialog';
 import { useRecordDialog } from '../record/useRecordDialog';
@@ -24,6 +25,7 @@ export function TracesScreen({ api, subscribe, onOpen }: Props): React.JSX.Eleme
   const [status, setStatus] = useState<RunStatus | ''>('');
   const runs = useRuns(api, subscribe, query);
   const drop = useTraceDrop(api, onOpen);
+  const fileInput = useRef<HTMLInputElement>(null);
   const record = useRecordDialog(api, onOpen);
   const shown = useMemo(() => (runs.status === 'ready' ? runs.runs.filter((r) => !status || r.status === status) : []), [runs, status]);
 
@@ -42,30 +44,46 @@ export function TracesScreen({ api, subscribe, onOpen }: Props): React.JSX.Eleme
         <span className="traces-count" aria-live="polite">
           {runs.status === 'ready' ? `${shown.length} of ${runs.total} run${runs.total === 1 ? '' : 's'}` : ''}
         </span>
+        <button type="button" className="btn" disabled={drop.busy} onClick={() => fileInput.current?.click()}>
+          Open trace file…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept={TRACE_FILE_EXT}
+          multiple
+          hidden
+          aria-label="Trace files to open"
+          onChange={(e) => {
+            const files = [...(e.currentTarget.files ?? [])];
+            e.currentTarget.value = '';
+            if (files.length) void drop.importFiles(files);
+          }}
+        />
         <button type="button" className="btn btn-primary" aria-haspopup="dialog" onClick={record.show}>
           Record a script…
         </button>
       </div>
       {record.open && <RecordDialog state={record} />}
       <TraceDropZone drop={drop}>
-      <div className="traces-body">
-        {runs.status === 'loading' && <Placeholder kind="loading">Loading traces…</Placeholder>}
-        {runs.status === 'error' && <Placeholder kind="error">{runs.message}</Placeholder>}
-        {runs.status === 'ready' && runs.total === 0 && !query && (
-          <Placeholder kind="empty">
-            <span className="traces-empty-actions">
-              <span>
-                No traces yet. Record one with “Record a script…” or <code>agenttrace record my_agent.ts</code>, drop a <code>.agenttrace</code> file here, or look around first:
+        <div className="traces-body">
+          {runs.status === 'loading' && <Placeholder kind="loading">Loading traces…</Placeholder>}
+          {runs.status === 'error' && <Placeholder kind="error">{runs.message}</Placeholder>}
+          {runs.status === 'ready' && runs.total === 0 && !query && (
+            <Placeholder kind="empty">
+              <span className="traces-empty-actions">
+                <span>
+                  No traces yet. Record one with “Record a script…” or <code>agenttrace record my_agent.ts</code>, drop a <code>.agenttrace</code> file here, or look around first:
+                </span>
+                <button type="button" className="btn btn-primary" disabled={drop.busy} onClick={() => void drop.importSample()}>
+                  Open the sample trace
+                </button>
               </span>
-              <button type="button" className="btn btn-primary" disabled={drop.busy} onClick={() => void drop.importSample()}>
-                Open the sample trace
-              </button>
-            </span>
-          </Placeholder>
-        )}
-        {runs.status === 'ready' && (runs.total > 0 || query) && shown.length === 0 && <Placeholder kind="empty">No run matches these filters.</Placeholder>}
-        {runs.status === 'ready' && shown.length > 0 && <TraceList runs={shown} onOpen={onOpen} />}
-      </div>
+            </Placeholder>
+          )}
+          {runs.status === 'ready' && (runs.total > 0 || query) && shown.length === 0 && <Placeholder kind="empty">No run matches these filters.</Placeholder>}
+          {runs.status === 'ready' && shown.length > 0 && <TraceList runs={shown} onOpen={onOpen} />}
+        </div>
       </TraceDropZone>
     </section>
   );
