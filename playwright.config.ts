@@ -10,6 +10,8 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
+    // The size of a laptop screen: the screenshots saved in test-results/screens are the README's.
+    viewport: { width: 1440, height: 900 },
     headless: CHROMIUM_LAUNCH.headless,
     launchOptions: { executablePath: CHROMIUM_LAUNCH.executablePath, args: CHROMIUM_LAUNCH.args },
   },
