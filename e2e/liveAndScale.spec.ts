@@ -4,12 +4,12 @@
  */
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
+import { failOnPageErrors } from './pageChecks.js';
 import { cliAsync, REPO, startWorkbench, tempHome, type Workbench } from './workbenchServer.js';
 
 let wb: Workbench;
 let home: string;
 let bigId: string;
-const pageErrors: string[] = [];
 
 test.beforeAll(async () => {
   home = tempHome();
@@ -22,11 +22,7 @@ test.afterAll(async () => {
   await wb?.stop();
 });
 
-test.beforeEach(({ page }) => {
-  pageErrors.length = 0;
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-test.afterEach(() => expect(pageErrors).toEqual([]));
+failOnPageErrors();
 
 test('a 100k-event run opens windowed, loads fully, and End/Home reach both ends', async ({ page }) => {
   await page.goto(`${wb.url}#/run/${bigId}`);

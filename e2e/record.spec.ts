@@ -4,11 +4,11 @@
  * the run growing live (status running, step count and timeline), keeps the user's selection while rows are
  * appended, and ends ok with the agent's console lines; bad input shows the host's error inline; Escape closes.
  */
+import { failOnPageErrors } from './pageChecks.js';
 import { expect, test, type Page } from '@playwright/test';
 import { startWorkbench, tempHome, type Workbench } from './workbenchServer.js';
 
 let wb: Workbench;
-const pageErrors: string[] = [];
 
 test.beforeAll(async () => {
   wb = await startWorkbench(tempHome());
@@ -18,11 +18,7 @@ test.afterAll(async () => {
   await wb?.stop();
 });
 
-test.beforeEach(({ page }) => {
-  pageErrors.length = 0;
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-test.afterEach(() => expect(pageErrors).toEqual([]));
+failOnPageErrors();
 
 const stepsShown = async (page: Page): Promise<number> => Number(await page.locator('.rh-facts div', { hasText: 'Steps' }).locator('dd').textContent());
 

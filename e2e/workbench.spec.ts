@@ -9,6 +9,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import type { LlmPayload, TraceEvent } from '../src/shared/trace/types.js';
 import { startMockLlm, type MockLlmServer } from '../test/mock/llmServer.js';
+import { failOnPageErrors, openRun as openTrace } from './pageChecks.js';
 import { cliAsync, REPO, startWorkbench, tempHome, type Workbench } from './workbenchServer.js';
 
 let mock: MockLlmServer;
@@ -47,17 +48,9 @@ test.afterAll(async () => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-const pageErrors: string[] = [];
-test.beforeEach(({ page }) => {
-  pageErrors.length = 0;
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-test.afterEach(() => expect(pageErrors).toEqual([]));
+failOnPageErrors();
 
-const openRun = async (page: Page, runId: string, step?: number): Promise<void> => {
-  await page.goto(`${wb.url}#/run/${encodeURIComponent(runId)}${step === undefined ? '' : `?step=${step}`}`);
-  await expect(page.locator('.tl-row').first()).toBeVisible();
-};
+const openRun = (page: Page, runId: string, step?: number): Promise<void> => openTrace(page, wb.url, runId, step);
 const row = (page: Page, seq: number) => page.locator(`.tl-row[data-seq="${seq}"]`);
 
 test('traces screen: search and status filter; a row opens its trace by keyboard', async ({ page }) => {

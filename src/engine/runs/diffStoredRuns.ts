@@ -4,59 +4,15 @@
  * JSON-ready: what the CLI prints with --json and renders for humans.
  */
 import type { PriceTable } from '../../shared/model/pricing.js';
-import { diffRuns, VALUE_KINDS, type RunDiff } from '../../shared/model/runDiff.js';
-import type { HttpResponseRecord, Json, LlmPayload, RunStatus, TraceEvent } from '../../shared/trace/types.js';
+import { diffRuns, VALUE_KINDS } from '../../shared/model/runDiff.js';
+import type { DiffChange, DiffReport, DiffRunInfo } from '../../shared/model/diffReport.js';
+import type { HttpResponseRecord, Json, LlmPayload, TraceEvent } from '../../shared/trace/types.js';
 import { eventsOfTree } from '../replay/tapeFromStore.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
 import { costFields, lineageCost } from './runCost.js';
 
-/** One side of a diff: the run and the totals of its whole lineage. */
-export interface DiffRunInfo {
-  id: string;
-  name?: string;
-  scriptPath: string;
-  parentId?: string;
-  forkSeq?: number;
-  status: RunStatus;
-  exitCode: number | null;
-  exitSignal: string | null;
-  /** Events compared (a branch: inherited + own). */
-  steps: number;
-  llmCalls: number;
-  totalTokens: number;
-  /** Absent when every LLM call is unpriced. */
-  costUsd?: number;
-  unpricedCalls: number;
-  durationMs: number | null;
-}
-
-export interface DiffChange {
-  seqA: number;
-  seqB: number;
-  kind: string;
-  label: string;
-  /** LLM replies only. */
-  model?: string;
-  before: Json;
-  after: Json;
-}
-
-export interface DiffReport {
-  a: DiffRunInfo;
-  b: DiffRunInfo;
-  identical: boolean;
-  /** Kinds left out of the comparison (random/time/crypto values of separately recorded runs, unless asked). */
-  ignoredKinds: string[];
-  firstDivergence: NonNullable<RunDiff['firstDivergence']> | null;
-  changedReplies: DiffChange[];
-  changedResults: DiffChange[];
-  onlyInA: { seq: number; kind: string }[];
-  onlyInB: { seq: number; kind: string }[];
-  counts: { aligned: number; same: number; changed: number; onlyInA: number; onlyInB: number };
-  /** B minus A. costUsd is null when either side has unpriced calls (an unknown delta is not $0). */
-  delta: { tokens: number; costUsd: number | null; durationMs: number | null; steps: number };
-}
+export type { DiffChange, DiffReport, DiffRunInfo };
 
 export interface DiffStoredOptions {
   prices: PriceTable;

@@ -3,6 +3,7 @@
  * edit-and-fork (validated as the user types, then run in the background with its progress as runUpdated events),
  * and the side-by-side diff of two runs of a tree.
  */
+import type { DiffChange, DiffReport, DiffRunInfo } from '../model/diffReport.js';
 import type { DivergenceReport, StateVerification } from '../trace/tape.js';
 import type { Json, RunStatus } from '../trace/types.js';
 
@@ -30,46 +31,10 @@ export interface ReplayVerdictView {
 /** An edit payload checked against the event it replaces (nothing stored): normalized, or why it does not fit. */
 export type EditValidation = { ok: true; normalized: Json } | { ok: false; error: string; hint?: string };
 
-/** One side of a run diff: the run and the totals of its whole lineage. */
-export interface RunDiffSide {
-  id: string;
-  name?: string;
-  status: RunStatus;
-  exitCode: number | null;
-  steps: number;
-  llmCalls: number;
-  totalTokens: number;
-  costUsd?: number;
-  unpricedCalls: number;
-  durationMs: number | null;
-}
-
-/** A step whose reply (llm) or result (http, step, tool) differs between the two runs. */
-export interface RunDiffChange {
-  seqA: number;
-  seqB: number;
-  kind: string;
-  label: string;
-  model?: string;
-  before: Json;
-  after: Json;
-}
-
-/** Two runs compared step by step (the report of `agenttrace diff`). */
-export interface RunDiffView {
-  a: RunDiffSide;
-  b: RunDiffSide;
-  identical: boolean;
-  ignoredKinds: string[];
-  firstDivergence: { seqA?: number; seqB?: number; kind: string; reason: string; fields?: string[] } | null;
-  changedReplies: RunDiffChange[];
-  changedResults: RunDiffChange[];
-  onlyInA: { seq: number; kind: string }[];
-  onlyInB: { seq: number; kind: string }[];
-  counts: { aligned: number; same: number; changed: number; onlyInA: number; onlyInB: number };
-  /** B minus A; costUsd is null when either side has unpriced calls. */
-  delta: { tokens: number; costUsd: number | null; durationMs: number | null; steps: number };
-}
+/** A run diff as `agenttrace diff --json` reports it (src/shared/model/diffReport.ts). */
+export type RunDiffView = DiffReport;
+export type RunDiffSide = DiffRunInfo;
+export type RunDiffChange = DiffChange;
 
 export interface ActionsApi {
   /** Replays the whole run offline (nothing goes live) and waits for the verdict: identical, or where it diverged. */
