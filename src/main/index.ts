@@ -39,7 +39,15 @@ function mainWindow(onDrop: (file: string) => void): BrowserWindow {
 function start(): void {
   const home = agentTraceHome();
   const nativeBinding = resolveSqliteBinding({ env: process.env, resourcesPath: app.isPackaged ? process.resourcesPath : undefined });
-  const store: TraceStore = openStore({ home, nativeBinding });
+  let store: TraceStore;
+  try {
+    store = openStore({ home, nativeBinding });
+  } catch (e) {
+    // Typically better-sqlite3 built for Node instead of Electron: the message names the binding it tried.
+    dialog.showErrorBox('AgentTrace cannot open its trace store', `${e instanceof Error ? e.message : String(e)}\n\nStart it with \`npm start\`, which provides a build for Electron, or see docs/packaging.md.`);
+    app.exit(1);
+    return;
+  }
   const sampleFile = app.isPackaged ? path.join(process.resourcesPath, 'sample', 'sample.agenttrace') : undefined;
   const notice = createRunNotifier();
   const watcher = watchRuns(store, (data) => {
