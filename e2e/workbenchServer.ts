@@ -71,8 +71,12 @@ export async function startWorkbench(home: string, env: Record<string, string> =
     origin: u.origin,
     token: u.searchParams.get('token') ?? '',
     stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      // Already gone (it crashed, or was killed): waiting for its exit would hang the suite.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
       rmSync(home, { recursive: true, force: true });
     },
   };
