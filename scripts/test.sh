@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up a fresh clone and runs every check: type-check, lint, unit + integration tests, browser e2e tests,
-# and the Electron bundle build. This is the README's test command and what CI runs.
+# Sets up a fresh clone and runs every check: type-check, lint, the Electron bundle build (the browser workbench
+# serves its renderer), unit + integration tests, browser e2e tests. This is the README's test command and what CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,10 +21,10 @@ echo "==> type-check"
 npm run typecheck
 echo "==> lint"
 npm run lint
-echo "==> unit and integration tests"
-npx vitest run
 echo "==> Electron bundles"
 npx electron-vite build
+echo "==> unit and integration tests"
+npx vitest run
 if ls e2e/*.spec.ts >/dev/null 2>&1; then
   echo "==> browser e2e tests"
   npx playwright test

@@ -99,6 +99,8 @@ describe('npm start without the Electron binary', () => {
     repo = fs.mkdtempSync(path.join(os.tmpdir(), 'atr-start-home-'));
     const child = spawn(process.execPath, ['scripts/start.mjs', '--port', '0'], { cwd: REPO, env: { ...process.env, AGENTTRACE_HOME: repo, DISPLAY: '', WAYLAND_DISPLAY: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
     try {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 20_000);
@@ -109,7 +111,7 @@ describe('npm start without the Electron binary', () => {
             resolve();
           }
         });
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}${err}`)));
       });
     } finally {
       child.kill('SIGTERM');
