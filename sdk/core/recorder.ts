@@ -42,6 +42,10 @@ export class Recorder {
    */
   private readonly batchF64 = F64_OK ? new Float64Array(BATCH_MAX) : null;
   private batchN = 0;
+  /** One token per numeric source that has a lane (see numberLane), keyed by source name. */
+  private readonly lanes = new Map<string, { kind: BatchKind }>();
+  /** The lane token of the open batch while it is that source's f64 batch; null otherwise. */
+  private openLane: { kind: BatchKind } | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private warned = new Set<string>();
   private ended = false;
@@ -129,14 +133,41 @@ export class Recorder {
       this.batchSource = source;
       this.batchSeq = this.seq;
       this.batchTs = orig.dateNow();
+      const lane = this.lanes.get(source);
+      this.openLane = lane !== undefined && lane.kind === kind && this.batchF64 !== null ? lane : null;
     }
     if (typeof v === 'number' && this.batchF64 !== null && this.batchValues.length === 0) this.batchF64[this.batchN++] = v;
     else {
       // A non-number in a numeric batch: continue it as JSON values (sources are type-stable, so this is rare).
       if (this.batchN > 0) this.moveF64ToValues();
       this.batchValues.push(v);
+      this.openLane = null;
     }
     return this.seq++;
+  }
+
+  /**
+   * The hot path of one numeric source (Math.random, Date.now, performance.now): a function that appends a number
+   * to the open batch with a single identity check while that batch is this source's f64 batch, else takes value().
+   * Returns the value's seq. Measured: about a third of value()'s cost per call.
+   */
+  numberLane(kind: BatchKind, source: string): (v: number) => number {
+    let lane = this.lanes.get(source);
+    if (lane === undefined || lane.kind !== kind) {
+      lane = { kind };
+      this.lanes.set(source, lane);
+    }
+    const token = lane;
+    // A batch of this source already open in f64 mode continues through the lane.
+    if (this.batchKind === kind && this.batchSource === source && this.batchF64 !== null && this.batchValues.length === 0) this.openLane = token;
+    const f64 = this.batchF64;
+    return (v: number): number => {
+      if (this.openLane === token && this.batchN < BATCH_MAX) {
+        (f64 as Float64Array)[this.batchN++] = v;
+        return this.seq++;
+      }
+      return this.value(kind, source, v);
+    };
   }
 
   /**
@@ -152,6 +183,7 @@ export class Recorder {
   }
 
   flushBatch(): void {
+    this.openLane = null;
     if (this.batchKind === null || (this.batchValues.length === 0 && this.batchN === 0)) {
       this.batchKind = null;
       return;

@@ -50,17 +50,11 @@ function lastIsCallback(args: unknown[]): boolean {
 }
 
 export function patchRandom(p: Patcher, src: ValueSource): void {
-  const lazy = src.nextNumberLazy ? (src as Required<Pick<ValueSource, 'nextNumberLazy'>>) : undefined;
   p.wrap<() => number>(Math, 'random', (original) => {
-    if (lazy) {
-      return function random(): number {
-        if (isInternal()) return original();
-        return lazy.nextNumberLazy('random', 'Math.random', original);
-      };
-    }
+    const next = src.numberLane('random', 'Math.random', original);
     return function random(): number {
       if (isInternal()) return original();
-      return src.nextNumber('random', 'Math.random', original());
+      return next();
     };
   });
 

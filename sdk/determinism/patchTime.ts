@@ -19,17 +19,11 @@ export function patchTime(p: Patcher, src: ValueSource): void {
     const realNow = perf.now.bind(perf);
     // An own property on the shared instance shadows Performance.prototype.now; `perf_hooks.performance` is the
     // same object, so named imports see it too.
-    const lazy = src.nextNumberLazy ? (src as Required<Pick<ValueSource, 'nextNumberLazy'>>) : undefined;
     p.wrap<AnyFn>(perf, 'now', (original) => {
-      if (lazy) {
-        return function now(this: unknown): number {
-          if (isInternal()) return original.call(this) as number;
-          return lazy.nextNumberLazy('time', 'performance.now', realNow);
-        };
-      }
+      const next = src.numberLane('time', 'performance.now', realNow);
       return function now(this: unknown): number {
         if (isInternal()) return original.call(this) as number;
-        return src.nextNumber('time', 'performance.now', realNow());
+        return next();
       };
     });
   }
@@ -70,17 +64,11 @@ function patchDate(p: Patcher, src: ValueSource): void {
     },
   });
 
-  const lazy = src.nextNumberLazy ? (src as Required<Pick<ValueSource, 'nextNumberLazy'>>) : undefined;
   p.wrap(OrigDate, 'now', (original) => {
-    if (lazy) {
-      return function now(): number {
-        if (isInternal()) return original();
-        return lazy.nextNumberLazy('time', 'Date.now', original);
-      };
-    }
+    const next = src.numberLane('time', 'Date.now', original);
     return function now(): number {
       if (isInternal()) return original();
-      return src.nextNumber('time', 'Date.now', original());
+      return next();
     };
   });
   p.set(OrigDate.prototype, 'constructor', proxy);

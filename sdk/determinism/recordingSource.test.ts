@@ -74,6 +74,33 @@ describe('RecordingSource and the value journal', () => {
     expect(raw).toContain(`"values":["${uuid}"]`);
   });
 
+  it('number lanes interleave with every other way of recording values: each value keeps its seq, in order', () => {
+    const { rec, journal } = newRecorder();
+    const src = new RecordingSource(rec);
+    const expected: { seq: number; source: string; value: unknown }[] = [];
+    const note = (source: string, value: unknown): void => void expected.push({ seq: expected.length, source, value });
+    let r = 0;
+    const fakeRandom = (): number => (r += 1) / 1e6;
+    // A batch of the source is open before its lane exists: the lane continues it.
+    note('Math.random', src.nextNumber('random', 'Math.random', 0.5));
+    const random = src.numberLane('random', 'Math.random', fakeRandom);
+    let t = 1_700_000_000_000;
+    const now = src.numberLane('time', 'Date.now', () => t++);
+    for (let i = 0; i < 9000; i++) {
+      note('Math.random', random());
+      if (i % 1000 === 999) note('Date.now', now()); // switches batch: the lane must reopen its own later
+      if (i === 4500) note('crypto.randomUUID', src.next('random', 'crypto.randomUUID', () => crypto.randomUUID()));
+      if (i === 6000) note('Math.random', src.nextNumber('random', 'Math.random', 0.25)); // the general path, same batch
+    }
+    expect(rec.steps).toBe(expected.length);
+    expect(rec.cursors['Math.random']).toBe(expected.filter((e) => e.source === 'Math.random').length);
+    rec.end('ok', { code: 0 });
+    const got: { seq: number; source: string; value: unknown }[] = [];
+    for (const b of batches(journal)) b.values.forEach((value, k) => got.push({ seq: b.seq + k, source: b.source, value }));
+    expect(got).toEqual(expected);
+    expect(batches(journal).every((b) => b.values.length <= 4096)).toBe(true);
+  });
+
   it('propagates the real function’s own errors and records nothing for them', () => {
     const { rec, journal } = newRecorder();
     const src = new RecordingSource(rec);

@@ -68,15 +68,22 @@ export class TapeSource implements ValueSource {
     return v;
   }
 
-  nextNumberLazy(kind: ValueKind, source: string, live: () => number): number {
-    const q = source === this.lastName ? this.lastQueue : this.queueOf(source);
-    if (this.live || (this.ask && this.ctl.isLive())) return this.recordLive(kind, source, live());
-    const i = q.i;
-    if (i >= q.n || q.seqs[i] !== this.rec.steps) return this.offTape(kind, source, q, live());
-    q.i = i + 1;
-    const v = q.nums[i];
-    if (this.rec.valueNumber(kind, source, v) >= this.until) this.ctl.isLive();
-    return v;
+  numberLane(kind: ValueKind, source: string, real: () => number): () => number {
+    // The source's queue and the recorder's lane are bound once: a loop over Math.random pays no lookup.
+    const q = this.queueOf(source);
+    const rec = this.rec;
+    const push = rec.numberLane(kind, source);
+    const until = this.until;
+    return () => {
+      if (this.live || (this.ask && this.ctl.isLive())) return this.recordLive(kind, source, real());
+      const i = q.i;
+      if (i >= q.n || q.seqs[i] !== rec.steps) return this.offTape(kind, source, q, real());
+      q.i = i + 1;
+      const v = q.nums[i];
+      // The value of step N itself: the controller stops (offline jump) or goes live right after it.
+      if (push(v) >= until) this.ctl.isLive();
+      return v;
+    };
   }
 
   next<T>(kind: ValueKind, source: string, real: () => T, codec?: Codec<T>): T {

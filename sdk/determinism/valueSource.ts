@@ -30,10 +30,11 @@ export interface ValueSource {
    */
   nextNumber(kind: ValueKind, source: string, live: number): number;
   /**
-   * Replay sources only: nextNumber where the live value is produced only when it is needed (past the tape). The
-   * wrappers of the hottest sources use it when present, so a replayed Math.random does not pay for a real one.
+   * The hottest numeric sources (Math.random, Date.now, performance.now) get a function bound to their source once,
+   * at patch time: no per-call lookup of the source, one identity check to append to the open batch. `real` produces
+   * the live value; replay calls it only past the tape.
    */
-  nextNumberLazy?(kind: ValueKind, source: string, live: () => number): number;
+  numberLane(kind: ValueKind, source: string, real: () => number): () => number;
 }
 
 /** Bytes as lowercase hex (the format of 'crypto' values in the journal). */
@@ -79,5 +80,19 @@ export class RecordingSource implements ValueSource {
       this.rec.fault(`recording ${source}`, e);
     }
     return live;
+  }
+
+  numberLane(kind: ValueKind, source: string, real: () => number): () => number {
+    const push = this.rec.numberLane(kind, source);
+    const rec = this.rec;
+    return () => {
+      const v = real();
+      try {
+        push(v);
+      } catch (e) {
+        rec.fault(`recording ${source}`, e);
+      }
+      return v;
+    };
   }
 }
