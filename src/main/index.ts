@@ -14,7 +14,7 @@ import { watchRuns } from '../engine/api/runWatcher.js';
 import { createWorkbenchApi } from '../engine/api/workbenchApi.js';
 import { traceFilesInArgv } from '../engine/desktop/launchFiles.js';
 import { RecentTraces } from '../engine/desktop/recentTraces.js';
-import { createRunNotifier } from '../engine/desktop/runNotifier.js';
+import { createRunNotifier, notifyLongReplays, type RunNotice } from '../engine/desktop/runNotifier.js';
 import { resolveSqliteBinding } from '../engine/desktop/sqliteBinding.js';
 import { agentTraceHome } from '../engine/settings/paths.js';
 import { openStore, type TraceStore } from '../engine/store/store.js';
@@ -49,29 +49,31 @@ function start(): void {
     return;
   }
   const sampleFile = app.isPackaged ? path.join(process.resourcesPath, 'sample', 'sample.agenttrace') : undefined;
-  const notice = createRunNotifier();
-  const watcher = watchRuns(store, (data) => {
-    send({ type: 'runUpdated', data });
-    const n = notice(data);
-    const focused = BrowserWindow.getFocusedWindow();
-    if (!n || focused || !Notification.isSupported()) return;
+  /** A desktop notification for a long run or replay that ended while the user was elsewhere; a click shows it. */
+  const notify = (n: RunNotice | null): void => {
+    if (!n || BrowserWindow.getFocusedWindow() || !Notification.isSupported()) return;
     const note = new Notification({ title: n.title, body: n.body });
     note.on('click', () => {
       mainWindow((f) => void importAndOpen([f]));
       send({ type: 'openRun', data: { runId: n.runId } });
     });
     note.show();
+  };
+  const notice = createRunNotifier();
+  const watcher = watchRuns(store, (data) => {
+    send({ type: 'runUpdated', data });
+    notify(notice(data));
   });
   // Background runs (recordings, branches, resumes) write through this process's own store connection, which the
   // run watcher's poll does not notice: they ask it to look.
   const onRunsChanged = (): void => watcher.check();
   const recordings = new Recordings();
-  const api: WorkbenchApi = createWorkbenchApi(store, {
+  const api: WorkbenchApi = notifyLongReplays(createWorkbenchApi(store, {
     import: { nativeBinding, ...(sampleFile ? { sampleFile } : {}) },
     actions: { onRunsChanged },
     // Agents run under Electron's own Node (ELECTRON_RUN_AS_NODE): a desktop install may have no separate `node`.
     record: { onRunsChanged, recordings, node: process.execPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
-  });
+  }), notify);
   const dispatch = createDispatcher(api);
   const recent = new RecentTraces(home);
 

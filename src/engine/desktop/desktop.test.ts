@@ -6,7 +6,8 @@ import { removeTmpHomes, tmpHome } from '../store/testJournal.js';
 import { DESKTOP_CSP, isAllowedNavigation, withCsp } from './csp.js';
 import { traceFilesInArgv } from './launchFiles.js';
 import { MAX_RECENT, RecentTraces } from './recentTraces.js';
-import { createRunNotifier } from './runNotifier.js';
+import type { ReplayVerdictView, WorkbenchApi } from '../../shared/rpc/contract.js';
+import { createRunNotifier, notifyLongReplays, type RunNotice } from './runNotifier.js';
 import { resolveSqliteBinding } from './sqliteBinding.js';
 
 afterAll(() => removeTmpHomes());
@@ -83,6 +84,42 @@ describe('createRunNotifier', () => {
     notify({ runId: 'r__resume-4', status: 'running', steps: 0 });
     t = 10_000;
     expect(notify({ runId: 'r__resume-4', status: 'failed', steps: 7 })?.title).toBe('Resume ended: failed');
+  });
+});
+
+describe('notifyLongReplays', () => {
+  const verdict = (identical: boolean): ReplayVerdictView => ({
+    runId: 'r1',
+    identical,
+    matched: identical ? 26 : 12,
+    recordedSteps: 26,
+    replayedSteps: identical ? 26 : 13,
+    stdoutIdentical: identical,
+    outcome: identical ? 'verified' : 'diverged',
+    lines: [],
+    ...(identical ? {} : { divergence: { seq: 12, kind: 'llm', reason: 'no-match', message: 'request differs', policy: 'stop' } as unknown as ReplayVerdictView['divergence'] }),
+  });
+
+  it('notifies the verdict of a replay that took long, passes short ones and other methods through', async () => {
+    let clock = 0;
+    let next = verdict(true);
+    let took = 0;
+    const listRuns = async (): Promise<{ runs: []; total: number }> => ({ runs: [], total: 7 });
+    const inner = { replayRun: async () => ((clock += took), next), listRuns } as unknown as WorkbenchApi;
+    const notices: RunNotice[] = [];
+    const api = notifyLongReplays(inner, (n) => notices.push(n), { minDurationMs: 10_000, now: () => clock });
+    took = 2_000;
+    expect(await api.replayRun({ runId: 'r1' })).toBe(next);
+    expect(notices).toEqual([]);
+    took = 12_000;
+    await api.replayRun({ runId: 'r1' });
+    next = verdict(false);
+    await api.replayRun({ runId: 'r1' });
+    expect(notices).toEqual([
+      { runId: 'r1', title: 'Replay verified: output identical', body: 'r1 — 26 of 26 steps matched in 12 s' },
+      { runId: 'r1', title: 'Replay diverged at step 12', body: 'r1 — 12 of 26 steps matched in 12 s' },
+    ]);
+    expect((await api.listRuns({})).total).toBe(7);
   });
 });
 

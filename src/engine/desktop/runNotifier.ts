@@ -3,7 +3,7 @@
  * `minDurationMs` and then reached a final status yields one notice. Fed by the engine's runUpdated events; the
  * Electron main only shows what this returns (and only when the window is not focused).
  */
-import type { WorkbenchEvents } from '../../shared/rpc/contract.js';
+import type { WorkbenchApi, WorkbenchEvents } from '../../shared/rpc/contract.js';
 import type { RunStatus } from '../../shared/trace/types.js';
 
 export interface RunNotice {
@@ -32,4 +32,24 @@ export function createRunNotifier(opts: { minDurationMs?: number; now?: () => nu
     const verdict = u.status === 'ok' ? 'finished' : u.status === 'diverged' ? 'diverged' : `ended: ${u.status}`;
     return { runId: u.runId, title: `${what} ${verdict}`, body: `${u.runId} — ${u.steps} steps in ${seconds} s` };
   };
+}
+
+/**
+ * The offline Replay action creates no run (nothing to watch): this wraps the contract's replayRun so a replay that
+ * took at least `minDurationMs` yields a notice with its verdict. Everything else passes through unchanged.
+ */
+export function notifyLongReplays(api: WorkbenchApi, onNotice: (n: RunNotice) => void, opts: { minDurationMs?: number; now?: () => number } = {}): WorkbenchApi {
+  const minDurationMs = opts.minDurationMs ?? 10_000;
+  const now = opts.now ?? Date.now;
+  const replayRun: WorkbenchApi['replayRun'] = async (params) => {
+    const t0 = now();
+    const v = await api.replayRun(params);
+    const ms = now() - t0;
+    if (ms >= minDurationMs) {
+      const verdict = v.identical ? 'verified: output identical' : v.divergence ? `diverged at step ${v.divergence.seq}` : `ended: ${v.outcome}`;
+      onNotice({ runId: v.runId, title: `Replay ${verdict}`, body: `${v.runId} — ${v.matched} of ${v.recordedSteps} steps matched in ${Math.round(ms / 1000)} s` });
+    }
+    return v;
+  };
+  return new Proxy(api, { get: (target, key, receiver) => (key === 'replayRun' ? replayRun : Reflect.get(target, key, receiver)) });
 }
