@@ -2,22 +2,47 @@
  * The "internal" context. Work done by the recorder itself and by library internals it drives (undici timers,
  * memfs, the journal writer) runs inside `runInternal`, and every determinism patch checks `isInternal()` first so
  * that such work neither consumes the replay tape nor pollutes the recording.
+ *
+ * isInternal() is on the hot path of every patched Math.random / Date.now. AsyncLocalStorage#getStore costs 16-20 ns
+ * inside timer and promise callbacks on Node 20 (a property lookup on resource objects of many shapes), so the
+ * answer is cached per execution context: the store of a context (one async id) only changes through runInternal /
+ * runExternal, which bump `version`; a context with another async id asks the store again. executionAsyncId() is a
+ * read of a shared counter (~5 ns). Ids 0 and 1 (no resource, the main script) are never cached.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 
 const als = new AsyncLocalStorage<boolean>();
+let version = 0;
+let cachedId = -1;
+let cachedVersion = -1;
+let cachedInternal = false;
 
 /** True while running recorder/library-internal work (any async continuation of it included). */
 export function isInternal(): boolean {
-  return als.getStore() === true;
+  const id = executionAsyncId();
+  if (id === cachedId && cachedVersion === version && id > 1) return cachedInternal;
+  cachedId = id;
+  cachedVersion = version;
+  cachedInternal = als.getStore() === true;
+  return cachedInternal;
 }
 
 /** Runs fn (and everything it schedules) in the internal context. */
 export function runInternal<T>(fn: () => T): T {
-  return als.run(true, fn);
+  version++;
+  try {
+    return als.run(true, fn);
+  } finally {
+    version++;
+  }
 }
 
 /** Runs fn outside the internal context (e.g. a user callback invoked from internal code). */
 export function runExternal<T>(fn: () => T): T {
-  return als.exit(fn);
+  version++;
+  try {
+    return als.exit(fn);
+  } finally {
+    version++;
+  }
 }
