@@ -35,7 +35,7 @@ test.afterAll(async () => {
 
 failOnPageErrors();
 
-test('a trace with 200 branches: the graph shows the current run readable, with a minimap, and a click opens a branch', async ({ page }) => {
+test('a trace with 200 branches: the graph shows the current run readable, with a minimap; a click opens a branch, which runs on request', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`${wb.url}#/run/${traceId}`);
   const graph = page.getByLabel('Branch graph');
@@ -67,4 +67,12 @@ test('a trace with 200 branches: the graph shows the current run readable, with 
   const opened = graph.locator(`.react-flow__node[data-id="${branchId}"]`);
   await expect(opened.locator('.run-node')).toHaveClass(/run-node-current/);
   await expect.poll(async () => (await opened.boundingBox())?.width ?? 0).toBeGreaterThan(180);
+
+  // Created by `branch create`, never run: the node says so and the trace screen offers to run it.
+  await expect(opened).toContainText('not run yet');
+  await page.getByRole('button', { name: 'Run branch' }).click();
+  await expect(page.getByTestId('branch-started')).toContainText(branchId as string);
+  await expect(opened.locator('.run-node')).toHaveClass(/status-edge-ok/, { timeout: 30_000 });
+  await expect(page.locator('.run-header')).toContainText('ok');
+  await expect(page.getByRole('button', { name: 'Run branch' })).toHaveCount(0);
 });

@@ -98,6 +98,15 @@ describe('createBranchAndRun', () => {
   });
 });
 
+describe('runBranch', () => {
+  it('refuses a trace, an unknown run and bad params, each with its code', async () => {
+    const api = client();
+    expect(await failure(api.runBranch({ runId: ROOT_ID }))).toMatchObject({ code: 'ATR_BAD_ARGS', message: `run ${ROOT_ID} is a trace, not a branch` });
+    expect((await failure(api.runBranch({ runId: 'nope' }))).code).toBe('ATR_NOT_FOUND');
+    expect((await failure((api.runBranch as (p: unknown) => Promise<unknown>)({ branchId: BRANCH_ID }))).code).toBe('ATR_BAD_PARAMS');
+  });
+});
+
 describe('replayRun, resumeFrom, diffRuns', () => {
   it('errors cross as {code, message}: unknown runs, steps past the end, a script that is gone', async () => {
     const api = client();

@@ -11,7 +11,7 @@ import type { ActionsApi, EditValidation, ReplayVerdictView } from '../../shared
 import { OverrideError, normalizeOverride } from '../../shared/trace/overrides.js';
 import type { Json } from '../../shared/trace/types.js';
 import { branchId, createBranch, deleteBranch, editBranch, eventInTree, rootOf } from '../branches/branches.js';
-import { AtrError, NotFoundError } from '../errors.js';
+import { AtrError, BadArgsError, NotFoundError } from '../errors.js';
 import { replayRun, type ReplayOptions, type ReplayResult } from '../replay/replayRun.js';
 import { verdictLines } from '../replay/verdictText.js';
 import { checkStep, resumeBranchId } from '../replay/tapeFromStore.js';
@@ -48,6 +48,7 @@ export const actionParamsSchemas = {
       edits: z.array(z.object({ seq, payload: json }).strict()).max(100),
     })
     .strict(),
+  runBranch: z.object({ runId }).strict(),
   diffRuns: z.object({ a: runId, b: runId }).strict(),
   exportRun: z.object({ runId, only: z.boolean().optional() }).strict(),
 };
@@ -107,6 +108,14 @@ export function createActionsApi(store: TraceStore, opts: ActionsApiOptions = {}
         throw e;
       }
       changed();
+      background(() => replayRun({ ...base(), runId: rootOf(store, branch).id, branch: branch.id }));
+      return { branchId: branch.id };
+    },
+
+    runBranch: async ({ runId: id }) => {
+      const branch = store.getRun(store.resolveRunId(id));
+      if (branch.parentId === undefined) throw new BadArgsError(`run ${branch.id} is a trace, not a branch`, 'replay it with Replay, or branch it with Edit & fork');
+      if (branch.status === 'running') throw new BadArgsError(`branch ${branch.id} is already running`, 'wait for it to finish');
       background(() => replayRun({ ...base(), runId: rootOf(store, branch).id, branch: branch.id }));
       return { branchId: branch.id };
     },

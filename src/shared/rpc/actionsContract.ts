@@ -51,6 +51,11 @@ export interface ActionsApi {
    * the background; returns its id at once. Its progress and end arrive as runUpdated events.
    */
   createBranchAndRun(params: { runId: string; step: number; name?: string; edits: { seq: number; payload: Json }[] }): Promise<{ branchId: string }>;
+  /**
+   * Runs a branch that exists but has not run yet (created with `agenttrace branch create`, edited or not), in the
+   * background; returns at once, progress arrives as runUpdated events. ATR_BAD_ARGS for a trace or a running run.
+   */
+  runBranch(params: { runId: string }): Promise<{ branchId: string }>;
   /** Compares run `a` with run `b` (each with its lineage): first divergence, changed replies and results, deltas. */
   diffRuns(params: { a: string; b: string }): Promise<RunDiffView>;
   /**
@@ -71,4 +76,4 @@ export interface ExportedFile {
   dataB64: string;
 }
 
-export const ACTION_METHOD_NAMES = ['replayRun', 'resumeFrom', 'validateEdit', 'createBranchAndRun', 'diffRuns', 'exportRun'] as const;
+export const ACTION_METHOD_NAMES = ['replayRun', 'resumeFrom', 'validateEdit', 'createBranchAndRun', 'runBranch', 'diffRuns', 'exportRun'] as const;

@@ -14,6 +14,9 @@ interface Props {
   editable: boolean;
   /** The run can be replayed / branched: it has finished (not pending, not running). */
   finished: boolean;
+  /** The run is a branch created but not run yet: offer to run it. */
+  pending: boolean;
+  onRunBranch: () => void;
   onReplay: () => void;
   onResume: (step: number) => void;
   onFork: (step: number) => void;
@@ -28,6 +31,11 @@ export function ActionsBar(p: Props): React.JSX.Element {
   const stepHint = hasStep ? `step ${p.step}` : 'select a step first';
   return (
     <div className="actions-bar" role="toolbar" aria-label="Trace actions">
+      {p.pending && (
+        <button type="button" className="btn btn-primary" onClick={p.onRunBranch} disabled={p.started.status === 'running'} title="Run this branch: its parent's record up to the fork, its edits, then live">
+          Run branch
+        </button>
+      )}
       <button type="button" className="btn" onClick={p.onReplay} disabled={!p.finished || p.replay.status === 'running'} title="Replay the whole run offline and check it matches the recording">
         {p.replay.status === 'running' ? 'Replaying…' : 'Replay'}
       </button>
@@ -61,7 +69,7 @@ export function ActionsBar(p: Props): React.JSX.Element {
         {p.started.status === 'error' && <span className="ab-error">{p.started.message}</span>}
         {p.started.status === 'done' && (
           <span className="ab-note" data-testid="branch-started">
-            {p.started.value.how === 'fork' ? 'Branch' : 'Resume'} started:{' '}
+            {p.started.value.how === 'resume' ? 'Resume' : 'Branch'} started:{' '}
             <button type="button" className="ab-link" onClick={() => p.onOpenRun(p.started.status === 'done' ? p.started.value.branchId : '')}>
               {p.started.value.branchId}
             </button>

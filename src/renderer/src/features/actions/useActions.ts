@@ -30,12 +30,14 @@ export type Panel = { kind: 'none' } | { kind: 'fork'; fork: ForkState } | { kin
 export interface Actions {
   replay: Job<ReplayVerdictView>;
   /** The last branch started from here (resume or fork), or why it could not start. */
-  started: Job<{ branchId: string; how: 'resume' | 'fork' }>;
+  started: Job<{ branchId: string; how: 'resume' | 'fork' | 'run' }>;
   panel: Panel;
   /** The last export of this run: its file name and size once saved, or why it failed. */
   exported: Job<{ fileName: string; bytes: number }>;
   runReplay(): void;
   exportRun(): void;
+  /** Runs this run, a branch created but not run yet. */
+  runBranch(): void;
   resumeFrom(step: number): void;
   openFork(seq: number): void;
   setDraftText(text: string): void;
@@ -82,6 +84,14 @@ export function useActions(api: WorkbenchApi, runId: string): Actions {
         setExported({ status: 'done', value: { fileName: f.fileName, bytes: f.bytes } });
       }),
       forRun((e: unknown) => setExported({ status: 'error', message: errorText(e) })),
+    );
+  }, [api, runId, forRun]);
+
+  const runBranch = useCallback(() => {
+    setStarted({ status: 'running' });
+    api.runBranch({ runId }).then(
+      forRun((r: { branchId: string }) => setStarted({ status: 'done', value: { branchId: r.branchId, how: 'run' } })),
+      forRun((e: unknown) => setStarted({ status: 'error', message: errorText(e) })),
     );
   }, [api, runId, forRun]);
 
@@ -163,7 +173,7 @@ export function useActions(api: WorkbenchApi, runId: string): Actions {
   );
   const closePanel = useCallback(() => setPanel({ kind: 'none' }), []);
 
-  return { replay, started, panel, exported, runReplay, exportRun, resumeFrom, openFork, setDraftText, confirmFork, openCompare, compareWith, closePanel };
+  return { replay, started, panel, exported, runReplay, exportRun, runBranch, resumeFrom, openFork, setDraftText, confirmFork, openCompare, compareWith, closePanel };
 }
 
 /** The kind of the selected step (what decides whether Edit & fork applies), or undefined while it loads. */

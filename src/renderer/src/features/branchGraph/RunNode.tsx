@@ -22,13 +22,20 @@ export const RunNode = memo(function RunNode({ data }: NodeProps<RunNodeType>): 
         <span className={`run-node-dot dot-${run.status}`} aria-hidden="true" />
         <span className="run-node-name">{runLabel(run)}</span>
       </div>
-      <div className="run-node-meta">
-        <span>{run.status}</span>
-        <span>{run.steps} steps</span>
-        <span title={`Tokens and cost of ${usageScope(run)}`}>
-          {run.totalTokens} tok · {costText(run)}
-        </span>
-      </div>
+      {run.status === 'pending' ? (
+        <div className="run-node-meta">
+          <span>not run yet</span>
+          <span title="Open it and press Run branch (or: agenttrace branch run)">edits from step {(run.forkSeq ?? -1) + 1}</span>
+        </div>
+      ) : (
+        <div className="run-node-meta">
+          <span>{run.status}</span>
+          <span>{run.steps} steps</span>
+          <span title={`Tokens and cost of ${usageScope(run)}`}>
+            {run.totalTokens} tok · {costText(run)}
+          </span>
+        </div>
+      )}
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );

@@ -69,6 +69,8 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
         stepKind={stepKind}
         editable={isEditable(stepKind)}
         finished={detail !== undefined && detail.status !== 'pending' && detail.status !== 'running'}
+        pending={detail?.status === 'pending'}
+        onRunBranch={actions.runBranch}
         onReplay={actions.runReplay}
         onResume={actions.resumeFrom}
         onFork={actions.openFork}
