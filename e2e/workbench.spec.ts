@@ -139,6 +139,28 @@ test('timeline keyboard navigation moves the selection and the inspector with it
   await expect(page).toHaveURL(new RegExp(`step=${seqOf((e) => e.kind === 'llm')}$`));
 });
 
+test('the find box narrows the timeline to the events that mention the words; / focuses it, Escape clears it', async ({ page }) => {
+  await openRun(page, traceId);
+  await expect(page.locator('.tl-count')).toHaveText(`${events.length} events`);
+  await page.getByRole('listbox', { name: 'Events' }).focus();
+  await page.keyboard.press('/');
+  const find = page.getByRole('searchbox', { name: 'Find in timeline' });
+  await expect(find).toBeFocused();
+  await find.fill('otters sleep');
+  // The LLM call that asked, and nothing else.
+  const asked = events.filter((e) => e.kind === 'llm' && JSON.stringify(e.payload).includes('Where do otters sleep'));
+  expect(asked).toHaveLength(1);
+  await expect(page.locator('.tl-row')).toHaveCount(1);
+  await expect(page.locator('.tl-count')).toHaveText(`1 of ${events.length} events`);
+  await page.locator('.tl-row').first().click();
+  await expect(page).toHaveURL(new RegExp(`step=${asked[0].seq}$`));
+  await find.fill('no such words here');
+  await expect(page.getByText('No event matches “no such words here”.')).toBeVisible();
+  await find.press('Escape');
+  await expect(find).toHaveValue('');
+  await expect(page.locator('.tl-count')).toHaveText(`${events.length} events`);
+});
+
 test('files and console tabs show the step as it was', async ({ page }) => {
   const last = events.length - 1;
   await openRun(page, traceId, last);

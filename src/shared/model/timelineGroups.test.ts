@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventSummary } from './eventSummary.js';
-import { foldedGroupHiding, groupTimeline, itemIndexOfSeq, MIN_GROUP, seqOfItem, type TimelineItem } from './timelineGroups.js';
+import { filterRows, foldedGroupHiding, groupTimeline, itemIndexOfSeq, MIN_GROUP, seqOfItem, type TimelineItem } from './timelineGroups.js';
 
 const row = (seq: number, group?: string, error = false): EventSummary => ({
   seq,
@@ -61,5 +61,23 @@ describe('selection in a grouped timeline', () => {
     expect(foldedGroupHiding(folded, rows, 57)?.key).toBe(1);
     expect(foldedGroupHiding(folded, rows, 100)).toBeUndefined();
     expect(foldedGroupHiding(groupTimeline(rows, new Set([1])), rows, 57)).toBeUndefined();
+  });
+});
+
+describe('filterRows', () => {
+  const rows: EventSummary[] = [
+    { seq: 0, kind: 'llm', ts: 0, title: 'openai gpt-4o → Otters eat crabs', detail: 'HTTP 200 · 12 in / 5 out tokens' },
+    { seq: 1, kind: 'console', ts: 1, title: 'stdout: otters sleep holding hands' },
+    { seq: 2, kind: 'http', ts: 2, title: 'GET https://api.weather.test/lisbon → 500', detail: 'HTTP 500', error: true },
+  ];
+  it('keeps the rows containing every word, in any case, in order', () => {
+    expect(filterRows(rows, 'OTTERS').map((r) => r.seq)).toEqual([0, 1]);
+    expect(filterRows(rows, 'otters  sleep').map((r) => r.seq)).toEqual([1]);
+    expect(filterRows(rows, 'http 500').map((r) => r.seq)).toEqual([2]);
+    expect(filterRows(rows, 'llm crabs').map((r) => r.seq)).toEqual([0]);
+    expect(filterRows(rows, 'nothing like this')).toEqual([]);
+  });
+  it('returns the rows themselves for an empty query', () => {
+    expect(filterRows(rows, '  ')).toBe(rows);
   });
 });

@@ -101,3 +101,16 @@ function indexInGroup(rows: readonly EventSummary[], g: TimelineGroup, seq: numb
   }
   return undefined;
 }
+
+/**
+ * The rows whose summary or detail contains every word of `query` (case-insensitive), in order; all rows for an
+ * empty query. The timeline's find box: it searches what the rows say, the same text the user sees.
+ */
+export function filterRows(rows: readonly EventSummary[], query: string): readonly EventSummary[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return rows;
+  return rows.filter((r) => {
+    const text = `${r.seq} ${r.kind} ${r.title} ${r.detail ?? ''}`.toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
+}

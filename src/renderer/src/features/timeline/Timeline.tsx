@@ -1,6 +1,6 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { EVENT_KINDS } from '../../../../shared/model/eventSummary';
-import { foldedGroupHiding, groupTimeline, itemIndexOfSeq, seqOfItem, type TimelineGroup } from '../../../../shared/model/timelineGroups';
+import { filterRows, foldedGroupHiding, groupTimeline, itemIndexOfSeq, seqOfItem, type TimelineGroup } from '../../../../shared/model/timelineGroups';
 import type { EventKind } from '../../../../shared/trace/types';
 import { Placeholder } from '../../components/Placeholder';
 import { VirtualList } from '../../components/VirtualList';
@@ -51,15 +51,21 @@ function moveSelection(key: string, index: number, count: number): number | unde
 
 /**
  * Every event of the run, one row each, windowed; runs of values from one source fold into an expandable group row;
- * filter by kind; j/k or arrows move the selection, → / ← (or Enter) unfold and fold a group.
+ * filter by kind; find by text (/ focuses the find box); j/k or arrows move the selection, → / ← (or Enter) unfold
+ * and fold a group.
  */
 export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsChange, live = false }: Props): React.JSX.Element {
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
-  const items = useMemo(() => groupTimeline(data.rows, expanded), [data.rows, expanded]);
+  const [query, setQuery] = useState('');
+  const findBox = useRef<HTMLInputElement>(null);
+  // The find box narrows the loaded rows (a run's rows all load, in pages); the kind filter is the host's.
+  const rows = useMemo(() => filterRows(data.rows, query), [data.rows, query]);
+  const searching = rows !== data.rows;
+  const items = useMemo(() => groupTimeline(rows, expanded), [rows, expanded]);
   // A selection inside a folded group (a deep link, a click in the inspector) unfolds it, so the step is in view.
-  const hiding = foldedGroupHiding(items, data.rows, selectedSeq);
+  const hiding = foldedGroupHiding(items, rows, selectedSeq);
   if (hiding) setExpanded(new Set(expanded).add(hiding.key));
-  const selectedIndex = itemIndexOfSeq(items, data.rows, selectedSeq);
+  const selectedIndex = itemIndexOfSeq(items, rows, selectedSeq);
   const setGroup = useCallback((g: TimelineGroup, open: boolean) => {
     setExpanded((prev) => {
       const next = new Set(prev);
@@ -88,8 +94,8 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
       const selected = i === selectedIndex;
       if (it.type === 'group') {
         const g = it.group;
-        const first = data.rows[g.first];
-        const last = data.rows[g.last];
+        const first = rows[g.first];
+        const last = rows[g.last];
         return (
           <div
             key={`g${g.key}`}
@@ -124,7 +130,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
           </div>
         );
       }
-      const e = data.rows[it.row];
+      const e = rows[it.row];
       return (
         <div
           key={e.seq}
@@ -147,7 +153,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
         </div>
       );
     },
-    [items, data.rows, selectedIndex, onSelect, startOf, setGroup],
+    [items, rows, selectedIndex, onSelect, startOf, setGroup],
   );
 
   /** The group the selection is in or on, for → and ←. */
@@ -161,6 +167,11 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
   };
   const onKeyDown = (ev: React.KeyboardEvent): void => {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (ev.key === '/') {
+      ev.preventDefault();
+      findBox.current?.focus();
+      return;
+    }
     const g = selectedIndex >= 0 ? groupAt(selectedIndex) : undefined;
     if (g && (ev.key === 'ArrowRight' || ev.key === 'Enter') && !g.expanded) {
       ev.preventDefault();
@@ -177,11 +188,11 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
     const next = moveSelection(ev.key, selectedIndex, items.length);
     if (next === undefined) return;
     ev.preventDefault();
-    const seq = seqOfItem(items, data.rows, next);
+    const seq = seqOfItem(items, rows, next);
     if (seq !== undefined) onSelect(seq);
   };
   const selected = items[selectedIndex];
-  const activeId = !selected ? undefined : selected.type === 'group' ? `tl-g${selected.group.key}` : `tl-${data.rows[selected.row].seq}`;
+  const activeId = !selected ? undefined : selected.type === 'group' ? `tl-g${selected.group.key}` : `tl-${rows[selected.row].seq}`;
 
   const active = new Set(kinds ?? []);
   return (
@@ -195,8 +206,24 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
             {KIND_BADGE[k]}
           </button>
         ))}
+        <input
+          ref={findBox}
+          className="input tl-find"
+          type="search"
+          placeholder="Find…  (/)"
+          aria-label="Find in timeline"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setQuery('');
+          }}
+        />
         <span className="tl-count" aria-live="polite">
-          {data.status === 'ready' ? `${data.total.toLocaleString()} event${data.total === 1 ? '' : 's'}${data.complete ? '' : ' …'}` : ''}
+          {data.status !== 'ready'
+            ? ''
+            : searching
+              ? `${rows.length.toLocaleString()} of ${data.total.toLocaleString()} events${data.complete ? '' : ' …'}`
+              : `${data.total.toLocaleString()} event${data.total === 1 ? '' : 's'}${data.complete ? '' : ' …'}`}
         </span>
       </div>
       {data.status === 'loading' && <Placeholder kind="loading">Loading events…</Placeholder>}
@@ -204,9 +231,10 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
       {data.status === 'ready' && data.total === 0 && (
         <Placeholder kind={live ? 'loading' : 'empty'}>{live ? (kinds ? 'No events of these kinds yet…' : 'Waiting for the first events…') : kinds ? 'No events of these kinds.' : 'This run recorded no events.'}</Placeholder>
       )}
-      {data.status === 'ready' && data.total > 0 && (
+      {data.status === 'ready' && data.total > 0 && searching && rows.length === 0 && <Placeholder kind="empty">{data.complete ? `No event matches “${query.trim()}”.` : 'No match yet…'}</Placeholder>}
+      {data.status === 'ready' && data.total > 0 && (!searching || rows.length > 0) && (
         <VirtualList
-          count={items.length + Math.max(0, data.total - data.rows.length)}
+          count={items.length + (searching ? 0 : Math.max(0, data.total - rows.length))}
           rowHeight={ROW_HEIGHT}
           renderRow={renderRow}
           scrollToIndex={selectedIndex}
