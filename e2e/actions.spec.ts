@@ -153,3 +153,23 @@ test('Export saves a trace file of the run and its branches that opens in anothe
     rmSync(other, { recursive: true, force: true });
   }
 });
+
+test('Delete branch asks first, then removes the branch and shows its parent, whose graph no longer has it', async ({ page }) => {
+  const step = events.find((e) => e.kind === 'console')!.seq;
+  const branchId = `${traceId}__resume-${step}`;
+  await openRun(page, branchId);
+  await expect(page.getByRole('button', { name: 'Delete branch…' })).toBeVisible();
+  await page.getByRole('button', { name: 'Delete branch…' }).click();
+  const confirm = page.getByRole('group', { name: 'Confirm delete' });
+  await expect(confirm).toContainText('Delete this branch?');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toHaveCount(0);
+  await page.getByRole('button', { name: 'Delete branch…' }).click();
+  await page.getByRole('group', { name: 'Confirm delete' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`#/run/${traceId}$`));
+  const graph = page.getByLabel('Branch graph');
+  await expect(graph.locator(`.react-flow__node[data-id="${traceId}"]`)).toBeVisible();
+  await expect(graph.locator(`.react-flow__node[data-id="${branchId}"]`)).toHaveCount(0);
+  // A trace offers no delete.
+  await expect(page.getByRole('button', { name: 'Delete branch…' })).toHaveCount(0);
+});

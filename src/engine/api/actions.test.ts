@@ -107,6 +107,21 @@ describe('runBranch', () => {
   });
 });
 
+describe('deleteBranch', () => {
+  it('deletes a branch with its own branches only when asked, never a trace, and leaves the parent untouched', async () => {
+    const api = client();
+    const before = JSON.stringify(store?.getEvents(ROOT_ID, { from: 0, limit: 1000 }));
+    expect(await failure(api.deleteBranch({ runId: BRANCH_ID }))).toMatchObject({ code: 'ATR_BAD_ARGS', message: expect.stringMatching(/has 1 branch of its own/) as unknown });
+    expect(await failure(api.deleteBranch({ runId: ROOT_ID, recursive: true }))).toMatchObject({ code: 'ATR_BAD_ARGS', message: `run ${ROOT_ID} is a trace, not a branch` });
+    const r = await api.deleteBranch({ runId: BRANCH_ID, recursive: true });
+    expect(r).toEqual({ deleted: [NESTED_ID, BRANCH_ID], parentId: ROOT_ID });
+    expect(store?.findRun(BRANCH_ID)).toBeUndefined();
+    expect((await api.getRunTree({ runId: ROOT_ID })).runs.map((x) => x.id)).toEqual([ROOT_ID]);
+    expect(JSON.stringify(store?.getEvents(ROOT_ID, { from: 0, limit: 1000 }))).toBe(before);
+    expect((await failure(api.deleteBranch({ runId: BRANCH_ID }))).code).toBe('ATR_NOT_FOUND');
+  });
+});
+
 describe('replayRun, resumeFrom, diffRuns', () => {
   it('errors cross as {code, message}: unknown runs, steps past the end, a script that is gone', async () => {
     const api = client();

@@ -49,6 +49,7 @@ export const actionParamsSchemas = {
     })
     .strict(),
   runBranch: z.object({ runId }).strict(),
+  deleteBranch: z.object({ runId, recursive: z.boolean().optional() }).strict(),
   diffRuns: z.object({ a: runId, b: runId }).strict(),
   exportRun: z.object({ runId, only: z.boolean().optional() }).strict(),
 };
@@ -118,6 +119,14 @@ export function createActionsApi(store: TraceStore, opts: ActionsApiOptions = {}
       if (branch.status === 'running') throw new BadArgsError(`branch ${branch.id} is already running`, 'wait for it to finish');
       background(() => replayRun({ ...base(), runId: rootOf(store, branch).id, branch: branch.id }));
       return { branchId: branch.id };
+    },
+
+    deleteBranch: async ({ runId: id, recursive }) => {
+      const branch = store.getRun(store.resolveRunId(id));
+      if (branch.parentId === undefined) throw new BadArgsError(`run ${branch.id} is a trace, not a branch`, 'delete traces with the CLI');
+      const deleted = deleteBranch(store, branch.id, Boolean(recursive));
+      changed();
+      return { deleted, parentId: branch.parentId };
     },
 
     diffRuns: async ({ a, b }) => diffStoredRuns(store, a, b, { prices: loadPrices(store.home).table }),

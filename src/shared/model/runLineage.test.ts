@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordingStartOf, type LineageRun } from './runLineage.js';
+import { descendantsOf, recordingStartOf, type LineageRun } from './runLineage.js';
 
 describe('recordingStartOf', () => {
   const runs: LineageRun[] = [
@@ -18,5 +18,14 @@ describe('recordingStartOf', () => {
   it('falls back while the tree is unknown, and stops at a missing ancestor', () => {
     expect(recordingStartOf([], 't__a', 42)(1)).toBe(42);
     expect(recordingStartOf(runs.slice(1), 't__a', 0)(1)).toBe(5000);
+  });
+});
+
+describe('descendantsOf', () => {
+  it('lists the branches below a run, recursively, and nothing for a leaf', () => {
+    const runs = [{ id: 't' }, { id: 'a', parentId: 't' }, { id: 'b', parentId: 'a' }, { id: 'c', parentId: 'a' }, { id: 'd', parentId: 't' }];
+    expect(descendantsOf(runs, 'a').sort()).toEqual(['b', 'c']);
+    expect(descendantsOf(runs, 't').sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(descendantsOf(runs, 'd')).toEqual([]);
   });
 });

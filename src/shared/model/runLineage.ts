@@ -23,3 +23,18 @@ export function recordingStartOf(runs: readonly LineageRun[], runId: string, fal
     return chain[i].startedAt;
   };
 }
+
+/** The runs forking from `runId`, recursively (what deleting it with its branches removes). */
+export function descendantsOf(runs: readonly { id: string; parentId?: string }[], runId: string): string[] {
+  const children = new Map<string, string[]>();
+  for (const r of runs) if (r.parentId !== undefined) children.set(r.parentId, [...(children.get(r.parentId) ?? []), r.id]);
+  const out: string[] = [];
+  const stack = [...(children.get(runId) ?? [])];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (out.includes(id) || id === runId) continue;
+    out.push(id);
+    stack.push(...(children.get(id) ?? []));
+  }
+  return out;
+}

@@ -56,6 +56,11 @@ export interface ActionsApi {
    * background; returns at once, progress arrives as runUpdated events. ATR_BAD_ARGS for a trace or a running run.
    */
   runBranch(params: { runId: string }): Promise<{ branchId: string }>;
+  /**
+   * Deletes a branch (with `recursive`, also the branches forked from it), never a trace and never a running run;
+   * returns the deleted ids and the parent to show next. The parent's own events are untouched.
+   */
+  deleteBranch(params: { runId: string; recursive?: boolean }): Promise<{ deleted: string[]; parentId: string }>;
   /** Compares run `a` with run `b` (each with its lineage): first divergence, changed replies and results, deltas. */
   diffRuns(params: { a: string; b: string }): Promise<RunDiffView>;
   /**
@@ -76,4 +81,4 @@ export interface ExportedFile {
   dataB64: string;
 }
 
-export const ACTION_METHOD_NAMES = ['replayRun', 'resumeFrom', 'validateEdit', 'createBranchAndRun', 'runBranch', 'diffRuns', 'exportRun'] as const;
+export const ACTION_METHOD_NAMES = ['replayRun', 'resumeFrom', 'validateEdit', 'createBranchAndRun', 'runBranch', 'deleteBranch', 'diffRuns', 'exportRun'] as const;

@@ -1,4 +1,5 @@
 import type { ReplayVerdictView } from '../../../../shared/rpc/contract';
+import { useState } from 'react';
 import { formatBytes } from '../format';
 import type { Actions } from './useActions';
 import './ActionsBar.css';
@@ -17,6 +18,10 @@ interface Props {
   /** The run is a branch created but not run yet: offer to run it. */
   pending: boolean;
   onRunBranch: () => void;
+  /** The run is a branch (it can be deleted); `below` is how many branches fork from it, recursively. */
+  branch?: { below: number };
+  /** Deletes the branch (and the branches below it); resolves to an error message, or undefined once done. */
+  onDelete: () => Promise<string | undefined>;
   onReplay: () => void;
   onResume: (step: number) => void;
   onFork: (step: number) => void;
@@ -27,6 +32,8 @@ interface Props {
 
 /** The trace screen's action bar (pure view): the five actions, the export, the replay verdict and the branch just started. */
 export function ActionsBar(p: Props): React.JSX.Element {
+  const [confirming, setConfirming] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | undefined>(undefined);
   const hasStep = p.step !== undefined;
   const stepHint = hasStep ? `step ${p.step}` : 'select a step first';
   return (
@@ -57,7 +64,33 @@ export function ActionsBar(p: Props): React.JSX.Element {
       <button type="button" className="btn" onClick={p.onExport} disabled={p.exported.status === 'running'} title="Save this run with its branches as a .agenttrace file">
         {p.exported.status === 'running' ? 'Exporting…' : 'Export'}
       </button>
+      {p.branch && !confirming && (
+        <button type="button" className="btn" onClick={() => (setDeleteError(undefined), setConfirming(true))} disabled={!p.finished && !p.pending} title="Delete this branch (its parent is not touched)">
+          Delete branch…
+        </button>
+      )}
+      {p.branch && confirming && (
+        <span className="ab-confirm" role="group" aria-label="Confirm delete">
+          Delete this branch{p.branch.below > 0 ? ` and the ${p.branch.below} branch${p.branch.below === 1 ? '' : 'es'} forked from it` : ''}?
+          <button
+            type="button"
+            className="btn btn-danger"
+            onClick={() =>
+              void p.onDelete().then((err) => {
+                setConfirming(false);
+                setDeleteError(err);
+              })
+            }
+          >
+            Delete
+          </button>
+          <button type="button" className="btn" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </span>
+      )}
       <div className="ab-status" aria-live="polite">
+        {deleteError && <span className="ab-error">Delete failed: {deleteError}</span>}
         <ReplayStatus replay={p.replay} />
         {p.exported.status === 'error' && <span className="ab-error">Export failed: {p.exported.message}</span>}
         {p.exported.status === 'done' && (

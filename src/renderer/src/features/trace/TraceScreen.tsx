@@ -1,11 +1,12 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
-import { recordingStartOf } from '../../../../shared/model/runLineage';
+import { descendantsOf, recordingStartOf } from '../../../../shared/model/runLineage';
 import type { EventKind } from '../../../../shared/trace/types';
 import type { Navigate } from '../../app/useHashRoute';
 import { Placeholder } from '../../components/Placeholder';
 import { SplitPane } from '../../components/SplitPane';
 import { ActionsBar } from '../actions/ActionsBar';
+import { errorText } from '../format';
 import { ComparePanel } from '../actions/ComparePanel';
 import { isEditable } from '../actions/editDraft';
 import { EditForkPanel } from '../actions/EditForkPanel';
@@ -45,6 +46,14 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
   const actions = useActions(api, runId);
   const stepKind = useStepKind(api, runId, step);
 
+  const deleteBranch = useCallback(
+    (): Promise<string | undefined> =>
+      api.deleteBranch({ runId, recursive: true }).then(
+        (r) => (navigate({ screen: 'run', runId: r.parentId }), undefined),
+        (e: unknown) => errorText(e),
+      ),
+    [api, runId, navigate],
+  );
   const select = useCallback((seq: number) => navigate({ screen: 'run', runId, step: seq }, { replace: true }), [navigate, runId]);
   const openRun = useCallback((id: string) => navigate({ screen: 'run', runId: id, ...(step === undefined ? {} : { step }) }), [navigate, step]);
 
@@ -71,6 +80,8 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
         finished={detail !== undefined && detail.status !== 'pending' && detail.status !== 'running'}
         pending={detail?.status === 'pending'}
         onRunBranch={actions.runBranch}
+        {...(detail?.parentId ? { branch: { below: descendantsOf(treeRuns, runId).length } } : {})}
+        onDelete={deleteBranch}
         onReplay={actions.runReplay}
         onResume={actions.resumeFrom}
         onFork={actions.openFork}
