@@ -4,7 +4,6 @@
  * turned into a tape, and then the same sequence is replayed with the TapeSource: every replayed call returns the
  * recorded value, checks its step and records it again. Native rounds are interleaved with replayed ones.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,57 +15,10 @@ import { ReplayController } from '../sdk/replay/controller.js';
 import { parseJournal } from '../src/shared/trace/journal.js';
 import { SecretSet } from '../src/shared/trace/redact.js';
 import { TAPE_FORMAT_VERSION, type Tape, type TapeValue } from '../src/shared/trace/tape.js';
-import { TRACE_FORMAT_VERSION, type RunMeta } from '../src/shared/trace/types.js';
+import { benchMeta, median, timeLoop, touchSources } from './valueBench.js';
 
 const CALLS = 400_000;
 const ROUNDS = 5;
-/** The real clock, taken before any patch: the timing must not read (or consume) the tape. */
-const hrBigint = process.hrtime.bigint.bind(process.hrtime);
-
-function meta(mode: RunMeta['mode']): RunMeta {
-  return {
-    id: 'bench',
-    scriptPath: 'bench',
-    scriptSha256: '',
-    argv: [],
-    cwd: process.cwd(),
-    env: {},
-    nodeVersion: process.version,
-    sdkVersion: 'bench',
-    formatVersion: TRACE_FORMAT_VERSION,
-    mode,
-    keyframeEvery: 10,
-    startedAt: Date.now(),
-    pid: process.pid,
-  };
-}
-
-/** What the agent does: touch every other source, then ROUNDS + 1 blocks of CALLS Math.random calls. */
-function touchSources(): void {
-  for (let i = 0; i < 2_000; i++) {
-    Date.now();
-    void new Date();
-    performance.now();
-    process.hrtime();
-    crypto.randomUUID();
-    crypto.randomBytes(8);
-  }
-}
-
-function timeLoop(fn: () => number): number {
-  let sum = 0;
-  const t0 = hrBigint();
-  for (let i = 0; i < CALLS; i++) sum += fn();
-  const ns = Number(hrBigint() - t0);
-  if (sum < 0) throw new Error('unreachable');
-  return ns / CALLS;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 /** The tape of a journal of batched values (what buildTape makes of it, without the event objects). */
 function tapeOf(journal: string): Tape {
   const values: Record<string, TapeValue[]> = {};
@@ -93,12 +45,12 @@ export async function benchReplayRandom(): Promise<{ nativeNsPerCall: number; re
   try {
     // 1. Record the sequence.
     const recJournal = path.join(dir, 'record.ndjson');
-    const rec = new Recorder({ journalPath: recJournal, meta: meta('record'), secrets: new SecretSet() });
+    const rec = new Recorder({ journalPath: recJournal, meta: benchMeta('record'), secrets: new SecretSet() });
     const unrecord = installDeterminismPatches(new RecordingSource(rec), (where, e) => {
       throw new Error(`${where}: ${String(e)}`);
     });
     try {
-      touchSources();
+      touchSources(2_000);
       for (let r = 0; r <= ROUNDS; r++) for (let i = 0; i < CALLS; i++) Math.random();
     } finally {
       unrecord();
@@ -107,7 +59,7 @@ export async function benchReplayRandom(): Promise<{ nativeNsPerCall: number; re
 
     // 2. Replay it: a divergence would make this bench meaningless, so it throws.
     const tape = tapeOf(recJournal);
-    const replayRec = new Recorder({ journalPath: path.join(dir, 'replay.ndjson'), meta: meta('replay'), secrets: new SecretSet() });
+    const replayRec = new Recorder({ journalPath: path.join(dir, 'replay.ndjson'), meta: benchMeta('replay'), secrets: new SecretSet() });
     const ctl = new ReplayController(tape, replayRec, {
       printVerdict: false,
       exit: (code) => {
@@ -120,13 +72,13 @@ export async function benchReplayRandom(): Promise<{ nativeNsPerCall: number; re
     const replayed = Math.random;
     const replayedCall = (): number => replayed();
     try {
-      touchSources();
+      touchSources(2_000);
       // Warm both paths (the first replayed block), then interleave rounds so machine noise hits both alike.
-      timeLoop(nativeCall);
-      timeLoop(replayedCall);
+      timeLoop(nativeCall, CALLS);
+      timeLoop(replayedCall, CALLS);
       for (let r = 0; r < ROUNDS; r++) {
-        nativeRuns.push(timeLoop(nativeCall));
-        replayedRuns.push(timeLoop(replayedCall));
+        nativeRuns.push(timeLoop(nativeCall, CALLS));
+        replayedRuns.push(timeLoop(replayedCall, CALLS));
         await new Promise((res) => setTimeout(res, 60));
       }
       if (ctl.firstDivergence) throw new Error(`the replay bench diverged: ${JSON.stringify(ctl.firstDivergence)}`);
