@@ -4,8 +4,8 @@
  * the journal must hold the calls in issue order with their payloads, and no fake key may reach the journal.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockLlm, type MockLlmServer } from '../../test/mock/llmServer.js';
+import { describe, expect, it } from 'vitest';
+import { useMockLlm } from '../../test/mock/useMockLlm.js';
 import { runAgent, type AgentRun } from '../../test/helpers/recordAgent.js';
 import { readJournalEvents } from '../../test/helpers/journal.js';
 import type { LlmPayload, TraceEvent } from '../../src/shared/trace/types.js';
@@ -17,11 +17,7 @@ const KEYS = {
 };
 const words = (s: string): number => s.split(/\s+/).filter(Boolean).length;
 
-let mock: MockLlmServer;
-beforeAll(async () => {
-  mock = await startMockLlm({ chunkDelayMs: 15 });
-});
-afterAll(() => mock.close());
+const mock = useMockLlm({ chunkDelayMs: 15 });
 
 interface Recorded {
   run: AgentRun;

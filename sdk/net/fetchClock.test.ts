@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startMockLlm, type MockLlmServer } from '../../test/mock/llmServer.js';
+import { expect, it } from 'vitest';
+import { useMockLlm } from '../../test/mock/useMockLlm.js';
 import { runAgent } from '../../test/helpers/recordAgent.js';
 import { readJournalEvents } from '../../test/helpers/journal.js';
 
-let mock: MockLlmServer;
-beforeAll(async () => {
-  mock = await startMockLlm();
-});
-afterAll(() => mock.close());
+const mock = useMockLlm();
 
 it('records only the agent clock reads around a built-in fetch, not fetch internals', async () => {
   const run = await runAgent('test/agents/net-fetch-clock.mjs', { env: { MOCK_URL: mock.url } });

@@ -3,8 +3,8 @@
  * real child process against the real mock server, plus connection failures and the internal-context guarantee.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockLlm, type MockLlmServer } from '../../test/mock/llmServer.js';
+import { describe, expect, it } from 'vitest';
+import { useMockLlm } from '../../test/mock/useMockLlm.js';
 import { startTlsProxy, TLS_CERT } from '../../test/mock/tlsProxy.js';
 import { runAgent } from '../../test/helpers/recordAgent.js';
 import { readJournalEvents } from '../../test/helpers/journal.js';
@@ -13,11 +13,7 @@ import { fingerprintInput } from '../../src/shared/trace/fingerprint.js';
 import { createHash } from 'node:crypto';
 
 const KEY = 'sk-test-AAAA1111BBBB2222CCCC';
-let mock: MockLlmServer;
-beforeAll(async () => {
-  mock = await startMockLlm({ chunkDelayMs: 10 });
-});
-afterAll(() => mock.close());
+const mock = useMockLlm({ chunkDelayMs: 10 });
 
 const text = (b: HttpPayload['request']['body']): string => (b && 'text' in b ? b.text : '');
 

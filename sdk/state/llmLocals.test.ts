@@ -3,19 +3,13 @@
  * (label 'llm call') at its seq with the locals of the agent function that called `chat.completions.create`,
  * also for concurrent calls.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Keyframe, LlmPayload, TraceEvent } from '../../src/shared/trace/types.js';
 import { readJournalEvents, readJournalLines } from '../../test/helpers/journal.js';
 import { runAgent } from '../../test/helpers/recordAgent.js';
-import { startMockLlm, type MockLlmServer } from '../../test/mock/llmServer.js';
+import { useMockLlm } from '../../test/mock/useMockLlm.js';
 
-let mock: MockLlmServer;
-beforeAll(async () => {
-  mock = await startMockLlm();
-});
-afterAll(async () => {
-  await mock.close();
-});
+const mock = useMockLlm();
 
 describe('locals at LLM client calls', () => {
   it('keyframes each openai call with the calling function locals', async () => {

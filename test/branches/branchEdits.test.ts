@@ -4,19 +4,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Tape } from '../../src/shared/trace/tape.js';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
-import { startMockLlm, type MockLlmServer } from '../mock/llmServer.js';
+import { useMockLlm } from '../mock/useMockLlm.js';
 import { REPO, cliEnv, removeHomes, tmpHome } from '../cli/cliHarness.js';
 import { cli, recordAgent, showJson } from './branchHarness.js';
 
-let mock: MockLlmServer;
-beforeAll(async () => {
-  mock = await startMockLlm();
-});
-afterAll(async () => {
-  await mock.close();
+const mock = useMockLlm();
+afterAll(() => {
   removeHomes();
 });
 

@@ -5,19 +5,15 @@
  * stdout; only the non-matching call goes to the server; the original trace stays byte-for-byte the same; the
  * branch shows in `branch list`. Offline, the first request the record cannot answer stops the branch (exit 3).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { BranchTreeJson } from '../../src/cli/commands/branchList.js';
 import type { LlmPayload } from '../../src/shared/trace/types.js';
-import { startMockLlm, type MockLlmServer } from '../mock/llmServer.js';
+import { useMockLlm } from '../mock/useMockLlm.js';
 import { cliJson, removeHomes, runCli, tmpHome } from '../cli/cliHarness.js';
 import { KEYS, cli, prompts, recordAgent, showJson } from './branchHarness.js';
 
-let mock: MockLlmServer;
-beforeAll(async () => {
-  mock = await startMockLlm();
-});
-afterAll(async () => {
-  await mock.close();
+const mock = useMockLlm();
+afterAll(() => {
   removeHomes();
 });
 

@@ -3,20 +3,16 @@
  * one status line per branch as it finishes, a failing branch does not stop the others, and the exit code is
  * non-zero when any failed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { BranchTreeJson } from '../../src/cli/commands/branchList.js';
 import type { StoredRun } from '../../src/engine/store/storeTypes.js';
-import { startMockLlm, type MockLlmServer } from '../mock/llmServer.js';
+import { useMockLlm } from '../mock/useMockLlm.js';
 import { cliJson, removeHomes, tmpHome } from '../cli/cliHarness.js';
 import { cli, recordAgent, showJson } from './branchHarness.js';
 
-let mock: MockLlmServer;
-beforeAll(async () => {
-  // Each live call takes a while, so the branches' runs overlap when the pool lets them.
-  mock = await startMockLlm({ latencyMs: 250 });
-});
-afterAll(async () => {
-  await mock.close();
+// Each live call takes a while, so the branches' runs overlap when the pool lets them.
+const mock = useMockLlm({ latencyMs: 250 });
+afterAll(() => {
   removeHomes();
 });
 

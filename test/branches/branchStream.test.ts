@@ -2,19 +2,15 @@
  * Edited replies of streamed calls are re-chunked: the agent's real client (openai v6, @anthropic-ai/sdk) still
  * consumes an event stream and gets the edited text; the branch stores the stream it was served.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseSse } from '../../src/shared/trace/llm.js';
 import type { LlmPayload } from '../../src/shared/trace/types.js';
-import { startMockLlm, type MockLlmServer } from '../mock/llmServer.js';
+import { useMockLlm } from '../mock/useMockLlm.js';
 import { removeHomes, tmpHome } from '../cli/cliHarness.js';
 import { cli, prompts, recordAgent, showJson } from './branchHarness.js';
 
-let mock: MockLlmServer;
-beforeAll(async () => {
-  mock = await startMockLlm();
-});
-afterAll(async () => {
-  await mock.close();
+const mock = useMockLlm();
+afterAll(() => {
   removeHomes();
 });
 

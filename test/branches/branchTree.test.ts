@@ -2,18 +2,14 @@
  * Branch trees through the real CLI: names and duplicates, a branch of a branch (lineage through both forks), a
  * pending parent, re-running a branch, delete (never a trace, never a parent, children only with --recursive).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { BranchTreeJson } from '../../src/cli/commands/branchList.js';
-import { startMockLlm, type MockLlmServer } from '../mock/llmServer.js';
+import { useMockLlm } from '../mock/useMockLlm.js';
 import { cliJson, removeHomes, tmpHome } from '../cli/cliHarness.js';
 import { cli, prompts, recordAgent, showJson } from './branchHarness.js';
 
-let mock: MockLlmServer;
-beforeAll(async () => {
-  mock = await startMockLlm();
-});
-afterAll(async () => {
-  await mock.close();
+const mock = useMockLlm();
+afterAll(() => {
   removeHomes();
 });
 

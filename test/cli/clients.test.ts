@@ -3,20 +3,16 @@
  * ESM, CJS and TypeScript agents; concurrent calls and streams): every request the mock server received is a
  * stored `llm` event, in issue order, with the reply and usage the client got, and the run totals add up.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RunListItem } from '../../src/engine/store/storeTypes.js';
 import type { LlmPayload, TraceEvent } from '../../src/shared/trace/types.js';
-import { startMockLlm, type MockLlmServer } from '../mock/llmServer.js';
+import { useMockLlm } from '../mock/useMockLlm.js';
 import { cliJson, removeHomes, runCli, tmpHome } from './cliHarness.js';
 
 const KEYS = { OPENAI_API_KEY: 'sk-test-AAAA1111BBBB2222CCCC', GROQ_API_KEY: 'gsk_testAAAA1111BBBB2222CCCC', ANTHROPIC_API_KEY: 'sk-ant-test-AAAA1111BBBB2222' };
 
-let mock: MockLlmServer;
-beforeAll(async () => {
-  mock = await startMockLlm({ chunkDelayMs: 5 });
-});
-afterAll(async () => {
-  await mock.close();
+const mock = useMockLlm({ chunkDelayMs: 5 });
+afterAll(() => {
   removeHomes();
 });
 

@@ -1,19 +1,13 @@
 /** LLM calls through the CLI: the real openai client against the mock server; list totals match what it received. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { RunListItem } from '../../src/engine/store/storeTypes.js';
 import type { LlmPayload, TraceEvent } from '../../src/shared/trace/types.js';
-import { startMockLlm, type MockLlmServer } from '../mock/llmServer.js';
+import { useMockLlm } from '../mock/useMockLlm.js';
 import { cliJson, runCli, tmpHome, removeHomes } from './cliHarness.js';
 
 afterAll(removeHomes);
 
-let mock: MockLlmServer;
-beforeAll(async () => {
-  mock = await startMockLlm();
-});
-afterAll(async () => {
-  await mock.close();
-});
+const mock = useMockLlm();
 
 describe('record with LLM calls', () => {
   it('counts llm calls and tokens from the recorded usage', async () => {

@@ -5,22 +5,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DiffReport } from '../../src/engine/runs/diffStoredRuns.js';
 import type { RunListItem } from '../../src/engine/store/storeTypes.js';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
 import { cliJson, removeHomes, runCli, tmpHome } from '../cli/cliHarness.js';
-import { startMockLlm, type MockLlmServer } from '../mock/llmServer.js';
+import { useMockLlm } from '../mock/useMockLlm.js';
 
 afterAll(removeHomes);
 
-let mock: MockLlmServer;
-beforeAll(async () => {
-  mock = await startMockLlm();
-});
-afterAll(async () => {
-  await mock.close();
-});
+const mock = useMockLlm();
 
 const KEY = 'sk-test-diff-0123456789abcdef';
 const AGENT = 'test/agents/diff-chain.mjs';
