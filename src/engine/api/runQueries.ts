@@ -7,6 +7,7 @@ import { toEventSummary } from '../../shared/model/eventSummary.js';
 import type { ConsoleLine, EventDetail, EventPage, FileView, ParamsOf, RunDetail, RunSummary, StateView } from '../../shared/rpc/contract.js';
 import { changedPaths } from '../../shared/trace/stateDiff.js';
 import type { ConsolePayload, HttpPayload, Json, StateAtStep } from '../../shared/trace/types.js';
+import { rootOf } from '../branches/branches.js';
 import { NotFoundError } from '../errors.js';
 import { stateAtInTree } from '../replay/tapeFromStore.js';
 import type { TraceStore } from '../store/store.js';
@@ -25,19 +26,6 @@ export function toRunSummary(r: StoredRun): RunSummary {
   if (r.forkSeq !== undefined) s.forkSeq = r.forkSeq;
   if (r.endedAt !== null) s.endedAt = r.endedAt;
   return s;
-}
-
-/** The root of a run's tree (a damaged store with a parent cycle stops where it repeats). */
-export function rootOf(store: TraceStore, run: StoredRun): StoredRun {
-  const seen = new Set<string>([run.id]);
-  let cur = run;
-  while (cur.parentId !== undefined) {
-    const parent = store.findRun(cur.parentId);
-    if (!parent || seen.has(parent.id)) break;
-    seen.add(parent.id);
-    cur = parent;
-  }
-  return cur;
 }
 
 export function getRunDetail(store: TraceStore, runId: string): RunDetail {

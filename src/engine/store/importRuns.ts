@@ -6,30 +6,17 @@
  * re-import look like different content).
  */
 import type Database from 'better-sqlite3';
-import type { Json, RunStatus } from '../../shared/trace/types.js';
+import type { Json, RunMeta, RunStatus } from '../../shared/trace/types.js';
 import type { TraceStore } from './store.js';
 
-/** A run row as an import writes it (host-only columns — host pid, journal offset — start empty). */
-export interface ImportedRunRow {
-  id: string;
-  name?: string;
-  parentId?: string;
-  forkSeq?: number;
+/**
+ * A run row as an import writes it: the run's metadata (mode as the file says it) plus its outcome; host-only
+ * columns (host pid, journal offset) start empty.
+ */
+export interface ImportedRunRow extends Omit<RunMeta, 'mode'> {
   overrides?: Record<string, Json>;
-  scriptPath: string;
-  scriptSha256: string;
-  scriptSource?: string;
-  argv: string[];
-  cwd: string;
-  env: Record<string, string>;
-  nodeVersion: string;
-  sdkVersion: string;
-  formatVersion: number;
   mode: string;
-  keyframeEvery: number;
-  startedAt: number;
   endedAt: number | null;
-  pid: number;
   status: RunStatus;
   exitCode: number | null;
   exitSignal: string | null;
