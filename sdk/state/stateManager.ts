@@ -19,6 +19,7 @@ import { DATA_BOUNDS, boundedJson, type BoundOptions } from './boundedJson.js';
 import type { StateRuntime, StepKind, StepToken } from './runtimeApi.js';
 import { CaptureBudget } from './captureBudget.js';
 import { userGlobals, globalsBaseline } from './userGlobals.js';
+import { applyFsEvent } from '../../src/shared/trace/fsFiles.js';
 
 const STEP_IO_BOUNDS: BoundOptions = { ...DATA_BOUNDS, maxDepth: 6, maxKeys: 200, maxString: 16 * 1024, maxChars: 64 * 1024 };
 /** LLM-call captures waiting for their `llm` event; older ones are dropped. */
@@ -318,13 +319,3 @@ function errorInfo(e: unknown, rec: Recorder): { name: string; message: string }
   return { name: typeof e, message: rec.secrets.maskText(String(e)) };
 }
 
-/** Files written so far, as the store derives them between keyframes (keep in step with store.applyFsEvent). */
-function applyFsEvent(files: Record<string, string | null>, p: FsPayload | undefined): void {
-  if (!p || p.error) return;
-  if ((p.op === 'writeFile' || p.op === 'createWriteStream') && p.content) files[p.path] = p.content.blob;
-  else if (p.op === 'unlink' || p.op === 'rm' || p.op === 'rmdir') files[p.path] = null;
-  else if ((p.op === 'rename' || p.op === 'copyFile') && p.dest) {
-    if (p.path in files) files[p.dest] = files[p.path];
-    if (p.op === 'rename' && p.path in files) files[p.path] = null;
-  }
-}

@@ -4,6 +4,7 @@
  */
 import { applyOps } from '../../shared/trace/stateDiff.js';
 import type { FsPayload, Json, Keyframe, StateAtStep, StatePayload } from '../../shared/trace/types.js';
+import { applyFsEvent } from '../../shared/trace/fsFiles.js';
 
 export class StateFold {
   keyframeSeq: number | null = null;
@@ -47,12 +48,3 @@ export class StateFold {
   }
 }
 
-function applyFsEvent(files: Record<string, string | null>, p: FsPayload): void {
-  if (!p || p.error) return;
-  if ((p.op === 'writeFile' || p.op === 'createWriteStream') && p.content) files[p.path] = p.content.blob;
-  else if (p.op === 'unlink' || p.op === 'rm' || p.op === 'rmdir') files[p.path] = null;
-  else if ((p.op === 'rename' || p.op === 'copyFile') && p.dest) {
-    if (p.path in files) files[p.dest] = files[p.path];
-    if (p.op === 'rename' && p.path in files) files[p.path] = null;
-  }
-}
