@@ -41,19 +41,7 @@ export function step<R>(name: string, inputOrFn: unknown, maybeFn?: () => R): R 
   const fn = (typeof maybeFn === 'function' ? maybeFn : inputOrFn) as () => R;
   const input = typeof maybeFn === 'function' ? inputOrFn : undefined;
   if (typeof fn !== 'function') throw new TypeError('agenttrace step(name, [input,] fn): fn must be a function');
-  const rt = sdkRuntime();
-  const token = rt?.beginStep('step', name, input);
-  let result: R;
-  // IMPORTANT: one call site for both modes, so a crash inside fn prints the same stack recorded or not.
-  try {
-    result = fn();
-  } catch (e) {
-    if (rt && token) rt.endStep(token, false, e);
-    throw e;
-  } finally {
-    if (rt && token) rt.leaveStep(token);
-  }
-  return settle(result, rt, token);
+  return tracked('step', name, input, fn);
 }
 
 /**
@@ -66,21 +54,29 @@ export function step<R>(name: string, inputOrFn: unknown, maybeFn?: () => R): R 
 export function tool<A extends unknown[], R>(name: string, fn: (...args: A) => R): (...args: A) => R {
   if (typeof fn !== 'function') throw new TypeError('agenttrace tool(name, fn): fn must be a function');
   const wrapped = function (this: unknown, ...args: A): R {
-    const rt = sdkRuntime();
-    const token = rt?.beginStep('tool', name, args);
-    let result: R;
-    try {
-      result = fn.apply(this, args);
-    } catch (e) {
-      if (rt && token) rt.endStep(token, false, e);
-      throw e;
-    } finally {
-      if (rt && token) rt.leaveStep(token);
-    }
-    return settle(result, rt, token);
+    return tracked('tool', name, args, () => fn.apply(this, args));
   };
   Object.defineProperty(wrapped, 'name', { value: fn.name || name, configurable: true });
   return wrapped;
+}
+
+/**
+ * Runs `call` as a step or tool: begins it, ends it with the sync outcome or the thenable's, and rethrows errors
+ * unchanged. IMPORTANT: one call site for both modes, so a crash inside it prints the same stack recorded or not.
+ */
+function tracked<R>(kind: 'step' | 'tool', name: string, input: unknown, call: () => R): R {
+  const rt = sdkRuntime();
+  const token = rt?.beginStep(kind, name, input);
+  let result: R;
+  try {
+    result = call();
+  } catch (e) {
+    if (rt && token) rt.endStep(token, false, e);
+    throw e;
+  } finally {
+    if (rt && token) rt.leaveStep(token);
+  }
+  return settle(result, rt, token);
 }
 
 /** Ends a step with a sync result now, or with a thenable's outcome through `observe` (the same in both modes). */
