@@ -54,14 +54,7 @@ export const tapeCommand: Command = {
       }
       const tape = tapeFromStore(store, runId, { step, after: resume ? 'live' : 'stop', onDivergence, pace, branch });
       if (branch && replaceResumeBranch(store, branch.id)) ctx.printer.err(`agenttrace: replaced the earlier resume ${branch.id}\n`);
-      const text = JSON.stringify(tape);
-      if (out === '-') ctx.printer.out(text + '\n');
-      else {
-        const file = path.resolve(ctx.cwd, out);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, text);
-        ctx.printer.err(`Tape written: ${file} (${tape.steps} steps, ${tape.calls.length} network calls${step !== undefined ? `, ${resume ? 'resume' : 'stop'} at step ${step}` : ''})\n`);
-      }
+      writeTape(tape, out, ctx, `${tape.steps} steps, ${tape.calls.length} network calls${step !== undefined ? `, ${resume ? 'resume' : 'stop'} at step ${step}` : ''}`);
       return 0;
     } finally {
       store.close();
@@ -80,13 +73,19 @@ function writeBranchTape(store: TraceStore, id: string, ref: string, o: { offlin
     resetBranchRun(store, branch.id, 'pending');
     ctx.printer.err(`agenttrace: replaced the earlier run of ${branch.id}\n`);
   }
-  const text = JSON.stringify(tape);
-  if (out === '-') ctx.printer.out(text + '\n');
-  else {
-    const file = path.resolve(ctx.cwd, out);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
-    ctx.printer.err(`Tape written: ${file} (branch ${branch.id}: ${tape.steps} steps, ${tape.calls.length} network calls, ${tape.calls.filter((c) => c.edited).length} edited)\n`);
-  }
+  writeTape(tape, out, ctx, `branch ${branch.id}: ${tape.steps} steps, ${tape.calls.length} network calls, ${tape.calls.filter((c) => c.edited).length} edited`);
   return 0;
+}
+
+/** The tape as JSON on stdout (`-o -`) or in a file, with a one-line summary of what was written on stderr. */
+function writeTape(tape: Tape, out: string, ctx: CliContext, summary: string): void {
+  const text = JSON.stringify(tape);
+  if (out === '-') {
+    ctx.printer.out(text + '\n');
+    return;
+  }
+  const file = path.resolve(ctx.cwd, out);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  ctx.printer.err(`Tape written: ${file} (${summary})\n`);
 }
