@@ -1,6 +1,7 @@
 /** `agenttrace export <id>`: writes a run and its branches (or one run with --only) into a portable trace file. */
 import path from 'node:path';
 import { defaultExportName, exportTrace, type ExportResult } from '../../engine/traceFile/exportTrace.js';
+import { formatBytes } from '../../shared/model/formatBytes.js';
 import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
 
@@ -41,10 +42,6 @@ export const exportCommand: Command = {
 
 function printExport(r: ExportResult, display: string, out: (s: string) => void): void {
   const n = r.runs.length;
-  out(`Exported ${r.focus} (${n} run${n === 1 ? '' : 's'}, ${r.events} events, ${r.blobs} blob${r.blobs === 1 ? '' : 's'}) to ${display} (${kib(r.bytes)})\n`);
+  out(`Exported ${r.focus} (${n} run${n === 1 ? '' : 's'}, ${r.events} events, ${r.blobs} blob${r.blobs === 1 ? '' : 's'}) to ${display} (${formatBytes(r.bytes)})\n`);
   for (const run of r.runs) if (run.partialUpTo !== undefined) out(`  with ancestor ${run.id} up to step ${run.partialUpTo}\n`);
-}
-
-function kib(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

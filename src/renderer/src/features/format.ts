@@ -1,5 +1,6 @@
 /** Small display helpers shared by the workbench views. */
 export { formatDuration } from '../../../shared/model/eventSummary';
+export { formatBytes } from '../../../shared/model/formatBytes';
 import { formatUsd } from '../../../shared/model/pricing';
 export { formatUsd };
 
@@ -16,13 +17,6 @@ export function costText(r: { llmCalls: number; costUsd?: number; unpricedCalls?
 /** What the LLM-usage figures of a run count: a branch's are its own calls, after its fork. */
 export function usageScope(r: { parentId?: string; forkSeq?: number }): string {
   return r.parentId ? `calls after the fork at step ${r.forkSeq ?? '?'} (earlier steps are replayed from the record at no cost)` : 'all calls of the run';
-}
-
-/** A size for people: 812 B, 4.2 KiB, 1.3 MiB. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** Time of an event relative to the run's start: +1.2s. */
