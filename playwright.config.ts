@@ -1,17 +1,7 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_LAUNCH } from './e2e/chromium.js';
-
-/** The Electron binary, where `npm ci` could download it (the package exports its path; it throws without it). */
-function electronBinary(): string | undefined {
-  try {
-    const bin = createRequire(import.meta.url)('electron') as unknown;
-    return typeof bin === 'string' && existsSync(bin) ? bin : undefined;
-  } catch {
-    return undefined;
-  }
-}
+// @ts-expect-error: a plain .mjs build script without type declarations
+import { electronBinary } from './scripts/electronSqlite.mjs';
 
 // Browser tests run in Debian's Chromium (Playwright's own browser download is not available on these machines).
 // The desktop app's own tests (e2e/electron) run where the Electron binary is installed; elsewhere that project
@@ -34,6 +24,6 @@ export default defineConfig({
         launchOptions: { executablePath: CHROMIUM_LAUNCH.executablePath, args: CHROMIUM_LAUNCH.args },
       },
     },
-    ...(electronBinary() ? [{ name: 'electron', testDir: 'e2e/electron', testMatch: '*.spec.ts' }] : []),
+    ...((electronBinary as () => string | undefined)() ? [{ name: 'electron', testDir: 'e2e/electron', testMatch: '*.spec.ts' }] : []),
   ],
 });

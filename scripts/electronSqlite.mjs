@@ -4,6 +4,7 @@
 // prebuilt binary from the GitHub release (prebuild-install), else compiled against Electron's headers (node-gyp).
 // `npm start` passes it to the app as AGENTTRACE_SQLITE_BINDING; `npm run dist` ships it in resources/native/.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,16 @@ export function ensureElectronSqlite({ electronVersion, repo = REPO, run = runQu
   fs.copyFileSync(built, binding);
   fs.rmSync(work, { recursive: true, force: true });
   return { binding };
+}
+
+/** The Electron binary's path where `npm ci` could download it, else undefined (the package throws without it). */
+export function electronBinary() {
+  try {
+    const bin = createRequire(import.meta.url)('electron');
+    return typeof bin === 'string' && fs.existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The installed Electron's version, from its package.json. */

@@ -2,17 +2,9 @@
 // a better-sqlite3 built for its own ABI (scripts/electronSqlite.mjs); where none can be had, the browser workbench
 // starts instead, with one line saying why.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { electronVersion, ensureElectronSqlite } from './electronSqlite.mjs';
+import { electronBinary, electronVersion, ensureElectronSqlite } from './electronSqlite.mjs';
 
-const require = createRequire(import.meta.url);
-let electronBin = null;
-try {
-  electronBin = require('electron'); // the package exports the binary path; it throws when the binary is missing
-} catch {
-  electronBin = null;
-}
+const electronBin = electronBinary();
 const args = process.argv.slice(2);
 /** A browser can be opened: macOS, Windows, or a Linux desktop session. */
 const hasDesktop = () => process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
@@ -29,7 +21,7 @@ function electronWorkbench() {
   return spawn(electronBin, ['.', ...args], { stdio: 'inherit', env: { ...process.env, AGENTTRACE_SQLITE_BINDING: sqlite.binding } });
 }
 
-const child = typeof electronBin === 'string' && existsSync(electronBin) ? electronWorkbench() : browserWorkbench('the Electron binary is not installed here');
+const child = electronBin ? electronWorkbench() : browserWorkbench('the Electron binary is not installed here');
 child.on('exit', (code) => process.exit(code ?? 1));
 // Stopping `npm start` stops the workbench it started.
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
