@@ -91,6 +91,33 @@ export const MIGRATIONS: readonly Migration[] = [
     db.exec('ALTER TABLE runs_v2 RENAME TO runs');
     db.exec('CREATE INDEX runs_started ON runs(started_at DESC); CREATE INDEX runs_parent ON runs(parent_id);');
   },
+  // 3 (AutoFix Engine): the failure detected in a run (JSON Failure, src/shared/afe/types.ts; its class copied for
+  // filtering), fix attempts (one JSON FixReport each) and the history of applies (what was written, and the exact
+  // bytes it replaced, so an undo restores them byte-identical). No secret is ever stored here: reports are masked.
+  (db) => {
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN failure_class TEXT;
+      ALTER TABLE runs ADD COLUMN failure TEXT;
+      CREATE TABLE fixes (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        failure_class TEXT,
+        best_verdict TEXT,
+        report TEXT NOT NULL
+      );
+      CREATE INDEX fixes_run ON fixes(run_id, created_at DESC);
+      CREATE TABLE fix_applies (
+        fix_id TEXT NOT NULL,
+        candidate INTEGER NOT NULL,
+        applied_at INTEGER NOT NULL,
+        undone_at INTEGER,
+        files TEXT NOT NULL,
+        PRIMARY KEY (fix_id, applied_at)
+      );
+    `);
+  },
 ];
 
 /** Brings a database to the latest schema. Throws StoreVersionError for a store from a newer AgentTrace. */
