@@ -12,6 +12,7 @@ import { commandHelp, pad, parseArgs } from './args.js';
 import { diffCommand } from './commands/diff.js';
 import { branchCommand } from './commands/branch.js';
 import { exportCommand } from './commands/export.js';
+import { fixCommand } from './commands/fix.js';
 import { importCommand } from './commands/import.js';
 import { listCommand } from './commands/list.js';
 import { openCommand } from './commands/open.js';
@@ -24,7 +25,7 @@ import type { CliContext, Command } from './context.js';
 import { streamPrinter, type Printer } from './printer.js';
 
 /** Registered commands, in help order. Later issues add replay, branch, ui... here. */
-export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, replayCommand, branchCommand, diffCommand, exportCommand, importCommand, openCommand, tapeCommand, uiCommand];
+export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, replayCommand, branchCommand, fixCommand, diffCommand, exportCommand, importCommand, openCommand, tapeCommand, uiCommand];
 
 export interface MainOptions {
   printer?: Printer;

@@ -19,7 +19,10 @@ export type AtrErrorCode =
   | 'ATR_TRACE_FILE'
   | 'ATR_IMPORT_CONFLICT'
   | 'ATR_SECRET_FOUND'
-  | 'ATR_JOURNAL';
+  | 'ATR_JOURNAL'
+  | 'ATR_FIX_STALE'
+  | 'ATR_AI'
+  | 'ATR_CANCELLED';
 
 export interface AtrErrorJson {
   code: string;

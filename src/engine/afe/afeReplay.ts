@@ -1,0 +1,112 @@
+/**
+ * The one way the AutoFix Engine runs the agent: as a branch of the failing run, replayed in the sandbox (virtual
+ * fs, network kill switch), never against the user's files. Requests the recording cannot answer are answered from
+ * other recorded runs of the same script, else synthesized (and counted, so a verdict can say "simulated"); only
+ * `live` lets them reach the network. The branch stays in the store as the proof a person can open.
+ */
+import type { StoredRun } from '../store/storeTypes.js';
+import { branchId, createBranch, deleteBranch, editBranch } from '../branches/branches.js';
+import { replayRun, type ReplayResult } from '../replay/replayRun.js';
+import type { TraceStore } from '../store/store.js';
+import { runsOfScript } from '../store/fixStore.js';
+import { detectRun } from './detect.js';
+import type { Failure } from '../../shared/afe/types.js';
+
+/** What every AFE replay needs from its caller. */
+export interface AfeReplayContext {
+  store: TraceStore;
+  /** The run being fixed. */
+  run: StoredRun;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  node?: string;
+  live?: boolean;
+  signal?: AbortSignal;
+  /** Other recorded runs of the same script, whose answers serve requests the failing run never made. */
+  poolRunIds: string[];
+}
+
+export interface AfeBranchRun {
+  branchId: string;
+  /** The branch ran to exit code 0 and detection finds no failure in it. */
+  clean: boolean;
+  /** The failure detected in the branch run, when it failed. */
+  failure: Failure | null;
+  exitCode: number | null;
+  answered: { pool: number; synth: number; live: number };
+  result: ReplayResult;
+}
+
+/** Other root runs of the run's script (newest first), the pool of recorded answers. */
+export function poolFor(store: TraceStore, run: StoredRun, limit = 10): string[] {
+  return runsOfScript(store, run.scriptPath, limit + 1)
+    .filter((r) => r.id !== run.id)
+    .slice(0, limit)
+    .map((r) => r.id);
+}
+
+/**
+ * Creates (or re-creates: a later fix attempt replaces it) the branch `<run>__<name>` at `step`, applies `edit`
+ * (seq → override JSON) and runs it with `patchedFiles` served from the sandbox.
+ */
+export async function runAfeBranch(
+  ctx: AfeReplayContext,
+  o: { name: string; step: number; edit?: { seq: number; payload: unknown }; patchedFiles?: Record<string, string>; synthContent?: string },
+): Promise<AfeBranchRun> {
+  const { store, run } = ctx;
+  const id = branchId(run.id, o.name);
+  if (store.findRun(id)) deleteBranch(store, id, true);
+  createBranch(store, { from: run.id, step: o.step, name: o.name });
+  if (o.edit) editBranch(store, { branch: id, seq: o.edit.seq, payload: JSON.stringify(o.edit.payload) });
+  const result = await replayRun({
+    runId: run.id,
+    branch: id,
+    offline: !ctx.live,
+    fallback: { poolRunIds: ctx.poolRunIds, synthContent: o.synthContent },
+    patchedFiles: o.patchedFiles,
+    store,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    node: ctx.node,
+    signal: ctx.signal,
+    onStdout: () => undefined,
+    onStderr: () => undefined,
+  });
+  const branch = store.getRun(id);
+  const failure = branch.status === 'ok' && result.exit.code === 0 ? null : safeDetect(store, id);
+  return {
+    branchId: id,
+    clean: result.exit.code === 0 && branch.status === 'ok' && failure === null,
+    failure,
+    exitCode: result.exit.code,
+    answered: result.answered ?? { pool: 0, synth: 0, live: 0 },
+    result,
+  };
+}
+
+/** Regression replay: another recorded run of the script, offline, with the patch; not stored. */
+export async function replayWithPatch(ctx: AfeReplayContext, runId: string, patchedFiles: Record<string, string>): Promise<{ ok: boolean; detail: string }> {
+  const result = await replayRun({
+    runId,
+    onDivergence: 'stop',
+    fallback: { poolRunIds: ctx.poolRunIds },
+    patchedFiles,
+    store: ctx.store,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    node: ctx.node,
+    signal: ctx.signal,
+    onStdout: () => undefined,
+    onStderr: () => undefined,
+  });
+  const ok = result.exit.code === 0;
+  return { ok, detail: ok ? `replayed clean (${result.outcome.kind})` : `exited with ${result.exit.code ?? result.exit.signal}` };
+}
+
+function safeDetect(store: TraceStore, runId: string): Failure | null {
+  try {
+    return detectRun(store, runId);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Store operations of the AutoFix Engine (migration 3): fix reports (one JSON FixReport per attempt, masked like
+ * everything that reaches disk) and the history of applies. An apply row keeps, per file, the sha256 it wrote and
+ * the exact text it replaced, so an undo restores the file byte-identical; files holding a secret are refused before
+ * anything is stored (apply.ts), so no secret reaches this table.
+ */
+import type { FailureClass, FixReport, FixStrategy, Verdict } from '../../shared/afe/types.js';
+import { AmbiguousIdError, BadArgsError, NotFoundError } from '../errors.js';
+import type { TraceStore } from './store.js';
+
+/** One file an apply wrote: where, the bytes it replaced (utf8 text) and the sha256 of both sides. */
+export interface AppliedFile {
+  path: string;
+  beforeSha256: string;
+  afterSha256: string;
+  /** Text the file held before the apply (restored by undo). */
+  before: string;
+  /** File mode before the apply (kept on write and on undo). */
+  mode: number;
+}
+
+export interface ApplyRecord {
+  fixId: string;
+  candidate: number;
+  appliedAt: number;
+  undoneAt?: number;
+  files: AppliedFile[];
+}
+
+/** A line of `fix list`. */
+export interface FixListItem {
+  id: string;
+  runId: string;
+  createdAt: number;
+  status: FixReport['status'];
+  failureClass?: FailureClass;
+  bestVerdict?: Verdict;
+  applied?: number;
+}
+
+/** Inserts or replaces a report (a running fix is saved at each stage; the last save wins). */
+export function saveFix(store: TraceStore, report: FixReport): void {
+  const text = JSON.stringify(report);
+  const masked = store.masker.json(report, text);
+  store.db
+    .prepare(
+      `INSERT INTO fixes (id, run_id, created_at, status, failure_class, best_verdict, report) VALUES (@id, @run, @at, @status, @cls, @best, @report)
+       ON CONFLICT(id) DO UPDATE SET status = @status, failure_class = @cls, best_verdict = @best, report = @report`,
+    )
+    .run({
+      id: report.id,
+      run: report.runId,
+      at: report.createdAt,
+      status: report.status,
+      cls: report.failure?.class ?? null,
+      best: report.candidates[0]?.verdict ?? null,
+      report: masked === report ? text : JSON.stringify(masked),
+    });
+}
+
+/** A fix by id or unique id prefix (`fix-3f2a`, `3f2a`); a clear error otherwise. */
+export function getFix(store: TraceStore, ref: string): FixReport {
+  const p = ref.trim().replace(/\/\d+$/, '');
+  if (!p) throw new BadArgsError('empty fix id', 'pass an id from `agenttrace fix list`');
+  const prefix = p.startsWith('fix-') ? p : `fix-${p}`;
+  const rows = store.db.prepare('SELECT id, report FROM fixes WHERE id = ? OR (id >= ? AND id < ?) ORDER BY id LIMIT 6').all(prefix, prefix, prefix + '\uffff') as { id: string; report: string }[];
+  const exact = rows.find((r) => r.id === prefix);
+  if (exact) return JSON.parse(exact.report) as FixReport;
+  if (rows.length === 0) throw new NotFoundError(`no fix with id ${p}`, 'list the fix attempts with `agenttrace fix list`');
+  if (rows.length > 1) throw new AmbiguousIdError(p, rows.map((r) => r.id));
+  return JSON.parse(rows[0].report) as FixReport;
+}
+
+/** Fix attempts, newest first; only those of `runId` when given. */
+export function listFixes(store: TraceStore, opts: { runId?: string; limit?: number } = {}): FixListItem[] {
+  const where = opts.runId ? 'WHERE run_id = @run' : '';
+  const rows = store.db
+    .prepare(`SELECT id, run_id, created_at, status, failure_class, best_verdict, report FROM fixes ${where} ORDER BY created_at DESC, id LIMIT @limit`)
+    .all({ ...(opts.runId ? { run: opts.runId } : {}), limit: opts.limit ?? -1 }) as {
+    id: string;
+    run_id: string;
+    created_at: number;
+    status: FixReport['status'];
+    failure_class: FailureClass | null;
+    best_verdict: Verdict | null;
+    report: string;
+  }[];
+  return rows.map((r) => {
+    const applied = (JSON.parse(r.report) as FixReport).applied?.n;
+    return {
+      id: r.id,
+      runId: r.run_id,
+      createdAt: r.created_at,
+      status: r.status,
+      ...(r.failure_class ? { failureClass: r.failure_class } : {}),
+      ...(r.best_verdict ? { bestVerdict: r.best_verdict } : {}),
+      ...(applied !== undefined ? { applied } : {}),
+    };
+  });
+}
+
+/** The latest fix of each of these runs (for the traces list's verdict column). */
+export function latestFixByRun(store: TraceStore, runIds: string[]): Map<string, FixListItem> {
+  const out = new Map<string, FixListItem>();
+  for (const runId of runIds) {
+    const item = listFixes(store, { runId, limit: 1 })[0];
+    if (item) out.set(runId, item);
+  }
+  return out;
+}
+
+export function recordApply(store: TraceStore, rec: ApplyRecord): void {
+  store.db
+    .prepare('INSERT INTO fix_applies (fix_id, candidate, applied_at, undone_at, files) VALUES (?, ?, ?, NULL, ?)')
+    .run(rec.fixId, rec.candidate, rec.appliedAt, JSON.stringify(rec.files));
+}
+
+/** The apply of this fix that is in effect (not undone), if any. */
+export function activeApply(store: TraceStore, fixId: string): ApplyRecord | undefined {
+  const row = store.db
+    .prepare('SELECT fix_id, candidate, applied_at, files FROM fix_applies WHERE fix_id = ? AND undone_at IS NULL ORDER BY applied_at DESC LIMIT 1')
+    .get(fixId) as { fix_id: string; candidate: number; applied_at: number; files: string } | undefined;
+  return row ? { fixId: row.fix_id, candidate: row.candidate, appliedAt: row.applied_at, files: JSON.parse(row.files) as AppliedFile[] } : undefined;
+}
+
+export function recordUndo(store: TraceStore, fixId: string, appliedAt: number, undoneAt: number): void {
+  store.db.prepare('UPDATE fix_applies SET undone_at = ? WHERE fix_id = ? AND applied_at = ?').run(undoneAt, fixId, appliedAt);
+}
+
+/**
+ * How often fixes of this class and strategy were applied and kept (not undone): the "historical pattern" factor of
+ * the ranking. Laplace-smoothed, so a pattern never seen scores 0.5.
+ */
+export function patternSuccess(store: TraceStore, cls: FailureClass, strategy: FixStrategy): number {
+  const rows = store.db
+    .prepare(
+      `SELECT a.undone_at AS undone, f.report AS report, a.candidate AS candidate FROM fix_applies a JOIN fixes f ON f.id = a.fix_id
+       WHERE f.failure_class = ?`,
+    )
+    .all(cls) as { undone: number | null; report: string; candidate: number }[];
+  let applied = 0;
+  let kept = 0;
+  for (const r of rows) {
+    const c = (JSON.parse(r.report) as FixReport).candidates.find((x) => x.n === r.candidate);
+    if (!c || c.strategy !== strategy) continue;
+    applied++;
+    if (r.undone === null) kept++;
+  }
+  return (kept + 1) / (applied + 2);
+}
+
+/** Root runs (recordings, not branches) of a script, newest first: the AFE's pool of recorded answers. */
+export function runsOfScript(store: TraceStore, scriptPath: string, limit = 10): { id: string; status: string }[] {
+  return store.db
+    .prepare("SELECT id, status FROM runs WHERE script_path = ? AND parent_id IS NULL AND status <> 'running' ORDER BY started_at DESC, id LIMIT ?")
+    .all(scriptPath, limit) as { id: string; status: string }[];
+}
