@@ -11,6 +11,7 @@ import { AtrError } from '../errors.js';
 import { actionParamsSchemas } from './actions.js';
 import { importParamsSchemas } from './importApi.js';
 import { recordParamsSchemas } from './recordApi.js';
+import { fixParamsSchemas } from '../../shared/rpc/fixContract.js';
 
 const runId = z.string().min(1).max(500);
 const seq = z.number().int().min(0);
@@ -41,6 +42,7 @@ const paramsSchemas: { [M in MethodName]: z.ZodType<Parameters<WorkbenchApi[M]>[
   ...importParamsSchemas,
   ...actionParamsSchemas,
   ...recordParamsSchemas,
+  ...fixParamsSchemas,
 };
 
 export type Dispatch = (method: string, params: unknown) => Promise<RpcResult<unknown>>;

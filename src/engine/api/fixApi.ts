@@ -5,12 +5,13 @@
  * only in browser mode; it never reaches the store, a report, an event or a log.
  */
 import type { FixProgress, FixReport } from '../../shared/afe/types.js';
+import type { AiSettingsView, FixApi } from '../../shared/rpc/fixContract.js';
 import { applyFix, undoFix } from '../afe/apply.js';
 import { newFixId, runFix } from '../afe/autofix.js';
 import { DEFAULT_GROQ_MODEL, GROQ_MODELS, testGroqKey } from '../afe/groq.js';
-import { loadAfeSettings, saveAfeSettings, type AfeSettings } from '../settings/afeSettings.js';
+import { loadAfeSettings, saveAfeSettings } from '../settings/afeSettings.js';
 import { BadArgsError } from '../errors.js';
-import { getFix, listFixes, type FixListItem } from '../store/fixStore.js';
+import { fixStats, getFix, listFixes } from '../store/fixStore.js';
 import type { TraceStore } from '../store/store.js';
 
 /** Where the host keeps the user's Groq key. */
@@ -37,17 +38,17 @@ export interface FixApiOptions {
   onRunsChanged?: () => void;
 }
 
-export interface AiSettingsView extends AfeSettings {
-  hasKey: boolean;
-  keyStorage: KeyVault['storage'];
-  models: string[];
-  defaultModel: string;
-}
-
-export function createFixApi(store: TraceStore, opts: FixApiOptions = {}) {
+export function createFixApi(store: TraceStore, opts: FixApiOptions = {}): FixApi {
   const vault = opts.vault ?? memoryVault();
   const running = new Map<string, AbortController>();
   const env = (): NodeJS.ProcessEnv => opts.env ?? process.env;
+  const view = (): AiSettingsView => ({
+    ...loadAfeSettings(store.home),
+    hasKey: Boolean(vault.get()),
+    keyStorage: vault.storage,
+    models: [...GROQ_MODELS],
+    defaultModel: DEFAULT_GROQ_MODEL,
+  });
   const emit = (p: FixProgress): void => {
     try {
       opts.onFixProgress?.(p);
@@ -58,7 +59,7 @@ export function createFixApi(store: TraceStore, opts: FixApiOptions = {}) {
   };
 
   return {
-    startFix: async (p: { runId: string; step?: number; useAi?: boolean; live?: boolean; maxReplays?: number }): Promise<{ fixId: string; runId: string }> => {
+    startFix: async (p) => {
       const run = store.getRun(store.resolveRunId(p.runId));
       const settings = loadAfeSettings(store.home);
       const useAi = p.useAi ?? settings.useAi;
@@ -91,57 +92,45 @@ export function createFixApi(store: TraceStore, opts: FixApiOptions = {}) {
       return { fixId, runId: run.id };
     },
 
-    getFix: async ({ fixId }: { fixId: string }): Promise<FixReport> => getFix(store, fixId),
+    getFix: async ({ fixId }) => getFix(store, fixId),
 
-    listFixes: async (p: { runId?: string; limit?: number }): Promise<{ fixes: FixListItem[] }> => ({
+    listFixes: async (p) => ({
       fixes: listFixes(store, { runId: p.runId === undefined ? undefined : store.resolveRunId(p.runId), limit: p.limit }),
     }),
 
-    cancelFix: async ({ fixId }: { fixId: string }): Promise<{ cancelled: boolean }> => {
+    cancelFix: async ({ fixId }) => {
       const ac = running.get(fixId);
       if (!ac) return { cancelled: false };
       ac.abort(new Error('cancelled'));
       return { cancelled: true };
     },
 
-    applyFix: async ({ fixId, candidate }: { fixId: string; candidate: number }): Promise<{ fixId: string; candidate: number; files: string[] }> => {
+    applyFix: async ({ fixId, candidate }) => {
       if (running.has(fixId)) throw new BadArgsError(`fix ${fixId} is still running`, 'wait for its candidates to be validated');
       const r = applyFix(store, `${fixId}/${candidate}`);
       return { fixId: r.fix.id, candidate: r.candidate.n, files: r.files };
     },
 
-    undoFix: async ({ fixId }: { fixId: string }): Promise<{ fixId: string; candidate: number; files: string[] }> => {
+    undoFix: async ({ fixId }) => {
       const r = undoFix(store, fixId);
       return { fixId: r.fix.id, candidate: r.candidate, files: r.files };
     },
 
-    getAiSettings: async (): Promise<AiSettingsView> => ({
-      ...loadAfeSettings(store.home),
-      hasKey: Boolean(vault.get()),
-      keyStorage: vault.storage,
-      models: [...GROQ_MODELS],
-      defaultModel: DEFAULT_GROQ_MODEL,
-    }),
+    getFixStats: async () => fixStats(store, running.size),
 
-    setAiSettings: async (p: { apiKey?: string | null; model?: string; useAi?: boolean; autoApply?: boolean }): Promise<AiSettingsView> => {
+    getAiSettings: async () => view(),
+
+    setAiSettings: async (p) => {
       if (p.apiKey !== undefined) vault.set(p.apiKey === null || p.apiKey.trim() === '' ? undefined : p.apiKey.trim());
       const cur = loadAfeSettings(store.home);
       saveAfeSettings(store.home, { model: p.model ?? cur.model, useAi: p.useAi ?? cur.useAi, autoApply: p.autoApply ?? cur.autoApply });
-      return {
-        ...loadAfeSettings(store.home),
-        hasKey: Boolean(vault.get()),
-        keyStorage: vault.storage,
-        models: [...GROQ_MODELS],
-        defaultModel: DEFAULT_GROQ_MODEL,
-      };
+      return view();
     },
 
-    testAiKey: async (p: { apiKey?: string }): Promise<{ status: 'ok' | 'invalid' | 'rate_limited' | 'error'; message: string }> => {
+    testAiKey: async (p) => {
       const key = p.apiKey?.trim() || vault.get() || env().GROQ_API_KEY;
       if (!key) return { status: 'invalid', message: 'no Groq key: paste one first' };
       return testGroqKey({ apiKey: key, model: loadAfeSettings(store.home).model, baseURL: env().GROQ_BASE_URL, env: env() });
     },
   };
 }
-
-export type FixApi = ReturnType<typeof createFixApi>;

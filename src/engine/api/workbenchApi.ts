@@ -4,15 +4,17 @@ import { withCosts } from '../runs/runCost.js';
 import { loadPrices } from '../settings/prices.js';
 import type { TraceStore } from '../store/store.js';
 import { createActionsApi, type ActionsApiOptions } from './actions.js';
+import { createFixApi, type FixApiOptions } from './fixApi.js';
 import { createImportApi, type ImportApiOptions } from './importApi.js';
 import { createRecordApi, type RecordApiOptions } from './recordApi.js';
 import { getConsoleLines, getEventDetail, getEventsPage, getFileAt, getRunDetail, getRunTree, getStateView } from './runQueries.js';
 
-export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApiOptions; actions?: ActionsApiOptions; record?: RecordApiOptions } = {}): WorkbenchApi {
+export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApiOptions; actions?: ActionsApiOptions; record?: RecordApiOptions; fix?: FixApiOptions } = {}): WorkbenchApi {
   return {
     ...createImportApi(store, opts.import),
     ...createActionsApi(store, opts.actions),
     ...createRecordApi(store, opts.record),
+    ...createFixApi(store, opts.fix),
     listRuns: async (params) => {
       const page = store.listRuns(params);
       // Prices are re-read per call: the user may edit prices.json while the workbench is open.

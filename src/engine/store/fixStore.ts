@@ -5,6 +5,7 @@
  * anything is stored (apply.ts), so no secret reaches this table.
  */
 import type { FailureClass, FixReport, FixStrategy, Verdict } from '../../shared/afe/types.js';
+import type { FixListItem, FixStats } from '../../shared/rpc/fixContract.js';
 import { AmbiguousIdError, BadArgsError, NotFoundError } from '../errors.js';
 import type { TraceStore } from './store.js';
 
@@ -27,16 +28,7 @@ export interface ApplyRecord {
   files: AppliedFile[];
 }
 
-/** A line of `fix list`. */
-export interface FixListItem {
-  id: string;
-  runId: string;
-  createdAt: number;
-  status: FixReport['status'];
-  failureClass?: FailureClass;
-  bestVerdict?: Verdict;
-  applied?: number;
-}
+export type { FixListItem };
 
 /** Inserts or replaces a report (a running fix is saved at each stage; the last save wins). */
 export function saveFix(store: TraceStore, report: FixReport): void {
@@ -154,4 +146,17 @@ export function runsOfScript(store: TraceStore, scriptPath: string, limit = 10):
   return store.db
     .prepare("SELECT id, status FROM runs WHERE script_path = ? AND parent_id IS NULL AND status <> 'running' ORDER BY started_at DESC, id LIMIT ?")
     .all(scriptPath, limit) as { id: string; status: string }[];
+}
+
+/** The dashboard strip: runs (root recordings), failing ones, ones whose latest fix has a fixing candidate. */
+export function fixStats(store: TraceStore, runningFixes: number): FixStats {
+  const row = store.db
+    .prepare(
+      `SELECT count(*) AS runs,
+         sum(CASE WHEN status IN ('failed','crashed') THEN 1 ELSE 0 END) AS failing,
+         sum(CASE WHEN EXISTS (SELECT 1 FROM fixes f WHERE f.run_id = runs.id AND f.best_verdict IN ('fixed','fixed_simulated')) THEN 1 ELSE 0 END) AS fixed
+       FROM runs WHERE parent_id IS NULL`,
+    )
+    .get() as { runs: number; failing: number | null; fixed: number | null };
+  return { runs: row.runs, failing: row.failing ?? 0, fixed: row.fixed ?? 0, pendingValidation: runningFixes };
 }

@@ -9,10 +9,13 @@ import type { EventKind, Json, RunMeta, RunStatus, StateAtStep, TraceEvent } fro
 import { ACTION_METHOD_NAMES, type ActionsApi } from './actionsContract.js';
 import { IMPORT_METHOD_NAMES, type ImportApi } from './importContract.js';
 import { RECORD_METHOD_NAMES, type RecordApi } from './recordContract.js';
+import { FIX_METHOD_NAMES, type FixApi } from './fixContract.js';
+import type { Failure, FailureClass, FixProgress, FixStatus, Verdict } from '../afe/types.js';
 
 export type { EventSummary } from '../model/eventSummary.js';
 export type { ImportApi, ImportOutcome } from './importContract.js';
 export type { RecordApi } from './recordContract.js';
+export type { FixApi, FixListItem, AiSettingsView, KeyTestResult, FixStats } from './fixContract.js';
 export type { ActionsApi, EditValidation, ExportedFile, ReplayVerdictView, RunDiffChange, RunDiffSide, RunDiffView } from './actionsContract.js';
 
 export interface RunSummary {
@@ -35,6 +38,10 @@ export interface RunSummary {
   startedAt: number;
   endedAt?: number;
   exitCode?: number | null;
+  /** The failure class detected when the run ended (absent for runs that did not fail). */
+  failureClass?: FailureClass;
+  /** The latest fix attempt of this run. */
+  latestFix?: { id: string; status: FixStatus; bestVerdict?: Verdict };
 }
 
 /** Everything the Trace screen's header needs about one run. */
@@ -59,6 +66,8 @@ export interface RunDetail extends RunSummary {
   rootId: string;
   /** Events visible in this run: for a branch, its ancestors' up to the fork plus its own. */
   eventCount: number;
+  /** What detection found when the run ended (class, one-line summary, failing step, evidence). */
+  failure?: Failure;
 }
 
 /** One page of a run's timeline. */
@@ -106,7 +115,7 @@ export interface FileView {
   note?: string;
 }
 
-export interface WorkbenchApi extends ImportApi, ActionsApi, RecordApi {
+export interface WorkbenchApi extends ImportApi, ActionsApi, RecordApi, FixApi {
   /** Runs of the store, newest first, one page at a time; `query` matches id, name or script path. */
   listRuns(params: { limit?: number; offset?: number; query?: string }): Promise<{ runs: RunSummary[]; total: number }>;
   /** One run's details (status, script, totals, fork point, warnings). ATR_NOT_FOUND for an unknown id. */
@@ -130,7 +139,7 @@ export type ParamsOf<M extends MethodName> = Parameters<WorkbenchApi[M]>[0];
 export type ResultOf<M extends MethodName> = Awaited<ReturnType<WorkbenchApi[M]>>;
 
 /** The method names a dispatcher accepts; anything else is refused with ATR_UNKNOWN_METHOD. */
-export const METHOD_NAMES: readonly MethodName[] = ['listRuns', 'getRun', 'getRunTree', 'getEvents', 'getEvent', 'getStateAt', 'getConsole', 'getFile', ...IMPORT_METHOD_NAMES, ...ACTION_METHOD_NAMES, ...RECORD_METHOD_NAMES];
+export const METHOD_NAMES: readonly MethodName[] = ['listRuns', 'getRun', 'getRunTree', 'getEvents', 'getEvent', 'getStateAt', 'getConsole', 'getFile', ...IMPORT_METHOD_NAMES, ...ACTION_METHOD_NAMES, ...RECORD_METHOD_NAMES, ...FIX_METHOD_NAMES];
 
 /** Host-to-UI notifications, by type. */
 export interface WorkbenchEvents {
@@ -138,6 +147,8 @@ export interface WorkbenchEvents {
   runUpdated: { runId: string; status: RunStatus; steps: number };
   /** The host asks the window to show a run (desktop: a trace file opened from the OS or the menu, a recording started). */
   openRun: { runId: string };
+  /** A stage of a running fix (detect, root cause, candidates, validating k of n, ranked, done). */
+  fixProgress: FixProgress;
 }
 
 export type WorkbenchEventType = keyof WorkbenchEvents;
