@@ -14,7 +14,8 @@ import { watchRuns } from '../engine/api/runWatcher.js';
 import { createWorkbenchApi } from '../engine/api/workbenchApi.js';
 import { traceFilesInArgv } from '../engine/desktop/launchFiles.js';
 import { RecentTraces } from '../engine/desktop/recentTraces.js';
-import { createRunNotifier, notifyLongReplays, type RunNotice } from '../engine/desktop/runNotifier.js';
+import { createRunNotifier, fixNotice, notifyLongReplays, type RunNotice } from '../engine/desktop/runNotifier.js';
+import { safeStorageVault } from './keyVault.js';
 import { resolveSqliteBinding } from '../engine/desktop/sqliteBinding.js';
 import { agentTraceHome } from '../engine/settings/paths.js';
 import { openStore, type TraceStore } from '../engine/store/store.js';
@@ -73,6 +74,8 @@ function start(): void {
     actions: { onRunsChanged },
     // Agents run under Electron's own Node (ELECTRON_RUN_AS_NODE): a desktop install may have no separate `node`.
     record: { onRunsChanged, recordings, node: process.execPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+    // AutoFix: stages as events, a notice when a long fix ends in the background, the Groq key under safeStorage.
+    fix: { onFixProgress: (data) => send({ type: 'fixProgress', data }), onFixDone: (r) => notify(fixNotice(r)), onRunsChanged, vault: safeStorageVault(home), node: process.execPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
   }), notify);
   const dispatch = createDispatcher(api);
   const recent = new RecentTraces(home);

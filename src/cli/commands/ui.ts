@@ -36,7 +36,12 @@ export const uiCommand: Command = {
     // Recordings started from the UI run in this process; they are stopped (and stored) before the store closes.
     const recordings = new Recordings();
     const onRunsChanged = (): void => watcher.check();
-    const api = createWorkbenchApi(store, { actions: { onRunsChanged }, record: { onRunsChanged, recordings, cwd: ctx.cwd, env: ctx.env } });
+    const api = createWorkbenchApi(store, {
+      actions: { onRunsChanged },
+      record: { onRunsChanged, recordings, cwd: ctx.cwd, env: ctx.env },
+      // Fix stages reach the page as events; the Groq key is held in this process's memory only (never written).
+      fix: { onFixProgress: (data) => events.emit({ type: 'fixProgress', data }), onRunsChanged, cwd: ctx.cwd, env: ctx.env },
+    });
     const server = await startUiServer({ dispatch: createDispatcher(api), rendererDir, port: args.options.port as number | undefined, events: events.subscribe });
     ctx.printer.out(`AgentTrace workbench: ${server.url}\n`);
     if (args.options.open) openBrowser(server.url);

@@ -30,6 +30,8 @@ export function memoryVault(initial?: string): KeyVault {
 export interface FixApiOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** The agents' node binary for validation replays (Electron passes itself with ELECTRON_RUN_AS_NODE). */
+  node?: string;
   vault?: KeyVault;
   onFixProgress?: (p: FixProgress) => void;
   /** A fix ended (done, no failure, cancelled, error): the host may notify (desktop: when unfocused). */
@@ -76,6 +78,7 @@ export function createFixApi(store: TraceStore, opts: FixApiOptions = {}): FixAp
         maxReplays: p.maxReplays,
         env: env(),
         cwd: opts.cwd ?? process.cwd(),
+        ...(opts.node ? { node: opts.node } : {}),
         signal: ac.signal,
         fixId,
         onProgress: emit,

@@ -8,6 +8,7 @@ import type { ConsoleLine, EventDetail, EventPage, FileView, ParamsOf, RunDetail
 import { changedPaths } from '../../shared/trace/stateDiff.js';
 import type { ConsolePayload, HttpPayload, Json, StateAtStep } from '../../shared/trace/types.js';
 import { rootOf } from '../branches/branches.js';
+import { latestFixByRun, runFailures } from '../store/fixStore.js';
 import { NotFoundError } from '../errors.js';
 import { stateAtInTree } from '../replay/tapeFromStore.js';
 import type { TraceStore } from '../store/store.js';
@@ -51,7 +52,28 @@ export function getRunDetail(store: TraceStore, runId: string): RunDetail {
     eventCount: lineageCount(store, lineageSegments(store, run)),
   };
   if (run.scriptSource !== undefined) detail.scriptSource = run.scriptSource;
-  return detail;
+  const [withFix] = withFixInfo(store, [detail]);
+  const failure = runFailures(store, [run.id]).get(run.id)?.failure;
+  return failure ? { ...withFix, failure } : withFix;
+}
+
+/**
+ * Runs with what the AutoFix Engine knows of them: the failure class detection stored when the run ended, and the
+ * latest fix attempt (status, best verdict) for the Traces screen's verdict column. Two indexed reads per run.
+ */
+export function withFixInfo<T extends RunSummary>(store: TraceStore, runs: T[]): T[] {
+  const ids = runs.map((r) => r.id);
+  const failures = runFailures(store, ids);
+  const fixes = latestFixByRun(store, ids);
+  return runs.map((r) => {
+    const cls = failures.get(r.id)?.failureClass;
+    const fix = fixes.get(r.id);
+    if (!cls && !fix) return r;
+    const out: T = { ...r };
+    if (cls) out.failureClass = cls;
+    if (fix) out.latestFix = { id: fix.id, status: fix.status, ...(fix.bestVerdict ? { bestVerdict: fix.bestVerdict } : {}) };
+    return out;
+  });
 }
 
 /** The root and every descendant, breadth first (parents before children), each child list oldest first. */
@@ -70,7 +92,7 @@ export function getRunTree(store: TraceStore, runId: string): { rootId: string; 
       if (child) queue.push(child);
     }
   }
-  return { rootId: root.id, runs };
+  return { rootId: root.id, runs: withFixInfo(store, runs) };
 }
 
 export function getEventsPage(store: TraceStore, p: ParamsOf<'getEvents'>): EventPage {

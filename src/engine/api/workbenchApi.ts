@@ -7,7 +7,7 @@ import { createActionsApi, type ActionsApiOptions } from './actions.js';
 import { createFixApi, type FixApiOptions } from './fixApi.js';
 import { createImportApi, type ImportApiOptions } from './importApi.js';
 import { createRecordApi, type RecordApiOptions } from './recordApi.js';
-import { getConsoleLines, getEventDetail, getEventsPage, getFileAt, getRunDetail, getRunTree, getStateView } from './runQueries.js';
+import { getConsoleLines, getEventDetail, getEventsPage, getFileAt, getRunDetail, getRunTree, getStateView, withFixInfo } from './runQueries.js';
 
 export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApiOptions; actions?: ActionsApiOptions; record?: RecordApiOptions; fix?: FixApiOptions } = {}): WorkbenchApi {
   return {
@@ -18,7 +18,7 @@ export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApi
     listRuns: async (params) => {
       const page = store.listRuns(params);
       // Prices are re-read per call: the user may edit prices.json while the workbench is open.
-      return { ...page, runs: withCosts(store, page.runs, loadPrices(store.home).table) };
+      return { ...page, runs: withFixInfo(store, withCosts(store, page.runs, loadPrices(store.home).table)) };
     },
     getRun: async ({ runId }) => getRunDetail(store, runId),
     getRunTree: async ({ runId }) => getRunTree(store, runId),

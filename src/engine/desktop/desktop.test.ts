@@ -7,7 +7,9 @@ import { DESKTOP_CSP, isAllowedNavigation, withCsp } from './csp.js';
 import { traceFilesInArgv } from './launchFiles.js';
 import { MAX_RECENT, RecentTraces } from './recentTraces.js';
 import type { ReplayVerdictView, WorkbenchApi } from '../../shared/rpc/contract.js';
-import { createRunNotifier, notifyLongReplays, type RunNotice } from './runNotifier.js';
+import { createRunNotifier, fixNotice, notifyLongReplays, type RunNotice } from './runNotifier.js';
+import { encryptedKeyVault, KEY_FILE } from './encryptedKeyVault.js';
+import type { FixReport } from '../../shared/afe/types.js';
 import { resolveSqliteBinding } from './sqliteBinding.js';
 
 afterAll(() => removeTmpHomes());
@@ -129,5 +131,42 @@ describe('resolveSqliteBinding', () => {
     expect(resolveSqliteBinding({ env: {}, resourcesPath: '/res', exists: (p) => p === path.join('/res', 'native', 'better_sqlite3.node') })).toBe(path.join('/res', 'native', 'better_sqlite3.node'));
     expect(resolveSqliteBinding({ env: {}, resourcesPath: '/res', exists: () => false })).toBeUndefined();
     expect(resolveSqliteBinding({ env: {} })).toBeUndefined();
+  });
+});
+
+describe('fixNotice', () => {
+  const report = (over: Partial<FixReport>): FixReport => ({ id: 'fix-1', runId: 'r1', createdAt: 1_000, finishedAt: 31_000, status: 'done', candidates: [], ai: { used: false }, replays: 3, ...over });
+  const cand = { n: 1, strategy: 'code_patch', source: 'heuristic', title: 'Strip code fences before JSON.parse', rationale: '', files: [], verdict: 'fixed_simulated', verdictDetail: '', score: { confidence: 1, size: 1, validation: 1, history: 1, safety: 1, specificity: 1, total: 1 } } as const;
+  it('a long fix yields its best verdict; a short one nothing; errors say why', () => {
+    expect(fixNotice(report({ candidates: [{ ...cand, files: [] }] }))).toEqual({ runId: 'r1', title: 'Fix ready: fixed (simulated)', body: 'r1 — 1 candidate, best: Strip code fences before JSON.parse (30 s)' });
+    expect(fixNotice(report({ finishedAt: 2_000 }))).toBeNull();
+    expect(fixNotice(report({ status: 'error', error: 'ATR_DIVERGED: replay diverged' }))).toEqual({ runId: 'r1', title: 'Fix error', body: 'r1 — ATR_DIVERGED: replay diverged (30 s)' });
+  });
+});
+
+describe('encryptedKeyVault', () => {
+  // Stands in for safeStorage (not available outside Electron): reversible, and never the plain text.
+  const cipher = { available: () => true, encrypt: (s: string) => Buffer.from(s, 'utf8').map((b) => b ^ 0x5a), decrypt: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8') };
+  it('writes only ciphertext, reads it back in a new vault, forgets by deleting the file', () => {
+    const home = tmpHome('atr-vault-');
+    const key = 'gsk_vaulttest_1234567890';
+    const v = encryptedKeyVault(home, cipher);
+    expect(v.storage).toBe('safeStorage');
+    expect(v.get()).toBeUndefined();
+    v.set(key);
+    const bytes = fs.readFileSync(path.join(home, KEY_FILE));
+    expect(bytes.includes(Buffer.from(key))).toBe(false);
+    expect(encryptedKeyVault(home, cipher).get()).toBe(key);
+    v.set(undefined);
+    expect(fs.existsSync(path.join(home, KEY_FILE))).toBe(false);
+    expect(encryptedKeyVault(home, cipher).get()).toBeUndefined();
+  });
+  it('without OS encryption the key stays in memory and nothing is written', () => {
+    const home = tmpHome('atr-vault-');
+    const v = encryptedKeyVault(home, { ...cipher, available: () => false });
+    v.set('gsk_memory_only_0000');
+    expect(v.storage).toBe('memory');
+    expect(v.get()).toBe('gsk_memory_only_0000');
+    expect(fs.readdirSync(home)).toEqual([]);
   });
 });

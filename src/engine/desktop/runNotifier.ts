@@ -3,6 +3,7 @@
  * `minDurationMs` and then reached a final status yields one notice. Fed by the engine's runUpdated events; the
  * Electron main only shows what this returns (and only when the window is not focused).
  */
+import { VERDICT_LABEL, type FixReport } from '../../shared/afe/types.js';
 import type { WorkbenchApi, WorkbenchEvents } from '../../shared/rpc/contract.js';
 import type { RunStatus } from '../../shared/trace/types.js';
 
@@ -52,4 +53,14 @@ export function notifyLongReplays(api: WorkbenchApi, onNotice: (n: RunNotice) =>
     return v;
   };
   return new Proxy(api, { get: (target, key, receiver) => (key === 'replayRun' ? replayRun : Reflect.get(target, key, receiver)) });
+}
+
+/** A fix attempt that took at least `minDurationMs` yields one notice with its outcome (best verdict, or why it stopped). */
+export function fixNotice(r: FixReport, minDurationMs = 10_000): RunNotice | null {
+  const ms = (r.finishedAt ?? r.createdAt) - r.createdAt;
+  if (ms < minDurationMs) return null;
+  const best = r.candidates[0];
+  const title = r.status === 'done' ? (best ? `Fix ready: ${VERDICT_LABEL[best.verdict]}` : 'Fix finished: no candidate') : r.status === 'no_failure' ? 'Fix: the run did not fail' : `Fix ${r.status}`;
+  const body = `${r.runId} — ${best && r.status === 'done' ? `${r.candidates.length} candidate${r.candidates.length === 1 ? '' : 's'}, best: ${best.title}` : (r.error ?? r.status)} (${Math.round(ms / 1000)} s)`;
+  return { runId: r.runId, title, body };
 }
