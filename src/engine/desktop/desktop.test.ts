@@ -146,7 +146,7 @@ describe('fixNotice', () => {
 
 describe('encryptedKeyVault', () => {
   // Stands in for safeStorage (not available outside Electron): reversible, and never the plain text.
-  const cipher = { available: () => true, encrypt: (s: string) => Buffer.from(s, 'utf8').map((b) => b ^ 0x5a), decrypt: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8') };
+  const cipher = { available: () => true, encrypt: (s: string) => Buffer.from(Buffer.from(s, 'utf8').map((b) => b ^ 0x5a)), decrypt: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8') };
   it('writes only ciphertext, reads it back in a new vault, forgets by deleting the file', () => {
     const home = tmpHome('atr-vault-');
     const key = 'gsk_vaulttest_1234567890';
