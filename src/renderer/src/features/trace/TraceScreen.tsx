@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
 import { descendantsOf, recordingStartOf } from '../../../../shared/model/runLineage';
 import type { EventKind } from '../../../../shared/trace/types';
@@ -16,6 +16,7 @@ import { StateInspector } from '../stateInspector/StateInspector';
 import { useInspector, type InspectorTab } from '../stateInspector/useInspector';
 import { Timeline } from '../timeline/Timeline';
 import { useTimeline } from '../timeline/useTimeline';
+import { FailureBanner, isFixable } from './FailureBanner';
 import { RunHeader } from './RunHeader';
 import { useRunDetail, useRunTree } from './useRunData';
 import './TraceScreen.css';
@@ -25,11 +26,13 @@ interface Props {
   subscribe: EventSubscribe;
   runId: string;
   step?: number;
+  /** Open the compare view against this run (the fix review screen's "Compare"). */
+  compare?: string;
   navigate: Navigate;
 }
 
 /** The Trace screen: timeline on the left; branch graph above the state inspector on the right. */
-export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): React.JSX.Element {
+export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: Props): React.JSX.Element {
   const [kinds, setKinds] = useState<EventKind[] | undefined>(undefined);
   const [tab, setTab] = useState<InspectorTab>('event');
   const [filePath, setFilePath] = useState<string | undefined>(undefined);
@@ -45,6 +48,10 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
   const inspector = useInspector(api, runId, step, tab, filePath, inspectorReload);
   const actions = useActions(api, runId);
   const stepKind = useStepKind(api, runId, step);
+  const { compareWith } = actions;
+  useEffect(() => {
+    if (compare) compareWith(compare);
+  }, [compare, compareWith]);
 
   const deleteBranch = useCallback(
     (): Promise<string | undefined> =>
@@ -70,6 +77,9 @@ export function TraceScreen({ api, subscribe, runId, step, navigate }: Props): R
   return (
     <section className="trace-screen" aria-label="Trace">
       <RunHeader run={detail} onBack={() => navigate({ screen: 'traces' })} onOpenRun={openRun} />
+      {detail && isFixable(detail) && (
+        <FailureBanner run={detail} onSelectStep={select} onFix={() => navigate({ screen: 'fixStart', runId })} onOpenFix={(fixId) => navigate({ screen: 'fix', fixId })} />
+      )}
       <ActionsBar
         replay={actions.replay}
         started={actions.started}

@@ -1,16 +1,25 @@
 import type { RunSummary } from '../../../../shared/rpc/contract';
+import { failureClassLabel } from '../../../../shared/model/fixReview';
 import { StatusBadge } from '../../components/StatusBadge';
+import { VerdictBadge } from '../../components/VerdictBadge';
+import { isFixable } from '../trace/FailureBanner';
 import { costText, formatDuration, runLabel, usageScope } from '../format';
 import './TraceList.css';
 
 interface Props {
   runs: RunSummary[];
   onOpen: (runId: string) => void;
+  /** Starts a fix of a failed run (the fix review screen). */
+  onFix: (runId: string) => void;
+  /** Opens a fix attempt. */
+  onOpenFix: (fixId: string) => void;
 }
 
 /** Moves focus to the previous/next row (arrow keys), opens the focused one (Enter). */
 function onRowKey(e: React.KeyboardEvent<HTMLTableRowElement>, open: () => void): void {
   const row = e.currentTarget;
+  // Keys on a control inside the row (Fix…, the verdict link) belong to that control.
+  if (e.target !== row) return;
   if (e.key === 'Enter' || e.key === ' ') {
     e.preventDefault();
     open();
@@ -24,7 +33,7 @@ function onRowKey(e: React.KeyboardEvent<HTMLTableRowElement>, open: () => void)
 }
 
 /** The runs of the store as a table (pure view); a row opens its trace by click or keyboard. */
-export function TraceList({ runs, onOpen }: Props): React.JSX.Element {
+export function TraceList({ runs, onOpen, onFix, onOpenFix }: Props): React.JSX.Element {
   return (
     <table className="trace-list">
       <thead>
@@ -37,6 +46,7 @@ export function TraceList({ runs, onOpen }: Props): React.JSX.Element {
           <th className="num">Cost</th>
           <th>Started</th>
           <th className="num">Duration</th>
+          <th>Fix</th>
         </tr>
       </thead>
       <tbody>
@@ -44,6 +54,11 @@ export function TraceList({ runs, onOpen }: Props): React.JSX.Element {
           <tr key={r.id} data-run-id={r.id} tabIndex={0} aria-label={`Open ${runLabel(r)}`} onClick={() => onOpen(r.id)} onKeyDown={(e) => onRowKey(e, () => onOpen(r.id))}>
             <td>
               <StatusBadge status={r.status} />
+              {r.failureClass && (
+                <span className="failure-class" data-testid="failure-class">
+                  {failureClassLabel(r.failureClass)}
+                </span>
+              )}
             </td>
             <td title={r.id}>
               {r.parentId && (
@@ -60,6 +75,18 @@ export function TraceList({ runs, onOpen }: Props): React.JSX.Element {
             <td className="num" title={usageScope(r)}>{costText(r)}</td>
             <td>{new Date(r.startedAt).toLocaleString()}</td>
             <td className="num">{r.endedAt !== undefined ? formatDuration(r.endedAt - r.startedAt) : r.status === 'running' ? 'running' : '—'}</td>
+            <td className="fix-cell" onClick={(e) => e.stopPropagation()}>
+              {r.latestFix && (
+                <button type="button" className="fix-link" aria-label={`Open the latest fix of ${runLabel(r)}`} onClick={() => r.latestFix && onOpenFix(r.latestFix.id)}>
+                  {r.latestFix.status === 'done' && r.latestFix.bestVerdict ? <VerdictBadge verdict={r.latestFix.bestVerdict} /> : <span className="fix-status">{r.latestFix.status === 'done' ? 'no candidate' : r.latestFix.status}</span>}
+                </button>
+              )}
+              {isFixable(r) && r.status !== 'running' && (
+                <button type="button" className="btn fix-btn" aria-label={`Fix ${runLabel(r)}…`} onClick={() => onFix(r.id)}>
+                  Fix…
+                </button>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -6,7 +6,9 @@ import { Placeholder } from '../../components/Placeholder';
 import { RecordDialog } from '../record/RecordDialog';
 import { useRecordDialog } from '../record/useRecordDialog';
 import { TraceDropZone } from './TraceDropZone';
+import { FixStatsStrip } from './FixStatsStrip';
 import { TraceList } from './TraceList';
+import { useFixStats } from './useFixStats';
 import { useTraceDrop } from './useTraceDrop';
 import { useRuns } from './useRuns';
 import './TracesScreen.css';
@@ -17,13 +19,18 @@ interface Props {
   api: WorkbenchApi;
   subscribe: EventSubscribe;
   onOpen: (runId: string) => void;
+  /** Starts a fix of a failed run. */
+  onFix: (runId: string) => void;
+  /** Opens a fix attempt. */
+  onOpenFix: (fixId: string) => void;
 }
 
 /** The Traces screen: every run of the store, searchable and filterable; trace files dropped on it are imported. */
-export function TracesScreen({ api, subscribe, onOpen }: Props): React.JSX.Element {
+export function TracesScreen({ api, subscribe, onOpen, onFix, onOpenFix }: Props): React.JSX.Element {
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<RunStatus | ''>('');
   const runs = useRuns(api, subscribe, query);
+  const stats = useFixStats(api, subscribe);
   const drop = useTraceDrop(api, onOpen);
   const fileInput = useRef<HTMLInputElement>(null);
   const record = useRecordDialog(api, onOpen);
@@ -64,6 +71,7 @@ export function TracesScreen({ api, subscribe, onOpen }: Props): React.JSX.Eleme
           Record a script…
         </button>
       </div>
+      {stats && stats.runs > 0 && <FixStatsStrip stats={stats} />}
       {record.open && <RecordDialog state={record} />}
       <TraceDropZone drop={drop}>
         <div className="traces-body">
@@ -82,7 +90,7 @@ export function TracesScreen({ api, subscribe, onOpen }: Props): React.JSX.Eleme
             </Placeholder>
           )}
           {runs.status === 'ready' && (runs.total > 0 || query) && shown.length === 0 && <Placeholder kind="empty">No run matches these filters.</Placeholder>}
-          {runs.status === 'ready' && shown.length > 0 && <TraceList runs={shown} onOpen={onOpen} />}
+          {runs.status === 'ready' && shown.length > 0 && <TraceList runs={shown} onOpen={onOpen} onFix={onFix} onOpenFix={onOpenFix} />}
         </div>
       </TraceDropZone>
     </section>
