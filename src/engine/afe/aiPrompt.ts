@@ -149,7 +149,7 @@ function userFrames(input: AiSuggestInput): Frame[] {
   for (const e of input.failure.evidence) if (e.frame) all.push(e.frame);
   const stack = input.stack ?? (input.decisiveEvent?.kind === 'error' ? (input.decisiveEvent as TraceEvent<'error'>).payload.stack : undefined);
   for (const line of (stack ?? '').split('\n')) {
-    const m = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?\s*$/.exec(line);
+    const m = /^\s*at (?:async )?(?:(.*?) \()?(.+?):(\d+):(\d+)\)?\s*$/.exec(line);
     if (m) all.push({ functionName: m[1] ?? '', file: m[2], line: Number(m[3]), column: Number(m[4]) });
   }
   const seen = new Set<string>();
