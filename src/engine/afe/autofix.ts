@@ -158,7 +158,7 @@ async function generate(o: FixOptions, run: StoredRun, report: FixReport, files:
       { failure, rootCause: report.rootCause, files: files.map((f) => ({ path: f.path, text: f.text })), decisiveEvent: event, runCwd: run.cwd },
       { apiKey: o.ai.apiKey, model: o.ai.model, baseURL: o.ai.baseURL, signal: o.signal, env: o.env },
     );
-    report.ai = ai.ok ? { used: true, model: ai.model } : { used: false, model: ai.model, note: ai.note };
+    report.ai = ai.ok ? { used: true, model: ai.model, ...(ai.notes.length ? { note: ai.notes.join('; ') } : {}) } : { used: false, model: ai.model, note: ai.note };
     if (ai.ok) {
       if (report.rootCause && ai.explanation) report.rootCause.aiExplanation = ai.explanation;
       for (const c of ai.candidates) {
