@@ -158,7 +158,8 @@ function capLoop(ctx: Ctx, src: Src, loop: Loop): HeuristicCandidate | null {
   if (ctx.frameSrc === src && ctx.line) {
     const th = nodesAtLine(src, ctx.line, ts.isThrowStatement).find((t) => {
       let n: ts.Node = t.parent;
-      while (n !== loop && !isFn(n) && !ts.isSourceFile(n)) n = n.parent;
+      // A `break` inside a switch would leave the switch, not the loop.
+      while (n !== loop && !isFn(n) && !ts.isSourceFile(n) && !ts.isSwitchStatement(n)) n = n.parent;
       return n === loop;
     });
     if (th) {
