@@ -4,7 +4,7 @@
  * (loop). Located by parsing; inserted code keeps the file's indentation, quotes and semicolons.
  */
 import type { StepPayload } from '../../shared/trace/types.js';
-import { EditSet, isLlmCreate, makePatch, where, type Ctx, type HeuristicCandidate } from './heuristicKit.js';
+import { isLlmCreate, makePatch, where, type Ctx, type HeuristicCandidate } from './heuristicKit.js';
 import { findNodes, indentAt, lineOf, nodesAtLine, textOf, ts, type Src, type TextEdit } from './sourceEdit.js';
 
 type Fn = ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | ts.MethodDeclaration;
