@@ -151,3 +151,14 @@ describe('code_bug', () => {
     expect('needsYou' in c && c.needsYou).toBe("Fix /w/agent.mjs:8 (`const data = await getWeather('Paris');`): ReferenceError: fetchh is not defined. The failure does not come from a recorded input (no reply or result was wrong), so no value change fixes it.");
   });
 });
+
+describe('CRLF files', () => {
+  it('inserted lines and the helper use the file\'s CRLF endings', () => {
+    const src = planner.replace(/\n/g, '\r\n');
+    const after = afterOf(patchOf(run({ failure: failure('bad_json', { frame: { file: '/a/plan.mjs', line: 12 } }), files: [{ path: '/a/plan.mjs', text: src }] }), /tolerantly/));
+    expect(after.startsWith(src.replace('JSON.parse(res', 'parseJsonReply(res'))).toBe(true);
+    expect(after.replace(/\r\n/g, '')).not.toContain('\n');
+    const mode = afterOf(patchOf(run({ failure: failure('bad_json', { frame: { file: '/a/plan.mjs', line: 12 } }), files: [{ path: '/a/plan.mjs', text: src }] }), /JSON mode/));
+    expect(mode).toContain("    ],\r\n    response_format: { type: 'json_object' },\r\n  });");
+  });
+});
