@@ -98,11 +98,10 @@ export function resetBranchRun(store: TraceStore, runId: string, status: 'runnin
     db.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
     db.prepare('DELETE FROM keyframes WHERE run_id = ?').run(runId);
     db.prepare(
-        `UPDATE runs SET status = @status, exit_code = NULL, exit_signal = NULL, ended_at = NULL, steps = 0, llm_calls = 0,
-           prompt_tokens = 0, completion_tokens = 0, total_tokens = 0, warnings = '[]', journal_offset = 0, started_at = @now
-         WHERE id = @id`,
-      )
-      .run({ status, now: Date.now(), id: runId });
+      `UPDATE runs SET status = @status, exit_code = NULL, exit_signal = NULL, ended_at = NULL, steps = 0, llm_calls = 0,
+         prompt_tokens = 0, completion_tokens = 0, total_tokens = 0, warnings = '[]', journal_offset = 0, started_at = @now
+       WHERE id = @id`,
+    ).run({ status, now: Date.now(), id: runId });
   })();
 }
 

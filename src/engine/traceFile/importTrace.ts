@@ -82,23 +82,23 @@ function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, di
   let blobsAdded: number;
   try {
     [runs, blobsAdded] = store.transaction((): [ImportedRun[], number] => {
-        for (const [h, where] of staged.refs) {
-          if (!hasBlob(store, h)) throw new TraceFileError(display, `${where} refers to blob ${h.slice(0, 12)}, which is not in the file`);
+      for (const [h, where] of staged.refs) {
+        if (!hasBlob(store, h)) throw new TraceFileError(display, `${where} refers to blob ${h.slice(0, 12)}, which is not in the file`);
+      }
+      const out: ImportedRun[] = [];
+      for (const [id, s] of staged.runs) {
+        const stored = store.findRun(id);
+        const action: ImportAction = stored ? compareWithStored(store, staging, s, stored, display) : 'new';
+        if (action !== 'same') {
+          writeRunRow(store, toRow(s), action === 'completed');
+          if (action === 'completed') clearRunRows(store, id);
+          copyRunRows(store, staging, id);
         }
-        const out: ImportedRun[] = [];
-        for (const [id, s] of staged.runs) {
-          const stored = store.findRun(id);
-          const action: ImportAction = stored ? compareWithStored(store, staging, s, stored, display) : 'new';
-          if (action !== 'same') {
-            writeRunRow(store, toRow(s), action === 'completed');
-            if (action === 'completed') clearRunRows(store, id);
-            copyRunRows(store, staging, id);
-          }
-          const upTo = action === 'same' && stored ? minExtent(storedExtent(stored), s.upTo) : s.upTo;
-          out.push({ id, action, ...(upTo !== undefined ? { partialUpTo: upTo } : {}), events: s.events, keyframes: s.keyframes });
-        }
-        return [out, copyBlobs(store, staging)];
-      }, 'immediate');
+        const upTo = action === 'same' && stored ? minExtent(storedExtent(stored), s.upTo) : s.upTo;
+        out.push({ id, action, ...(upTo !== undefined ? { partialUpTo: upTo } : {}), events: s.events, keyframes: s.keyframes });
+      }
+      return [out, copyBlobs(store, staging)];
+    }, 'immediate');
   } catch (e) {
     if (e instanceof AtrError) throw e;
     throw new TraceFileError(display, `cannot store it: ${(e as Error).message}`, 'nothing was imported; check the store with `agenttrace list`');

@@ -34,11 +34,13 @@ export class PayloadVersionError extends Error {
 
 /** The steps a payload of `fromVersion` goes through (none for the current version). Throws PayloadVersionError. */
 export function payloadStepsFrom(fromVersion: number, steps: PayloadSteps = PAYLOAD_STEPS, target: number = TRACE_FORMAT_VERSION): PayloadStep[] {
-  if (!Number.isSafeInteger(fromVersion) || fromVersion > target) throw new PayloadVersionError(fromVersion, target, 'update AgentTrace to read this run');
+  if (fromVersion > target) throw new PayloadVersionError(fromVersion, target, 'update AgentTrace to read this run');
+  const unreadable = (): PayloadVersionError => new PayloadVersionError(fromVersion, target, 're-record the run, or read it with the AgentTrace that recorded it');
+  if (!Number.isSafeInteger(fromVersion)) throw unreadable();
   const out: PayloadStep[] = [];
   for (let v = fromVersion; v < target; v++) {
     const step = steps[v];
-    if (!step) throw new PayloadVersionError(fromVersion, target, 're-record the run, or read it with the AgentTrace that recorded it');
+    if (!step) throw unreadable();
     out.push(step);
   }
   return out;
