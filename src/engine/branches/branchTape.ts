@@ -15,10 +15,10 @@ export interface BranchTapeOptions {
   pace?: 'instant' | 'recorded';
 }
 
-/** The run a branch replays (its parent), checked: it exists and has run. */
+/** The run a branch replays (its parent), checked: it and its ancestors exist, and it has run. */
 export function branchParent(store: TraceStore, branch: StoredRun): StoredRun {
-  const parent = branch.parentId === undefined ? undefined : store.findRun(branch.parentId);
-  if (!parent) throw new NotFoundError(`the parent ${branch.parentId ?? '(none)'} of ${branch.id} is not in the store`, 'import or re-record it');
+  const parent = store.lineage(branch).chain[1];
+  if (!parent) throw new NotFoundError(`${branch.id} is a trace, not a branch: it has no parent to replay`, 'run it with agenttrace replay');
   if (parent.status === 'pending') throw new BadArgsError(`the parent ${parent.id} of ${branch.id} has not run yet`, `run it first: agenttrace branch run ${parent.id}`);
   return parent;
 }

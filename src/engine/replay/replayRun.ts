@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DivergencePolicy, ReplayVerdict, Tape } from '../../shared/trace/tape.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../../shared/trace/types.js';
-import { branchId, getBranch, rootOf, runIsLive } from '../branches/branches.js';
+import { branchId, getBranch, runIsLive } from '../branches/branches.js';
 import { branchParent, branchTape } from '../branches/branchTape.js';
 import { AtrError, BadArgsError } from '../errors.js';
 import { agentEnv, agentNodeArgs, startAgentProcess, type AgentExit, type AgentProcessOptions } from '../runner/agentProcess.js';
@@ -118,7 +118,7 @@ function prepare(store: TraceStore, opts: ReplayOptions): Prepared {
   } else if (opts.offline && opts.step === undefined) {
     throw new BadArgsError('--offline needs --step N (or --branch B)', 'e.g. agenttrace replay <id> --step 12 --offline');
   } else if (given.status === 'pending') {
-    throw new BadArgsError(`branch ${given.id} has not run yet: there is nothing recorded to replay`, `run it: agenttrace replay ${rootOf(store, given).id} --branch ${given.id}`);
+    throw new BadArgsError(`branch ${given.id} has not run yet: there is nothing recorded to replay`, `run it: agenttrace replay ${store.lineage(given).root.id} --branch ${given.id}`);
   }
   if (opts.step !== undefined) checkStep(run, opts.step);
   const mode: ReplayMode = branch ? 'branch' : opts.step === undefined ? 'replay' : opts.offline ? 'jump' : 'resume';
@@ -152,8 +152,9 @@ function prepare(store: TraceStore, opts: ReplayOptions): Prepared {
 function branchOf(store: TraceStore, run: StoredRun, ref: string): StoredRun {
   const named = branchId(run.id, ref);
   const branch = store.findRun(named) ? getBranch(store, named) : getBranch(store, ref);
-  if (rootOf(store, branch).id !== rootOf(store, run).id) {
-    throw new BadArgsError(`branch ${branch.id} is not a branch of ${run.id}`, `run it with: agenttrace replay ${rootOf(store, branch).id} --branch ${branch.id}`);
+  const root = store.lineage(branch).root.id;
+  if (root !== store.lineage(run).root.id) {
+    throw new BadArgsError(`branch ${branch.id} is not a branch of ${run.id}`, `run it with: agenttrace replay ${root} --branch ${branch.id}`);
   }
   return branch;
 }
