@@ -7,9 +7,7 @@
 import type { CounterfactualTry, Failure, RootCause, Suspect } from '../../shared/afe/types.js';
 import type { Body, TraceEvent } from '../../shared/trace/types.js';
 import { utf8Text } from '../api/blobText.js';
-import { eventsOfTree } from '../replay/tapeFromStore.js';
 import { collectSourceFiles } from './sourceFiles.js';
-import { eventInTree } from '../branches/branches.js';
 import { toAtrError } from '../errors.js';
 import { runAfeBranch, type AfeReplayContext } from './afeReplay.js';
 import { correctionFor, type CorrectionContext } from './corrections.js';
@@ -38,7 +36,7 @@ export async function findRootCause(ctx: AfeReplayContext, failure: Failure, o: 
   const tries: CounterfactualTry[] = [];
   const contextFor = correctionContext(ctx);
   const planned = suspects
-    .map((s) => ({ s, event: eventInTree(ctx.store, ctx.run, s.seq) }))
+    .map((s) => ({ s, event: ctx.store.lineage(ctx.run).eventAt(s.seq) }))
     .map(({ s, event }) => ({ s, event, correction: event ? correctionFor(failure, event, contextFor(event)) : null }))
     .filter((p): p is { s: Suspect; event: TraceEvent; correction: NonNullable<ReturnType<typeof correctionFor>> } => Boolean(p.event && p.correction))
     .slice(0, max);
@@ -84,10 +82,10 @@ function orderSuspects(failure: Failure, step: number | undefined): Suspect[] {
  * other recorded runs of the script, the user's files (what the failing code expects), and blob bodies.
  */
 function correctionContext(ctx: AfeReplayContext): (event: TraceEvent) => CorrectionContext {
-  const runEvents = eventsOfTree(ctx.store, ctx.run).filter((e) => e.kind === 'llm' || e.kind === 'http');
+  const runEvents = ctx.store.lineage(ctx.run).events({ kinds: ['llm', 'http'] });
   const poolEvents = ctx.poolRunIds.flatMap((id) => {
     const r = ctx.store.findRun(id);
-    return r ? eventsOfTree(ctx.store, r).filter((e) => (e.kind === 'llm' || e.kind === 'http') && e.fingerprint) : [];
+    return r ? ctx.store.lineage(r).events({ kinds: ['llm', 'http'] }).filter((e) => e.fingerprint) : [];
   });
   const files = collectSourceFiles(ctx.run.scriptPath, ctx.run.cwd).map((f) => ({ path: f.path, text: f.text }));
   const bodyText = (b: Body): string | undefined => {
