@@ -31,6 +31,11 @@ export interface TapeOptions {
    * fingerprint and gets the new response (TapeCall.edited), an edited value replaces the recorded one.
    */
   overrides?: ReadonlyMap<number, EventOverride>;
+  /** Source files the agent runs patched (Tape.patchedFiles). */
+  patchedFiles?: Tape['patchedFiles'];
+  /** Policy `fallback`: calls of other runs (poolFromRuns) and the synthesized reply's content (Tape.pool/synth). */
+  pool?: Tape['pool'];
+  synth?: Tape['synth'];
 }
 
 /** The id of the branch run a resume from `step` records into: `<id>__resume-<N>`. */
@@ -91,6 +96,9 @@ export function tapeFromStore(store: TraceStore, runId: string, opts: TapeOption
   // The replay must take keyframes (and so state-check seqs) at the recorded interval, whoever starts it.
   tape.keyframeEvery = run.keyframeEvery;
   if (opts.overrides) for (const call of tape.calls) if (opts.overrides.has(call.seq)) call.edited = true;
+  if (opts.patchedFiles && Object.keys(opts.patchedFiles).length > 0) tape.patchedFiles = opts.patchedFiles;
+  if (opts.pool?.length) tape.pool = opts.pool;
+  if (opts.synth) tape.synth = opts.synth;
   if (opts.step !== undefined) {
     const { tracked } = lineage.stateAt(opts.step);
     tape.stateAtUntil = { hash: stateHash(tracked), tracked };
