@@ -14,6 +14,7 @@ export const orig = {
   readFileSync: fs.readFileSync,
   existsSync: fs.existsSync,
   statSync: fs.statSync,
+  realpathSync: fs.realpathSync,
   dateNow: Date.now,
   Date: Date,
   mathRandom: Math.random,

@@ -28,10 +28,11 @@ export interface FsSandbox {
 }
 
 /**
- * Installs the replay-mode fs hooks. `recordedDirs` (tape.mkdirs) lets mkdtemp reuse the recorded names. Throws
- * when memfs cannot be loaded: the caller must fail closed.
+ * Installs the replay-mode fs hooks. `recordedDirs` (tape.mkdirs) lets mkdtemp reuse the recorded names;
+ * `patchedFiles` (tape.patchedFiles) are placed in the overlay first, so reads of them (the agent's own, `require`,
+ * tsx's CommonJS hook) see the patched text. Throws when memfs cannot be loaded: the caller must fail closed.
  */
-export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] = []): FsSandbox {
+export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] = [], patchedFiles: Record<string, string> = {}): FsSandbox {
   const env = process.env;
   const home = path.resolve(env.AGENTTRACE_HOME || path.join(env.HOME || process.cwd(), '.agenttrace'));
   const journal = env.AGENTTRACE_JOURNAL ? path.resolve(env.AGENTTRACE_JOURNAL) : undefined;
@@ -40,6 +41,15 @@ export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] 
   const { Volume } = req('memfs') as { Volume: new () => unknown };
   const vol = runInternal(() => new Volume()) as Vol;
   const overlay = new Overlay(vol, takeRealFs(), recordedDirs);
+  runInternal(() => {
+    for (const [file, text] of Object.entries(patchedFiles)) {
+      const abs = path.resolve(file);
+      overlay.seedFile(abs, text);
+      // Modules are loaded by their real path: seed that name too.
+      const real = realPath(abs);
+      if (real !== abs) overlay.seedFile(real, text);
+    }
+  });
   const realFs = { open: fs.open, write: fs.write, writev: fs.writev, read: fs.read, close: fs.close, fsync: fs.fsync } as unknown as Record<string, AnyFn>;
   // Both keep original functions: construct them before patching.
   const recorder = new FsRecorder(rec, { ownFiles: journal ? [journal] : [], ownDirs: [home] });
@@ -50,6 +60,14 @@ export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] 
   installFsPatches(p, hooks, true);
   patchMemfsHandles(p, vol);
   return { overlay, restore: () => p.restore() };
+}
+
+function realPath(abs: string): string {
+  try {
+    return fs.realpathSync(abs);
+  } catch {
+    return abs;
+  }
 }
 
 /** memfs FileHandle's prototype, from its promises API (the class is not exported by memfs's entry). */

@@ -199,6 +199,25 @@ export class Overlay {
     this.noteVol(abs);
   }
 
+  /**
+   * Places a file in the volume before the agent runs (patched source, Tape.patchedFiles): missing folders on the way
+   * are made in the volume, existing ones mirrored. Not an agent write: nothing is recorded.
+   */
+  seedFile(abs: string, data: string): void {
+    const missing: string[] = [];
+    let dir = nodePath.dirname(abs);
+    while (this.kind(dir) !== 'dir') {
+      missing.unshift(dir);
+      const up = nodePath.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    this.mirrorDir(dir);
+    for (const d of missing) this.putDir(d);
+    const st = this.real.statSync(abs, { throwIfNoEntry: false });
+    this.putFile(abs, data, st ? st.mode & 0o7777 : undefined);
+  }
+
   /** Creates a directory in the volume (the parent must be ready). */
   putDir(abs: string): void {
     this.vol.mkdirSync(abs);

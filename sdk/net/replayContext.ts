@@ -4,15 +4,17 @@
  * for it. The fingerprint is the recorder's own (from its after-event hook), so matching can never disagree with
  * the journal: the replay is recorded by the same NetCall code path as a live call, and the request is then
  * resolved to `serve` (a recorded response), `live` (real network) or `fail` (fail closed, after a divergence).
+ * Under policy `fallback` an unmatched request is served from the pool or synthesized (replayFallback.ts).
  */
 import type { ReplayControl } from '../replay/replayControl.js';
 import type { DivergenceReport, FieldDiff, TapeCall } from '../../src/shared/trace/tape.js';
-import type { HttpPayload, HttpRequestRecord } from '../../src/shared/trace/types.js';
+import type { HttpRequestRecord, LlmPayload, NetLayer } from '../../src/shared/trace/types.js';
 import { normalizeUrl } from '../../src/shared/trace/fingerprint.js';
 import { diffRequests } from '../../src/shared/trace/requestDiff.js';
 import { ArrivalGate } from './arrivalGate.js';
 import { ReplayNetworkError } from './killSwitch.js';
 import { eventOffsets } from './replayResponse.js';
+import { ReplayFallback } from './replayFallback.js';
 
 /** A call event the recorder wrote for a request of the replay. */
 export interface NetEvent {
@@ -20,9 +22,14 @@ export interface NetEvent {
   kind: 'llm' | 'http';
   fingerprint: string;
   request: HttpRequestRecord;
+  layer: NetLayer;
+  /** LLM calls: the request asked for a streamed reply, and its model. */
+  stream?: boolean;
+  model?: string;
 }
 
-export type Resolution = { kind: 'serve'; call: TapeCall } | { kind: 'live' } | { kind: 'fail'; error: ReplayNetworkError };
+/** `from`: set when the answer is not the recording's own (policy fallback). */
+export type Resolution = { kind: 'serve'; call: TapeCall; from?: 'pool' | 'synth' } | { kind: 'live' } | { kind: 'fail'; error: ReplayNetworkError };
 
 /** Call events kept for lookup by seq (a request body still being read may resolve its event a little later). */
 const MAX_KEPT_EVENTS = 1024;
@@ -37,6 +44,8 @@ export class ReplayNet {
   /** Set when this layer's own divergence report switched the replay to live. */
   private wentLive = false;
   private readonly until: number;
+  /** Policy `fallback` only. */
+  private readonly fallback: ReplayFallback | undefined;
 
   constructor(readonly ctl: ReplayControl) {
     const tape = ctl.tape;
@@ -47,6 +56,7 @@ export class ReplayNet {
       this.byFingerprint.set(call.fingerprint, list);
     }
     for (const list of this.byFingerprint.values()) list.sort((a, b) => a.occurrence - b.occurrence);
+    if (tape.onDivergence === 'fallback') this.fallback = new ReplayFallback(tape);
     // Calls after untilSeq go live: their recorded timing says nothing about the replay.
     this.gate = new ArrivalGate(
       tape.calls.filter((c) => c.seq <= this.until),
@@ -54,7 +64,13 @@ export class ReplayNet {
     );
     ctl.rec.onAfterEvent((seq, kind, payload, fingerprint) => {
       if ((kind !== 'llm' && kind !== 'http') || !fingerprint) return;
-      this.events.set(seq, { seq, kind, fingerprint, request: (payload as HttpPayload).request });
+      const p = payload as LlmPayload;
+      const ev: NetEvent = { seq, kind, fingerprint, request: p.request, layer: p.layer };
+      if (kind === 'llm') {
+        ev.stream = p.stream === true;
+        if (typeof p.model === 'string') ev.model = p.model;
+      }
+      this.events.set(seq, ev);
       this.lastSeq = seq;
       if (this.events.size > MAX_KEPT_EVENTS) this.events.delete(this.events.keys().next().value as number);
     });
@@ -103,9 +119,18 @@ export class ReplayNet {
    * `what` describes the request when there is no event (the recorder could not record it).
    */
   resolve(ev: NetEvent | undefined, what: string): Resolution {
+    const r = this.decide(ev, what);
+    if (r.kind === 'live') this.ctl.answered?.('live');
+    else if (r.kind === 'serve' && !r.from) this.ctl.answered?.('record');
+    return r;
+  }
+
+  private decide(ev: NetEvent | undefined, what: string): Resolution {
     if (!ev) {
       if (this.liveFor(this.ctl.rec.steps)) return { kind: 'live' };
-      this.report({ kind: 'http', reason: 'unmatched-request', message: `${what} was not recorded by the SDK, so the replay cannot answer it` });
+      const report = { kind: 'http', reason: 'unmatched-request' as const, message: `${what} was not recorded by the SDK, so the replay cannot answer it` };
+      if (this.fallback) return this.refuse(report, what);
+      this.report(report);
       return this.afterReport(what);
     }
     // Past the resume step everything is live: the continuation is new history.
@@ -121,8 +146,35 @@ export class ReplayNet {
       return { kind: 'serve', call };
     }
     if (this.divergedLive()) return { kind: 'live' };
+    if (this.fallback) return this.answerFallback(this.fallback, ev, occurrence);
     this.reportUnmatched(ev, occurrence);
     return this.afterReport(`${ev.request.method} ${ev.request.url}`);
+  }
+
+  /**
+   * Policy `fallback`: the first unmatched request is still reported (a divergence that does not stop the replay),
+   * then answered from the pool or synthesized; a request nothing can answer stops the replay.
+   */
+  private answerFallback(fallback: ReplayFallback, ev: NetEvent, occurrence: number): Resolution {
+    this.reportUnmatched(ev, occurrence);
+    const plan = fallback.answer(ev);
+    const what = `${ev.request.method} ${ev.request.url}`;
+    if (!plan) {
+      return this.refuse(
+        { seq: ev.seq, kind: ev.kind, reason: 'unmatched-request', message: `request ${what} at step ${ev.seq} is not recorded, not in the pool, and has no recorded 2xx response to stand in for it`, actual: { request: ev.request, signature: `${ev.kind}:${ev.fingerprint}` } },
+        what,
+      );
+    }
+    // Marks the call in the replay's journal (and so in a branch run): its answer is not the recorded one.
+    this.ctl.rec.patch(ev.seq, { replayedFrom: plan.answer.from });
+    this.ctl.answered?.(plan.answer.from, plan.answer);
+    return { kind: 'serve', call: plan.call, from: plan.answer.from };
+  }
+
+  private refuse(r: Omit<DivergenceReport, 'policy' | 'seq'> & { seq?: number }, what: string): Resolution {
+    if (this.ctl.refuse) this.ctl.refuse(r);
+    else this.ctl.diverge(r);
+    return { kind: 'fail', error: new ReplayNetworkError(what) };
   }
 
   /** Nearest recorded request: an unconsumed call with the same method and URL path, else the next unconsumed one. */
@@ -161,7 +213,10 @@ export class ReplayNet {
 
   /** Reports a network-blocked divergence (kill switch). */
   blocked(err: ReplayNetworkError): void {
-    this.report({ kind: 'http', reason: 'network-blocked', message: err.message });
+    const report = { kind: 'http', reason: 'network-blocked' as const, message: err.message };
+    // Under `fallback` a connection nothing recorded can stand in for ends the replay, as under `stop`.
+    if (this.fallback) this.refuse(report, err.target);
+    else this.report(report);
   }
 
   private report(r: Omit<DivergenceReport, 'policy' | 'seq'> & { seq?: number }): void {

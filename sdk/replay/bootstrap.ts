@@ -1,7 +1,8 @@
 /**
  * Replay-mode start (AGENTTRACE_MODE=replay): get the tape, open the replay's journal, create the controller, then
  * install the recording hooks with replay sources behind them (values from the tape, files in a sandbox, network
- * from the tape with a socket kill switch). Console, error and state capture are unchanged.
+ * from the tape with a socket kill switch, patched source files served from the sandbox). Console, error and state
+ * capture are unchanged.
  * Fail closed: a replay that cannot get its tape or install a sandbox ends the process with EXIT_REPLAY_SETUP and
  * one `agenttrace:` line, before any agent code runs — a replay must never quietly run live.
  */
@@ -20,6 +21,7 @@ import { TapeSource } from '../determinism/tapeSource.js';
 import { installFsSandbox } from '../fs/installFsSandbox.js';
 import { installNetReplay } from '../net/installNetReplay.js';
 import { ReplayController } from './controller.js';
+import { installPatchedSource } from './patchedSource.js';
 import { ReplaySetupError, fetchTapeViaCli, readTapeFile } from './tapeFile.js';
 
 /**
@@ -91,8 +93,11 @@ export function startReplay(deps: ReplayBootDeps): ReplayController | undefined 
       rec.fault(name, e);
     }
   }
+  const patched = tape.patchedFiles ?? {};
   const sandboxes: [string, () => void][] = [
-    ['file sandbox', () => installFsSandbox(rec, tape.mkdirs)],
+    // The patched texts go into the file overlay too: require() and the agent's own reads see them there.
+    ['file sandbox', () => installFsSandbox(rec, tape.mkdirs, patched)],
+    ['patched source', () => (Object.keys(patched).length > 0 ? void installPatchedSource(patched) : undefined)],
     // Installs the recording network hooks too, inside its replay layers, with the socket kill switch first.
     ['network replay', () => installNetReplay(ctl)],
     ['value replay', () => installDeterminism(rec, new TapeSource(ctl))],

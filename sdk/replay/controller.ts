@@ -1,14 +1,16 @@
 /**
  * The one ReplayControl of a replaying process. It watches the replay's own events (recorder hooks) and:
  * - compares each with the recorded signature (`kind` or `kind:fingerprint` per seq) until the replay goes live;
- * - holds the first divergence and applies the policy (stop: end the process with EXIT_DIVERGED; live: go live);
+ * - holds the first divergence and applies the policy (stop: end the process with EXIT_DIVERGED; live: go live;
+ *   fallback: go on offline, unmatched requests answered from the pool or synthesized by the network replay);
+ * - counts how requests were answered (record, pool, synth, live) for the verdict;
  * - right after step N (tape.untilSeq: its event was emitted, or its value served) verifies the tracked state, then
  *   stops the process (offline jump, EXIT_STOPPED_AT_STEP) or goes live (resume);
  * - writes the verdict just before the journal's end line (and prints it in environment-variable mode).
  * IMPORTANT: the process is ended with process.exit from inside agent code (a Math.random call, an fs write...):
  * exit listeners still run (installErrors writes the exit event and the end line; the verdict hook runs there).
  */
-import type { DivergenceReport, StateVerification, Tape } from '../../src/shared/trace/tape.js';
+import type { AnswerSource, DivergenceReport, FallbackAnswer, StateVerification, Tape } from '../../src/shared/trace/tape.js';
 import { EXIT_DIVERGED, EXIT_STOPPED_AT_STEP } from '../../src/shared/trace/tape.js';
 import type { ConsolePayload, EventKind, RunStatus } from '../../src/shared/trace/types.js';
 import type { Recorder } from '../core/recorder.js';
@@ -45,6 +47,8 @@ export class ReplayController implements ReplayControl {
   private stdout = '';
   private abandoned = false;
   private readonly liveListeners: (() => void)[] = [];
+  private readonly counts: Record<AnswerSource, number> = { record: 0, pool: 0, synth: 0, live: 0 };
+  private readonly fallbackAnswers: FallbackAnswer[] = [];
 
   constructor(
     readonly tape: Tape,
@@ -103,7 +107,27 @@ export class ReplayController implements ReplayControl {
       this.goLive();
       return;
     }
+    // The replay goes on offline: the rest of the run is the patched agent's own, so it is no longer compared.
+    if (this.tape.onDivergence === 'fallback') return;
     this.stop('diverged', EXIT_DIVERGED);
+  }
+
+  refuse(report: Omit<DivergenceReport, 'policy' | 'seq'> & { seq?: number }): void {
+    if (this.live) return;
+    if (this.tape.onDivergence !== 'fallback') {
+      this.diverge(report);
+      return;
+    }
+    // This report replaces an earlier fallback divergence: it is what ended the replay.
+    const full: DivergenceReport = { ...report, seq: report.seq ?? this.rec.steps, policy: 'stop' };
+    this.divergence = full;
+    runInternal(() => this.rec.replayLine({ t: 'diverge', report: full }));
+    this.stop('diverged', EXIT_DIVERGED);
+  }
+
+  answered(from: AnswerSource, fallback?: FallbackAnswer): void {
+    this.counts[from]++;
+    if (fallback) this.fallbackAnswers.push(fallback);
   }
 
   /** The replay could not start (a sandbox failed to install): no verdict is written. */
@@ -192,6 +216,8 @@ export class ReplayController implements ReplayControl {
       stdout: this.stdout,
       divergence: this.divergence,
       state: this.verification,
+      answered: { ...this.counts },
+      fallbackAnswers: this.fallbackAnswers,
     });
     this.rec.replayLine({ t: 'verdict', verdict });
     if (this.opts.printVerdict) {

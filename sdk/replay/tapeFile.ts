@@ -52,10 +52,19 @@ export function checkTape(raw: unknown, where: string): Tape {
   if (!t.values || typeof t.values !== 'object') bad('values is missing');
   if (typeof t.stdout !== 'string') bad('stdout is missing');
   if (t.after !== 'live' && t.after !== 'stop') bad('after must be live or stop');
-  if (t.onDivergence !== 'live' && t.onDivergence !== 'stop') bad('onDivergence must be live or stop');
+  if (t.onDivergence !== 'live' && t.onDivergence !== 'stop' && t.onDivergence !== 'fallback') bad('onDivergence must be stop, live or fallback');
   if (t.untilSeq !== undefined && (typeof t.untilSeq !== 'number' || t.untilSeq < 0)) bad('untilSeq must be a step number');
   for (const [source, values] of Object.entries(t.values as object)) if (!Array.isArray(values)) bad(`values of ${source} must be a list`);
   if (t.pace !== 'recorded') t.pace = 'instant';
+  if (t.patchedFiles !== undefined) {
+    if (!t.patchedFiles || typeof t.patchedFiles !== 'object' || Array.isArray(t.patchedFiles)) bad('patchedFiles must map paths to texts');
+    for (const [file, text] of Object.entries(t.patchedFiles as object)) {
+      if (!path.isAbsolute(file)) bad(`patchedFiles path ${JSON.stringify(file)} is not absolute`);
+      if (typeof text !== 'string') bad(`patchedFiles text of ${file} is not a string`);
+    }
+  }
+  if (t.pool !== undefined && !Array.isArray(t.pool)) bad('pool must be a list of calls');
+  if (t.synth !== undefined && (!t.synth || typeof t.synth !== 'object' || (t.synth.content !== undefined && typeof t.synth.content !== 'string'))) bad('synth must be { content?: string }');
   return t as Tape;
 }
 

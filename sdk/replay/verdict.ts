@@ -2,7 +2,7 @@
  * The replay's verdict: computed by the SDK at exit from what the controller observed, written to the journal,
  * and in environment-variable mode (no host to print it) formatted as a few `agenttrace:` lines on stderr.
  */
-import type { DivergenceReport, FieldDiff, ReplayVerdict, StateVerification, Tape } from '../../src/shared/trace/tape.js';
+import type { AnswerSource, DivergenceReport, FallbackAnswer, FieldDiff, ReplayVerdict, StateVerification, Tape } from '../../src/shared/trace/tape.js';
 
 export interface VerdictInput {
   tape: Tape;
@@ -12,6 +12,8 @@ export interface VerdictInput {
   stdout: string;
   divergence?: DivergenceReport;
   state?: StateVerification;
+  answered?: Record<AnswerSource, number>;
+  fallbackAnswers?: FallbackAnswer[];
 }
 
 export function buildVerdict(input: VerdictInput): ReplayVerdict {
@@ -29,6 +31,8 @@ export function buildVerdict(input: VerdictInput): ReplayVerdict {
   };
   if (divergence) verdict.divergence = divergence;
   if (state) verdict.state = state;
+  if (input.answered) verdict.answered = input.answered;
+  if (input.fallbackAnswers?.length) verdict.fallbackAnswers = input.fallbackAnswers;
   return verdict;
 }
 
@@ -45,6 +49,8 @@ export function formatVerdict(v: ReplayVerdict, tape: Tape): string {
   else if (!v.stdoutIdentical) lines.push(`Replay finished but its output differs from the recording (${v.matched} events matched)`);
   else lines.push(`Replay finished after ${v.replayedSteps} steps; the recording has ${v.recordedSteps} (${v.matched} events matched)`);
   if (tape.untilSeq !== undefined && tape.after === 'stop' && !v.divergence) lines.push(`stopped at step ${tape.untilSeq} (offline)`);
+  const a = v.answered;
+  if (a && a.pool + a.synth > 0) lines.push(`${a.pool} request(s) answered from other recorded runs, ${a.synth} synthesized (simulated answers)`);
   if (tape.branch) lines.push(`live from step ${tape.untilSeq ?? tape.branch.forkSeq} on, recorded as ${tape.branch.id}`);
   return lines.map((l) => `agenttrace: ${l}\n`).join('');
 }
@@ -58,7 +64,13 @@ function divergenceLines(d: DivergenceReport): string[] {
   const diff = d.diff ?? [];
   for (const f of diff.slice(0, MAX_DIFF_LINES)) out.push(`  ${diffLine(f)}`);
   if (diff.length > MAX_DIFF_LINES) out.push(`  ... ${diff.length - MAX_DIFF_LINES} more differences`);
-  out.push(d.policy === 'live' ? '  continued live from there (--on-divergence live)' : '  stopped there (--on-divergence stop)');
+  out.push(
+    d.policy === 'live'
+      ? '  continued live from there (--on-divergence live)'
+      : d.policy === 'fallback'
+        ? '  continued offline from there (--on-divergence fallback)'
+        : '  stopped there (--on-divergence stop)',
+  );
   return out;
 }
 

@@ -4,10 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { pidAlive } from '../../src/engine/runner/hostSidecar.js';
 import type { RunListItem } from '../../src/engine/store/storeTypes.js';
+import { queryFile } from '../../src/engine/store/testSql.js';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
 import { cliJson, sleep, startCli, tmpHome, removeHomes } from './cliHarness.js';
 
@@ -79,10 +79,9 @@ describe('crash safety', () => {
     await rec.exited;
 
     // Straight from the SQLite file, before any recovery: the live tail had committed everything seen early.
-    const db = new Database(path.join(home, 'traces.db'), { readonly: true });
-    const stored = db.prepare("SELECT count(*) FROM events WHERE kind = 'step'").pluck().get() as number;
-    const status = db.prepare('SELECT status FROM runs').pluck().get();
-    db.close();
+    const file = path.join(home, 'traces.db');
+    const stored = queryFile(file, "SELECT count(*) FROM events WHERE kind = 'step'") as number;
+    const status = queryFile(file, 'SELECT status FROM runs');
     expect(status).toBe('running');
     expect(stored).toBeGreaterThanOrEqual(seenEarly);
 

@@ -6,9 +6,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRun } from '../../src/engine/store/storeTypes.js';
+import { execFile } from '../../src/engine/store/testSql.js';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
 import { startMockLlm, type MockLlmServer } from '../mock/llmServer.js';
 import { REPO, cliJson, lastJsonLine, removeHomes, runCli, tmpHome } from '../cli/cliHarness.js';
@@ -106,13 +106,13 @@ describe('export refuses secrets', () => {
     expect((await runCli(['export', id, '-o', src], { home })).code).toBe(0);
     expect((await runCli(['import', src], { home: h })).code).toBe(0);
     fs.rmSync(src);
-    const db = new Database(path.join(h, 'traces.db'));
-    db.prepare('INSERT INTO events (run_id, seq, end_seq, batched, kind, ts, payload) VALUES (?, 9999, 9999, 0, ?, 1, ?)').run(
+    execFile(
+      path.join(h, 'traces.db'),
+      'INSERT INTO events (run_id, seq, end_seq, batched, kind, ts, payload) VALUES (?, 9999, 9999, 0, ?, 1, ?)',
       id,
       'console',
       JSON.stringify({ stream: 'stdout', text: 'leaked Authorization: Bearer abcdefghijklmnop123' }),
     );
-    db.close();
     const r = await runCli(['export', id, '-o', 'leak.agenttrace'], { home: h, cwd: work });
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);

@@ -4,7 +4,7 @@
  * argument parser is per command: the options of all actions are declared here and each action checks that it
  * got only its own.
  */
-import { allBranchTrees, branchTree, createBranch, deleteBranch, editBranch, getBranch, rootOf } from '../../engine/branches/branches.js';
+import { allBranchTrees, branchTree, createBranch, deleteBranch, editBranch, getBranch } from '../../engine/branches/branches.js';
 import { runBranches, type BranchRunResult } from '../../engine/branches/runBranches.js';
 import { BadArgsError, NotFoundError, toAtrError } from '../../engine/errors.js';
 import { branchOverrides, removeOverride } from '../../engine/store/branchStore.js';
@@ -113,7 +113,7 @@ async function create(from: string, args: ParsedArgs, ctx: CliContext): Promise<
       ctx.printer.json({ id: b.id, name: b.name, parentId: b.parentId, forkSeq: b.forkSeq, status: b.status });
       return 0;
     }
-    const root = rootOf(store, b).id;
+    const root = store.lineage(b).root.id;
     ctx.printer.out(`Branch created: ${b.id}\n`);
     ctx.printer.out(`  steps 0..${step - 1} are ${b.parentId as string}'s; from step ${step} on the branch replays with its edits\n`);
     ctx.printer.out(`  edit:  agenttrace branch edit ${b.id} --event ${step} --payload '{"content": "..."}'\n`);
@@ -127,7 +127,7 @@ async function create(from: string, args: ParsedArgs, ctx: CliContext): Promise<
 async function list(id: string | undefined, args: ParsedArgs, ctx: CliContext): Promise<number> {
   const store = openCliStore(ctx);
   try {
-    const trees = id === undefined ? allBranchTrees(store) : [branchTree(store, rootOf(store, store.getRun(store.resolveRunId(id))).id)];
+    const trees = id === undefined ? allBranchTrees(store) : [branchTree(store, store.lineage(store.resolveRunId(id)).root.id)];
     if (args.options.json) {
       ctx.printer.json(trees.map(branchTreeJson));
       return 0;
@@ -165,7 +165,7 @@ async function edit(ref: string, args: ParsedArgs, ctx: CliContext): Promise<num
     }
     const edits = Object.keys(r.branch.overrides ?? {}).length;
     ctx.printer.out(`${r.replaced ? 'Replaced the edit of' : 'Edited'} event ${r.seq} (${r.event.kind}) of ${r.branch.id}: ${describeOverride(r.override)}\n`);
-    ctx.printer.out(`  ${edits} edit${edits === 1 ? '' : 's'}; run it: agenttrace replay ${rootOf(store, r.branch).id} --branch ${r.branch.id}\n`);
+    ctx.printer.out(`  ${edits} edit${edits === 1 ? '' : 's'}; run it: agenttrace replay ${store.lineage(r.branch).root.id} --branch ${r.branch.id}\n`);
     return 0;
   } finally {
     store.close();

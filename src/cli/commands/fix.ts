@@ -10,7 +10,6 @@ import { applyFix, pickCandidate, undoFix } from '../../engine/afe/apply.js';
 import { runFix } from '../../engine/afe/autofix.js';
 import { aiOptionsFrom } from '../../engine/afe/aiSettings.js';
 import { autoApplyAllowed } from '../../engine/afe/policy.js';
-import { eventInTree } from '../../engine/branches/branches.js';
 import { BadArgsError } from '../../engine/errors.js';
 import { getFix, listFixes } from '../../engine/store/fixStore.js';
 import type { TraceStore } from '../../engine/store/store.js';
@@ -132,7 +131,7 @@ function decisiveText(store: TraceStore, r: FixReport): string | undefined {
   const seq = r.rootCause?.seq;
   if (seq === undefined) return undefined;
   const run = store.findRun(r.runId);
-  const ev = run ? eventInTree(store, run, seq) : undefined;
+  const ev = run ? store.lineage(run).eventAt(seq) : undefined;
   return ev ? `${ev.kind}  ${summarizeEvent(ev)}` : undefined;
 }
 

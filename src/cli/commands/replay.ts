@@ -86,6 +86,7 @@ export function exitCode(r: ReplayResult): number {
       return EXIT_REPLAY_DIVERGED;
     case 'resumed':
     case 'branched':
+    case 'departed':
       return shellExitCode(r.exit);
     case 'failed':
       return shellExitCode(r.exit) || 1;

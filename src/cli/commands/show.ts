@@ -10,7 +10,6 @@ import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
 import { EVENT_KINDS, formatDuration, formatTime, summarizeEvent, table } from '../format.js';
 import type { Printer } from '../printer.js';
-import { eventAtInTree, stateAtInTree } from '../../engine/replay/tapeFromStore.js';
 
 /** Events printed by the human view when no --limit is given (a run can hold millions of cheap values). */
 const DEFAULT_HUMAN_LIMIT = 500;
@@ -68,12 +67,13 @@ export const showCommand: Command = {
 
 /** The `show --step` view of one step (also printed by `replay --step N --offline` where it stopped). */
 export function showStep(store: TraceStore, run: StoredRun, step: number, json: boolean, printer: Printer): number {
-  const event = eventAtInTree(store, run, step);
+  const lineage = store.lineage(run);
+  const event = lineage.eventAt(step);
   if (!event) {
     const n = store.countEvents(run.id);
     throw new NotFoundError(`run ${run.id} has no step ${step}`, n > 0 ? `steps of this run: 0..${run.steps - 1}` : 'this run recorded no events', { step, steps: run.steps });
   }
-  const state = stateAtInTree(store, run, step);
+  const state = lineage.stateAt(step);
   if (json) {
     printer.json({ run, event, state });
     return 0;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BadArgsError } from '../../engine/errors.js';
-import { getBranch, rootOf } from '../../engine/branches/branches.js';
+import { getBranch } from '../../engine/branches/branches.js';
 import { branchTape } from '../../engine/branches/branchTape.js';
 import { replaceResumeBranch, resumeBranchId, tapeFromStore } from '../../engine/replay/tapeFromStore.js';
 import { resetBranchRun } from '../../engine/store/branchStore.js';
@@ -67,7 +67,8 @@ function writeBranchTape(store: TraceStore, id: string, ref: string, o: { offlin
   const run = store.getRun(store.resolveRunId(id));
   const named = `${run.id}__${ref}`;
   const branch = getBranch(store, store.findRun(named) ? named : ref);
-  if (rootOf(store, branch).id !== rootOf(store, run).id) throw new BadArgsError(`branch ${branch.id} is not a branch of ${run.id}`, `use: agenttrace tape ${rootOf(store, branch).id} --branch ${branch.id}`);
+  const root = store.lineage(branch).root.id;
+  if (root !== store.lineage(run).root.id) throw new BadArgsError(`branch ${branch.id} is not a branch of ${run.id}`, `use: agenttrace tape ${root} --branch ${branch.id}`);
   const tape = branchTape(store, branch, o);
   if (branch.status !== 'pending') {
     resetBranchRun(store, branch.id, 'pending');

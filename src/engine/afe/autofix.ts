@@ -8,7 +8,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { FixCandidate, FixProgress, FixReport, FixStage, Verdict } from '../../shared/afe/types.js';
 import { unifiedDiff } from '../../shared/afe/unifiedDiff.js';
-import { eventInTree } from '../branches/branches.js';
 import { defaultConcurrency, runPool } from '../branches/runPool.js';
 import { BadArgsError, toAtrError } from '../errors.js';
 import { patternSuccess, saveFix } from '../store/fixStore.js';
@@ -131,7 +130,7 @@ const hints = new WeakMap<FixCandidate, { safety?: number; specificity?: number 
 async function generate(o: FixOptions, run: StoredRun, report: FixReport, files: SourceFile[]): Promise<FixCandidate[]> {
   const failure = report.failure as NonNullable<FixReport['failure']>;
   const rootSeq = report.rootCause?.seq;
-  const event = rootSeq === undefined ? undefined : eventInTree(o.store, run, rootSeq);
+  const event = rootSeq === undefined ? undefined : o.store.lineage(run).eventAt(rootSeq);
   const out: FixCandidate[] = [];
   const add = (c: Omit<FixCandidate, 'n' | 'score' | 'verdict' | 'verdictDetail'> & { verdict?: Verdict; verdictDetail?: string }, h?: { safety?: number; specificity?: number }): void => {
     const cand: FixCandidate = { ...c, n: out.length + 1, verdict: c.verdict ?? 'pending', verdictDetail: c.verdictDetail ?? 'not validated yet', score: zeroScore() };
@@ -158,7 +157,7 @@ async function generate(o: FixOptions, run: StoredRun, report: FixReport, files:
       { failure, rootCause: report.rootCause, files: files.map((f) => ({ path: f.path, text: f.text })), decisiveEvent: event, runCwd: run.cwd },
       { apiKey: o.ai.apiKey, model: o.ai.model, baseURL: o.ai.baseURL, signal: o.signal, env: o.env },
     );
-    report.ai = ai.ok ? { used: true, model: ai.model } : { used: false, model: ai.model, note: ai.note };
+    report.ai = ai.ok ? { used: true, model: ai.model, ...(ai.notes.length ? { note: ai.notes.join('; ') } : {}) } : { used: false, model: ai.model, note: ai.note };
     if (ai.ok) {
       if (report.rootCause && ai.explanation) report.rootCause.aiExplanation = ai.explanation;
       for (const c of ai.candidates) {

@@ -5,11 +5,12 @@
  * does within the replay budget, the most likely suspect is reported as "suspected" — never blurred with confirmed.
  */
 import type { CounterfactualTry, Failure, RootCause, Suspect } from '../../shared/afe/types.js';
-import type { TraceEvent } from '../../shared/trace/types.js';
-import { eventInTree } from '../branches/branches.js';
+import type { Body, TraceEvent } from '../../shared/trace/types.js';
+import { utf8Text } from '../api/blobText.js';
+import { collectSourceFiles } from './sourceFiles.js';
 import { toAtrError } from '../errors.js';
 import { runAfeBranch, type AfeReplayContext } from './afeReplay.js';
-import { correctionFor } from './corrections.js';
+import { correctionFor, type CorrectionContext } from './corrections.js';
 
 export interface RootCauseOptions {
   /** The step the user points at (`fix --step N`): tried first. */
@@ -33,9 +34,10 @@ export async function findRootCause(ctx: AfeReplayContext, failure: Failure, o: 
   const max = Math.max(0, o.maxReplays ?? 8);
   const suspects = orderSuspects(failure, o.step);
   const tries: CounterfactualTry[] = [];
+  const contextFor = correctionContext(ctx);
   const planned = suspects
-    .map((s) => ({ s, event: eventInTree(ctx.store, ctx.run, s.seq) }))
-    .map(({ s, event }) => ({ s, event, correction: event ? correctionFor(failure, event, correctionContext(ctx, event)) : null }))
+    .map((s) => ({ s, event: ctx.store.lineage(ctx.run).eventAt(s.seq) }))
+    .map(({ s, event }) => ({ s, event, correction: event ? correctionFor(failure, event, contextFor(event)) : null }))
     .filter((p): p is { s: Suspect; event: TraceEvent; correction: NonNullable<ReturnType<typeof correctionFor>> } => Boolean(p.event && p.correction))
     .slice(0, max);
   for (const [i, p] of planned.entries()) {
@@ -75,8 +77,23 @@ function orderSuspects(failure: Failure, step: number | undefined): Suspect[] {
   return [mine, ...list];
 }
 
-function correctionContext(ctx: AfeReplayContext, event: TraceEvent): Parameters<typeof correctionFor>[2] {
-  return { store: ctx.store, run: ctx.run, poolRunIds: ctx.poolRunIds, event };
+/**
+ * What a correction may draw on: this run's calls (the last good reply before the suspect), the same request in the
+ * other recorded runs of the script, the user's files (what the failing code expects), and blob bodies.
+ */
+function correctionContext(ctx: AfeReplayContext): (event: TraceEvent) => CorrectionContext {
+  const runEvents = ctx.store.lineage(ctx.run).events({ kinds: ['llm', 'http'] });
+  const poolEvents = ctx.poolRunIds.flatMap((id) => {
+    const r = ctx.store.findRun(id);
+    return r ? ctx.store.lineage(r).events({ kinds: ['llm', 'http'] }).filter((e) => e.fingerprint) : [];
+  });
+  const files = collectSourceFiles(ctx.run.scriptPath, ctx.run.cwd).map((f) => ({ path: f.path, text: f.text }));
+  const bodyText = (b: Body): string | undefined => {
+    if ('text' in b) return b.text;
+    const bytes = ctx.store.getBlob(b.blob);
+    return bytes ? utf8Text(bytes) : undefined;
+  };
+  return (event) => ({ runEvents, files, bodyText, otherEvents: event.fingerprint ? poolEvents.filter((e) => e.fingerprint === event.fingerprint) : [] });
 }
 
 function confirmedCause(failure: Failure, s: Suspect, event: TraceEvent, correction: string): string {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { ActionsApi, EditValidation, ReplayVerdictView } from '../../shared/rpc/actionsContract.js';
 import { OverrideError, normalizeOverride } from '../../shared/trace/overrides.js';
 import type { Json } from '../../shared/trace/types.js';
-import { branchId, createBranch, deleteBranch, editBranch, eventInTree, rootOf } from '../branches/branches.js';
+import { branchId, createBranch, deleteBranch, editBranch } from '../branches/branches.js';
 import { AtrError, BadArgsError, NotFoundError } from '../errors.js';
 import { replayRun, type ReplayOptions, type ReplayResult } from '../replay/replayRun.js';
 import { verdictLines } from '../replay/verdictText.js';
@@ -93,7 +93,7 @@ export function createActionsApi(store: TraceStore, opts: ActionsApiOptions = {}
 
     validateEdit: async ({ runId: id, seq: at, payload }) => {
       const run = store.getRun(store.resolveRunId(id));
-      const event = eventInTree(store, run, at);
+      const event = store.lineage(run).eventAt(at);
       if (!event) throw new NotFoundError(`unknown event ${at}: run ${run.id} has ${run.steps} steps`, 'pick a step of the timeline');
       return validate(event, payload);
     },
@@ -109,7 +109,7 @@ export function createActionsApi(store: TraceStore, opts: ActionsApiOptions = {}
         throw e;
       }
       changed();
-      background(() => replayRun({ ...base(), runId: rootOf(store, branch).id, branch: branch.id }));
+      background(() => replayRun({ ...base(), runId: store.lineage(branch).root.id, branch: branch.id }));
       return { branchId: branch.id };
     },
 
@@ -117,7 +117,7 @@ export function createActionsApi(store: TraceStore, opts: ActionsApiOptions = {}
       const branch = store.getRun(store.resolveRunId(id));
       if (branch.parentId === undefined) throw new BadArgsError(`run ${branch.id} is a trace, not a branch`, 'replay it with Replay, or branch it with Edit & fork');
       if (branch.status === 'running') throw new BadArgsError(`branch ${branch.id} is already running`, 'wait for it to finish');
-      background(() => replayRun({ ...base(), runId: rootOf(store, branch).id, branch: branch.id }));
+      background(() => replayRun({ ...base(), runId: store.lineage(branch).root.id, branch: branch.id }));
       return { branchId: branch.id };
     },
 

@@ -48,7 +48,7 @@ export function createFixApi(store: TraceStore, opts: FixApiOptions = {}): FixAp
     ...loadAfeSettings(store.home),
     hasKey: Boolean(vault.get()),
     keyStorage: vault.storage,
-    models: [...GROQ_MODELS],
+    models: GROQ_MODELS.map((m) => m.id),
     defaultModel: DEFAULT_GROQ_MODEL,
   });
   const emit = (p: FixProgress): void => {

@@ -7,14 +7,11 @@ import { toEventSummary } from '../../shared/model/eventSummary.js';
 import type { ConsoleLine, EventDetail, EventPage, FileView, ParamsOf, RunDetail, RunSummary, StateView } from '../../shared/rpc/contract.js';
 import { changedPaths } from '../../shared/trace/stateDiff.js';
 import type { ConsolePayload, HttpPayload, Json, StateAtStep } from '../../shared/trace/types.js';
-import { rootOf } from '../branches/branches.js';
 import { latestFixByRun, runFailures } from '../store/fixStore.js';
 import { NotFoundError } from '../errors.js';
-import { stateAtInTree } from '../replay/tapeFromStore.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
 import { fileView, resolveBody } from './blobText.js';
-import { lineageCount, lineageEvents, lineageSegments, ownerOf } from './lineage.js';
 
 /** Console lines returned when the caller does not say how many. */
 const DEFAULT_CONSOLE_LINES = 2000;
@@ -31,6 +28,7 @@ export function toRunSummary(r: StoredRun): RunSummary {
 
 export function getRunDetail(store: TraceStore, runId: string): RunDetail {
   const run = store.getRun(runId);
+  const lineage = store.lineage(run);
   const detail: RunDetail = {
     ...toRunSummary(run),
     scriptSha256: run.scriptSha256,
@@ -48,8 +46,8 @@ export function getRunDetail(store: TraceStore, runId: string): RunDetail {
       .map(Number)
       .filter(Number.isInteger)
       .sort((a, b) => a - b),
-    rootId: rootOf(store, run).id,
-    eventCount: lineageCount(store, lineageSegments(store, run)),
+    rootId: lineage.root.id,
+    eventCount: lineage.count(),
   };
   if (run.scriptSource !== undefined) detail.scriptSource = run.scriptSource;
   const [withFix] = withFixInfo(store, [detail]);
@@ -78,7 +76,7 @@ export function withFixInfo<T extends RunSummary>(store: TraceStore, runs: T[]):
 
 /** The root and every descendant, breadth first (parents before children), each child list oldest first. */
 export function getRunTree(store: TraceStore, runId: string): { rootId: string; runs: RunSummary[] } {
-  const root = rootOf(store, store.getRun(runId));
+  const root = store.lineage(runId).root;
   const runs: RunSummary[] = [];
   const seen = new Set<string>();
   const queue: StoredRun[] = [root];
@@ -96,19 +94,18 @@ export function getRunTree(store: TraceStore, runId: string): { rootId: string; 
 }
 
 export function getEventsPage(store: TraceStore, p: ParamsOf<'getEvents'>): EventPage {
-  const run = store.getRun(p.runId);
-  const segments = lineageSegments(store, run);
+  const lineage = store.lineage(p.runId);
   const limit = p.limit ?? DEFAULT_PAGE;
   // One extra event tells whether there is a next page.
-  const events = lineageEvents(store, segments, { from: p.from, kinds: p.kinds, limit: limit + 1 });
-  const page: EventPage = { events: events.slice(0, limit).map((e) => toEventSummary(e)), total: lineageCount(store, segments, { kinds: p.kinds }) };
+  const events = lineage.events({ from: p.from, kinds: p.kinds, limit: limit + 1 });
+  const page: EventPage = { events: events.slice(0, limit).map((e) => toEventSummary(e)), total: lineage.count({ kinds: p.kinds }) };
   if (events.length > limit) page.nextFrom = events[limit].seq;
   return page;
 }
 
 export function getEventDetail(store: TraceStore, runId: string, seq: number): EventDetail {
   const run = store.getRun(runId);
-  const owner = ownerOf(lineageSegments(store, run), seq);
+  const owner = store.lineage(run).ownerOf(seq);
   const event = store.getEvent(owner, seq);
   if (!event) throw new NotFoundError(`run ${runId} has no event ${seq}`, `its steps are 0..${Math.max(0, maxSeq(run))}`, { seq });
   const detail: EventDetail = { runId: owner, event, bodies: {} };
@@ -130,7 +127,7 @@ function stateAtChecked(store: TraceStore, run: StoredRun, seq: number): StateAt
   if (seq > maxSeq(run)) {
     throw new NotFoundError(`step ${seq} is beyond the end of run ${run.id}`, run.steps > 0 ? `its steps are 0..${maxSeq(run)}` : 'it recorded no steps', { seq, steps: run.steps });
   }
-  return stateAtInTree(store, run, seq);
+  return store.lineage(run).stateAt(seq);
 }
 
 /** What the inspector compares between steps: tracked state, globals and the frames' locals. */
@@ -141,14 +138,12 @@ function comparable(s: Pick<StateAtStep, 'tracked' | 'globals' | 'frames'>): Jso
 export function getStateView(store: TraceStore, runId: string, seq: number): StateView {
   const run = store.getRun(runId);
   const state = stateAtChecked(store, run, seq);
-  const prev = seq > 0 ? stateAtInTree(store, run, seq - 1) : { tracked: {}, globals: {}, frames: [] };
+  const prev = seq > 0 ? store.lineage(run).stateAt(seq - 1) : { tracked: {}, globals: {}, frames: [] };
   return { ...state, changedPaths: changedPaths(comparable(prev), comparable(state)) };
 }
 
 export function getConsoleLines(store: TraceStore, p: ParamsOf<'getConsole'>): { lines: ConsoleLine[]; total: number } {
-  const run = store.getRun(p.runId);
-  const segments = lineageSegments(store, run);
-  const events = lineageEvents(store, segments, { to: p.toSeq, kinds: ['console'] });
+  const events = store.lineage(p.runId).events({ to: p.toSeq, kinds: ['console'] });
   const limit = p.limit ?? DEFAULT_CONSOLE_LINES;
   const lines = events.slice(Math.max(0, events.length - limit)).map((e) => {
     const c = e.payload as ConsolePayload;

@@ -38,9 +38,9 @@ export function watchRuns(store: TraceStore, onUpdate: (u: RunUpdate) => void, o
   };
   for (const u of snapshot()) known.set(u.runId, key(u));
 
-  let version = dataVersion(store);
+  let version = store.dataVersion();
   const check = (): void => {
-    if (!store.db.open) return;
+    if (!store.open) return;
     for (const u of snapshot()) {
       const k = key(u);
       if (known.get(u.runId) === k) continue;
@@ -50,8 +50,8 @@ export function watchRuns(store: TraceStore, onUpdate: (u: RunUpdate) => void, o
   };
   const timer = setInterval(() => {
     try {
-      if (!store.db.open) return;
-      const v = dataVersion(store);
+      if (!store.open) return;
+      const v = store.dataVersion();
       if (v === version) return;
       version = v;
       check();
@@ -61,8 +61,4 @@ export function watchRuns(store: TraceStore, onUpdate: (u: RunUpdate) => void, o
   }, opts.intervalMs ?? 500);
   timer.unref();
   return { check, stop: () => clearInterval(timer) };
-}
-
-function dataVersion(store: TraceStore): number {
-  return Number(store.db.pragma('data_version', { simple: true }));
 }

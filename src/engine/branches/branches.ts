@@ -1,7 +1,7 @@
 /**
  * Branches (DESIGN §2, issue 4): a branch is a run `<parentId>__<name>` with a fork step and edits. Created at any
  * step of any run (a trace, or a branch that has run: branches of branches), it has no events until it runs; then it
- * stores only the events after its fork (its ancestors supply the rest, see eventsOfTree). Its edits replace
+ * stores only the events after its fork (its ancestors supply the rest: store.lineage). Its edits replace
  * recorded inputs of its parent's timeline after the fork (overrides.ts); replaying it is engine/replay's `branch`
  * mode. Every failure here is one AtrError line: what is wrong, and what to type instead.
  */
@@ -10,7 +10,7 @@ import type { TraceEvent } from '../../shared/trace/types.js';
 import { AtrError, BadArgsError, NotFoundError } from '../errors.js';
 import { checkStep } from '../replay/tapeFromStore.js';
 import { pidAlive, readSidecar } from '../runner/hostSidecar.js';
-import { branchOverrides, deleteRuns, descendantIds, insertBranch, setOverride } from '../store/branchStore.js';
+import { branchOverrides, deleteRuns, insertBranch, setOverride, tracesWithBranches } from '../store/branchStore.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
 
@@ -70,15 +70,6 @@ export function createBranch(store: TraceStore, o: CreateBranchOptions): StoredR
   return store.getRun(id);
 }
 
-/** Event `seq` of a run's timeline (its own event, or an ancestor's up to its fork). */
-export function eventInTree(store: TraceStore, run: StoredRun, seq: number): TraceEvent | undefined {
-  if (run.parentId !== undefined && run.forkSeq !== undefined && seq <= run.forkSeq) {
-    const parent = store.findRun(run.parentId);
-    return parent ? eventInTree(store, parent, seq) : undefined;
-  }
-  return store.getEvent(run.id, seq);
-}
-
 export interface EditResult {
   branch: StoredRun;
   seq: number;
@@ -107,9 +98,9 @@ export function editBranch(store: TraceStore, o: { branch: string; seq: number; 
       `edit an event from ${forkSeq + 1} on, or create a branch at that step: agenttrace branch create ${branch.parentId as string} --step ${o.seq}`,
     );
   }
-  const parent = store.findRun(branch.parentId as string);
-  if (!parent) throw new NotFoundError(`the parent ${branch.parentId as string} of ${branch.id} is not in the store`, 'import or re-record it');
-  const event = eventInTree(store, parent, o.seq);
+  // chain[1] is the parent; a missing ancestor is the lineage's NotFoundError.
+  const parent = store.lineage(branch).chain[1];
+  const event = store.lineage(parent).eventAt(o.seq);
   if (!event) {
     const range = parent.steps > 0 ? `steps 0..${parent.steps - 1}` : 'no steps';
     throw new NotFoundError(`unknown event ${o.seq}: ${parent.id}, the run ${branch.id} branches from, has ${range}`, `list its events with agenttrace show ${parent.id}`);
@@ -154,7 +145,7 @@ export function runIsLive(store: TraceStore, run: StoredRun): boolean {
  */
 export function deleteBranch(store: TraceStore, id: string, recursive = false): string[] {
   const branch = getBranch(store, id);
-  const below = descendantIds(store, branch.id);
+  const below = store.lineage(branch).descendants();
   if (below.length > 0 && !recursive) {
     const direct = store.childRunIds(branch.id);
     throw new BadArgsError(
@@ -179,19 +170,6 @@ export interface BranchNode {
   children: BranchNode[];
 }
 
-/** The root trace of a run (itself for a trace). */
-export function rootOf(store: TraceStore, run: StoredRun): StoredRun {
-  let cur = run;
-  const seen = new Set<string>([cur.id]);
-  while (cur.parentId !== undefined) {
-    const parent = store.findRun(cur.parentId);
-    if (!parent || seen.has(parent.id)) break;
-    seen.add(parent.id);
-    cur = parent;
-  }
-  return cur;
-}
-
 export function branchTree(store: TraceStore, runId: string): BranchNode {
   const build = (run: StoredRun, depth: number): BranchNode => ({
     run,
@@ -204,11 +182,5 @@ export function branchTree(store: TraceStore, runId: string): BranchNode {
 
 /** The trees of every trace that has branches, newest trace first. */
 export function allBranchTrees(store: TraceStore): BranchNode[] {
-  const roots = store.db
-    .prepare(
-      `SELECT DISTINCT r.id, r.started_at FROM runs r WHERE r.parent_id IS NULL AND EXISTS (SELECT 1 FROM runs c WHERE c.parent_id = r.id)
-       ORDER BY r.started_at DESC, r.id`,
-    )
-    .all() as { id: string }[];
-  return roots.map((r) => branchTree(store, r.id));
+  return tracesWithBranches(store).map((id) => branchTree(store, id));
 }

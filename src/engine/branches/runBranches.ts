@@ -9,7 +9,7 @@ import { BadArgsError } from '../errors.js';
 import { replayRun, type ReplayResult } from '../replay/replayRun.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
-import { getBranch, rootOf } from './branches.js';
+import { getBranch } from './branches.js';
 import { runPool, type PoolResult } from './runPool.js';
 
 export interface RunBranchesOptions {
@@ -58,7 +58,7 @@ export function resolveBranches(store: TraceStore, refs: string[]): StoredRun[] 
 
 export async function runBranches(store: TraceStore, o: RunBranchesOptions): Promise<BranchRunResult[]> {
   const branches = resolveBranches(store, o.branches);
-  const roots = new Map(branches.map((b) => [b.id, rootOf(store, b).id]));
+  const roots = new Map(branches.map((b) => [b.id, store.lineage(b).root.id]));
   const captured = new Map<string, { stdout: string; stderr: string; notices: string[] }>();
   const toResult = (r: PoolResult<StoredRun, ReplayResult>): BranchRunResult => {
     const out = captured.get(r.item.id) ?? { stdout: '', stderr: '', notices: [] };

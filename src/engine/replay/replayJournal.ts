@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { parseJournal, type JournalEnd, type JournalLine } from '../../shared/trace/journal.js';
-import type { DivergenceReport, ReplayVerdict, StateVerification, Tape } from '../../shared/trace/tape.js';
+import type { AnswerSource, DivergenceReport, ReplayVerdict, StateVerification, Tape } from '../../shared/trace/tape.js';
 
 export interface ReplayJournal {
   /** The SDK's verdict (absent when it never got to write it). */
@@ -21,6 +21,11 @@ export interface ReplayJournal {
   bad: number;
   /** No line at all: the SDK never started in replay mode (or the agent died before it loaded). */
   empty: boolean;
+  /**
+   * How the replay's calls were answered, as far as the journal tells: calls marked `replayedFrom` (patch records)
+   * were answered from the pool or synthesized; the others count as answered from the recording.
+   */
+  answered: Record<AnswerSource, number>;
   /** Wall-clock time (journal `ts`) of the replay's first and last event, for speed figures. */
   firstTs?: number;
   lastTs?: number;
@@ -38,10 +43,19 @@ export function readReplayJournal(file: string): ReplayJournal {
 }
 
 export function summarize(lines: JournalLine[], bad = 0): ReplayJournal {
-  const out: ReplayJournal = { signature: [], stdout: '', bad, empty: lines.length === 0 };
+  const out: ReplayJournal = { signature: [], stdout: '', bad, empty: lines.length === 0, answered: { record: 0, pool: 0, synth: 0, live: 0 } };
   for (const l of lines) {
     switch (l.t) {
+      case 'patch': {
+        const from = (l.payload as { replayedFrom?: unknown }).replayedFrom;
+        if (from === 'pool' || from === 'synth') {
+          out.answered[from]++;
+          out.answered.record--;
+        }
+        break;
+      }
       case 'ev':
+        if (l.kind === 'llm' || l.kind === 'http') out.answered.record++;
         out.firstTs = Math.min(out.firstTs ?? l.ts, l.ts);
         out.lastTs = Math.max(out.lastTs ?? l.ts, l.ts);
         out.signature[l.seq] = l.fp ? `${l.kind}:${l.fp}` : l.kind;

@@ -14,6 +14,11 @@ export type ReplayOutcome =
   | { kind: 'resumed' }
   /** Branch: its parent's timeline with its edits, recorded into the branch run (live after a divergence). */
   | { kind: 'branched' }
+  /**
+   * Policy `fallback`: the replay departed from the recording (a patched agent) and ran on offline to its end, the
+   * requests the recording could not answer answered from other runs or synthesized (see ReplayResult.answered).
+   */
+  | { kind: 'departed' }
   /** The replay differs: a diverging event, the state at the step, the output, or it ended before the step. */
   | { kind: 'diverged'; why: 'event' | 'state' | 'output' | 'ended-early' }
   /** The replay did not complete normally: no verdict from the SDK, or an exit code the recording did not have. */
@@ -37,6 +42,7 @@ export function judge(i: JudgeInput): ReplayOutcome {
   if (i.mode === 'branch') return d && d.policy === 'stop' ? { kind: 'diverged', why: 'event' } : { kind: 'branched' };
   // After the step of a resume the run is live: nothing there can diverge from the recording.
   const relevant = d && !(tape.untilSeq !== undefined && i.mode === 'resume' && d.seq > tape.untilSeq) ? d : undefined;
+  if (relevant?.policy === 'fallback' && i.mode !== 'resume') return { kind: 'departed' };
   if (relevant) {
     // A crashed recording has no events after the crash: the replay running on past them is reaching the crash.
     if (crashedRecording && relevant.seq >= tape.steps) return { kind: 'verified', upToCrash: true };

@@ -14,9 +14,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DivergencePolicy, ReplayVerdict, Tape } from '../../shared/trace/tape.js';
+import type { AnswerSource, DivergencePolicy, FallbackAnswer, ReplayVerdict, Tape } from '../../shared/trace/tape.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../../shared/trace/types.js';
-import { branchId, getBranch, rootOf, runIsLive } from '../branches/branches.js';
+import { branchId, getBranch, runIsLive } from '../branches/branches.js';
 import { branchParent, branchTape } from '../branches/branchTape.js';
 import { AtrError, BadArgsError } from '../errors.js';
 import { agentEnv, agentNodeArgs, startAgentProcess, type AgentExit, type AgentProcessOptions } from '../runner/agentProcess.js';
@@ -27,7 +27,8 @@ import { openStore, type TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
 import { describeExit, judge, type ReplayOutcome } from './replayOutcome.js';
 import { firstLineDiff, hostVerdict, readReplayJournal, type ReplayJournal } from './replayJournal.js';
-import { checkStep, replaceResumeBranch, resumeBranchId, tapeFromStore, writeTapeFile } from './tapeFromStore.js';
+import { poolFromRuns } from './poolFromRuns.js';
+import { checkStep, replaceResumeBranch, resumeBranchId, tapeFromStore, writeTapeFile, type TapeOptions } from './tapeFromStore.js';
 
 export type ReplayMode = 'replay' | 'jump' | 'resume' | 'branch';
 
@@ -43,6 +44,14 @@ export interface ReplayOptions {
   branch?: string;
   offline?: boolean;
   onDivergence?: DivergencePolicy;
+  /**
+   * Policy `fallback` (implied unless onDivergence is `live`): requests the recording cannot answer are answered from
+   * the calls of `poolRunIds` (other runs of the script; same request, same answer), else with a synthesized reply
+   * (LLM calls: `synthContent`, else the last recorded reply of the URL, else "OK"); nothing goes live.
+   */
+  fallback?: { poolRunIds?: string[]; synthContent?: string };
+  /** Source files the agent runs with these texts instead (absolute path → new UTF-8 text); the disk is untouched. */
+  patchedFiles?: Record<string, string>;
   pace?: 'instant' | 'recorded';
   /** Run this script instead of the recorded path (it moved); resolved against `cwd`. */
   script?: string;
@@ -78,6 +87,13 @@ export interface ReplayResult {
   stdoutDiff?: { line: number; expected?: string; actual?: string };
   /** Milliseconds from the replay's first to its last event (journal timestamps: real time, not the replayed clock). */
   spanMs?: number;
+  /**
+   * How the replay's requests were answered: from the recording, the pool (other runs), synthesized, or live. A
+   * replay with pool or synth answers finished on simulated answers (the AutoFix "fixed (simulated)" verdict).
+   */
+  answered: Record<AnswerSource, number>;
+  /** Each request answered from the pool or synthesized (policy fallback). */
+  fallbackAnswers: FallbackAnswer[];
   /** Resume and branch: the branch run the continuation was recorded into (`edits`: branch mode only). */
   branch?: { id: string; status: StoredRun['status']; steps: number; exitCode: number | null; signal: string | null; forkSeq: number; edits?: number };
 }
@@ -91,6 +107,10 @@ interface Prepared {
   script: string;
   cwd: string;
   notices: string[];
+  /** The divergence policy in effect (`fallback` when fallback answers were asked for). */
+  policy?: DivergencePolicy;
+  /** What goes into the tape besides the recording: patched files, the fallback pool and synth content. */
+  extras: Pick<TapeOptions, 'patchedFiles' | 'pool' | 'synth'>;
 }
 
 export async function replayRun(opts: ReplayOptions): Promise<ReplayResult> {
@@ -118,7 +138,7 @@ function prepare(store: TraceStore, opts: ReplayOptions): Prepared {
   } else if (opts.offline && opts.step === undefined) {
     throw new BadArgsError('--offline needs --step N (or --branch B)', 'e.g. agenttrace replay <id> --step 12 --offline');
   } else if (given.status === 'pending') {
-    throw new BadArgsError(`branch ${given.id} has not run yet: there is nothing recorded to replay`, `run it: agenttrace replay ${rootOf(store, given).id} --branch ${given.id}`);
+    throw new BadArgsError(`branch ${given.id} has not run yet: there is nothing recorded to replay`, `run it: agenttrace replay ${store.lineage(given).root.id} --branch ${given.id}`);
   }
   if (opts.step !== undefined) checkStep(run, opts.step);
   const mode: ReplayMode = branch ? 'branch' : opts.step === undefined ? 'replay' : opts.offline ? 'jump' : 'resume';
@@ -145,15 +165,31 @@ function prepare(store: TraceStore, opts: ReplayOptions): Prepared {
     notices.push(`the recorded working folder ${cwd || '(unknown)'} no longer exists; running in ${here}`);
     cwd = here;
   }
-  return { run, branch, mode, script, cwd, notices };
+  const policy: DivergencePolicy | undefined = opts.fallback && opts.onDivergence !== 'live' ? 'fallback' : opts.onDivergence;
+  const extras: Prepared['extras'] = {};
+  if (opts.patchedFiles) extras.patchedFiles = absolutePatches(opts.patchedFiles, here);
+  if (opts.fallback?.poolRunIds?.length) extras.pool = poolFromRuns(store, opts.fallback.poolRunIds);
+  if (opts.fallback?.synthContent !== undefined) extras.synth = { content: opts.fallback.synthContent };
+  return { run, branch, mode, script, cwd, notices, policy, extras };
+}
+
+/** Patched file paths resolved against `here`; a path with no text is an error before anything runs. */
+function absolutePatches(files: Record<string, string>, here: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [file, text] of Object.entries(files)) {
+    if (typeof text !== 'string') throw new BadArgsError(`the patched text of ${file} is not a string`, 'pass each patched file as path → full new UTF-8 text');
+    out[path.resolve(here, file)] = text;
+  }
+  return out;
 }
 
 /** The branch `ref` (id, unique prefix, or name) of the tree `run` belongs to; an error when it is not in that tree. */
 function branchOf(store: TraceStore, run: StoredRun, ref: string): StoredRun {
   const named = branchId(run.id, ref);
   const branch = store.findRun(named) ? getBranch(store, named) : getBranch(store, ref);
-  if (rootOf(store, branch).id !== rootOf(store, run).id) {
-    throw new BadArgsError(`branch ${branch.id} is not a branch of ${run.id}`, `run it with: agenttrace replay ${rootOf(store, branch).id} --branch ${branch.id}`);
+  const root = store.lineage(branch).root.id;
+  if (root !== store.lineage(run).root.id) {
+    throw new BadArgsError(`branch ${branch.id} is not a branch of ${run.id}`, `run it with: agenttrace replay ${root} --branch ${branch.id}`);
   }
   return branch;
 }
@@ -198,10 +234,10 @@ function agentOptions(p: Prepared, opts: ReplayOptions): Omit<AgentProcessOption
 async function replayOffline(store: TraceStore, p: Prepared, opts: ReplayOptions, baseEnv: NodeJS.ProcessEnv): Promise<ReplayResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-replay-'));
   try {
-    const tape = tapeFromStore(store, p.run.id, { step: p.mode === 'jump' ? opts.step : undefined, after: 'stop', onDivergence: opts.onDivergence, pace: opts.pace });
+    const tape = tapeFromStore(store, p.run.id, { step: p.mode === 'jump' ? opts.step : undefined, after: 'stop', onDivergence: p.policy, pace: opts.pace, ...p.extras });
     const tapeFile = writeTapeFile(tape, dir);
     const journal = path.join(dir, 'journal.ndjson');
-    const canGoLive = opts.onDivergence === 'live';
+    const canGoLive = p.policy === 'live';
     const env = agentEnv(replayEnv(p.run, baseEnv, canGoLive), {
       AGENTTRACE_MODE: 'replay',
       AGENTTRACE_TAPE: tapeFile,
@@ -224,7 +260,7 @@ async function resume(store: TraceStore, p: Prepared, opts: ReplayOptions, baseE
   const branchId = resumeBranchId(p.run.id, step);
   if (replaceResumeBranch(store, branchId)) notice(p, opts, `replaced the earlier resume ${branchId}`);
   const branch: NonNullable<Tape['branch']> = { id: branchId, parentId: p.run.id, forkSeq: step, name: `resume-${step}` };
-  const tape = tapeFromStore(store, p.run.id, { step, after: 'live', onDivergence: opts.onDivergence, pace: opts.pace, branch });
+  const tape = tapeFromStore(store, p.run.id, { step, after: 'live', onDivergence: p.policy, pace: opts.pace, branch, ...p.extras });
   return recordIntoBranch(store, p, opts, baseEnv, tape, 'resume', true);
 }
 
@@ -238,12 +274,13 @@ async function runBranch(store: TraceStore, p: Prepared, opts: ReplayOptions, ba
   if (runIsLive(store, b)) throw new AtrError('ATR_BAD_ARGS', `branch ${b.id} is running right now`, { hint: 'wait for it to finish, then run it again' });
   const children = store.childRunIds(b.id);
   if (b.status !== 'pending') notice(p, opts, `replacing the earlier run of ${b.id}${children.length ? ` (its ${children.length} branch${children.length === 1 ? '' : 'es'} will fork from the new run)` : ''}`);
-  // `--on-divergence stop` means the same as --offline here: nothing may go live.
-  const offline = Boolean(opts.offline) || opts.onDivergence === 'stop';
+  // `--on-divergence stop` means the same as --offline here: nothing may go live (nor under fallback).
+  const offline = Boolean(opts.offline) || p.policy === 'stop';
+  const fallback = p.policy === 'fallback';
   // Built before the old run is cleared: an edit that no longer fits fails with nothing changed.
-  const tape = branchTape(store, b, { offline, pace: opts.pace });
+  const tape = branchTape(store, b, { offline, fallback, pace: opts.pace, ...p.extras });
   resetBranchRun(store, b.id);
-  const result = await recordIntoBranch(store, p, opts, baseEnv, tape, 'branch', !offline);
+  const result = await recordIntoBranch(store, p, opts, baseEnv, tape, 'branch', !offline && !fallback);
   if (result.branch) result.branch.edits = branchOverrides(b).size;
   return result;
 }
@@ -330,6 +367,8 @@ function finish(p: Prepared, opts: ReplayOptions, tape: Tape, exit: AgentExit, j
     outcome,
     notices: p.notices,
     recorded: { status: p.run.status, steps: p.run.steps, exitCode: p.run.exitCode },
+    answered: verdict.answered ?? j.answered,
+    fallbackAnswers: verdict.fallbackAnswers ?? [],
   };
   if (opts.step !== undefined) result.step = opts.step;
   if (j.firstTs !== undefined && j.lastTs !== undefined) result.spanMs = j.lastTs - j.firstTs;

@@ -6,7 +6,7 @@ import type { Keyframe, TraceEvent } from '../../shared/trace/types.js';
 import { AtrError } from '../errors.js';
 import { openStore, type TraceStore } from '../store/store.js';
 import { f64, journal, meta, removeTmpHomes, tmpHome } from '../store/testJournal.js';
-import { eventsOfTree, resumeBranchId, stateHash, tapeFromStore, writeTapeFile } from './tapeFromStore.js';
+import { resumeBranchId, stateHash, tapeFromStore, writeTapeFile } from './tapeFromStore.js';
 
 afterAll(removeTmpHomes);
 const opened: TraceStore[] = [];
@@ -165,7 +165,7 @@ describe('branch runs (resume)', () => {
     expect(s.getKeyframe(id, 8)).toMatchObject({ seq: 8, label: 'fork', tracked: s.stateAt('run-1', 8).tracked });
     expect(s.stateAt(id, 11).tracked).toEqual({ memory: { goal: 'live', notes: ['n0'] } });
 
-    const all = eventsOfTree(s, branch);
+    const all = s.lineage(branch).events();
     expect(all.map((e: TraceEvent) => e.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(all.slice(0, 9)).toEqual(s.getEvents('run-1', { to: 8 }));
     const tape = tapeFromStore(s, id, { step: 10 });

@@ -11,7 +11,7 @@ import { canonicalJson } from '../../shared/trace/canonicalJson.js';
 import { applyOverride, type EventOverride } from '../../shared/trace/overrides.js';
 import type { DivergencePolicy, Tape } from '../../shared/trace/tape.js';
 import { buildTape } from '../../shared/trace/tapeBuilder.js';
-import type { Body, Json, StateAtStep, TraceEvent } from '../../shared/trace/types.js';
+import type { Body, Json, TraceEvent } from '../../shared/trace/types.js';
 import { AtrError, BadArgsError, NotFoundError } from '../errors.js';
 import { pidAlive, readSidecar } from '../runner/hostSidecar.js';
 import type { TraceStore } from '../store/store.js';
@@ -31,6 +31,11 @@ export interface TapeOptions {
    * fingerprint and gets the new response (TapeCall.edited), an edited value replaces the recorded one.
    */
   overrides?: ReadonlyMap<number, EventOverride>;
+  /** Source files the agent runs patched (Tape.patchedFiles). */
+  patchedFiles?: Tape['patchedFiles'];
+  /** Policy `fallback`: calls of other runs (poolFromRuns) and the synthesized reply's content (Tape.pool/synth). */
+  pool?: Tape['pool'];
+  synth?: Tape['synth'];
 }
 
 /** The id of the branch run a resume from `step` records into: `<id>__resume-<N>`. */
@@ -72,7 +77,9 @@ export function checkStep(run: StoredRun, step: number): void {
 export function tapeFromStore(store: TraceStore, runId: string, opts: TapeOptions = {}): Tape {
   const run = store.getRun(runId);
   if (opts.step !== undefined) checkStep(run, opts.step);
-  const events = opts.overrides?.size ? withOverrides(store, run, eventsOfTree(store, run), opts.overrides) : eventsOfTree(store, run);
+  const lineage = store.lineage(run);
+  const recorded = lineage.events();
+  const events = opts.overrides?.size ? withOverrides(store, run, recorded, opts.overrides) : recorded;
   const tape = buildTape({
     runId: run.id,
     events,
@@ -89,8 +96,11 @@ export function tapeFromStore(store: TraceStore, runId: string, opts: TapeOption
   // The replay must take keyframes (and so state-check seqs) at the recorded interval, whoever starts it.
   tape.keyframeEvery = run.keyframeEvery;
   if (opts.overrides) for (const call of tape.calls) if (opts.overrides.has(call.seq)) call.edited = true;
+  if (opts.patchedFiles && Object.keys(opts.patchedFiles).length > 0) tape.patchedFiles = opts.patchedFiles;
+  if (opts.pool?.length) tape.pool = opts.pool;
+  if (opts.synth) tape.synth = opts.synth;
   if (opts.step !== undefined) {
-    const { tracked } = stateAtInTree(store, run, opts.step);
+    const { tracked } = lineage.stateAt(opts.step);
     tape.stateAtUntil = { hash: stateHash(tracked), tracked };
   }
   return tape;
@@ -118,37 +128,6 @@ function withOverrides(store: TraceStore, run: StoredRun, events: TraceEvent[], 
     out[i as number] = applyOverride(ev, o, { bodyText });
   }
   return out;
-}
-
-/**
- * Every event of a run in seq order, batches expanded. A branch stores only what happened after its fork, so its
- * ancestors supply the events up to the fork (recursively: a branch of a branch).
- */
-export function eventsOfTree(store: TraceStore, run: StoredRun, upTo?: number): TraceEvent[] {
-  const own = store.getEvents(run.id, upTo === undefined ? {} : { to: upTo });
-  if (run.parentId === undefined || run.forkSeq === undefined) return own;
-  const parent = store.findRun(run.parentId);
-  if (!parent) throw new NotFoundError(`run ${run.id} forks from ${run.parentId}, which is not in the store`, 'import or re-record the parent run');
-  const prefix = eventsOfTree(store, parent, upTo === undefined ? run.forkSeq : Math.min(upTo, run.forkSeq));
-  return [...prefix, ...own.filter((e) => e.seq > run.forkSeq!)];
-}
-
-/** The recorded event at a step; for a branch, steps up to its fork are its parent's (without the branch's edits). */
-export function eventAtInTree(store: TraceStore, run: StoredRun, step: number): TraceEvent | undefined {
-  if (run.parentId !== undefined && run.forkSeq !== undefined && step <= run.forkSeq) {
-    const parent = store.findRun(run.parentId);
-    if (parent) return eventAtInTree(store, parent, step);
-  }
-  return store.getEvent(run.id, step);
-}
-
-/** The recorded state at a step; for a branch, steps up to its fork are its parent's. */
-export function stateAtInTree(store: TraceStore, run: StoredRun, step: number): StateAtStep {
-  if (run.parentId !== undefined && run.forkSeq !== undefined && step <= run.forkSeq) {
-    const parent = store.findRun(run.parentId);
-    if (parent) return stateAtInTree(store, parent, step);
-  }
-  return store.stateAt(run.id, step);
 }
 
 /** Writes a tape as JSON into a fresh temporary folder and returns the file's path (remove its folder after use). */

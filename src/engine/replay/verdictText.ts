@@ -37,6 +37,9 @@ export function verdictLines(r: ReplayResult): string[] {
     case 'branched':
       lines.push(...branchLines(r));
       break;
+    case 'departed':
+      lines.push(...departedLines(r));
+      break;
     case 'diverged':
       if (o.why === 'event' && v.divergence) lines.push(...divergenceLines(v.divergence, v.matched, r.mode === 'branch' ? 'run the branch without --offline to continue live from it' : undefined));
       else if (o.why === 'state') lines.push(`Replay diverged: the state at step ${String(r.step)} differs from the recording (see above)`);
@@ -52,6 +55,24 @@ export function verdictLines(r: ReplayResult): string[] {
   return lines;
 }
 
+/** Policy fallback: where the replay left the recording and how the requests after it were answered. */
+function departedLines(r: ReplayResult): string[] {
+  const d = r.verdict.divergence;
+  const lines = [`Replay departed from the recording${d ? ` at step ${d.seq} (${d.kind}, ${d.reason}): ${d.message}` : ''}`];
+  lines.push(`  ran on offline to its end (${describeExit(r.exit)}); ${answeredText(r)}`);
+  return lines;
+}
+
+/** `3 requests from the recording, 1 from other runs, 1 synthesized` (sources with a count only). */
+export function answeredText(r: ReplayResult): string {
+  const a = r.answered;
+  const parts = [`${a.record} request${a.record === 1 ? '' : 's'} from the recording`];
+  if (a.pool) parts.push(`${a.pool} from other recorded runs`);
+  if (a.synth) parts.push(`${a.synth} synthesized`);
+  if (a.live) parts.push(`${a.live} live`);
+  return parts.join(', ') + (a.pool + a.synth > 0 ? ' (simulated answers)' : '');
+}
+
 /** A branch run: where it forked, what it did with its edits, how it ended, and where it went live (if it did). */
 function branchLines(r: ReplayResult): string[] {
   const b = r.branch;
@@ -59,7 +80,8 @@ function branchLines(r: ReplayResult): string[] {
   const edits = b.edits ?? 0;
   const lines = [`Branch ${b.id} ran from step ${b.forkSeq + 1} of ${r.runId} with ${edits} edit${edits === 1 ? '' : 's'}`];
   const d = r.verdict.divergence;
-  if (d) lines.push(`  served from the recording through step ${d.seq - 1}; live from step ${d.seq}: ${d.message}`);
+  if (d?.policy === 'fallback') lines.push(`  served from the recording through step ${d.seq - 1}; offline from step ${d.seq} on: ${d.message}`, `  ${answeredText(r)}`);
+  else if (d) lines.push(`  served from the recording through step ${d.seq - 1}; live from step ${d.seq}: ${d.message}`);
   else lines.push('  every request and value was served from the recording (nothing went live)');
   lines.push(branchRunLine(b));
   return lines;
@@ -90,7 +112,7 @@ export function divergenceLines(d: DivergenceReport, matched?: number, stopHint 
   if (expected !== undefined) lines.push(`  expected (recorded): ${expected}`);
   if (actual !== undefined) lines.push(`  actual (replay):     ${actual}`);
   for (const f of d.diff ?? []) lines.push(`  ${fieldLine(f)}`);
-  const tail = d.policy === 'stop' ? `stopped there (${stopHint})` : 'continued live from there (--on-divergence live)';
+  const tail = d.policy === 'stop' ? `stopped there (${stopHint})` : d.policy === 'fallback' ? 'continued offline from there (fallback answers)' : 'continued live from there (--on-divergence live)';
   lines.push(`  ${matched !== undefined ? `${matched} events matched before it; ` : ''}${tail}`);
   return lines;
 }

@@ -7,7 +7,6 @@ import type { PriceTable } from '../../shared/model/pricing.js';
 import { diffRuns, VALUE_KINDS } from '../../shared/model/runDiff.js';
 import type { DiffChange, DiffReport, DiffRunInfo } from '../../shared/model/diffReport.js';
 import type { HttpResponseRecord, Json, LlmPayload, TraceEvent } from '../../shared/trace/types.js';
-import { eventsOfTree } from '../replay/tapeFromStore.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
 import { costFields, lineageCost } from './runCost.js';
@@ -25,14 +24,15 @@ export interface DiffStoredOptions {
 
 /** Diffs two runs given by id or unique prefix (NotFoundError / AmbiguousIdError otherwise). */
 export function diffStoredRuns(store: TraceStore, idA: string, idB: string, opts: DiffStoredOptions): DiffReport {
-  const runA = store.getRun(store.resolveRunId(idA));
-  const runB = store.getRun(store.resolveRunId(idB));
-  const eventsA = eventsOfTree(store, runA);
-  const eventsB = eventsOfTree(store, runB);
+  const lineageA = store.lineage(store.resolveRunId(idA));
+  const lineageB = store.lineage(store.resolveRunId(idB));
+  const [runA, runB] = [lineageA.run, lineageB.run];
+  const eventsA = lineageA.events();
+  const eventsB = lineageB.events();
   const infoA = runInfo(store, runA, eventsA, opts.prices);
   const infoB = runInfo(store, runB, eventsB, opts.prices);
   const values = opts.values ?? 'auto';
-  const compareValues = values === 'compare' || (values === 'auto' && rootOf(store, runA) === rootOf(store, runB));
+  const compareValues = values === 'compare' || (values === 'auto' && lineageA.root.id === lineageB.root.id);
   const side = (info: DiffRunInfo, events: TraceEvent[]): Parameters<typeof diffRuns>[0] => ({
     id: info.id,
     events,
@@ -82,19 +82,6 @@ function runInfo(store: TraceStore, run: StoredRun, events: TraceEvent[], prices
   if (run.parentId !== undefined) info.parentId = run.parentId;
   if (run.forkSeq !== undefined) info.forkSeq = run.forkSeq;
   return info;
-}
-
-/** The recorded run at the root of a branch tree. */
-function rootOf(store: TraceStore, run: StoredRun): string {
-  let r = run;
-  const seen = new Set<string>();
-  while (r.parentId !== undefined && !seen.has(r.id)) {
-    seen.add(r.id);
-    const parent = store.findRun(r.parentId);
-    if (!parent) return r.parentId;
-    r = parent;
-  }
-  return r.id;
 }
 
 /** An HTTP response as compared (content() joined stream chunks into a string): status and body text only. */

@@ -3,9 +3,10 @@
  * resetting and deleting branches, and the tape of a branch (edits applied, an edit that no longer fits refused).
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createBranch, deleteBranch, editBranch, eventInTree } from '../branches/branches.js';
+import { createBranch, deleteBranch, editBranch } from '../branches/branches.js';
 import { branchTape } from '../branches/branchTape.js';
 import { AtrError } from '../errors.js';
+import { dbOf } from './handle.js';
 import { MIGRATIONS } from './migrations.js';
 import { branchOverrides, resetBranchRun, setOverride } from './branchStore.js';
 import { openStore, type TraceStore } from './store.js';
@@ -56,13 +57,13 @@ describe('branch store', () => {
     const home = tmpHome();
     const v1 = open(home, MIGRATIONS.slice(0, 1));
     recordTrace(v1);
-    expect(() => v1.db.prepare("UPDATE runs SET status = 'pending' WHERE id = 'trace'").run()).toThrow(/CHECK constraint/);
+    expect(() => dbOf(v1).prepare("UPDATE runs SET status = 'pending' WHERE id = 'trace'").run()).toThrow(/CHECK constraint/);
     v1.close();
     const s = open(home);
-    expect(s.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(dbOf(s).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(s.getRun('trace')).toMatchObject({ status: 'ok', steps: 4, scriptPath: '/agents/demo.mjs' });
     expect(s.getEvents('trace')).toHaveLength(4);
-    const indexes = (s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs'").pluck().all() as string[]).sort();
+    const indexes = (dbOf(s).prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs'").pluck().all() as string[]).sort();
     expect(indexes).toEqual(expect.arrayContaining(['runs_parent', 'runs_started']));
     const b = createBranch(s, { from: 'trace', step: 1, name: 'x' });
     expect(b).toMatchObject({ id: 'trace__x', status: 'pending', parentId: 'trace', forkSeq: 0, mode: 'branch', scriptPath: '/agents/demo.mjs', steps: 0 });
@@ -87,7 +88,7 @@ describe('branch store', () => {
     expect(call).toMatchObject({ seq: 1, fingerprint: 'f'.repeat(64), edited: true });
     expect(JSON.parse(Buffer.from(call.response?.bodyB64 ?? '', 'base64').toString('utf8'))).toMatchObject({ choices: [{ message: { content: expect.stringMatching(/^new, key/) } }] });
     // The parent's rows are untouched.
-    expect(eventInTree(s, s.getRun('trace'), 0)?.payload).toEqual({ source: 'Math.random', value: 0.25 });
+    expect(s.lineage('trace').eventAt(0)?.payload).toEqual({ source: 'Math.random', value: 0.25 });
   });
 
   it('an edit that no longer fits its event is refused when the tape is built', () => {

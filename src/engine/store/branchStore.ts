@@ -6,6 +6,7 @@
  */
 import type { EventOverride } from '../../shared/trace/overrides.js';
 import { TRACE_FORMAT_VERSION } from '../../shared/trace/types.js';
+import { dbOf } from './handle.js';
 import type { TraceStore } from './store.js';
 import type { StoredRun } from './storeTypes.js';
 
@@ -22,7 +23,7 @@ export interface NewBranch {
  */
 export function insertBranch(store: TraceStore, b: NewBranch): boolean {
   const p = b.parent;
-  const res = store.db
+  const res = dbOf(store)
     .prepare(
       `INSERT OR IGNORE INTO runs (id, name, parent_id, fork_seq, overrides, script_path, script_sha256, script_source, argv, cwd, env,
          node_version, sdk_version, format_version, mode, keyframe_every, started_at, status, steps)
@@ -62,23 +63,25 @@ export function branchOverrides(run: StoredRun): Map<number, EventOverride> {
 /** Stores (or replaces) the edit of event `seq`; secrets in it are masked first, like everything that reaches disk. */
 export function setOverride(store: TraceStore, runId: string, seq: number, override: EventOverride): void {
   const masked = store.masker.json(override, JSON.stringify(override));
-  store.db.transaction(() => {
-    const row = store.db.prepare('SELECT overrides FROM runs WHERE id = ?').get(runId) as { overrides: string | null } | undefined;
+  const db = dbOf(store);
+  db.transaction(() => {
+    const row = db.prepare('SELECT overrides FROM runs WHERE id = ?').get(runId) as { overrides: string | null } | undefined;
     const all = (row?.overrides ? JSON.parse(row.overrides) : {}) as Record<string, unknown>;
     all[String(seq)] = masked;
     const sorted = Object.fromEntries(Object.entries(all).sort((a, b) => Number(a[0]) - Number(b[0])));
-    store.db.prepare('UPDATE runs SET overrides = ? WHERE id = ?').run(JSON.stringify(sorted), runId);
+    db.prepare('UPDATE runs SET overrides = ? WHERE id = ?').run(JSON.stringify(sorted), runId);
   })();
 }
 
 /** Removes the edit of event `seq`; returns whether there was one. */
 export function removeOverride(store: TraceStore, runId: string, seq: number): boolean {
-  return store.db.transaction(() => {
-    const row = store.db.prepare('SELECT overrides FROM runs WHERE id = ?').get(runId) as { overrides: string | null } | undefined;
+  const db = dbOf(store);
+  return db.transaction(() => {
+    const row = db.prepare('SELECT overrides FROM runs WHERE id = ?').get(runId) as { overrides: string | null } | undefined;
     const all = (row?.overrides ? JSON.parse(row.overrides) : {}) as Record<string, unknown>;
     if (!(String(seq) in all)) return false;
     delete all[String(seq)];
-    store.db.prepare('UPDATE runs SET overrides = ? WHERE id = ?').run(JSON.stringify(all), runId);
+    db.prepare('UPDATE runs SET overrides = ? WHERE id = ?').run(JSON.stringify(all), runId);
     return true;
   })();
 }
@@ -90,35 +93,32 @@ export function removeOverride(store: TraceStore, runId: string, seq: number): b
  * it later (environment-variable mode: its journal's run line then makes it `running`).
  */
 export function resetBranchRun(store: TraceStore, runId: string, status: 'running' | 'pending' = 'running'): void {
-  store.db.transaction(() => {
-    store.db.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
-    store.db.prepare('DELETE FROM keyframes WHERE run_id = ?').run(runId);
-    store.db
-      .prepare(
-        `UPDATE runs SET status = @status, exit_code = NULL, exit_signal = NULL, ended_at = NULL, steps = 0, llm_calls = 0,
-           prompt_tokens = 0, completion_tokens = 0, total_tokens = 0, warnings = '[]', journal_offset = 0, started_at = @now
-         WHERE id = @id`,
-      )
-      .run({ status, now: Date.now(), id: runId });
+  const db = dbOf(store);
+  db.transaction(() => {
+    db.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
+    db.prepare('DELETE FROM keyframes WHERE run_id = ?').run(runId);
+    db.prepare(
+      `UPDATE runs SET status = @status, exit_code = NULL, exit_signal = NULL, ended_at = NULL, steps = 0, llm_calls = 0,
+         prompt_tokens = 0, completion_tokens = 0, total_tokens = 0, warnings = '[]', journal_offset = 0, started_at = @now
+       WHERE id = @id`,
+    ).run({ status, now: Date.now(), id: runId });
   })();
 }
 
-/** Every run below `runId` (children first: the order in which they can be deleted). */
-export function descendantIds(store: TraceStore, runId: string): string[] {
-  const out: string[] = [];
-  const walk = (id: string): void => {
-    for (const child of store.childRunIds(id)) {
-      walk(child);
-      out.push(child);
-    }
-  };
-  walk(runId);
-  return out;
-}
-
-/** Deletes runs (children before parents) in one transaction: all of them or none. */
+/** Deletes runs (children before parents, see RunLineage.descendants) in one transaction: all of them or none. */
 export function deleteRuns(store: TraceStore, ids: string[]): void {
-  store.db.transaction(() => {
+  store.transaction(() => {
     for (const id of ids) store.deleteRun(id);
-  })();
+  });
+}
+
+/** Ids of the traces that have branches, newest first (the `branch list` overview). */
+export function tracesWithBranches(store: TraceStore): string[] {
+  const rows = dbOf(store)
+    .prepare(
+      `SELECT r.id FROM runs r WHERE r.parent_id IS NULL AND EXISTS (SELECT 1 FROM runs c WHERE c.parent_id = r.id)
+       ORDER BY r.started_at DESC, r.id`,
+    )
+    .all() as { id: string }[];
+  return rows.map((r) => r.id);
 }

@@ -7,6 +7,7 @@
 import type { Failure, FailureClass, FixReport, FixStrategy, Verdict } from '../../shared/afe/types.js';
 import type { FixListItem, FixStats } from '../../shared/rpc/fixContract.js';
 import { AmbiguousIdError, BadArgsError, NotFoundError } from '../errors.js';
+import { dbOf } from './handle.js';
 import type { TraceStore } from './store.js';
 
 /** One file an apply wrote: where, the bytes it replaced (utf8 text) and the sha256 of both sides. */
@@ -34,7 +35,7 @@ export type { FixListItem };
 export function saveFix(store: TraceStore, report: FixReport): void {
   const text = JSON.stringify(report);
   const masked = store.masker.json(report, text);
-  store.db
+  dbOf(store)
     .prepare(
       `INSERT INTO fixes (id, run_id, created_at, status, failure_class, best_verdict, report) VALUES (@id, @run, @at, @status, @cls, @best, @report)
        ON CONFLICT(id) DO UPDATE SET status = @status, failure_class = @cls, best_verdict = @best, report = @report`,
@@ -55,7 +56,7 @@ export function getFix(store: TraceStore, ref: string): FixReport {
   const p = ref.trim().replace(/\/\d+$/, '');
   if (!p) throw new BadArgsError('empty fix id', 'pass an id from `agenttrace fix list`');
   const prefix = p.startsWith('fix-') ? p : `fix-${p}`;
-  const rows = store.db.prepare('SELECT id, report FROM fixes WHERE id = ? OR (id >= ? AND id < ?) ORDER BY id LIMIT 6').all(prefix, prefix, prefix + '\uffff') as { id: string; report: string }[];
+  const rows = dbOf(store).prepare('SELECT id, report FROM fixes WHERE id = ? OR (id >= ? AND id < ?) ORDER BY id LIMIT 6').all(prefix, prefix, prefix + '\uffff') as { id: string; report: string }[];
   const exact = rows.find((r) => r.id === prefix);
   if (exact) return JSON.parse(exact.report) as FixReport;
   if (rows.length === 0) throw new NotFoundError(`no fix with id ${p}`, 'list the fix attempts with `agenttrace fix list`');
@@ -66,7 +67,7 @@ export function getFix(store: TraceStore, ref: string): FixReport {
 /** Fix attempts, newest first; only those of `runId` when given. */
 export function listFixes(store: TraceStore, opts: { runId?: string; limit?: number } = {}): FixListItem[] {
   const where = opts.runId ? 'WHERE run_id = @run' : '';
-  const rows = store.db
+  const rows = dbOf(store)
     .prepare(`SELECT id, run_id, created_at, status, failure_class, best_verdict, report FROM fixes ${where} ORDER BY created_at DESC, id LIMIT @limit`)
     .all({ ...(opts.runId ? { run: opts.runId } : {}), limit: opts.limit ?? -1 }) as {
     id: string;
@@ -102,21 +103,21 @@ export function latestFixByRun(store: TraceStore, runIds: string[]): Map<string,
 }
 
 export function recordApply(store: TraceStore, rec: ApplyRecord): void {
-  store.db
+  dbOf(store)
     .prepare('INSERT INTO fix_applies (fix_id, candidate, applied_at, undone_at, files) VALUES (?, ?, ?, NULL, ?)')
     .run(rec.fixId, rec.candidate, rec.appliedAt, JSON.stringify(rec.files));
 }
 
 /** The apply of this fix that is in effect (not undone), if any. */
 export function activeApply(store: TraceStore, fixId: string): ApplyRecord | undefined {
-  const row = store.db
+  const row = dbOf(store)
     .prepare('SELECT fix_id, candidate, applied_at, files FROM fix_applies WHERE fix_id = ? AND undone_at IS NULL ORDER BY applied_at DESC LIMIT 1')
     .get(fixId) as { fix_id: string; candidate: number; applied_at: number; files: string } | undefined;
   return row ? { fixId: row.fix_id, candidate: row.candidate, appliedAt: row.applied_at, files: JSON.parse(row.files) as AppliedFile[] } : undefined;
 }
 
 export function recordUndo(store: TraceStore, fixId: string, appliedAt: number, undoneAt: number): void {
-  store.db.prepare('UPDATE fix_applies SET undone_at = ? WHERE fix_id = ? AND applied_at = ?').run(undoneAt, fixId, appliedAt);
+  dbOf(store).prepare('UPDATE fix_applies SET undone_at = ? WHERE fix_id = ? AND applied_at = ?').run(undoneAt, fixId, appliedAt);
 }
 
 /**
@@ -124,7 +125,7 @@ export function recordUndo(store: TraceStore, fixId: string, appliedAt: number, 
  * the ranking. Laplace-smoothed, so a pattern never seen scores 0.5.
  */
 export function patternSuccess(store: TraceStore, cls: FailureClass, strategy: FixStrategy): number {
-  const rows = store.db
+  const rows = dbOf(store)
     .prepare(
       `SELECT a.undone_at AS undone, f.report AS report, a.candidate AS candidate FROM fix_applies a JOIN fixes f ON f.id = a.fix_id
        WHERE f.failure_class = ?`,
@@ -143,14 +144,14 @@ export function patternSuccess(store: TraceStore, cls: FailureClass, strategy: F
 
 /** Root runs (recordings, not branches) of a script, newest first: the AFE's pool of recorded answers. */
 export function runsOfScript(store: TraceStore, scriptPath: string, limit = 10): { id: string; status: string }[] {
-  return store.db
+  return dbOf(store)
     .prepare("SELECT id, status FROM runs WHERE script_path = ? AND parent_id IS NULL AND status <> 'running' ORDER BY started_at DESC, id LIMIT ?")
     .all(scriptPath, limit) as { id: string; status: string }[];
 }
 
 /** The dashboard strip: runs (root recordings), failing ones, ones whose latest fix has a fixing candidate. */
 export function fixStats(store: TraceStore, runningFixes: number): FixStats {
-  const row = store.db
+  const row = dbOf(store)
     .prepare(
       `SELECT count(*) AS runs,
          sum(CASE WHEN status IN ('failed','crashed') THEN 1 ELSE 0 END) AS failing,
@@ -168,7 +169,7 @@ export function fixStats(store: TraceStore, runningFixes: number): FixStats {
  */
 export function runFailures(store: TraceStore, runIds: string[]): Map<string, { failureClass: FailureClass; failure?: Failure }> {
   const out = new Map<string, { failureClass: FailureClass; failure?: Failure }>();
-  const stmt = store.db.prepare('SELECT failure_class, failure FROM runs WHERE id = ?');
+  const stmt = dbOf(store).prepare('SELECT failure_class, failure FROM runs WHERE id = ?');
   for (const runId of runIds) {
     const row = stmt.get(runId) as { failure_class: FailureClass | null; failure: string | null } | undefined;
     if (!row?.failure_class) continue;
@@ -181,4 +182,15 @@ export function runFailures(store: TraceStore, runIds: string[]): Map<string, { 
     out.set(runId, failure ? { failureClass: row.failure_class, failure } : { failureClass: row.failure_class });
   }
   return out;
+}
+
+/** Stores what detection found in a run (null: it did not fail), masked like every report. */
+export function saveRunFailure(store: TraceStore, runId: string, failure: Failure | null): void {
+  let stored: string | null = null;
+  if (failure) {
+    const text = JSON.stringify(failure);
+    const masked = store.masker.json(failure, text);
+    stored = masked === failure ? text : JSON.stringify(masked);
+  }
+  dbOf(store).prepare('UPDATE runs SET failure_class = ?, failure = ? WHERE id = ?').run(failure?.class ?? null, stored, runId);
 }

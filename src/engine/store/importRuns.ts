@@ -5,8 +5,10 @@
  * has validated them, and they are not masked again (masking would change content-addressed blobs and make a
  * re-import look like different content).
  */
-import type Database from 'better-sqlite3';
 import type { Json, RunMeta, RunStatus } from '../../shared/trace/types.js';
+import { dbOf } from './handle.js';
+import { eventRows, keyframeRows } from './runRows.js';
+import type { Staging } from './staging.js';
 import type { TraceStore } from './store.js';
 
 /**
@@ -28,7 +30,7 @@ export interface ImportedRunRow extends Omit<RunMeta, 'mode'> {
 
 /** Inserts a run row; `replace` overwrites an existing one (completing a partial copy). */
 export function writeRunRow(store: TraceStore, r: ImportedRunRow, replace: boolean): void {
-  store.db
+  dbOf(store)
     .prepare(
       `INSERT ${replace ? 'OR REPLACE ' : ''}INTO runs (id, name, parent_id, fork_seq, overrides, script_path, script_sha256, script_source, argv, cwd, env,
          node_version, sdk_version, format_version, mode, keyframe_every, started_at, ended_at, pid, host_pid, status, exit_code, exit_signal,
@@ -71,33 +73,34 @@ export function writeRunRow(store: TraceStore, r: ImportedRunRow, replace: boole
 
 /** Removes a run's events and keyframes (before its complete rows replace a partial copy). */
 export function clearRunRows(store: TraceStore, runId: string): void {
-  store.db.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
-  store.db.prepare('DELETE FROM keyframes WHERE run_id = ?').run(runId);
+  const db = dbOf(store);
+  db.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
+  db.prepare('DELETE FROM keyframes WHERE run_id = ?').run(runId);
 }
 
-/** Copies a run's event and keyframe rows from a database with the same tables. Returns the rows copied. */
-export function copyRunRows(store: TraceStore, from: Database.Database, runId: string): { events: number; keyframes: number } {
-  const insEv = store.db.prepare('INSERT INTO events (run_id, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const insKf = store.db.prepare('INSERT INTO keyframes (run_id, seq, data) VALUES (?, ?, ?)');
+/** Copies a run's event and keyframe rows from the staging database. Returns the rows copied. */
+export function copyRunRows(store: TraceStore, from: Staging, runId: string): { events: number; keyframes: number } {
+  const db = dbOf(store);
+  const insEv = db.prepare('INSERT INTO events (run_id, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insKf = db.prepare('INSERT INTO keyframes (run_id, seq, data) VALUES (?, ?, ?)');
   let events = 0;
   let keyframes = 0;
-  type Ev = { seq: number; end_seq: number; batched: number; kind: string; ts: number; payload: string; fingerprint: string | null; parent_seq: number | null };
-  for (const e of from.prepare('SELECT seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq FROM events WHERE run_id = ? ORDER BY seq').iterate(runId) as IterableIterator<Ev>) {
+  for (const e of eventRows(from, runId)) {
     insEv.run(runId, e.seq, e.end_seq, e.batched, e.kind, e.ts, e.payload, e.fingerprint, e.parent_seq);
     events++;
   }
-  for (const k of from.prepare('SELECT seq, data FROM keyframes WHERE run_id = ? ORDER BY seq').iterate(runId) as IterableIterator<{ seq: number; data: string }>) {
+  for (const k of keyframeRows(from, runId)) {
     insKf.run(runId, k.seq, k.data);
     keyframes++;
   }
   return { events, keyframes };
 }
 
-/** Copies blobs the store does not have yet; returns how many were added. */
-export function copyBlobs(store: TraceStore, from: Database.Database): number {
-  const ins = store.db.prepare('INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)');
+/** Copies the staged blobs the store does not have yet; returns how many were added. */
+export function copyBlobs(store: TraceStore, from: Staging): number {
+  const ins = dbOf(store).prepare('INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)');
   let added = 0;
-  for (const b of from.prepare('SELECT hash, size, data FROM blobs').iterate() as IterableIterator<{ hash: string; size: number; data: Buffer }>) {
+  for (const b of dbOf(from).prepare('SELECT hash, size, data FROM blobs').iterate() as IterableIterator<{ hash: string; size: number; data: Buffer }>) {
     added += ins.run(b.hash, b.size, b.data).changes;
   }
   return added;
@@ -105,5 +108,5 @@ export function copyBlobs(store: TraceStore, from: Database.Database): number {
 
 /** Whether the store holds a blob. */
 export function hasBlob(store: TraceStore, hash: string): boolean {
-  return store.db.prepare('SELECT 1 FROM blobs WHERE hash = ?').get(hash) !== undefined;
+  return dbOf(store).prepare('SELECT 1 FROM blobs WHERE hash = ?').get(hash) !== undefined;
 }

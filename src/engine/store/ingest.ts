@@ -21,7 +21,7 @@ import { TraceVersionError } from '../errors.js';
 import { checkLine, isSeq } from './checkLine.js';
 import { metaParams } from './rows.js';
 import { StateFold } from './stateFold.js';
-import type { TraceStore } from './store.js';
+import type { StoreMasker } from './storeMasker.js';
 
 /** Warnings kept per run (diagnostics, not data: bounded so a noisy recorder cannot bloat the row). */
 const MAX_WARNINGS = 100;
@@ -106,12 +106,14 @@ export class JournalIngestor {
   private fork: StateFold | undefined;
   private forkDirty = false;
 
+  /** Created by TraceStore.ingestor(), which owns the handle. */
   constructor(
-    private readonly store: TraceStore,
+    db: Database.Database,
+    private readonly masker: StoreMasker,
     readonly runId: string,
     private readonly opts: IngestorOptions = {},
   ) {
-    this.db = store.db;
+    this.db = db;
     let s = cache.get(this.db);
     if (!s) cache.set(this.db, (s = prepare(this.db)));
     this.s = s;
@@ -149,7 +151,7 @@ export class JournalIngestor {
 
   private apply(text: string, endOffset: number | undefined): IngestResult {
     const res: IngestResult = { lines: 0, events: 0, bad: 0 };
-    const masker = this.store.masker;
+    const masker = this.masker;
     // One trigger test for the whole chunk: almost all chunks are clean and skip masking entirely.
     const chunkMayHaveSecrets = masker.mayContainSecret(text);
     const warnings: string[] = [];
@@ -330,7 +332,7 @@ export class JournalIngestor {
       startedAt: Date.now(),
       pid: 0,
     };
-    this.s.upsertRun.run(metaParams(this.store.masker.json({ ...meta, id: this.runId })));
+    this.s.upsertRun.run(metaParams(this.masker.json({ ...meta, id: this.runId })));
   }
 
   private addWarnings(add: string[]): void {

@@ -32,6 +32,11 @@ export interface OpenDatabaseOptions {
   /** Path of a better_sqlite3.node built for this runtime (Electron); default: better-sqlite3's own build. */
   nativeBinding?: string;
   migrations?: readonly Migration[];
+  /**
+   * A throwaway database (an import's staging area): no journal and no fsync instead of WAL, since nobody else
+   * opens it and a crash only loses what would be deleted anyway.
+   */
+  scratch?: boolean;
 }
 
 export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Database.Database {
@@ -60,11 +65,16 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
     throw new StoreError(`cannot open the store ${file}: ${msg}`, 'check AGENTTRACE_HOME and its permissions', { file }, e);
   }
   try {
-    // WAL: the CLI writes while the workbench reads; busy_timeout covers short write locks held by another process.
-    db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
-    // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
-    db.pragma('synchronous = NORMAL');
+    if (opts.scratch) {
+      db.pragma('journal_mode = OFF');
+      db.pragma('synchronous = OFF');
+    } else {
+      // WAL: the CLI writes while the workbench reads; busy_timeout covers short write locks held by another process.
+      db.pragma('busy_timeout = 5000');
+      db.pragma('journal_mode = WAL');
+      // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+      db.pragma('synchronous = NORMAL');
+    }
     db.pragma('foreign_keys = ON');
     migrate(db, file, opts.migrations ?? MIGRATIONS);
     return db;

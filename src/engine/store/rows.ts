@@ -1,4 +1,5 @@
 /** Mapping between SQL rows and the store's shapes. Batched rows expand to one event per value here. */
+import { applyPayloadSteps, type PayloadStep } from '../../shared/trace/payloadModernize.js';
 import type { EventKind, Json, RunMeta, RunStatus, TraceEvent } from '../../shared/trace/types.js';
 import type { RunListItem, StoredRun } from './storeTypes.js';
 
@@ -140,11 +141,15 @@ function decodeF64(b64: string): Float64Array {
   return out;
 }
 
-/** Expands one row into events with seq in [from, to], appending to out; stops at limit. Returns false at limit. */
-export function expandRow(r: EventRow, from: number, to: number, out: TraceEvent[], limit: number): boolean {
+/**
+ * Expands one row into events with seq in [from, to], appending to out; stops at limit. Returns false at limit.
+ * `steps`: the payload modernizer steps of the run's format version (empty for a run of the current format).
+ */
+export function expandRow(r: EventRow, from: number, to: number, out: TraceEvent[], limit: number, steps: readonly PayloadStep[] = []): boolean {
+  const payloadOf = (kind: EventKind, p: Json): TraceEvent['payload'] => (steps.length === 0 ? (p as unknown as TraceEvent['payload']) : applyPayloadSteps(kind, p, steps));
   if (!r.batched) {
     if (r.seq < from || r.seq > to) return true;
-    const ev: TraceEvent = { seq: r.seq, kind: r.kind as EventKind, ts: r.ts, payload: JSON.parse(r.payload) as TraceEvent['payload'] };
+    const ev: TraceEvent = { seq: r.seq, kind: r.kind as EventKind, ts: r.ts, payload: payloadOf(r.kind as EventKind, JSON.parse(r.payload) as Json) };
     if (r.fingerprint !== null) ev.fingerprint = r.fingerprint;
     if (r.parent_seq !== null) ev.parentSeq = r.parent_seq;
     out.push(ev);
@@ -157,7 +162,7 @@ export function expandRow(r: EventRow, from: number, to: number, out: TraceEvent
   const last = Math.min(to, r.end_seq);
   for (let s = first; s <= last; s++) {
     if (out.length >= limit) return false;
-    out.push({ seq: s, kind: r.kind as EventKind, ts: r.ts, payload: { source, value: values[s - r.seq] } as unknown as TraceEvent['payload'] });
+    out.push({ seq: s, kind: r.kind as EventKind, ts: r.ts, payload: payloadOf(r.kind as EventKind, { source, value: values[s - r.seq] }) });
   }
   return out.length < limit;
 }

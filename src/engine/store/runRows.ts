@@ -1,10 +1,13 @@
 /**
  * Raw rows of a run (events as stored — cheap values stay batched — and keyframes), for trace files: the export
- * writes them as they are and the import compares a stored run with a file's. Works on any database with the
- * store's `events`/`keyframes` tables (the store itself, or an import's staging database).
+ * writes them as they are and the import compares a stored run with a file's. Read from the store itself or from an
+ * import's staging database (same tables). Payloads stay in the run's stored format: a file carries the run's
+ * formatVersion with them, and whoever reads them modernizes (store.getEvents).
  */
-import type Database from 'better-sqlite3';
+import { dbOf } from './handle.js';
 import type { EventRow } from './rows.js';
+import type { Staging } from './staging.js';
+import type { TraceStore } from './store.js';
 
 export interface RawEventRow extends EventRow {
   run_id?: string;
@@ -18,14 +21,14 @@ export interface RawKeyframeRow {
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
 /** Event rows of a run in seq order, up to seq `upTo` (a batch that straddles it is cut there). */
-export function* eventRows(db: Database.Database, runId: string, upTo = NO_LIMIT): Generator<RawEventRow> {
-  const stmt = db.prepare('SELECT seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq FROM events WHERE run_id = ? AND seq <= ? ORDER BY seq');
+export function* eventRows(from: TraceStore | Staging, runId: string, upTo = NO_LIMIT): Generator<RawEventRow> {
+  const stmt = dbOf(from).prepare('SELECT seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq FROM events WHERE run_id = ? AND seq <= ? ORDER BY seq');
   for (const row of stmt.iterate(runId, upTo) as IterableIterator<RawEventRow>) yield row.end_seq > upTo ? cutBatch(row, upTo) : row;
 }
 
 /** Keyframe rows of a run in seq order, up to seq `upTo`. */
-export function keyframeRows(db: Database.Database, runId: string, upTo = NO_LIMIT): RawKeyframeRow[] {
-  return db.prepare('SELECT seq, data FROM keyframes WHERE run_id = ? AND seq <= ? ORDER BY seq').all(runId, upTo) as RawKeyframeRow[];
+export function keyframeRows(from: TraceStore | Staging, runId: string, upTo = NO_LIMIT): RawKeyframeRow[] {
+  return dbOf(from).prepare('SELECT seq, data FROM keyframes WHERE run_id = ? AND seq <= ? ORDER BY seq').all(runId, upTo) as RawKeyframeRow[];
 }
 
 /**
@@ -39,9 +42,4 @@ export function cutBatch(row: RawEventRow, upTo: number): RawEventRow {
   const payload =
     p.f64 !== undefined ? JSON.stringify({ source: p.source, f64: Buffer.from(p.f64, 'base64').subarray(0, n * 8).toString('base64') }) : JSON.stringify({ source: p.source, values: (p.values ?? []).slice(0, n) });
   return { ...row, end_seq: upTo, payload };
-}
-
-/** The blobs table's bytes for a hash (undefined when absent). */
-export function blobBytes(db: Database.Database, hash: string): Buffer | undefined {
-  return (db.prepare('SELECT data FROM blobs WHERE hash = ?').get(hash) as { data: Buffer } | undefined)?.data;
 }

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Json, StateOp } from '../../shared/trace/types.js';
 import { AtrError } from '../errors.js';
+import { dbOf } from './handle.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { openStore, type TraceStore } from './store.js';
 import { f64, journal, meta, tmpHome, removeTmpHomes } from './testJournal.js';
@@ -26,8 +27,8 @@ describe('store: schema and migrations', () => {
     const s = open(home);
     expect(s.file).toBe(path.join(home, 'traces.db'));
     expect(fs.existsSync(s.file)).toBe(true);
-    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(s.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(dbOf(s).pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(dbOf(s).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
   });
 
   it('re-opening keeps every run, and a new migration runs on top of existing data', () => {
@@ -42,9 +43,9 @@ describe('store: schema and migrations', () => {
 
     const extra: Migration = (db) => db.exec('ALTER TABLE runs ADD COLUMN note TEXT');
     const s3 = open(home, {}, [...MIGRATIONS, extra]);
-    expect(s3.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
+    expect(dbOf(s3).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
     expect(s3.getEvents('run-a').map((e) => e.payload)).toEqual([{ name: 'one' }]);
-    expect(s3.db.prepare('SELECT note FROM runs WHERE id = ?').pluck().get('run-a')).toBeNull();
+    expect(dbOf(s3).prepare('SELECT note FROM runs WHERE id = ?').pluck().get('run-a')).toBeNull();
   });
 
   it('refuses a store written by a newer AgentTrace and leaves it untouched', () => {
@@ -152,7 +153,7 @@ describe('store: ingest', () => {
         { t: 'ev', seq: 8, kind: 'step', ts: 4, payload: { name: 'b' } },
       ),
     );
-    expect(s.db.prepare("SELECT count(*) FROM events WHERE run_id = 'r4'").pluck().get()).toBe(5);
+    expect(dbOf(s).prepare("SELECT count(*) FROM events WHERE run_id = 'r4'").pluck().get()).toBe(5);
     expect(s.countEvents('r4')).toBe(9);
     expect(s.getRun('r4').steps).toBe(9);
     const all = s.getEvents('r4');
@@ -175,7 +176,7 @@ describe('store: ingest', () => {
     for (const id of ['b1', 'b2']) {
       s.ingestor(id).ingestText(journal({ t: 'run', meta: meta(id) }, { t: 'blob', hash, b64: bytes.toString('base64') }, { t: 'blob', hash, b64: bytes.toString('base64') }));
     }
-    expect(s.db.prepare('SELECT count(*) FROM blobs').pluck().get()).toBe(1);
+    expect(dbOf(s).prepare('SELECT count(*) FROM blobs').pluck().get()).toBe(1);
     expect(s.getBlob(hash)?.equals(bytes)).toBe(true);
   });
 
@@ -250,7 +251,7 @@ describe('store: ingest', () => {
         { t: 'warn', message: `hook failed with ${secret}` },
       ),
     );
-    s.db.pragma('wal_checkpoint(TRUNCATE)');
+    dbOf(s).pragma('wal_checkpoint(TRUNCATE)');
     s.close();
     for (const f of fs.readdirSync(home).filter((n) => n.startsWith('traces.db'))) {
       const raw = fs.readFileSync(path.join(home, f)).toString('latin1');

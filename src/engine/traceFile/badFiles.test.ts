@@ -12,7 +12,8 @@ import { openStore, type TraceStore } from '../store/store.js';
 import { meta, removeTmpHomes, tmpHome } from '../store/testJournal.js';
 import { exportTrace } from './exportTrace.js';
 import { importTraceFile, type ImportOptions } from './importTrace.js';
-import { B1, B2, ROOT, dumpStore, makeTree, readRaw, writeRaw, type RawTraceFile } from './testTraceFiles.js';
+import { dumpStore, execSql } from '../store/testSql.js';
+import { B1, B2, ROOT, makeTree, readRaw, writeRaw, type RawTraceFile } from './testTraceFiles.js';
 
 afterAll(removeTmpHomes);
 const opened: TraceStore[] = [];
@@ -204,7 +205,7 @@ describe('import refuses bad files and leaves the store untouched', () => {
   it('same ids, same metadata, different events: a conflict', async () => {
     const src = open();
     makeTree(src);
-    src.db.prepare("UPDATE events SET payload = json_set(payload, '$.text', 'changed\n') WHERE run_id = ? AND seq = 12").run(ROOT);
+    execSql(src, "UPDATE events SET payload = json_set(payload, '$.text', 'changed\n') WHERE run_id = ? AND seq = 12", ROOT);
     const before = dumpStore(src);
     const err = await importTraceFile(src, valid, { display: 'bad.agenttrace' }).catch((e: unknown) => e);
     expect((err as AtrError).message).toBe('bad.agenttrace: run run-root already exists in the store with different content (its events differ)');

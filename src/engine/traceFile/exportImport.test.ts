@@ -15,7 +15,8 @@ import { AtrError } from '../errors.js';
 import { exportTrace, defaultExportName } from './exportTrace.js';
 import { importTraceFile } from './importTrace.js';
 import type { Modernizer } from './modernize.js';
-import { B1, B2, FILE, ROOT, dumpStore, makeTree, readRaw, sha, writeRaw } from './testTraceFiles.js';
+import { dumpStore, execSql, queryValue } from '../store/testSql.js';
+import { B1, B2, FILE, ROOT, makeTree, readRaw, sha, writeRaw } from './testTraceFiles.js';
 
 afterAll(removeTmpHomes);
 const opened: TraceStore[] = [];
@@ -62,7 +63,7 @@ describe('export -> import', () => {
     }
     expect(dest.getBlob(sha(FILE))).toEqual(FILE);
     // Batches stay batched (compact): one row for the six time values.
-    expect(dest.db.prepare("SELECT count(*) FROM events WHERE run_id = ? AND kind = 'time'").pluck().get(ROOT)).toBe(1);
+    expect(queryValue(dest, "SELECT count(*) FROM events WHERE run_id = ? AND kind = 'time'", ROOT)).toBe(1);
   });
 
   it('--only of a branch carries its ancestors up to the fork, so it replays on its own', async () => {
@@ -156,7 +157,7 @@ describe('export -> import', () => {
   it('re-keys a blob the store masked after hashing, so every blob in the file verifies', async () => {
     const { store, dir } = source();
     const masked = Buffer.from('notes written by the *** agent\n');
-    store.db.prepare('UPDATE blobs SET data = ?, size = ? WHERE hash = ?').run(masked, masked.byteLength, sha(FILE));
+    execSql(store, 'UPDATE blobs SET data = ?, size = ? WHERE hash = ?', masked, masked.byteLength, sha(FILE));
     const file = path.join(dir, 'masked.agenttrace');
     await exportTrace(store, ROOT, { out: file, env: {} });
     const dest = open();
@@ -173,9 +174,13 @@ describe('export -> import', () => {
 describe('export safety', () => {
   it('refuses to export a secret that reached the store, leaves no file behind, and names where it is', async () => {
     const { store, dir } = source();
-    store.db
-      .prepare('INSERT INTO events (run_id, seq, end_seq, batched, kind, ts, payload) VALUES (?, 13, 13, 0, ?, 1, ?)')
-      .run(B1, 'console', JSON.stringify({ stream: 'stdout', text: 'key=sk-live-ABCDEFGH12345678 and my-own-secret-value-42' }));
+    execSql(
+      store,
+      'INSERT INTO events (run_id, seq, end_seq, batched, kind, ts, payload) VALUES (?, 13, 13, 0, ?, 1, ?)',
+      B1,
+      'console',
+      JSON.stringify({ stream: 'stdout', text: 'key=sk-live-ABCDEFGH12345678 and my-own-secret-value-42' }),
+    );
     const file = path.join(dir, 'leak.agenttrace');
     const err = await exportTrace(store, ROOT, { out: file, display: 'leak.agenttrace', env: { MY_SERVICE_TOKEN: 'my-own-secret-value-42' } }).catch((e: unknown) => e);
     expect((err as AtrError).code).toBe('ATR_SECRET_FOUND');
@@ -193,7 +198,7 @@ describe('export safety', () => {
 
   it('refuses to write what the import would refuse (a name with a path separator), with a clear error', async () => {
     const { store, dir } = source();
-    store.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run('a/b', B1);
+    execSql(store, 'UPDATE runs SET name = ? WHERE id = ?', 'a/b', B1);
     const err = await exportTrace(store, ROOT, { out: path.join(dir, 'x.agenttrace'), env: {} }).catch((e: unknown) => e);
     expect((err as AtrError).code).toBe('ATR_TRACE_FILE');
     expect((err as AtrError).message).toBe('run run-root__b1 cannot be exported: its metadata: name contains a path separator');

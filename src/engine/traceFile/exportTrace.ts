@@ -10,9 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { AtrError, BadArgsError, NotFoundError } from '../errors.js';
+import { AtrError, BadArgsError } from '../errors.js';
 import { packageRoot } from '../runner/sdkPaths.js';
-import { blobBytes, eventRows, keyframeRows } from '../store/runRows.js';
+import { eventRows, keyframeRows } from '../store/runRows.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
 import type { ZodError } from 'zod';
@@ -71,19 +71,18 @@ export function defaultExportName(runId: string): string {
 
 /** Which runs go into the file, parents before children, with the extent of each. */
 export function planExport(store: TraceStore, runId: string, only: boolean): PlannedRun[] {
-  const focus = store.getRun(runId);
+  // The lineage walk fails clearly on a missing parent or a parent loop; each ancestor is carried up to the fork
+  // of its own child (not of the focus), so every run record in the file is consistent with its rows.
+  const chain = store.lineage(runId).chain;
+  const focus = chain[0];
   const ancestors: PlannedRun[] = [];
-  // Guards against a damaged store whose parent links loop: every run is planned once.
-  const seen = new Set<string>([focus.id]);
-  for (let child = focus; child.parentId !== undefined; ) {
-    const parent = store.findRun(child.parentId);
-    if (!parent) throw new NotFoundError(`run ${child.id} forks from ${child.parentId}, which is not in the store`, 'export the branch from a store that has its parent');
-    if (seen.has(parent.id)) throw new AtrError('ATR_STORE', `runs ${[...seen].join(', ')} fork from each other in a loop`, { hint: 'the store is damaged; export another run' });
-    seen.add(parent.id);
-    const fork = child.forkSeq ?? 0;
+  // Every run is planned once, even in a damaged store.
+  const seen = new Set<string>(chain.map((r) => r.id));
+  for (let i = 1; i < chain.length; i++) {
+    const parent = chain[i];
+    const fork = chain[i - 1].forkSeq ?? 0;
     const extent = storedExtent(parent);
     ancestors.unshift({ run: parent, upTo: extent === undefined ? fork : Math.min(fork, extent), rec: runRecord(parent) });
-    child = parent;
   }
   const own: PlannedRun[] = [];
   const queue = [focus];
@@ -125,7 +124,7 @@ export async function exportTrace(store: TraceStore, runId: string, opts: Export
     const fd = fs.openSync(tmp, 'wx');
     try {
       // One read transaction: a snapshot of the store even while a recording is being ingested.
-      result = store.db.transaction(() => writeTree(store, runId, opts, fd, out))();
+      result = store.transaction(() => writeTree(store, runId, opts, fd, out));
     } finally {
       fs.closeSync(fd);
     }
@@ -142,19 +141,19 @@ export async function exportTrace(store: TraceStore, runId: string, opts: Export
 function writeTree(store: TraceStore, runId: string, opts: ExportOptions, fd: number, out: string): ExportResult {
   const plan = planExport(store, runId, Boolean(opts.only));
   const focus = store.getRun(runId);
-  const remap = new BlobRemap(store.db);
+  const remap = new BlobRemap(store);
   const w = new TraceFileWriter(fd, `agenttrace ${packageVersion()}`);
   // A first read-only pass finds the blobs the rows refer to (missing ones go into the manifest, masked ones are
   // re-keyed before any payload is written) and checks every row against the schema the import will apply.
   const runs: ExportedRun[] = [];
   for (const p of plan) {
-    for (const k of keyframeRows(store.db, p.run.id, p.upTo)) {
+    for (const k of keyframeRows(store, p.run.id, p.upTo)) {
       const data = JSON.parse(k.data) as unknown;
       const check = KeyframeRecV1.safeParse({ r: 'kf', run: p.run.id, seq: k.seq, data });
       if (!check.success) throw unexportable(p.run.id, `keyframe ${k.seq}`, check.error);
       remap.note(keyframeRefs(data));
     }
-    for (const e of eventRows(store.db, p.run.id, p.upTo)) {
+    for (const e of eventRows(store, p.run.id, p.upTo)) {
       const payload = JSON.parse(e.payload) as unknown;
       const check = EventRecV1.safeParse({ r: 'ev', run: p.run.id, seq: e.seq, kind: e.kind, ts: e.ts, payload });
       if (!check.success) throw unexportable(p.run.id, `event ${e.seq}`, check.error);
@@ -177,11 +176,11 @@ function writeTree(store: TraceStore, runId: string, opts: ExportOptions, fd: nu
     const run = id(p.run.id);
     let kfs = 0;
     let evs = 0;
-    for (const k of keyframeRows(store.db, p.run.id, p.upTo)) {
+    for (const k of keyframeRows(store, p.run.id, p.upTo)) {
       w.line(`{"r":"kf","run":${run},"seq":${k.seq},"data":${remap.apply(k.data)}}`);
       kfs++;
     }
-    for (const e of eventRows(store.db, p.run.id, p.upTo)) {
+    for (const e of eventRows(store, p.run.id, p.upTo)) {
       let line = `{"r":"ev","run":${run},"seq":${e.seq},"kind":${id(e.kind)},"ts":${e.ts},"payload":${e.batched ? e.payload : remap.apply(e.payload)}`;
       if (e.fingerprint !== null) line += `,"fp":${id(e.fingerprint)}`;
       if (e.parent_seq !== null) line += `,"parent":${e.parent_seq}`;
@@ -193,7 +192,7 @@ function writeTree(store: TraceStore, runId: string, opts: ExportOptions, fd: nu
     runs.push(p.upTo === undefined ? { id: p.run.id, events: evs, keyframes: kfs } : { id: p.run.id, partialUpTo: p.upTo, events: evs, keyframes: kfs });
   }
   for (const [hash, key] of remap.present) {
-    const bytes = blobBytes(store.db, key) as Buffer;
+    const bytes = store.getBlob(key) as Buffer;
     w.line(`{"r":"blob","hash":"${hash}","b64":"${bytes.toString('base64')}"}`);
   }
   w.finish();

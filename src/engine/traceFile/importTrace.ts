@@ -19,7 +19,7 @@ import { DEFAULT_LIMITS, openTraceFile, type ReadLimits } from './readTraceFile.
 import { BlobRemap, eventRefs, keyframeRefs, metaText, normalizeJsonText, partialMarker, rowsDigest, runRecord, storedExtent } from './runContent.js';
 import { collectBlobRefs } from './sanitize.js';
 import { stageTraceFile, type StagedFile, type StagedRun } from './stageTraceFile.js';
-import { Staging } from './staging.js';
+import { Staging } from '../store/staging.js';
 import { ImportConflictError, TraceFileError } from './traceFileErrors.js';
 import type { FileRun } from './format.js';
 
@@ -81,26 +81,24 @@ function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, di
   let runs: ImportedRun[];
   let blobsAdded: number;
   try {
-    [runs, blobsAdded] = store.db
-      .transaction((): [ImportedRun[], number] => {
-        for (const [h, where] of staged.refs) {
-          if (!hasBlob(store, h)) throw new TraceFileError(display, `${where} refers to blob ${h.slice(0, 12)}, which is not in the file`);
+    [runs, blobsAdded] = store.transaction((): [ImportedRun[], number] => {
+      for (const [h, where] of staged.refs) {
+        if (!hasBlob(store, h)) throw new TraceFileError(display, `${where} refers to blob ${h.slice(0, 12)}, which is not in the file`);
+      }
+      const out: ImportedRun[] = [];
+      for (const [id, s] of staged.runs) {
+        const stored = store.findRun(id);
+        const action: ImportAction = stored ? compareWithStored(store, staging, s, stored, display) : 'new';
+        if (action !== 'same') {
+          writeRunRow(store, toRow(s), action === 'completed');
+          if (action === 'completed') clearRunRows(store, id);
+          copyRunRows(store, staging, id);
         }
-        const out: ImportedRun[] = [];
-        for (const [id, s] of staged.runs) {
-          const stored = store.findRun(id);
-          const action: ImportAction = stored ? compareWithStored(store, staging, s, stored, display) : 'new';
-          if (action !== 'same') {
-            writeRunRow(store, toRow(s), action === 'completed');
-            if (action === 'completed') clearRunRows(store, id);
-            copyRunRows(store, staging.db, id);
-          }
-          const upTo = action === 'same' && stored ? minExtent(storedExtent(stored), s.upTo) : s.upTo;
-          out.push({ id, action, ...(upTo !== undefined ? { partialUpTo: upTo } : {}), events: s.events, keyframes: s.keyframes });
-        }
-        return [out, copyBlobs(store, staging.db)];
-      })
-      .immediate();
+        const upTo = action === 'same' && stored ? minExtent(storedExtent(stored), s.upTo) : s.upTo;
+        out.push({ id, action, ...(upTo !== undefined ? { partialUpTo: upTo } : {}), events: s.events, keyframes: s.keyframes });
+      }
+      return [out, copyBlobs(store, staging)];
+    }, 'immediate');
   } catch (e) {
     if (e instanceof AtrError) throw e;
     throw new TraceFileError(display, `cannot store it: ${(e as Error).message}`, 'nothing was imported; check the store with `agenttrace list`');
@@ -131,7 +129,7 @@ function compareWithStored(store: TraceStore, staging: Staging, s: StagedRun, st
   const common = minExtent(storeExtent, s.upTo) ?? ALL;
   const storedMeta = storedMetaForCompare(store, stored);
   if (metaText(storedMeta) !== metaText(s.rec)) throw new ImportConflictError(display, stored.id, `${differingFields(storedMeta, s.rec)} differ`);
-  const fileRows = rowsDigest(keyframeRows(staging.db, stored.id, common), eventRows(staging.db, stored.id, common));
+  const fileRows = rowsDigest(keyframeRows(staging, stored.id, common), eventRows(staging, stored.id, common));
   const storeRows = storedRowsDigest(store, stored.id, common);
   if (fileRows !== storeRows) throw new ImportConflictError(display, stored.id, common === ALL ? 'its events differ' : `its events up to step ${common} differ`);
   return (s.upTo ?? ALL) > (storeExtent ?? ALL) ? 'completed' : 'same';
@@ -147,7 +145,7 @@ function minExtent(a: number | undefined, b: number | undefined): number | undef
 function storedMetaForCompare(store: TraceStore, run: StoredRun): FileRun {
   const rec = runRecord(run);
   if (!rec.overrides) return rec;
-  const remap = new BlobRemap(store.db);
+  const remap = new BlobRemap(store);
   const text = JSON.stringify(rec.overrides);
   const refs = new Set<string>();
   collectBlobRefs(rec.overrides, refs);
@@ -157,13 +155,13 @@ function storedMetaForCompare(store: TraceStore, run: StoredRun): FileRun {
 
 /** The digest of a stored run's rows in the form an export-then-import of them would store. */
 function storedRowsDigest(store: TraceStore, runId: string, upTo: number): string {
-  const remap = new BlobRemap(store.db);
-  const keyframes: RawKeyframeRow[] = keyframeRows(store.db, runId, upTo).map((k) => {
+  const remap = new BlobRemap(store);
+  const keyframes: RawKeyframeRow[] = keyframeRows(store, runId, upTo).map((k) => {
     remap.note(keyframeRefs(JSON.parse(k.data)));
     return { seq: k.seq, data: normalizeJsonText(remap.apply(k.data)) };
   });
   function* events(): Generator<RawEventRow> {
-    for (const e of eventRows(store.db, runId, upTo)) {
+    for (const e of eventRows(store, runId, upTo)) {
       if (!e.batched) remap.note(eventRefs(e));
       yield { ...e, payload: normalizeJsonText(e.batched ? e.payload : remap.apply(e.payload)) };
     }

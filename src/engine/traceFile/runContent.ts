@@ -10,9 +10,8 @@
  * - metaText / rowsDigest: a run's metadata and rows in the form an import stores them, for comparison.
  */
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { canonicalJson } from '../../shared/trace/canonicalJson.js';
-import { blobBytes, type RawEventRow, type RawKeyframeRow } from '../store/runRows.js';
+import type { RawEventRow, RawKeyframeRow } from '../store/runRows.js';
 import type { StoredRun } from '../store/storeTypes.js';
 import type { FileRun } from './format.js';
 import { collectBlobRefs, keyframeBlobRefs, sanitizeJson } from './sanitize.js';
@@ -80,13 +79,13 @@ export class BlobRemap {
   /** Every referenced blob present, by the hash it is written under. */
   readonly present = new Map<string, string>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly blobs: { getBlob(hash: string): Buffer | undefined }) {}
 
   /** Registers the blobs a JSON text refers to (parsed: refs are BlobRef objects and keyframe file maps). */
   note(refs: Iterable<string>): void {
     for (const h of refs) {
       if (this.missing.has(h) || this.present.has(h) || this.renamed.has(h)) continue;
-      const bytes = blobBytes(this.db, h);
+      const bytes = this.blobs.getBlob(h);
       if (!bytes) {
         this.missing.add(h);
         continue;

@@ -12,7 +12,7 @@ import type { OpenedTraceFile, ReadLimits } from './readTraceFile.js';
 import { readRecords } from './readTraceFile.js';
 import { isPartialMarker } from './runContent.js';
 import { collectBlobRefs, keyframeBlobRefs } from './sanitize.js';
-import type { Staging } from './staging.js';
+import type { Staging } from '../store/staging.js';
 import { TraceFileError } from './traceFileErrors.js';
 
 /** Cheap values in one batched row, at most (a row is one JSON array). */

@@ -70,21 +70,6 @@ export function makeTree(store: TraceStore): void {
   ]);
 }
 
-/** Every row of every table, as comparable JSON. */
-export function dumpStore(store: TraceStore): string {
-  const all = (sql: string): unknown[] => store.db.prepare(sql).all();
-  return JSON.stringify(
-    {
-      runs: all('SELECT * FROM runs ORDER BY id'),
-      events: all('SELECT * FROM events ORDER BY run_id, seq'),
-      keyframes: all('SELECT * FROM keyframes ORDER BY run_id, seq'),
-      blobs: all('SELECT hash, size, hex(data) AS data FROM blobs ORDER BY hash'),
-    },
-    null,
-    1,
-  );
-}
-
 export interface RawTraceFile {
   header: Record<string, unknown>;
   records: Record<string, unknown>[];

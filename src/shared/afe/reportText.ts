@@ -46,8 +46,8 @@ export function reportText(r: FixReport, o: ReportTextOptions = {}): string {
   } else if (r.status === 'done') {
     lines.push('', 'No fix candidate could be generated for this failure.');
   }
-  if (!r.ai.used && r.ai.note) lines.push('', `AI: ${r.ai.note}`);
-  else if (r.ai.used) lines.push('', `AI: ${r.ai.model ?? 'Groq'} proposed candidates (validated like the others)`);
+  if (r.ai.used) lines.push('', `AI: ${r.ai.model ?? 'Groq'} was asked; its candidates were validated like the others${r.ai.note ? ` (${r.ai.note})` : ''}`);
+  else if (r.ai.note) lines.push('', `AI: ${r.ai.note}`);
   lines.push('', `Fix ${r.id}: ${r.replays} replay${r.replays === 1 ? '' : 's'} in the sandbox; your files were not changed.`);
   if (r.applied) lines.push(`Applied: candidate ${r.applied.n} (${r.applied.files.length} file${r.applied.files.length === 1 ? '' : 's'}); undo: agenttrace fix undo ${r.id}`);
   else if (r.candidates.some((c) => c.files.length > 0)) lines.push(`Apply the best: agenttrace fix apply ${r.id}   details: agenttrace fix show ${r.id}`);

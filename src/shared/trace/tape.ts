@@ -14,7 +14,15 @@ export const EXIT_STOPPED_AT_STEP = 87;
 /** Exit code of an agent process whose replay could not start (no tape, bad tape, a sandbox failed to install). */
 export const EXIT_REPLAY_SETUP = 85;
 
-export type DivergencePolicy = 'stop' | 'live';
+/**
+ * What an unmatched request (or any divergence) does: `stop` ends the process, `live` continues on the real network,
+ * `fallback` continues offline: a request the recording cannot answer is answered from `Tape.pool` (the same request
+ * recorded in another run of the script), else with a synthesized reply (`Tape.synth`); the kill switch stays on.
+ */
+export type DivergencePolicy = 'stop' | 'live' | 'fallback';
+
+/** Where the replay's answer to a request came from: the recording, the pool, a synthesized reply, the network. */
+export type AnswerSource = 'record' | 'pool' | 'synth' | 'live';
 
 export interface TapeResponse {
   status: number;
@@ -49,6 +57,8 @@ export interface TapeCall {
   durationMs?: number;
   /** Branch edits: this call's response was replaced by the user (issue 4). */
   edited?: boolean;
+  /** Pool entries (Tape.pool): the run this call was recorded in (`seq` is that run's). */
+  runId?: string;
 }
 
 /** One recorded cheap value with its step position. */
@@ -97,6 +107,18 @@ export interface Tape {
   keyframeEvery?: number;
   /** For resume/branch runs: the run the SDK records into (events after the fork only). */
   branch?: { id: string; parentId: string; forkSeq: number; name: string };
+  /**
+   * Source files served patched (absolute path → full new UTF-8 text): the agent loads these modules (ESM, CommonJS,
+   * TypeScript through tsx) and reads these files with the patched text; nothing is written to disk.
+   */
+  patchedFiles?: Record<string, string>;
+  /**
+   * Policy `fallback`: calls recorded in other runs of the same script. An unmatched request is answered by the n-th
+   * pool entry with its fingerprint when the replay asks the pool for that fingerprint the n-th time.
+   */
+  pool?: TapeCall[];
+  /** Policy `fallback`: synthesized LLM replies say `content` (default: the last recorded reply of the URL, else "OK"). */
+  synth?: { content?: string };
 }
 
 /** A field-level difference between an expected (recorded) and an actual request. */
@@ -137,4 +159,21 @@ export interface ReplayVerdict {
   stdoutIdentical: boolean;
   divergence?: DivergenceReport;
   state?: StateVerification;
+  /** How the replay's requests were answered (counts; every source present, 0 when unused). */
+  answered?: Record<AnswerSource, number>;
+  /** Policy `fallback`: each request answered from the pool or synthesized, in the order they were answered. */
+  fallbackAnswers?: FallbackAnswer[];
+}
+
+/** One request of a replay that the recording could not answer, answered from the pool or synthesized. */
+export interface FallbackAnswer {
+  /** The replay's seq of the call. */
+  seq: number;
+  kind: 'llm' | 'http';
+  from: 'pool' | 'synth';
+  /** Pool: the run and seq the served response was recorded at. */
+  runId?: string;
+  recordedSeq?: number;
+  /** Synth, LLM calls: the reply text the synthesized response carries. */
+  content?: string;
 }

@@ -102,6 +102,8 @@ export interface HttpPayload {
   ttfbMs?: number;
   /** Wall-clock ms (fractional) when the call was issued: the origin of ttfbMs, durationMs and chunk times. */
   startedAtMs?: number;
+  /** Replay under policy `fallback`: the response was served from another run of the script (`pool`) or synthesized. */
+  replayedFrom?: 'pool' | 'synth';
 }
 
 export type LlmProvider = 'openai' | 'groq' | 'anthropic' | 'openai-compatible';

@@ -1,0 +1,53 @@
+/**
+ * Test helpers: raw SQL on a store or a store file, for tests that build states the engine never writes (a damaged
+ * row, a secret that slipped in, an old format version) or read a file straight from disk (before any recovery).
+ * Tests only: engine code goes through the store's methods and modules.
+ */
+import Database from 'better-sqlite3';
+import { dbOf } from './handle.js';
+import type { TraceStore } from './store.js';
+
+/** Runs one statement on an open store; returns the number of rows changed. */
+export function execSql(store: TraceStore, sql: string, ...params: unknown[]): number {
+  return dbOf(store).prepare(sql).run(...params).changes;
+}
+
+/** The first column of the first row of a query on an open store. */
+export function queryValue(store: TraceStore, sql: string, ...params: unknown[]): unknown {
+  return dbOf(store).prepare(sql).pluck().get(...params);
+}
+
+/** The first column of the first row of a query on a store file, opened read-only on its own connection. */
+export function queryFile(file: string, sql: string, ...params: unknown[]): unknown {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(sql).pluck().get(...params);
+  } finally {
+    db.close();
+  }
+}
+
+/** Runs one statement on a store file on its own connection (no store open in this process). */
+export function execFile(file: string, sql: string, ...params: unknown[]): number {
+  const db = new Database(file);
+  try {
+    return db.prepare(sql).run(...params).changes;
+  } finally {
+    db.close();
+  }
+}
+
+/** Every row of every table, as comparable JSON. */
+export function dumpStore(store: TraceStore): string {
+  const all = (sql: string): unknown[] => dbOf(store).prepare(sql).all();
+  return JSON.stringify(
+    {
+      runs: all('SELECT * FROM runs ORDER BY id'),
+      events: all('SELECT * FROM events ORDER BY run_id, seq'),
+      keyframes: all('SELECT * FROM keyframes ORDER BY run_id, seq'),
+      blobs: all('SELECT hash, size, hex(data) AS data FROM blobs ORDER BY hash'),
+    },
+    null,
+    1,
+  );
+}
