@@ -6,7 +6,7 @@
  */
 import type { StoredRun } from '../store/storeTypes.js';
 import { branchId, createBranch, deleteBranch, editBranch } from '../branches/branches.js';
-import { replayRun, type ReplayOptions, type ReplayResult } from '../replay/replayRun.js';
+import { replayRun, type ReplayResult } from '../replay/replayRun.js';
 import type { TraceStore } from '../store/store.js';
 import { runsOfScript } from '../store/fixStore.js';
 import { detectRun } from './detect.js';
@@ -62,7 +62,8 @@ export async function runAfeBranch(
     runId: run.id,
     branch: id,
     offline: !ctx.live,
-    ...sandboxOptions({ poolRunIds: ctx.poolRunIds, synthContent: o.synthContent }, o.patchedFiles),
+    fallback: { poolRunIds: ctx.poolRunIds, synthContent: o.synthContent },
+    patchedFiles: o.patchedFiles,
     store,
     env: ctx.env,
     cwd: ctx.cwd,
@@ -78,7 +79,7 @@ export async function runAfeBranch(
     clean: result.exit.code === 0 && branch.status === 'ok' && failure === null,
     failure,
     exitCode: result.exit.code,
-    answered: (result as ReplayResult & { answered?: AfeBranchRun['answered'] }).answered ?? { pool: 0, synth: 0, live: 0 },
+    answered: { pool: result.answered.pool, synth: result.answered.synth, live: result.answered.live },
     result,
   };
 }
@@ -87,8 +88,8 @@ export async function runAfeBranch(
 export async function replayWithPatch(ctx: AfeReplayContext, runId: string, patchedFiles: Record<string, string>): Promise<{ ok: boolean; detail: string }> {
   const result = await replayRun({
     runId,
-    onDivergence: 'stop',
-    ...sandboxOptions({ poolRunIds: ctx.poolRunIds }, patchedFiles),
+    fallback: { poolRunIds: ctx.poolRunIds },
+    patchedFiles,
     store: ctx.store,
     env: ctx.env,
     cwd: ctx.cwd,
@@ -99,11 +100,6 @@ export async function replayWithPatch(ctx: AfeReplayContext, runId: string, patc
   });
   const ok = result.exit.code === 0;
   return { ok, detail: ok ? `replayed clean (${result.outcome.kind})` : `exited with ${result.exit.code ?? result.exit.signal}` };
-}
-
-/** TEMP: the replay's fallback answers and patched files (ReplayOptions gains them with the SDK's sandbox change). */
-function sandboxOptions(fallback: { poolRunIds: string[]; synthContent?: string }, patchedFiles: Record<string, string> | undefined): Partial<ReplayOptions> {
-  return { fallback, patchedFiles } as unknown as Partial<ReplayOptions>;
 }
 
 function safeDetect(store: TraceStore, runId: string): Failure | null {

@@ -7,7 +7,6 @@
 import type { TapeCall } from '../../shared/trace/tape.js';
 import { buildTape } from '../../shared/trace/tapeBuilder.js';
 import type { TraceStore } from '../store/store.js';
-import { eventsOfTree } from './tapeFromStore.js';
 
 /** The calls of `runIds` (ids or unique prefixes), in the order given, each run's in its recorded issue order. */
 export function poolFromRuns(store: TraceStore, runIds: readonly string[]): TapeCall[] {
@@ -17,7 +16,7 @@ export function poolFromRuns(store: TraceStore, runIds: readonly string[]): Tape
     const run = store.getRun(store.resolveRunId(ref));
     if (seen.has(run.id)) continue;
     seen.add(run.id);
-    const events = eventsOfTree(store, run).filter((e) => e.kind === 'llm' || e.kind === 'http');
+    const events = store.lineage(run).events({ kinds: ['llm', 'http'] });
     const { calls } = buildTape({ runId: run.id, events, recordedStatus: run.status, blobB64: (hash) => store.getBlob(hash)?.toString('base64') });
     for (const call of calls) pool.push({ ...call, runId: run.id });
   }
