@@ -50,11 +50,14 @@ export function SettingsDialog({ state, onClose }: Props): React.JSX.Element {
         </h2>
         <fieldset className="sd-group">
           <legend>Groq API key</legend>
-          <label className="sd-field">
-            <span className="sd-label">Key</span>
+          <div className="sd-field">
+            <label className="sd-label" htmlFor={`${id}-key`}>
+              Key
+            </label>
             <span className="sd-row">
               <input
                 ref={keyRef}
+                id={`${id}-key`}
                 className="input mono sd-input"
                 type="password"
                 name="groq-key"
@@ -68,13 +71,14 @@ export function SettingsDialog({ state, onClose }: Props): React.JSX.Element {
                 Save key
               </button>
             </span>
-          </label>
+          </div>
           <p className="sd-note" data-testid="key-storage">
-            {!s
-              ? ' '
-              : s.keyStorage === 'memory'
-                ? 'Browser mode: the key is held in memory by the workbench process only and never written anywhere; it is gone when `agenttrace ui` stops.'
-                : 'Desktop: the key is encrypted with the operating system’s keychain (Electron safeStorage); only the ciphertext is stored.'}
+            {s?.keyStorage === 'memory' && (
+              <>
+                Browser mode: the key is held in memory by the workbench process only and never written anywhere; it is gone when <code>agenttrace ui</code> stops.
+              </>
+            )}
+            {s?.keyStorage === 'safeStorage' && 'Desktop: the key is encrypted with the operating system’s keychain (Electron safeStorage); only the ciphertext is stored.'}
           </p>
           <div className="sd-row sd-key-actions">
             <span className="sd-has-key" data-testid="key-held">
