@@ -40,6 +40,9 @@ export function useAiSettings(api: WorkbenchApi): AiSettingsState {
       setSaving(true);
       setError(undefined);
       if (patch.apiKey !== undefined) setTest(undefined);
+      // Toggles and the model show the new value at once (a controlled input must not snap back while the host saves).
+      const { apiKey: _key, ...shown } = patch;
+      setSettings((cur) => (cur ? { ...cur, ...shown } : cur));
       return api.setAiSettings(patch).then(
         (s) => {
           setSettings(s);
@@ -49,6 +52,8 @@ export function useAiSettings(api: WorkbenchApi): AiSettingsState {
         (e: unknown) => {
           setError(errorText(e));
           setSaving(false);
+          // The host's view is the truth again.
+          void api.getAiSettings({}).then(setSettings, () => undefined);
           return false;
         },
       );
