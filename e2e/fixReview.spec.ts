@@ -126,6 +126,8 @@ test('Fix… with AI off: stages, root cause, ranked candidates with diffs; appl
   await expect(diff.locator('.cm-mergeView')).toBeVisible();
   await expect(diff.locator('.cm-changedLine').first()).toBeVisible();
   await expect(diff).toContainText('JSON.parse');
+  // The README's picture: the screen from its top (stages, root cause, the best candidate).
+  await page.locator('.fr-body').evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: 'test-results/screens/fix-review.png' });
 
   // The evidence chain's steps open the trace screen's inspector at that step.
