@@ -18,7 +18,7 @@ import globals from 'globals';
  */
 export const LAYERS = {
   'src/shared': { imports: [], node: false, packages: [] },
-  sdk: { imports: ['src/shared/trace'], node: true, packages: [] },
+  sdk: { imports: ['src/shared/trace', 'src/shared/errors.ts'], node: true, packages: [] },
   'src/engine': { imports: ['src/shared'], node: true, packages: [] },
   'src/engine/store': { imports: ['src/shared'], node: true, packages: ['better-sqlite3'], why: 'the one owner of the SQLite handle' },
   // Where the store's SQL has not yet moved into src/engine/store: the staging database of trace-file import and
@@ -68,8 +68,10 @@ function restrictionsOf(row, spec, isTest) {
   const patterns = [];
   for (const target of TARGETS) {
     if (target === owner || imports.includes(target)) continue;
-    const parts = imports.filter((i) => i.startsWith(`${target}/`)).map((i) => esc(i.slice(target.length + 1)));
-    const except = parts.length ? `(?!(?:${parts.join('|')})/)` : '';
+    // A part is a sub-folder (`trace/…`) or one file (`errors.js`, as a specifier names errors.ts).
+    const parts = imports.filter((i) => i.startsWith(`${target}/`)).map((i) => i.slice(target.length + 1));
+    const partRegex = parts.map((p) => (/\.[cm]?[jt]sx?$/.test(p) ? `${esc(p.replace(/\.[cm]?[jt]sx?$/, ''))}(?:\\.[cm]?[jt]sx?)?$` : `${esc(p)}/`));
+    const except = parts.length ? `(?!${partRegex.join('|')})` : '';
     patterns.push({ regex: `${targetPrefix(target)}${except}`, message });
   }
   if (!spec.node) patterns.push({ regex: `^(node:|(?:${nodeBare.map(esc).join('|')})$)`, message });

@@ -10,10 +10,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Tape } from '../../src/shared/trace/tape.js';
 import { TAPE_FORMAT_VERSION } from '../../src/shared/trace/tape.js';
+import { ATR } from '../../src/shared/errors.js';
 import { orig } from '../core/originals.js';
 
 export class ReplaySetupError extends Error {
-  readonly code = 'ATR_REPLAY_SETUP';
+  readonly code = ATR.REPLAY_SETUP;
 }
 
 /** Reads and checks a tape file. */

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AtrError, BadArgsError, toAtrError } from '../engine/errors.js';
+import { ATR } from '../shared/errors.js';
 import { packageRoot } from '../engine/runner/sdkPaths.js';
 import { commandHelp, pad, parseArgs } from './args.js';
 import { diffCommand } from './commands/diff.js';
@@ -77,7 +78,7 @@ function findCommand(name: string): Command {
 }
 
 function exitCodeForError(err: AtrError): number {
-  return err.code === 'ATR_BAD_ARGS' ? 2 : 1;
+  return err.code === ATR.BAD_ARGS ? 2 : 1;
 }
 
 function version(): string {

@@ -6,6 +6,7 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, Notification } from 'electron';
 import path from 'node:path';
+import { RPC_ERROR } from '../shared/errors.js';
 import { SCRIPT_EXTENSIONS } from '../shared/rpc/recordContract.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type WorkbenchApi, type WorkbenchEvent } from '../shared/rpc/contract.js';
 import { createDispatcher } from '../engine/api/dispatcher.js';
@@ -78,7 +79,7 @@ function start(): void {
   const recent = new RecentTraces(home);
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, params: unknown) => {
-    if (!workbenchWindows.has(event.sender.id)) return { ok: false, error: { code: 'ATR_FORBIDDEN', message: 'caller is not a workbench window' } };
+    if (!workbenchWindows.has(event.sender.id)) return { ok: false, error: { code: RPC_ERROR.forbidden, message: 'caller is not a workbench window' } };
     return dispatch(String(method), params);
   });
 

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { EVENT_KINDS } from '../../shared/model/eventSummary.js';
-import { METHOD_NAMES, RPC_ERROR, type MethodName, type RpcResult, type WorkbenchApi } from '../../shared/rpc/contract.js';
+import { RPC_ERROR } from '../../shared/errors.js';
+import { METHOD_NAMES, type MethodName, type RpcResult, type WorkbenchApi } from '../../shared/rpc/contract.js';
 import type { EventKind } from '../../shared/trace/types.js';
 import { AtrError } from '../errors.js';
 import { actionParamsSchemas } from './actions.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { MAX_UPLOAD_BYTES, type ImportApi, type ImportOutcome } from '../../shared/rpc/importContract.js';
-import { AtrError } from '../errors.js';
+import { ATR, AtrError } from '../errors.js';
 import { packageRoot } from '../runner/sdkPaths.js';
 import type { TraceStore } from '../store/store.js';
 import { importTraceFile } from '../traceFile/importTrace.js';
@@ -53,7 +53,7 @@ export function createImportApi(store: TraceStore, opts: ImportApiOptions = {}):
       const display = path.basename(name);
       const bytes = Buffer.from(dataB64, 'base64');
       if (bytes.length > MAX_UPLOAD_BYTES) {
-        return { file: display, ok: false, code: 'ATR_TRACE_FILE', message: `${display} is ${bytes.length} bytes, over the upload limit of ${MAX_UPLOAD_BYTES}; import it with: agenttrace import <file>` };
+        return { file: display, ok: false, code: ATR.TRACE_FILE, message: `${display} is ${bytes.length} bytes, over the upload limit of ${MAX_UPLOAD_BYTES}; import it with: agenttrace import <file>` };
       }
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-upload-'));
       try {
@@ -66,7 +66,7 @@ export function createImportApi(store: TraceStore, opts: ImportApiOptions = {}):
     },
     importSample: async () => {
       const file = opts.sampleFile ?? defaultSampleFile();
-      if (!fs.existsSync(file)) return { file: path.basename(file), ok: false, code: 'ATR_NOT_FOUND', message: `the sample trace is missing: ${file} (reinstall AgentTrace, or run: node scripts/makeSample.mjs)` };
+      if (!fs.existsSync(file)) return { file: path.basename(file), ok: false, code: ATR.NOT_FOUND, message: `the sample trace is missing: ${file} (reinstall AgentTrace, or run: node scripts/makeSample.mjs)` };
       return importOne(file, 'sample.agenttrace');
     },
   };
@@ -74,5 +74,5 @@ export function createImportApi(store: TraceStore, opts: ImportApiOptions = {}):
 
 function failure(file: string, e: unknown): ImportOutcome {
   if (e instanceof AtrError) return { file, ok: false, code: e.code, message: e.hint ? `${e.message} (${e.hint})` : e.message };
-  return { file, ok: false, code: 'ATR_INTERNAL', message: e instanceof Error ? e.message : String(e) };
+  return { file, ok: false, code: ATR.INTERNAL, message: e instanceof Error ? e.message : String(e) };
 }

@@ -4,6 +4,7 @@
  * Results cross transports wrapped as RpcResult, because Electron's `invoke` keeps only the message of a thrown
  * error. Host-to-UI notifications are the WorkbenchEvents map (WebSocket in a browser, IPC in Electron).
  */
+import type { AtrErrorJson } from '../errors.js';
 import type { EventSummary } from '../model/eventSummary.js';
 import type { EventKind, Json, RunMeta, RunStatus, StateAtStep, TraceEvent } from '../trace/types.js';
 import { ACTION_METHOD_NAMES, type ActionsApi } from './actionsContract.js';
@@ -146,21 +147,10 @@ export type WorkbenchEvent = { [K in WorkbenchEventType]: { type: K; data: Workb
 /** Subscribes to host events; returns the unsubscribe function. */
 export type EventSubscribe = (cb: (event: WorkbenchEvent) => void) => () => void;
 
-export interface RpcError {
-  code: string;
-  message: string;
-  data?: unknown;
-}
+/** An error crossing the contract: `{code, message, data?}` with a code from src/shared/errors.ts. */
+export type RpcError = AtrErrorJson;
 
 export type RpcResult<T> = { ok: true; result: T } | { ok: false; error: RpcError };
-
-/** Error codes of the contract edge (the engine's own codes, e.g. ATR_NOT_FOUND, cross unchanged). */
-export const RPC_ERROR = {
-  unknownMethod: 'ATR_UNKNOWN_METHOD',
-  badParams: 'ATR_BAD_PARAMS',
-  unauthorized: 'ATR_UNAUTHORIZED',
-  internal: 'ATR_INTERNAL',
-} as const;
 
 /** The Electron IPC channel that carries `call`. */
 export const IPC_CALL_CHANNEL = 'agenttrace:call';

@@ -3,11 +3,12 @@
  * browser) and the sample trace offered on first launch. Each file is imported on its own, so one bad file among
  * several dropped ones is reported by name while the others still import.
  */
+import type { AtrErrorCode } from '../errors.js';
 
 /** How one file's import ended: what to open, or why it failed (shown in the error banner with the file name). */
 export type ImportOutcome =
   | { file: string; ok: true; focus: string; root: string; runIds: string[]; alreadyImported: boolean }
-  | { file: string; ok: false; code: string; message: string };
+  | { file: string; ok: false; code: AtrErrorCode; message: string };
 
 /** Largest trace file accepted by upload (browser mode); larger files are imported with `agenttrace import`. */
 export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
