@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AtrError, BadArgsError, toAtrError } from '../engine/errors.js';
 import { ATR } from '../shared/errors.js';
+import { ENV, HOME_DIR_NAME, parseAgentEnv } from '../shared/trace/envProtocol.js';
 import { packageRoot } from '../engine/runner/sdkPaths.js';
 import { commandHelp, pad, parseArgs } from './args.js';
 import { diffCommand } from './commands/diff.js';
@@ -41,7 +42,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   } catch (e) {
     const err = toAtrError(e);
     ctx.printer.err(`agenttrace: ${err.toLine()}\n`);
-    if (ctx.env.AGENTTRACE_DEBUG && e instanceof Error && e.stack) ctx.printer.err(e.stack + '\n');
+    if (parseAgentEnv(ctx.env).debug && e instanceof Error && e.stack) ctx.printer.err(e.stack + '\n');
     return exitCodeForError(err);
   }
 }
@@ -103,8 +104,8 @@ function globalHelp(): string {
     '  -v, --version   print the version',
     '',
     'Environment:',
-    '  AGENTTRACE_HOME           where traces are stored (default ~/.agenttrace)',
-    '  AGENTTRACE_SQLITE_BINDING a better_sqlite3.node built for this runtime',
+    `  ${pad(ENV.home, 26)}where traces are stored (default ~/${HOME_DIR_NAME})`,
+    `  ${pad(ENV.sqliteBinding, 26)}a better_sqlite3.node built for this runtime`,
     '',
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAgentEnv } from '../../shared/trace/envProtocol.js';
 import { MAX_UPLOAD_BYTES, type ImportApi, type ImportOutcome } from '../../shared/rpc/importContract.js';
 import { ATR, AtrError } from '../errors.js';
 import { packageRoot } from '../runner/sdkPaths.js';
@@ -22,7 +23,8 @@ export interface ImportApiOptions {
 
 /** Where the sample trace ships: beside the package in a checkout or `npm i`, under resources/ in a packaged app. */
 export function defaultSampleFile(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.AGENTTRACE_SAMPLE) return path.resolve(env.AGENTTRACE_SAMPLE);
+  const { sample } = parseAgentEnv(env);
+  if (sample) return path.resolve(sample);
   return path.join(packageRoot(), 'resources', 'sample', 'sample.agenttrace');
 }
 

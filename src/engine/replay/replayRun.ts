@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ENV } from '../../shared/trace/envProtocol.js';
 import type { DivergencePolicy, ReplayVerdict, Tape } from '../../shared/trace/tape.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../../shared/trace/types.js';
 import { branchId, getBranch, rootOf, runIsLive } from '../branches/branches.js';
@@ -203,14 +204,14 @@ async function replayOffline(store: TraceStore, p: Prepared, opts: ReplayOptions
     const journal = path.join(dir, 'journal.ndjson');
     const canGoLive = opts.onDivergence === 'live';
     const env = agentEnv(replayEnv(p.run, baseEnv, canGoLive), {
-      AGENTTRACE_MODE: 'replay',
-      AGENTTRACE_TAPE: tapeFile,
-      AGENTTRACE_JOURNAL: journal,
-      AGENTTRACE_RUN_ID: `${p.run.id}__replay`,
-      AGENTTRACE_HOME: store.home,
-      AGENTTRACE_SCRIPT: p.script,
-      AGENTTRACE_KEYFRAME_EVERY: String(p.run.keyframeEvery),
-      AGENTTRACE_HOST_PID: String(process.pid),
+      [ENV.mode]: 'replay',
+      [ENV.tape]: tapeFile,
+      [ENV.journal]: journal,
+      [ENV.runId]: `${p.run.id}__replay`,
+      [ENV.home]: store.home,
+      [ENV.script]: p.script,
+      [ENV.keyframeEvery]: String(p.run.keyframeEvery),
+      [ENV.hostPid]: String(process.pid),
     });
     const exit = await startAgentProcess({ ...agentOptions(p, opts), env }).exit;
     return finish(p, opts, tape, exit, readReplayJournal(journal));
@@ -293,7 +294,7 @@ async function recordIntoBranch(
       metaOverrides: { parentId: p.run.id, forkSeq: branch.forkSeq, mode, name: branch.name },
       keepJournal: true,
       baseEnv: replayEnv(p.run, baseEnv, canGoLive),
-      env: { AGENTTRACE_MODE: 'replay', AGENTTRACE_TAPE: tapeFile, AGENTTRACE_KEYFRAME_EVERY: String(p.run.keyframeEvery), AGENTTRACE_NAME: branch.name },
+      env: { [ENV.mode]: 'replay', [ENV.tape]: tapeFile, [ENV.keyframeEvery]: String(p.run.keyframeEvery), [ENV.name]: branch.name },
       agent: agentOptions(p, opts),
     });
     // The full journal (events before the fork included) is what the verdict is computed from; then it goes.
