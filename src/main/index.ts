@@ -7,7 +7,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Notification } from 'electron';
 import path from 'node:path';
 import { RPC_ERROR } from '../shared/errors.js';
-import { SCRIPT_EXTENSIONS } from '../shared/rpc/recordContract.js';
+import { SCRIPT_EXTENSIONS } from '../shared/rpc/limits.js';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type WorkbenchApi, type WorkbenchEvent } from '../shared/rpc/contract.js';
 import { createDispatcher } from '../engine/api/dispatcher.js';
 import { Recordings } from '../engine/api/recordApi.js';

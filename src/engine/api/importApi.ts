@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import { parseAgentEnv } from '../../shared/trace/envProtocol.js';
-import { MAX_UPLOAD_BYTES, type ImportApi, type ImportOutcome } from '../../shared/rpc/importContract.js';
+import type { ImportApi, ImportOutcome } from '../../shared/rpc/importContract.js';
+import { MAX_UPLOAD_BYTES } from '../../shared/rpc/limits.js';
 import { ATR, AtrError } from '../errors.js';
 import { packageRoot } from '../runner/sdkPaths.js';
 import type { TraceStore } from '../store/store.js';
@@ -27,13 +27,6 @@ export function defaultSampleFile(env: NodeJS.ProcessEnv = process.env): string 
   if (sample) return path.resolve(sample);
   return path.join(packageRoot(), 'resources', 'sample', 'sample.agenttrace');
 }
-
-export const importParamsSchemas = {
-  importTraceFiles: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(100) }).strict(),
-  // base64 is 4/3 of the bytes; the exact byte limit is checked after decoding.
-  uploadTraceFile: z.object({ name: z.string().min(1).max(255), dataB64: z.string().max(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 4) }).strict(),
-  importSample: z.object({}).strict(),
-};
 
 export function createImportApi(store: TraceStore, opts: ImportApiOptions = {}): ImportApi {
   const importOne = async (file: string, display: string): Promise<ImportOutcome> => {

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { ImportOutcome, WorkbenchApi } from '../../../../shared/rpc/contract';
 import { ATR, type AtrErrorCode } from '../../../../shared/errors';
-import { MAX_UPLOAD_BYTES, TRACE_FILE_EXT } from '../../../../shared/rpc/importContract';
+import { MAX_UPLOAD_BYTES, TRACE_FILE_EXT } from '../../../../shared/rpc/limits';
 
 export interface TraceDrop {
   busy: boolean;
