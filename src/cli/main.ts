@@ -1,8 +1,8 @@
 /**
  * The `agenttrace` command. `bin/agenttrace.mjs` imports the bundled build of this file and sets
  * process.exitCode from main()'s result (no process.exit here, so stdout is always flushed).
- * Errors: one line `agenttrace: <message> (<hint>)` on stderr; exit 2 for usage errors, 1 otherwise; a stack trace
- * only with AGENTTRACE_DEBUG=1.
+ * Errors: one line `agenttrace: <message> (<hint>)` on stderr; exit 2 for usage errors (ATR_BAD_ARGS), 1 otherwise;
+ * a stack trace only when AGENTTRACE_DEBUG is set.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,7 +25,7 @@ import { uiCommand } from './commands/ui.js';
 import type { CliContext, Command } from './context.js';
 import { streamPrinter, type Printer } from './printer.js';
 
-/** Registered commands, in help order. Later issues add replay, branch, ui... here. */
+/** Registered commands, in help order. */
 export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, replayCommand, branchCommand, diffCommand, exportCommand, importCommand, openCommand, tapeCommand, uiCommand];
 
 export interface MainOptions {

@@ -1,14 +1,16 @@
 /**
- * `replay`: re-runs a recorded script with the SDK in replay mode (AGENTTRACE_MODE=replay, AGENTTRACE_TAPE=<tape
- * file>, AGENTTRACE_JOURNAL=<journal>), in the recorded folder with the recorded arguments. Three modes:
+ * replayRun (behind `agenttrace replay` and the workbench's Replay, Resume and branch actions): re-runs a recorded
+ * script with the SDK in replay mode (AGENTTRACE_MODE=replay, AGENTTRACE_TAPE=<tape file>, AGENTTRACE_JOURNAL=
+ * <journal>; names in src/shared/trace/envProtocol.ts), in the recorded folder with the recorded arguments. Four modes:
  * - replay (no step): the whole run offline; the SDK's verdict says whether it was identical.
  * - jump (`step` + `offline`): deterministic through step N, where the SDK verifies the tracked state and stops.
  * - resume (`step` only): deterministic through step N, then live, recorded as the branch run `<id>__resume-<N>`
  *   (events after N only, parent and fork step set). Resuming again from the same step REPLACES that branch (it is
  *   the natural "try again from here"); a branch that has branches of its own is never replaced (error instead).
  * - branch (`branch`): the branch's parent's timeline with the branch's edits, live after the first divergence
- *   (`offline`: a divergence stops it), recorded into the branch run (engine/branches; issue 4).
- * The replay's journal goes to a temporary folder (replay, jump) or into the store like a recording (resume).
+ *   (`offline`: a divergence stops it), recorded into the branch run (src/engine/branches).
+ * The replay's journal goes to a temporary folder (replay, jump) or is ingested into the store like a recording
+ * (resume, branch); the verdict is computed from the full journal either way.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
