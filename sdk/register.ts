@@ -11,6 +11,7 @@ import { orig, sha256 } from './core/originals.js';
 import { SecretSet, maskEnv, maskJson } from '../src/shared/trace/redact.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../src/shared/trace/types.js';
 import { SDK_VERSION } from './core/version.js';
+import { sdkEnv, sdkHome } from './core/sdkEnv.js';
 import { installNet } from './net/installNet.js';
 import { installDeterminism } from './determinism/installDeterminism.js';
 import { installFsRecording } from './fs/installFsRecording.js';
@@ -26,7 +27,8 @@ const ENV_ALLOW = /^(NODE_ENV|TZ|LANG|LC_ALL|CI|[A-Z0-9_]*(_MODEL|_BASE_URL|_KEY
 
 /** Run metadata shared by record and replay mode (replay sets mode and ids itself). */
 function makeMeta(secrets: SecretSet, runId: string): RunMeta {
-  const scriptPath = path.resolve(process.env.AGENTTRACE_SCRIPT || process.argv[1] || '');
+  const env = sdkEnv();
+  const scriptPath = path.resolve(env.script || process.argv[1] || '');
   let source: string | undefined;
   let scriptSha256 = '';
   try {
@@ -36,23 +38,23 @@ function makeMeta(secrets: SecretSet, runId: string): RunMeta {
   } catch {
     // A script that cannot be read (eval, stdin) has no source; recording still works.
   }
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && ENV_ALLOW.test(k)) env[k] = v;
+  const kept: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && ENV_ALLOW.test(k)) kept[k] = v;
 
   return {
     id: runId,
-    name: process.env.AGENTTRACE_NAME || undefined,
+    name: env.name,
     scriptPath,
     scriptSha256,
     scriptSource: source,
     argv: maskJson(process.argv.slice(2), secrets),
     cwd: process.cwd(),
-    env: maskEnv(env, secrets),
+    env: maskEnv(kept, secrets),
     nodeVersion: process.version,
     sdkVersion: SDK_VERSION,
     formatVersion: TRACE_FORMAT_VERSION,
     mode: 'record',
-    keyframeEvery: Math.max(1, Number(process.env.AGENTTRACE_KEYFRAME_EVERY) || 10),
+    keyframeEvery: env.keyframeEvery,
     startedAt: orig.dateNow(),
     pid: process.pid,
   };
@@ -62,11 +64,11 @@ function startRecording(): void {
   const secrets = new SecretSet();
   secrets.addEnv(process.env);
 
-  const home = process.env.AGENTTRACE_HOME || path.join(process.env.HOME || process.cwd(), '.agenttrace');
-  const runId = process.env.AGENTTRACE_RUN_ID || orig.randomUUID();
-  let journal = process.env.AGENTTRACE_JOURNAL;
+  const env = sdkEnv();
+  const runId = env.runId || orig.randomUUID();
+  let journal = env.journal;
   if (!journal) {
-    const dir = path.join(home, 'journals');
+    const dir = path.join(sdkHome(env), 'journals');
     orig.mkdirSync(dir, { recursive: true });
     journal = path.join(dir, `${runId}.ndjson`);
   }
@@ -94,7 +96,7 @@ function startRecording(): void {
 }
 
 function start(): void {
-  const mode = (process.env.AGENTTRACE_MODE ?? '').trim().toLowerCase();
+  const { mode } = sdkEnv();
   if (mode === 'record') startRecording();
   else if (mode === 'replay') {
     startReplay({

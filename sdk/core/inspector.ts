@@ -17,6 +17,7 @@ import inspector from 'node:inspector';
 import { findSourceMap, type SourceMap } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FrameLocals, Json, StackFrame } from '../../src/shared/trace/types.js';
+import { sdkEnv } from './sdkEnv.js';
 import { Budget, LOCALS_BOUNDS, MODULE_LOCALS_BOUNDS, boundedJson } from '../state/boundedJson.js';
 
 /** The parts of a CDP Debugger.CallFrame we use. */
@@ -131,8 +132,7 @@ export class LocalsInspector {
 
   /** The inspector, or undefined when locals capture is off or unavailable (external debugger, no inspector). */
   static create(fault: (where: string, e: unknown) => void): LocalsInspector | undefined {
-    const env = (process.env.AGENTTRACE_LOCALS ?? '').toLowerCase();
-    if (env === 'off' || env === '0' || env === 'false') return undefined;
+    if (!sdkEnv().locals) return undefined;
     try {
       // An attached debugger (or --inspect) owns pauses; ours would interfere with the user's session.
       if (inspector.url()) return undefined;

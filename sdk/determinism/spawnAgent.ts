@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENV } from '../../src/shared/trace/envProtocol.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const REGISTER = path.join(REPO_ROOT, 'dist/sdk/register.mjs');
@@ -56,7 +57,7 @@ export function spawnAgent(script: string, opts: SpawnOptions = {}): Promise<Spa
     journal = path.join(dir, 'journal.ndjson');
     home = path.join(dir, 'home');
     nodeArgs.push('--import', REGISTER);
-    Object.assign(env, { AGENTTRACE_MODE: 'record', AGENTTRACE_JOURNAL: journal, AGENTTRACE_RUN_ID: 'x', AGENTTRACE_HOME: home });
+    Object.assign(env, { [ENV.mode]: 'record', [ENV.journal]: journal, [ENV.runId]: 'x', [ENV.home]: home });
   }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, abs, ...(opts.args ?? [])], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,15 +5,16 @@
  */
 import path from 'node:path';
 import type { Recorder } from '../core/recorder.js';
+import { sdkEnv, sdkHome } from '../core/sdkEnv.js';
 import { Patcher } from '../determinism/patcher.js';
 import { FsRecorder } from './fsRecorder.js';
 import { installFsPatches } from './patchFs.js';
 
 /** Installs the record-mode fs hooks; returns the undo function. */
 export function installFsRecording(rec: Recorder): () => void {
-  const env = process.env;
-  const home = path.resolve(env.AGENTTRACE_HOME || path.join(env.HOME || process.cwd(), '.agenttrace'));
-  const journal = env.AGENTTRACE_JOURNAL ? path.resolve(env.AGENTTRACE_JOURNAL) : undefined;
+  const env = sdkEnv();
+  const home = sdkHome(env);
+  const journal = env.journal ? path.resolve(env.journal) : undefined;
   // FsRecorder keeps the original stream functions: construct it before patching.
   const hooks = new FsRecorder(rec, { ownFiles: journal ? [journal] : [], ownDirs: [home] });
   const p = new Patcher();

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Recorder } from '../core/recorder.js';
+import { sdkEnv, sdkHome } from '../core/sdkEnv.js';
 import { runInternal } from '../core/internal.js';
 import { Patcher, type AnyFn } from '../determinism/patcher.js';
 import { FsRecorder } from './fsRecorder.js';
@@ -33,9 +34,9 @@ export interface FsSandbox {
  * tsx's CommonJS hook) see the patched text. Throws when memfs cannot be loaded: the caller must fail closed.
  */
 export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] = [], patchedFiles: Record<string, string> = {}): FsSandbox {
-  const env = process.env;
-  const home = path.resolve(env.AGENTTRACE_HOME || path.join(env.HOME || process.cwd(), '.agenttrace'));
-  const journal = env.AGENTTRACE_JOURNAL ? path.resolve(env.AGENTTRACE_JOURNAL) : undefined;
+  const env = sdkEnv();
+  const home = sdkHome(env);
+  const journal = env.journal ? path.resolve(env.journal) : undefined;
 
   const req = createRequire(import.meta.url);
   const { Volume } = req('memfs') as { Volume: new () => unknown };

@@ -6,6 +6,7 @@
  */
 import type { Recorder } from '../core/recorder.js';
 import { isInternal } from '../core/internal.js';
+import { sdkEnv } from '../core/sdkEnv.js';
 import { installHttp } from './httpHook.js';
 import { installUndici } from './undiciHook.js';
 import { flushNetPatchesOnExit } from './netCall.js';
@@ -26,7 +27,7 @@ export function installNet(rec: Recorder): void {
     rec.fault('http recording', e);
   }
   // Test hook (opt-in by env): lets integration tests assert that agent code never runs in the internal context.
-  if (process.env.AGENTTRACE_TEST_HOOKS === '1') {
+  if (sdkEnv().testHooks) {
     Object.defineProperty(globalThis, Symbol.for('agenttrace.test.isInternal'), { value: isInternal, configurable: true });
   }
 }

@@ -9,8 +9,9 @@
  */
 import net from 'node:net';
 import dgram from 'node:dgram';
+import { ATR } from '../../src/shared/errors.js';
 
-export const REPLAY_NETWORK_CODE = 'ATR_REPLAY_NETWORK';
+export const REPLAY_NETWORK_CODE = ATR.REPLAY_NETWORK;
 
 /** The error a blocked connection (or an unrecorded call that cannot go live) fails with. */
 export class ReplayNetworkError extends Error {

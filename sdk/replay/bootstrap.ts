@@ -13,8 +13,10 @@ import type { Tape } from '../../src/shared/trace/tape.js';
 import { EXIT_REPLAY_SETUP } from '../../src/shared/trace/tape.js';
 import type { RunMeta } from '../../src/shared/trace/types.js';
 import { SecretSet } from '../../src/shared/trace/redact.js';
+import { ENV, type AgentEnv } from '../../src/shared/trace/envProtocol.js';
 import { Recorder, setActiveRecorder } from '../core/recorder.js';
 import { orig } from '../core/originals.js';
+import { sdkEnv, sdkHome } from '../core/sdkEnv.js';
 import { disableSharedInspector } from '../core/inspector.js';
 import { installDeterminism } from '../determinism/installDeterminism.js';
 import { TapeSource } from '../determinism/tapeSource.js';
@@ -42,20 +44,20 @@ export interface ReplayBootDeps {
 
 /** Starts replay mode; returns the controller (undefined only when `exit` did not end the process). */
 export function startReplay(deps: ReplayBootDeps): ReplayController | undefined {
-  const env = process.env;
-  const home = path.resolve(env.AGENTTRACE_HOME || path.join(env.HOME || process.cwd(), '.agenttrace'));
-  const envMode = !env.AGENTTRACE_TAPE;
+  const env = sdkEnv();
+  const home = sdkHome(env);
+  const envMode = !env.tape;
   let tape: Tape;
   try {
-    tape = loadTape(home);
+    tape = loadTape(env, home);
   } catch (e) {
     return fail(deps, e);
   }
 
   const secrets = new SecretSet();
-  secrets.addEnv(env);
-  const id = tape.branch?.id ?? (env.AGENTTRACE_RUN_ID || `${tape.runId}__replay`);
-  let journal = env.AGENTTRACE_JOURNAL;
+  secrets.addEnv(process.env);
+  const id = tape.branch?.id ?? (env.runId || `${tape.runId}__replay`);
+  let journal = env.journal;
   let tempDir: string | undefined;
   try {
     if (!journal && tape.branch) {
@@ -126,22 +128,10 @@ export function startReplay(deps: ReplayBootDeps): ReplayController | undefined 
   return ctl;
 }
 
-function loadTape(home: string): Tape {
-  const env = process.env;
-  if (env.AGENTTRACE_TAPE) return readTapeFile(env.AGENTTRACE_TAPE);
-  const id = env.AGENTTRACE_ID?.trim();
-  if (!id) throw new ReplaySetupError('AGENTTRACE_MODE=replay needs AGENTTRACE_ID=<run id> (or AGENTTRACE_TAPE=<tape file> from a host)');
-  const onDiv = env.AGENTTRACE_ON_DIVERGENCE?.trim().toLowerCase();
-  const pace = env.AGENTTRACE_PACE?.trim().toLowerCase();
-  return fetchTapeViaCli({
-    id,
-    step: env.AGENTTRACE_STEP?.trim() || undefined,
-    branch: env.AGENTTRACE_BRANCH?.trim() || undefined,
-    offline: /^(1|true|yes)$/i.test(env.AGENTTRACE_OFFLINE ?? ''),
-    onDivergence: onDiv || undefined,
-    pace: pace || undefined,
-    home,
-  });
+function loadTape(env: AgentEnv, home: string): Tape {
+  if (env.tape) return readTapeFile(env.tape);
+  if (!env.replayId) throw new ReplaySetupError(`${ENV.mode}=replay needs ${ENV.replayId}=<run id> (or ${ENV.tape}=<tape file> from a host)`);
+  return fetchTapeViaCli({ id: env.replayId, step: env.step, branch: env.branch, offline: env.offline, onDivergence: env.onDivergence, pace: env.pace, home });
 }
 
 function fail(deps: ReplayBootDeps, e: unknown, rec?: Recorder): undefined {

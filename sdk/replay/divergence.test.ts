@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_DIVERGED, EXIT_REPLAY_SETUP, TAPE_FORMAT_VERSION } from '../../src/shared/trace/tape.js';
 import { cleanupTempDirs, tempDir } from '../determinism/spawnAgent.js';
-import { record, replay, replayWithEnv, tapeOfJournal, valuesOf } from './replayHarness.js';
+import { record, replay, replayWithEnv, tapeOfJournal, valuesOf } from '../../test/helpers/replayHarness.js';
 
 afterAll(() => cleanupTempDirs());
 

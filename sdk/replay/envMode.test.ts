@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_REPLAY_SETUP, EXIT_STOPPED_AT_STEP } from '../../src/shared/trace/tape.js';
 import { cliJson, removeHomes, runCli, tmpHome } from '../../test/cli/cliHarness.js';
 import { cleanupTempDirs } from '../determinism/spawnAgent.js';
-import { replayWithEnv } from './replayHarness.js';
+import { replayWithEnv } from '../../test/helpers/replayHarness.js';
 
 const AGENT = 'test/agents/replay-state.mjs';
 let home = '';

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_STOPPED_AT_STEP } from '../../src/shared/trace/tape.js';
 import type { ConsolePayload, TraceEvent } from '../../src/shared/trace/types.js';
 import { cleanupTempDirs } from '../determinism/spawnAgent.js';
-import { record, replay, tapeOfJournal, trackedAt, type RecordedRun } from './replayHarness.js';
+import { record, replay, tapeOfJournal, trackedAt, type RecordedRun } from '../../test/helpers/replayHarness.js';
 
 afterAll(() => cleanupTempDirs());
 

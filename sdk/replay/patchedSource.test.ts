@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs } from '../determinism/spawnAgent.js';
-import { record, replay, tapeOfJournal, tempDir } from './replayHarness.js';
+import { record, replay, tapeOfJournal, tempDir } from '../../test/helpers/replayHarness.js';
 
 afterAll(cleanupTempDirs);
 

@@ -10,10 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Tape } from '../../src/shared/trace/tape.js';
 import { TAPE_FORMAT_VERSION } from '../../src/shared/trace/tape.js';
+import { ATR } from '../../src/shared/errors.js';
+import { ENV, ENV_PREFIX } from '../../src/shared/trace/envProtocol.js';
 import { orig } from '../core/originals.js';
 
 export class ReplaySetupError extends Error {
-  readonly code = 'ATR_REPLAY_SETUP';
+  readonly code = ATR.REPLAY_SETUP;
 }
 
 /** Reads and checks a tape file. */
@@ -92,8 +94,8 @@ export function fetchTapeViaCli(req: EnvTapeRequest): Tape {
   if (req.pace) args.push('--pace', req.pace);
   // The CLI must not replay itself: NODE_OPTIONS may preload this register too.
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && (!k.startsWith('AGENTTRACE_') || k === 'AGENTTRACE_HOME')) env[k] = v;
-  if (req.home) env.AGENTTRACE_HOME = req.home;
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && (!k.startsWith(ENV_PREFIX) || k === ENV.home)) env[k] = v;
+  if (req.home) env[ENV.home] = req.home;
   try {
     const r = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000, encoding: 'utf8' });
     const stderr = (r.stderr ?? '').trim();

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempDirs } from '../determinism/spawnAgent.js';
-import { record, replay, tapeOfJournal, valuesOf } from './replayHarness.js';
+import { record, replay, tapeOfJournal, valuesOf } from '../../test/helpers/replayHarness.js';
 
 afterAll(() => cleanupTempDirs());
 

@@ -1,12 +1,14 @@
 /**
  * The `agenttrace` command. `bin/agenttrace.mjs` imports the bundled build of this file and sets
  * process.exitCode from main()'s result (no process.exit here, so stdout is always flushed).
- * Errors: one line `agenttrace: <message> (<hint>)` on stderr; exit 2 for usage errors, 1 otherwise; a stack trace
- * only with AGENTTRACE_DEBUG=1.
+ * Errors: one line `agenttrace: <message> (<hint>)` on stderr; exit 2 for usage errors (ATR_BAD_ARGS), 1 otherwise;
+ * a stack trace only when AGENTTRACE_DEBUG is set.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { AtrError, BadArgsError, toAtrError } from '../engine/errors.js';
+import { ATR } from '../shared/errors.js';
+import { ENV, HOME_DIR_NAME, parseAgentEnv } from '../shared/trace/envProtocol.js';
 import { packageRoot } from '../engine/runner/sdkPaths.js';
 import { commandHelp, pad, parseArgs } from './args.js';
 import { diffCommand } from './commands/diff.js';
@@ -24,7 +26,7 @@ import { uiCommand } from './commands/ui.js';
 import type { CliContext, Command } from './context.js';
 import { streamPrinter, type Printer } from './printer.js';
 
-/** Registered commands, in help order. Later issues add replay, branch, ui... here. */
+/** Registered commands, in help order. */
 export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, replayCommand, branchCommand, fixCommand, diffCommand, exportCommand, importCommand, openCommand, tapeCommand, uiCommand];
 
 export interface MainOptions {
@@ -41,7 +43,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   } catch (e) {
     const err = toAtrError(e);
     ctx.printer.err(`agenttrace: ${err.toLine()}\n`);
-    if (ctx.env.AGENTTRACE_DEBUG && e instanceof Error && e.stack) ctx.printer.err(e.stack + '\n');
+    if (parseAgentEnv(ctx.env).debug && e instanceof Error && e.stack) ctx.printer.err(e.stack + '\n');
     return exitCodeForError(err);
   }
 }
@@ -78,7 +80,7 @@ function findCommand(name: string): Command {
 }
 
 function exitCodeForError(err: AtrError): number {
-  return err.code === 'ATR_BAD_ARGS' ? 2 : 1;
+  return err.code === ATR.BAD_ARGS ? 2 : 1;
 }
 
 function version(): string {
@@ -103,8 +105,8 @@ function globalHelp(): string {
     '  -v, --version   print the version',
     '',
     'Environment:',
-    '  AGENTTRACE_HOME           where traces are stored (default ~/.agenttrace)',
-    '  AGENTTRACE_SQLITE_BINDING a better_sqlite3.node built for this runtime',
+    `  ${pad(ENV.home, 26)}where traces are stored (default ~/${HOME_DIR_NAME})`,
+    `  ${pad(ENV.sqliteBinding, 26)}a better_sqlite3.node built for this runtime`,
     '',
   ].join('\n');
 }

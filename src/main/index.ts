@@ -1,17 +1,16 @@
 /**
  * Electron main: wiring only. The contract is served over IPC to our own windows; every behaviour (import, recent
  * traces, notices, CSP, OS-opened files, the SQLite binding) lives in tested engine code (src/engine/api,
- * src/engine/desktop). Trace files arrive from the OS (macOS `open-file`, argv on Windows/Linux, a second instance's
+ * src/engine/desktop); the API, dispatcher, run watcher and recordings come from createWorkbenchHost, as for
+ * `agenttrace ui`. Trace files arrive from the OS (macOS `open-file`, argv on Windows/Linux, a second instance's
  * argv), the File menu, or a drop on the window, and are imported and opened.
  */
 import { app, BrowserWindow, dialog, ipcMain, Notification } from 'electron';
 import path from 'node:path';
-import { SCRIPT_EXTENSIONS } from '../shared/rpc/recordContract.js';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type WorkbenchApi, type WorkbenchEvent } from '../shared/rpc/contract.js';
-import { createDispatcher } from '../engine/api/dispatcher.js';
-import { Recordings } from '../engine/api/recordApi.js';
-import { watchRuns } from '../engine/api/runWatcher.js';
-import { createWorkbenchApi } from '../engine/api/workbenchApi.js';
+import { RPC_ERROR } from '../shared/errors.js';
+import { SCRIPT_EXTENSIONS } from '../shared/rpc/limits.js';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type WorkbenchEvent } from '../shared/rpc/contract.js';
+import { createWorkbenchHost } from '../engine/api/workbenchHost.js';
 import { traceFilesInArgv } from '../engine/desktop/launchFiles.js';
 import { RecentTraces } from '../engine/desktop/recentTraces.js';
 import { createRunNotifier, fixNotice, notifyLongReplays, type RunNotice } from '../engine/desktop/runNotifier.js';
@@ -61,27 +60,22 @@ function start(): void {
     note.show();
   };
   const notice = createRunNotifier();
-  const watcher = watchRuns(store, (data) => {
-    send({ type: 'runUpdated', data });
-    notify(notice(data));
-  });
-  // Background runs (recordings, branches, resumes) write through this process's own store connection, which the
-  // run watcher's poll does not notice: they ask it to look.
-  const onRunsChanged = (): void => watcher.check();
-  const recordings = new Recordings();
-  const api: WorkbenchApi = notifyLongReplays(createWorkbenchApi(store, {
+  const { api, dispatch, recordings, watcher } = createWorkbenchHost(store, {
+    onRunUpdated: (data) => {
+      send({ type: 'runUpdated', data });
+      notify(notice(data));
+    },
     import: { nativeBinding, ...(sampleFile ? { sampleFile } : {}) },
-    actions: { onRunsChanged },
     // Agents run under Electron's own Node (ELECTRON_RUN_AS_NODE): a desktop install may have no separate `node`.
-    record: { onRunsChanged, recordings, node: process.execPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+    record: { node: process.execPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
     // AutoFix: stages as events, a notice when a long fix ends in the background, the Groq key under safeStorage.
-    fix: { onFixProgress: (data) => send({ type: 'fixProgress', data }), onFixDone: (r) => notify(fixNotice(r)), onRunsChanged, vault: safeStorageVault(home), node: process.execPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
-  }), notify);
-  const dispatch = createDispatcher(api);
+    fix: { onFixProgress: (data) => send({ type: 'fixProgress', data }), onFixDone: (r) => notify(fixNotice(r)), vault: safeStorageVault(home), node: process.execPath, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+    wrapApi: (a) => notifyLongReplays(a, notify),
+  });
   const recent = new RecentTraces(home);
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, method: unknown, params: unknown) => {
-    if (!workbenchWindows.has(event.sender.id)) return { ok: false, error: { code: 'ATR_FORBIDDEN', message: 'caller is not a workbench window' } };
+    if (!workbenchWindows.has(event.sender.id)) return { ok: false, error: { code: RPC_ERROR.forbidden, message: 'caller is not a workbench window' } };
     return dispatch(String(method), params);
   });
 

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Dispatch } from '../engine/api/dispatcher.js';
+import { RPC_ERROR } from '../shared/errors.js';
 import type { EventSubscribe } from '../shared/rpc/contract.js';
 import { attachEventSocket } from './eventSocket.js';
 
@@ -57,7 +58,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/api/call') {
       if (!isAuthorized(String(req.headers['x-agenttrace-token'] ?? ''))) {
-        return send(res, 401, 'application/json', JSON.stringify({ ok: false, error: { code: 'ATR_UNAUTHORIZED', message: 'missing or wrong token' } }));
+        return send(res, 401, 'application/json', JSON.stringify({ ok: false, error: { code: RPC_ERROR.unauthorized, message: 'missing or wrong token' } }));
       }
       if (req.method !== 'POST') return send(res, 405, 'text/plain', 'POST only');
       const body = await readBody(req);
@@ -65,7 +66,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
       try {
         msg = JSON.parse(body) as { method?: unknown; params?: unknown };
       } catch {
-        return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: 'ATR_BAD_JSON', message: 'request body is not JSON' } }));
+        return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: RPC_ERROR.badJson, message: 'request body is not JSON' } }));
       }
       const result = await opts.dispatch(String(msg.method), msg.params);
       return send(res, 200, 'application/json', JSON.stringify(result));

@@ -2,10 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { createDispatcher } from '../../engine/api/dispatcher.js';
-import { watchRuns } from '../../engine/api/runWatcher.js';
-import { Recordings } from '../../engine/api/recordApi.js';
-import { createWorkbenchApi } from '../../engine/api/workbenchApi.js';
+import { createWorkbenchHost } from '../../engine/api/workbenchHost.js';
 import { NotFoundError } from '../../engine/errors.js';
 import { packageRoot } from '../../engine/runner/sdkPaths.js';
 import { startUiServer } from '../../server/uiServer.js';
@@ -30,19 +27,15 @@ export const uiCommand: Command = {
       throw new NotFoundError('the workbench UI is not built', 'run `npm run build` in the agenttrace folder first');
     }
     const store = openCliStore(ctx);
-    // Runs recorded or branched by other processes show up live: the watcher turns store changes into events.
+    // Store changes (other processes' runs included) reach the browser as events over the WebSocket.
     const events = memoryEvents();
-    const watcher = watchRuns(store, (data) => events.emit({ type: 'runUpdated', data }));
-    // Recordings started from the UI run in this process; they are stopped (and stored) before the store closes.
-    const recordings = new Recordings();
-    const onRunsChanged = (): void => watcher.check();
-    const api = createWorkbenchApi(store, {
-      actions: { onRunsChanged },
-      record: { onRunsChanged, recordings, cwd: ctx.cwd, env: ctx.env },
+    const host = createWorkbenchHost(store, {
+      onRunUpdated: (data) => events.emit({ type: 'runUpdated', data }),
+      record: { cwd: ctx.cwd, env: ctx.env },
       // Fix stages reach the page as events; the Groq key is held in this process's memory only (never written).
-      fix: { onFixProgress: (data) => events.emit({ type: 'fixProgress', data }), onRunsChanged, cwd: ctx.cwd, env: ctx.env },
+      fix: { onFixProgress: (data) => events.emit({ type: 'fixProgress', data }), cwd: ctx.cwd, env: ctx.env },
     });
-    const server = await startUiServer({ dispatch: createDispatcher(api), rendererDir, port: args.options.port as number | undefined, events: events.subscribe });
+    const server = await startUiServer({ dispatch: host.dispatch, rendererDir, port: args.options.port as number | undefined, events: events.subscribe });
     ctx.printer.out(`AgentTrace workbench: ${server.url}\n`);
     if (args.options.open) openBrowser(server.url);
     await new Promise<void>((resolve) => {
@@ -50,8 +43,8 @@ export const uiCommand: Command = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
-    await recordings.stopAll();
-    watcher.stop();
+    // Recordings started from the UI run in this process: they are stopped (and stored) before the store closes.
+    await host.close();
     await server.close();
     store.close();
     return 0;

@@ -8,7 +8,7 @@ import { llmResponseInfo } from '../../shared/trace/llm.js';
 import { applyOverride, normalizeOverride } from '../../shared/trace/overrides.js';
 import type { Body, HttpPayload, LlmPayload, TraceEvent } from '../../shared/trace/types.js';
 import { correctionFor, type Correction } from './corrections.js';
-import { failure } from './heuristicsFixtures.js';
+import { failure } from '../../../test/helpers/heuristicsFixtures.js';
 
 const bodyText = (b: Body): string | undefined => ('text' in b ? b.text : undefined);
 

@@ -3,7 +3,7 @@
  * patched text, its parse, idempotence, and the "needs you" steps.
  */
 import { describe, expect, it } from 'vitest';
-import { afterOf, failure, llmEvent, patchOf, run } from './heuristicsFixtures.js';
+import { afterOf, failure, llmEvent, patchOf, run } from '../../../test/helpers/heuristicsFixtures.js';
 import { isPatch } from './heuristics.js';
 
 const groqTs = `import Groq from "groq-sdk"

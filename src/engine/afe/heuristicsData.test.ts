@@ -3,7 +3,7 @@
  * sources: exact patched text at the failing frame, parse, idempotence, the prompt changes.
  */
 import { describe, expect, it } from 'vitest';
-import { afterOf, failure, llmEvent, patchOf, run } from './heuristicsFixtures.js';
+import { afterOf, failure, llmEvent, patchOf, run } from '../../../test/helpers/heuristicsFixtures.js';
 import { isPatch } from './heuristics.js';
 
 const planner = `import Groq from 'groq-sdk';

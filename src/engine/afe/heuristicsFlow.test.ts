@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../shared/trace/types.js';
-import { afterOf, failure, patchOf, run } from './heuristicsFixtures.js';
+import { afterOf, failure, patchOf, run } from '../../../test/helpers/heuristicsFixtures.js';
 
 const toolEvent = (name: string): TraceEvent => ({ seq: 6, kind: 'tool', ts: 1, payload: { name, error: { name: 'Error', message: 'boom' } } });
 

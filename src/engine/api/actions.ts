@@ -6,7 +6,6 @@
  * events through `onRunsChanged` (the store is written in this process, which the watcher's data_version poll does
  * not see, so it is told to look).
  */
-import { z } from 'zod';
 import type { ActionsApi, EditValidation, ReplayVerdictView } from '../../shared/rpc/actionsContract.js';
 import { OverrideError, normalizeOverride } from '../../shared/trace/overrides.js';
 import type { Json } from '../../shared/trace/types.js';
@@ -30,29 +29,6 @@ export interface ActionsApiOptions {
   /** How often a background run's progress is reported (default 300 ms). */
   progressMs?: number;
 }
-
-const runId = z.string().min(1).max(500);
-const seq = z.number().int().min(0);
-// Any JSON value: the edit's shape is checked against its event by normalizeOverride, with a useful message.
-const json = z.custom<Json>((v) => v !== undefined, { message: 'a JSON value is required' });
-
-export const actionParamsSchemas = {
-  replayRun: z.object({ runId }).strict(),
-  resumeFrom: z.object({ runId, step: seq }).strict(),
-  validateEdit: z.object({ runId, seq, payload: json }).strict(),
-  createBranchAndRun: z
-    .object({
-      runId,
-      step: seq,
-      name: z.string().min(1).max(64).optional(),
-      edits: z.array(z.object({ seq, payload: json }).strict()).max(100),
-    })
-    .strict(),
-  runBranch: z.object({ runId }).strict(),
-  deleteBranch: z.object({ runId, recursive: z.boolean().optional() }).strict(),
-  diffRuns: z.object({ a: runId, b: runId }).strict(),
-  exportRun: z.object({ runId, only: z.boolean().optional() }).strict(),
-};
 
 /** Discards the agent's output: it is recorded in the run's console events, and the host's terminal is not the agent's. */
 const quiet = (): void => undefined;

@@ -1,7 +1,8 @@
 /** The contract edge: only listed methods, strict params, errors as {code, message} values over the transport. */
 import { describe, expect, it } from 'vitest';
 import { createClient, RpcCallError } from '../../shared/rpc/client.js';
-import { METHOD_NAMES, type WorkbenchApi } from '../../shared/rpc/contract.js';
+import type { WorkbenchApi } from '../../shared/rpc/contract.js';
+import { METHOD_NAMES } from '../../shared/rpc/contractParams.js';
 import { memoryTransport } from '../../shared/rpc/memoryTransport.js';
 import { NotFoundError } from '../errors.js';
 import { createDispatcher } from './dispatcher.js';

@@ -1,49 +1,13 @@
 /**
  * The contract dispatcher shared by every transport (Electron IPC, HTTP/WebSocket, in-memory): accepts only the
- * listed methods, validates params at the edge with zod (strict: unknown keys are refused, so a typo is an error
- * instead of a silently ignored option), and turns every failure into an RpcResult error value.
+ * listed methods, validates params at the edge with the contract's zod schemas (src/shared/rpc/contractParams.ts;
+ * strict: unknown keys are refused, so a typo is an error instead of a silently ignored option), and turns every
+ * failure into an RpcResult error value.
  */
-import { z } from 'zod';
-import { EVENT_KINDS } from '../../shared/model/eventSummary.js';
-import { METHOD_NAMES, RPC_ERROR, type MethodName, type RpcResult, type WorkbenchApi } from '../../shared/rpc/contract.js';
-import type { EventKind } from '../../shared/trace/types.js';
+import { RPC_ERROR } from '../../shared/errors.js';
+import { CONTRACT_PARAMS, METHOD_NAMES } from '../../shared/rpc/contractParams.js';
+import type { MethodName, RpcResult, WorkbenchApi } from '../../shared/rpc/contract.js';
 import { AtrError } from '../errors.js';
-import { actionParamsSchemas } from './actions.js';
-import { importParamsSchemas } from './importApi.js';
-import { recordParamsSchemas } from './recordApi.js';
-import { fixParamsSchemas } from '../../shared/rpc/fixContract.js';
-
-const runId = z.string().min(1).max(500);
-const seq = z.number().int().min(0);
-const kind = z.enum(EVENT_KINDS as [EventKind, ...EventKind[]]);
-
-const paramsSchemas: { [M in MethodName]: z.ZodType<Parameters<WorkbenchApi[M]>[0]> } = {
-  listRuns: z
-    .object({
-      limit: z.number().int().min(1).max(1000).optional(),
-      offset: z.number().int().min(0).optional(),
-      query: z.string().max(200).optional(),
-    })
-    .strict(),
-  getRun: z.object({ runId }).strict(),
-  getRunTree: z.object({ runId }).strict(),
-  getEvents: z
-    .object({
-      runId,
-      from: seq.optional(),
-      limit: z.number().int().min(1).max(5000).optional(),
-      kinds: z.array(kind).max(EVENT_KINDS.length).optional(),
-    })
-    .strict(),
-  getEvent: z.object({ runId, seq }).strict(),
-  getStateAt: z.object({ runId, seq }).strict(),
-  getConsole: z.object({ runId, toSeq: seq.optional(), limit: z.number().int().min(1).max(100_000).optional() }).strict(),
-  getFile: z.object({ runId, seq, path: z.string().min(1).max(4096) }).strict(),
-  ...importParamsSchemas,
-  ...actionParamsSchemas,
-  ...recordParamsSchemas,
-  ...fixParamsSchemas,
-};
 
 export type Dispatch = (method: string, params: unknown) => Promise<RpcResult<unknown>>;
 
@@ -53,7 +17,7 @@ export function createDispatcher(api: WorkbenchApi): Dispatch {
       return { ok: false, error: { code: RPC_ERROR.unknownMethod, message: `unknown method: ${String(method)}` } };
     }
     const name = method as MethodName;
-    const parsed = paramsSchemas[name].safeParse(params ?? {});
+    const parsed = CONTRACT_PARAMS[name].safeParse(params ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.join('.') || '(root)';

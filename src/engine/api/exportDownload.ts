@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ExportedFile } from '../../shared/rpc/actionsContract.js';
-import { MAX_UPLOAD_BYTES } from '../../shared/rpc/importContract.js';
+import { MAX_UPLOAD_BYTES } from '../../shared/rpc/limits.js';
 import { AtrError } from '../errors.js';
 import { defaultExportName, exportTrace } from '../traceFile/exportTrace.js';
 import type { TraceStore } from '../store/store.js';

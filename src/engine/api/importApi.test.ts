@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../shared/rpc/client.js';
 import type { WorkbenchApi } from '../../shared/rpc/contract.js';
-import { MAX_UPLOAD_BYTES } from '../../shared/rpc/importContract.js';
+import { MAX_UPLOAD_BYTES } from '../../shared/rpc/limits.js';
 import { memoryTransport } from '../../shared/rpc/memoryTransport.js';
 import { openStore, type TraceStore } from '../store/store.js';
 import { removeTmpHomes, tmpHome } from '../store/testJournal.js';

@@ -6,9 +6,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
-import { MAX_UPLOAD_BYTES, type ImportApi, type ImportOutcome } from '../../shared/rpc/importContract.js';
-import { AtrError } from '../errors.js';
+import { parseAgentEnv } from '../../shared/trace/envProtocol.js';
+import type { ImportApi, ImportOutcome } from '../../shared/rpc/importContract.js';
+import { MAX_UPLOAD_BYTES } from '../../shared/rpc/limits.js';
+import { ATR, AtrError } from '../errors.js';
 import { packageRoot } from '../runner/sdkPaths.js';
 import type { TraceStore } from '../store/store.js';
 import { importTraceFile } from '../traceFile/importTrace.js';
@@ -22,16 +23,10 @@ export interface ImportApiOptions {
 
 /** Where the sample trace ships: beside the package in a checkout or `npm i`, under resources/ in a packaged app. */
 export function defaultSampleFile(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.AGENTTRACE_SAMPLE) return path.resolve(env.AGENTTRACE_SAMPLE);
+  const { sample } = parseAgentEnv(env);
+  if (sample) return path.resolve(sample);
   return path.join(packageRoot(), 'resources', 'sample', 'sample.agenttrace');
 }
-
-export const importParamsSchemas = {
-  importTraceFiles: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(100) }).strict(),
-  // base64 is 4/3 of the bytes; the exact byte limit is checked after decoding.
-  uploadTraceFile: z.object({ name: z.string().min(1).max(255), dataB64: z.string().max(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 4) }).strict(),
-  importSample: z.object({}).strict(),
-};
 
 export function createImportApi(store: TraceStore, opts: ImportApiOptions = {}): ImportApi {
   const importOne = async (file: string, display: string): Promise<ImportOutcome> => {
@@ -53,7 +48,7 @@ export function createImportApi(store: TraceStore, opts: ImportApiOptions = {}):
       const display = path.basename(name);
       const bytes = Buffer.from(dataB64, 'base64');
       if (bytes.length > MAX_UPLOAD_BYTES) {
-        return { file: display, ok: false, code: 'ATR_TRACE_FILE', message: `${display} is ${bytes.length} bytes, over the upload limit of ${MAX_UPLOAD_BYTES}; import it with: agenttrace import <file>` };
+        return { file: display, ok: false, code: ATR.TRACE_FILE, message: `${display} is ${bytes.length} bytes, over the upload limit of ${MAX_UPLOAD_BYTES}; import it with: agenttrace import <file>` };
       }
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-upload-'));
       try {
@@ -66,7 +61,7 @@ export function createImportApi(store: TraceStore, opts: ImportApiOptions = {}):
     },
     importSample: async () => {
       const file = opts.sampleFile ?? defaultSampleFile();
-      if (!fs.existsSync(file)) return { file: path.basename(file), ok: false, code: 'ATR_NOT_FOUND', message: `the sample trace is missing: ${file} (reinstall AgentTrace, or run: node scripts/makeSample.mjs)` };
+      if (!fs.existsSync(file)) return { file: path.basename(file), ok: false, code: ATR.NOT_FOUND, message: `the sample trace is missing: ${file} (reinstall AgentTrace, or run: node scripts/makeSample.mjs)` };
       return importOne(file, 'sample.agenttrace');
     },
   };
@@ -74,5 +69,5 @@ export function createImportApi(store: TraceStore, opts: ImportApiOptions = {}):
 
 function failure(file: string, e: unknown): ImportOutcome {
   if (e instanceof AtrError) return { file, ok: false, code: e.code, message: e.hint ? `${e.message} (${e.hint})` : e.message };
-  return { file, ok: false, code: 'ATR_INTERNAL', message: e instanceof Error ? e.message : String(e) };
+  return { file, ok: false, code: ATR.INTERNAL, message: e instanceof Error ? e.message : String(e) };
 }

@@ -9,8 +9,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
-import { SCRIPT_EXTENSIONS, type RecordApi } from '../../shared/rpc/recordContract.js';
+import { SCRIPT_EXTENSIONS } from '../../shared/rpc/limits.js';
+import type { RecordApi } from '../../shared/rpc/recordContract.js';
 import { AtrError, BadArgsError } from '../errors.js';
 import { recordScript, type RecordResult } from '../runner/recordScript.js';
 import type { TraceStore } from '../store/store.js';
@@ -31,17 +31,6 @@ export interface RecordApiOptions {
   /** Longest wait for the run to appear in the store before the call resolves anyway (default 10 s). */
   startTimeoutMs?: number;
 }
-
-export const recordParamsSchemas = {
-  recordScript: z
-    .object({
-      script: z.string().min(1).max(4096),
-      args: z.array(z.string().max(100_000)).max(1000).optional(),
-      name: z.string().max(200).optional(),
-      cwd: z.string().min(1).max(4096).optional(),
-    })
-    .strict(),
-};
 
 /** One recording in progress: its run id once the agent started, how to stop it, and its end. */
 export interface Recording {

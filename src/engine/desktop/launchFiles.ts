@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { TRACE_FILE_EXT } from '../../shared/rpc/importContract.js';
+import { TRACE_FILE_EXT } from '../../shared/rpc/limits.js';
 
 export function isTraceFilePath(p: string): boolean {
   return p.toLowerCase().endsWith(TRACE_FILE_EXT);

@@ -6,9 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseAgentEnv } from '../../shared/trace/envProtocol.js';
 
 export function resolveSqliteBinding(opts: { env: NodeJS.ProcessEnv; resourcesPath?: string; exists?: (p: string) => boolean }): string | undefined {
-  const fromEnv = opts.env.AGENTTRACE_SQLITE_BINDING?.trim();
+  const fromEnv = parseAgentEnv(opts.env).sqliteBinding;
   if (fromEnv) return path.resolve(fromEnv);
   if (!opts.resourcesPath) return undefined;
   const shipped = path.join(opts.resourcesPath, 'native', 'better_sqlite3.node');

@@ -1,19 +1,22 @@
 /**
- * `replay`: re-runs a recorded script with the SDK in replay mode (AGENTTRACE_MODE=replay, AGENTTRACE_TAPE=<tape
- * file>, AGENTTRACE_JOURNAL=<journal>), in the recorded folder with the recorded arguments. Three modes:
+ * replayRun (behind `agenttrace replay` and the workbench's Replay, Resume and branch actions): re-runs a recorded
+ * script with the SDK in replay mode (AGENTTRACE_MODE=replay, AGENTTRACE_TAPE=<tape file>, AGENTTRACE_JOURNAL=
+ * <journal>; names in src/shared/trace/envProtocol.ts), in the recorded folder with the recorded arguments. Four modes:
  * - replay (no step): the whole run offline; the SDK's verdict says whether it was identical.
  * - jump (`step` + `offline`): deterministic through step N, where the SDK verifies the tracked state and stops.
  * - resume (`step` only): deterministic through step N, then live, recorded as the branch run `<id>__resume-<N>`
  *   (events after N only, parent and fork step set). Resuming again from the same step REPLACES that branch (it is
  *   the natural "try again from here"); a branch that has branches of its own is never replaced (error instead).
  * - branch (`branch`): the branch's parent's timeline with the branch's edits, live after the first divergence
- *   (`offline`: a divergence stops it), recorded into the branch run (engine/branches; issue 4).
- * The replay's journal goes to a temporary folder (replay, jump) or into the store like a recording (resume).
+ *   (`offline`: a divergence stops it), recorded into the branch run (src/engine/branches).
+ * The replay's journal goes to a temporary folder (replay, jump) or is ingested into the store like a recording
+ * (resume, branch); the verdict is computed from the full journal either way.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ENV } from '../../shared/trace/envProtocol.js';
 import type { AnswerSource, DivergencePolicy, FallbackAnswer, ReplayVerdict, Tape } from '../../shared/trace/tape.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../../shared/trace/types.js';
 import { branchId, getBranch, runIsLive } from '../branches/branches.js';
@@ -239,14 +242,14 @@ async function replayOffline(store: TraceStore, p: Prepared, opts: ReplayOptions
     const journal = path.join(dir, 'journal.ndjson');
     const canGoLive = p.policy === 'live';
     const env = agentEnv(replayEnv(p.run, baseEnv, canGoLive), {
-      AGENTTRACE_MODE: 'replay',
-      AGENTTRACE_TAPE: tapeFile,
-      AGENTTRACE_JOURNAL: journal,
-      AGENTTRACE_RUN_ID: `${p.run.id}__replay`,
-      AGENTTRACE_HOME: store.home,
-      AGENTTRACE_SCRIPT: p.script,
-      AGENTTRACE_KEYFRAME_EVERY: String(p.run.keyframeEvery),
-      AGENTTRACE_HOST_PID: String(process.pid),
+      [ENV.mode]: 'replay',
+      [ENV.tape]: tapeFile,
+      [ENV.journal]: journal,
+      [ENV.runId]: `${p.run.id}__replay`,
+      [ENV.home]: store.home,
+      [ENV.script]: p.script,
+      [ENV.keyframeEvery]: String(p.run.keyframeEvery),
+      [ENV.hostPid]: String(process.pid),
     });
     const exit = await startAgentProcess({ ...agentOptions(p, opts), env }).exit;
     return finish(p, opts, tape, exit, readReplayJournal(journal));
@@ -330,7 +333,7 @@ async function recordIntoBranch(
       metaOverrides: { parentId: p.run.id, forkSeq: branch.forkSeq, mode, name: branch.name },
       keepJournal: true,
       baseEnv: replayEnv(p.run, baseEnv, canGoLive),
-      env: { AGENTTRACE_MODE: 'replay', AGENTTRACE_TAPE: tapeFile, AGENTTRACE_KEYFRAME_EVERY: String(p.run.keyframeEvery), AGENTTRACE_NAME: branch.name },
+      env: { [ENV.mode]: 'replay', [ENV.tape]: tapeFile, [ENV.keyframeEvery]: String(p.run.keyframeEvery), [ENV.name]: branch.name },
       agent: agentOptions(p, opts),
     });
     // The full journal (events before the fork included) is what the verdict is computed from; then it goes.

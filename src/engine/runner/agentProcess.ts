@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import { HOST_OWNED_ENV } from '../../shared/trace/envProtocol.js';
 import { SpawnError } from '../errors.js';
 import { needsTsx, registerImportUrl, tsxImportUrl } from './sdkPaths.js';
 
@@ -43,29 +44,10 @@ export interface AgentProcess {
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/**
- * Variables the host decides for each agent: inherited values (a user's shell left in environment-variable mode,
- * a host that is itself an agent under test) must never reach the child, or it would write into the wrong journal.
- */
-const HOST_OWNED = [
-  'AGENTTRACE_MODE',
-  'AGENTTRACE_JOURNAL',
-  'AGENTTRACE_RUN_ID',
-  'AGENTTRACE_ID',
-  'AGENTTRACE_TAPE',
-  'AGENTTRACE_STEP',
-  'AGENTTRACE_BRANCH',
-  'AGENTTRACE_NAME',
-  'AGENTTRACE_SCRIPT',
-  'AGENTTRACE_HOST_PID',
-  'AGENTTRACE_KEYFRAME_EVERY',
-  'AGENTTRACE_HOME',
-];
-
 /** The agent's environment: the base environment without host-owned AGENTTRACE_* variables, plus `ours`. */
 export function agentEnv(base: NodeJS.ProcessEnv, ours: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
-  for (const k of HOST_OWNED) delete env[k];
+  for (const k of HOST_OWNED_ENV) delete env[k];
   for (const [k, v] of Object.entries(ours)) if (v !== undefined) env[k] = v;
   return env;
 }

@@ -7,6 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ENV } from '../../shared/trace/envProtocol.js';
 import { TRACE_FORMAT_VERSION, type RunMeta, type RunStatus, type TokenUsage } from '../../shared/trace/types.js';
 import { BadArgsError, ScriptNotFoundError } from '../errors.js';
 import { agentTraceHome } from '../settings/paths.js';
@@ -108,7 +109,7 @@ async function runAgent(o: Resolved, store: TraceStore, scriptBytes: Buffer): Pr
     runId,
     fallbackMeta,
     baseEnv: o.env ?? process.env,
-    env: { AGENTTRACE_MODE: 'record', AGENTTRACE_KEYFRAME_EVERY: String(o.keyframeEvery), AGENTTRACE_NAME: o.name || undefined },
+    env: { [ENV.mode]: 'record', [ENV.keyframeEvery]: String(o.keyframeEvery), [ENV.name]: o.name || undefined },
     agent: {
       script: o.script,
       args: o.args ?? [],

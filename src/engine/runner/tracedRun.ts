@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import type { RunMeta, RunStatus } from '../../shared/trace/types.js';
+import { ENV } from '../../shared/trace/envProtocol.js';
 import { hostFile, journalFile, journalsDir } from '../settings/paths.js';
 import type { JournalIngestor } from '../store/ingest.js';
 import type { TraceStore } from '../store/store.js';
@@ -57,11 +58,11 @@ export async function runTraced(o: TracedRunOptions): Promise<TracedRunResult> {
   const tail = new JournalTail(journal, ingestor);
   const env = agentEnv(o.baseEnv, {
     ...o.env,
-    AGENTTRACE_JOURNAL: journal,
-    AGENTTRACE_RUN_ID: runId,
-    AGENTTRACE_HOME: home,
-    AGENTTRACE_SCRIPT: o.agent.script,
-    AGENTTRACE_HOST_PID: String(process.pid),
+    [ENV.journal]: journal,
+    [ENV.runId]: runId,
+    [ENV.home]: home,
+    [ENV.script]: o.agent.script,
+    [ENV.hostPid]: String(process.pid),
   });
 
   let agent: AgentProcess;

@@ -4,11 +4,11 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { HOME_DIR_NAME, parseAgentEnv } from '../../shared/trace/envProtocol.js';
 
 /** The AgentTrace home folder for an environment (absolute). */
 export function agentTraceHome(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.AGENTTRACE_HOME?.trim();
-  return path.resolve(fromEnv ? fromEnv : path.join(os.homedir(), '.agenttrace'));
+  return path.resolve(parseAgentEnv(env).home ?? path.join(os.homedir(), HOME_DIR_NAME));
 }
 
 export function storeFile(home: string): string {

@@ -3,9 +3,11 @@
  * edit-and-fork (validated as the user types, then run in the background with its progress as runUpdated events),
  * and the side-by-side diff of two runs of a tree.
  */
+import { z } from 'zod';
 import type { DiffChange, DiffReport, DiffRunInfo } from '../model/diffReport.js';
 import type { DivergenceReport, StateVerification } from '../trace/tape.js';
 import type { Json, RunStatus } from '../trace/types.js';
+import { json, runId, seq, type ApiOf } from './schema.js';
 
 /** What a replay of a run amounted to (the Replay action). */
 export interface ReplayVerdictView {
@@ -36,41 +38,6 @@ export type RunDiffView = DiffReport;
 export type RunDiffSide = DiffRunInfo;
 export type RunDiffChange = DiffChange;
 
-export interface ActionsApi {
-  /** Replays the whole run offline (nothing goes live) and waits for the verdict: identical, or where it diverged. */
-  replayRun(params: { runId: string }): Promise<ReplayVerdictView>;
-  /**
-   * Resumes the run from `step`: deterministic through it, live after, recorded as branch `<runId>__resume-<step>`.
-   * Returns at once; the branch's progress arrives as runUpdated events.
-   */
-  resumeFrom(params: { runId: string; step: number }): Promise<{ branchId: string; status: RunStatus }>;
-  /** Validates an edit of event `seq` (its new reply or value) without storing anything: the editor's as-you-type check. */
-  validateEdit(params: { runId: string; seq: number; payload: Json }): Promise<EditValidation>;
-  /**
-   * Creates a branch of `runId` at `step` (events from `step` on are the branch's), stores the edits and starts it in
-   * the background; returns its id at once. Its progress and end arrive as runUpdated events.
-   */
-  createBranchAndRun(params: { runId: string; step: number; name?: string; edits: { seq: number; payload: Json }[] }): Promise<{ branchId: string }>;
-  /**
-   * Runs a branch that exists but has not run yet (created with `agenttrace branch create`, edited or not), in the
-   * background; returns at once, progress arrives as runUpdated events. ATR_BAD_ARGS for a trace or a running run.
-   */
-  runBranch(params: { runId: string }): Promise<{ branchId: string }>;
-  /**
-   * Deletes a branch (with `recursive`, also the branches forked from it), never a trace and never a running run;
-   * returns the deleted ids and the parent to show next. The parent's own events are untouched.
-   */
-  deleteBranch(params: { runId: string; recursive?: boolean }): Promise<{ deleted: string[]; parentId: string }>;
-  /** Compares run `a` with run `b` (each with its lineage): first divergence, changed replies and results, deltas. */
-  diffRuns(params: { a: string; b: string }): Promise<RunDiffView>;
-  /**
-   * Exports the run with its branches (only this run with `only`; a branch carries its ancestors up to its fork) as
-   * a trace file's bytes for the browser to save; scanned for secrets like `agenttrace export`. Files over
-   * MAX_UPLOAD_BYTES are refused with a hint to use the CLI.
-   */
-  exportRun(params: { runId: string; only?: boolean }): Promise<ExportedFile>;
-}
-
 /** A trace file produced by exportRun. */
 export interface ExportedFile {
   /** Suggested file name, e.g. `3f2a1b2c__edit-4.agenttrace`. */
@@ -81,4 +48,57 @@ export interface ExportedFile {
   dataB64: string;
 }
 
-export const ACTION_METHOD_NAMES = ['replayRun', 'resumeFrom', 'validateEdit', 'createBranchAndRun', 'runBranch', 'deleteBranch', 'diffRuns', 'exportRun'] as const;
+export const actionsParams = {
+  /** Replays the whole run offline (nothing goes live) and waits for the verdict: identical, or where it diverged. */
+  replayRun: z.object({ runId }).strict(),
+  /**
+   * Resumes the run from `step`: deterministic through it, live after, recorded as branch `<runId>__resume-<step>`.
+   * Returns at once; the branch's progress arrives as runUpdated events.
+   */
+  resumeFrom: z.object({ runId, step: seq }).strict(),
+  /** Validates an edit of event `seq` (its new reply or value) without storing anything: the editor's as-you-type check. */
+  validateEdit: z.object({ runId, seq, payload: json }).strict(),
+  /**
+   * Creates a branch of `runId` at `step` (events from `step` on are the branch's), stores the edits and starts it in
+   * the background; returns its id at once. Its progress and end arrive as runUpdated events.
+   */
+  createBranchAndRun: z
+    .object({
+      runId,
+      step: seq,
+      name: z.string().min(1).max(64).optional(),
+      edits: z.array(z.object({ seq, payload: json }).strict()).max(100),
+    })
+    .strict(),
+  /**
+   * Runs a branch that exists but has not run yet (created with `agenttrace branch create`, edited or not), in the
+   * background; returns at once, progress arrives as runUpdated events. ATR_BAD_ARGS for a trace or a running run.
+   */
+  runBranch: z.object({ runId }).strict(),
+  /**
+   * Deletes a branch (with `recursive`, also the branches forked from it), never a trace and never a running run;
+   * returns the deleted ids and the parent to show next. The parent's own events are untouched.
+   */
+  deleteBranch: z.object({ runId, recursive: z.boolean().optional() }).strict(),
+  /** Compares run `a` with run `b` (each with its lineage): first divergence, changed replies and results, deltas. */
+  diffRuns: z.object({ a: runId, b: runId }).strict(),
+  /**
+   * Exports the run with its branches (only this run with `only`; a branch carries its ancestors up to its fork) as
+   * a trace file's bytes for the browser to save; scanned for secrets like `agenttrace export`. Files over
+   * MAX_UPLOAD_BYTES are refused with a hint to use the CLI.
+   */
+  exportRun: z.object({ runId, only: z.boolean().optional() }).strict(),
+};
+
+export interface ActionsResults {
+  replayRun: ReplayVerdictView;
+  resumeFrom: { branchId: string; status: RunStatus };
+  validateEdit: EditValidation;
+  createBranchAndRun: { branchId: string };
+  runBranch: { branchId: string };
+  deleteBranch: { deleted: string[]; parentId: string };
+  diffRuns: RunDiffView;
+  exportRun: ExportedFile;
+}
+
+export type ActionsApi = ApiOf<typeof actionsParams, ActionsResults>;

@@ -3,25 +3,32 @@
  * browser) and the sample trace offered on first launch. Each file is imported on its own, so one bad file among
  * several dropped ones is reported by name while the others still import.
  */
+import { z } from 'zod';
+import type { AtrErrorCode } from '../errors.js';
+import { MAX_UPLOAD_BYTES } from './limits.js';
+import type { ApiOf } from './schema.js';
 
 /** How one file's import ended: what to open, or why it failed (shown in the error banner with the file name). */
 export type ImportOutcome =
   | { file: string; ok: true; focus: string; root: string; runIds: string[]; alreadyImported: boolean }
-  | { file: string; ok: false; code: string; message: string };
+  | { file: string; ok: false; code: AtrErrorCode; message: string };
 
-/** Largest trace file accepted by upload (browser mode); larger files are imported with `agenttrace import`. */
-export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
-
-/** The file extension of trace files; the drop zone ignores other files with a message. */
-export const TRACE_FILE_EXT = '.agenttrace';
-
-export interface ImportApi {
+export const importParams = {
   /** Imports trace files by path (Electron: dropped files via the preload's pathForFile, menu, OS open-file). */
-  importTraceFiles(params: { paths: string[] }): Promise<{ outcomes: ImportOutcome[] }>;
-  /** Imports one trace file's bytes (browser mode, where a dropped file has no path), base64, MAX_UPLOAD_BYTES max. */
-  uploadTraceFile(params: { name: string; dataB64: string }): Promise<ImportOutcome>;
+  importTraceFiles: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(100) }).strict(),
+  /**
+   * Imports one trace file's bytes (browser mode, where a dropped file has no path), base64, MAX_UPLOAD_BYTES max.
+   * base64 is 4/3 of the bytes; the exact byte limit is checked after decoding.
+   */
+  uploadTraceFile: z.object({ name: z.string().min(1).max(255), dataB64: z.string().max(Math.ceil((MAX_UPLOAD_BYTES * 4) / 3) + 4) }).strict(),
   /** Imports the sample trace shipped in resources/sample (first launch: see everything without an API key). */
-  importSample(params: Record<string, never>): Promise<ImportOutcome>;
+  importSample: z.object({}).strict(),
+};
+
+export interface ImportResults {
+  importTraceFiles: { outcomes: ImportOutcome[] };
+  uploadTraceFile: ImportOutcome;
+  importSample: ImportOutcome;
 }
 
-export const IMPORT_METHOD_NAMES = ['importTraceFiles', 'uploadTraceFile', 'importSample'] as const;
+export type ImportApi = ApiOf<typeof importParams, ImportResults>;

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef } from 'react';
-import { SCRIPT_EXTENSIONS } from '../../../../shared/rpc/recordContract';
+import { SCRIPT_EXTENSIONS } from '../../../../shared/rpc/limits';
 import type { RecordDialogState } from './useRecordDialog';
 import './RecordDialog.css';
 

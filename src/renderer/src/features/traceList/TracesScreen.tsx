@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
 import type { RunStatus } from '../../../../shared/trace/types';
-import { TRACE_FILE_EXT } from '../../../../shared/rpc/importContract';
+import { TRACE_FILE_EXT } from '../../../../shared/rpc/limits';
 import { Placeholder } from '../../components/Placeholder';
 import { RecordDialog } from '../record/RecordDialog';
 import { useRecordDialog } from '../record/useRecordDialog';

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { ImportOutcome, WorkbenchApi } from '../../../../shared/rpc/contract';
-import { MAX_UPLOAD_BYTES, TRACE_FILE_EXT } from '../../../../shared/rpc/importContract';
+import { ATR, type AtrErrorCode } from '../../../../shared/errors';
+import { MAX_UPLOAD_BYTES, TRACE_FILE_EXT } from '../../../../shared/rpc/limits';
 
 export interface TraceDrop {
   busy: boolean;
@@ -22,7 +23,7 @@ const readB64 = (file: File): Promise<string> =>
     reader.readAsDataURL(file);
   });
 
-const failed = (file: string, message: string, code = 'ATR_TRACE_FILE'): ImportOutcome => ({ file, ok: false, code, message });
+const failed = (file: string, message: string, code: AtrErrorCode = ATR.TRACE_FILE): ImportOutcome => ({ file, ok: false, code, message });
 
 /**
  * Importing dropped trace files: in Electron by path (the preload's pathForFile, so large files never cross IPC as
@@ -47,7 +48,7 @@ export function useTraceDrop(api: WorkbenchApi, onOpen: (runId: string) => void)
       try {
         finish(await work());
       } catch (e) {
-        setFailures([{ file: '(import)', ok: false, code: 'ATR_INTERNAL', message: e instanceof Error ? e.message : String(e) }]);
+        setFailures([{ file: '(import)', ok: false, code: ATR.INTERNAL, message: e instanceof Error ? e.message : String(e) }]);
       } finally {
         setBusy(false);
       }

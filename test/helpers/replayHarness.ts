@@ -1,5 +1,5 @@
 /**
- * Test support for the replay tests (not part of the SDK bundle): records an agent in a real child process, turns
+ * Test support for the SDK's replay tests (sdk/replay, sdk/fs): records an agent in a real child process, turns
  * its journal into a Tape with the shared buildTape (as the host does from the store), and replays it in another
  * real child process with AGENTTRACE_MODE=replay, returning the replay's output, exit code and journal records.
  */
@@ -13,8 +13,8 @@ import { buildTape, type BuildTapeInput } from '../../src/shared/trace/tapeBuild
 import { canonicalJson } from '../../src/shared/trace/canonicalJson.js';
 import { applyOps } from '../../src/shared/trace/stateDiff.js';
 import type { Json, RunStatus, StatePayload, TraceEvent } from '../../src/shared/trace/types.js';
-import { readJournalEvents, readJournalLines } from '../../test/helpers/journal.js';
-import { REGISTER, REPO_ROOT, spawnAgent, tempDir, type SpawnedAgent } from '../determinism/spawnAgent.js';
+import { readJournalEvents, readJournalLines } from './journal.js';
+import { REGISTER, REPO_ROOT, spawnAgent, tempDir, type SpawnedAgent } from '../../sdk/determinism/spawnAgent.js';
 
 export { REGISTER, REPO_ROOT, tempDir };
 

@@ -3,10 +3,10 @@
  * must pass (the patched text parses; running the rules again on it does not propose the same fix).
  */
 import { expect } from 'vitest';
-import type { Failure, FailureClass, UserFrame } from '../../shared/afe/types.js';
-import type { LlmPayload, TraceEvent } from '../../shared/trace/types.js';
-import { heuristicCandidates, isPatch, type HeuristicCandidate, type HeuristicInput, type HeuristicPatch } from './heuristics.js';
-import { parsesCleanly } from './sourceEdit.js';
+import type { Failure, FailureClass, UserFrame } from '../../src/shared/afe/types.js';
+import type { LlmPayload, TraceEvent } from '../../src/shared/trace/types.js';
+import { heuristicCandidates, isPatch, type HeuristicCandidate, type HeuristicInput, type HeuristicPatch } from '../../src/engine/afe/heuristics.js';
+import { parsesCleanly } from '../../src/engine/afe/sourceEdit.js';
 
 export function failure(cls: FailureClass, opts: { frame?: Partial<UserFrame> & { file: string; line: number }; error?: [string, string]; status?: number; providerCode?: string; evidence?: Failure['evidence'] } = {}): Failure {
   const f: Failure = { class: cls, summary: `${cls} failure`, evidence: opts.evidence ?? [], suspects: [] };
