@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { actionsParams } from './actionsContract.js';
 import { CONTRACT_PARAMS, METHOD_NAMES } from './contractParams.js';
 import { importParams } from './importContract.js';
+import { fixParams } from './fixContract.js';
 import { recordParams } from './recordContract.js';
 import { runsParams } from './runsContract.js';
 
 describe('contract parts', () => {
   it('assemble into one map without a method name in two parts', () => {
-    const parts = [runsParams, importParams, actionsParams, recordParams].map((p) => Object.keys(p));
+    const parts = [runsParams, importParams, actionsParams, recordParams, fixParams].map((p) => Object.keys(p));
     expect(METHOD_NAMES).toHaveLength(parts.flat().length);
     expect(new Set(METHOD_NAMES).size).toBe(METHOD_NAMES.length);
   });
