@@ -94,7 +94,9 @@ export function classOfCall(f: CallFailure): FailureClass {
     return 'network';
   }
   if (QUOTA_CODES.has(code)) return 'quota';
-  if (CONTEXT_CODES.has(code) || f.status === 413) return 'context_overflow';
+  // Anthropic and some OpenAI-compatible servers say it only in the message of a plain 400 invalid_request_error.
+  const tooLong = f.status === 400 && /maximum context length|prompt is too long|context window|too many (input )?tokens/i.test(f.providerMessage ?? '');
+  if (CONTEXT_CODES.has(code) || f.status === 413 || tooLong) return 'context_overflow';
   if (MODEL_CODES.has(code) && (f.kind === 'llm' || code.startsWith('model_'))) return 'model_not_found';
   if (f.status === 429) return 'rate_limit';
   if (f.status === 401 || f.status === 403 || AUTH_CODES.has(code)) return 'auth';

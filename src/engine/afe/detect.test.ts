@@ -148,6 +148,21 @@ describe('detectFailure', () => {
   });
 });
 
+describe('provider error bodies', () => {
+  const call = (status: number, body: unknown): ReturnType<typeof detectFailure> => detect({ events: [llm(2, { status, body }), error(3, 'Error', `${status}`, [])] });
+  it.each([
+    [429, { type: 'error', error: { type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit' } }, 'rate_limit'],
+    [529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 'server_error'],
+    [401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }, 'auth'],
+    [404, { type: 'error', error: { type: 'not_found_error', message: 'model: claude-2.0' } }, 'model_not_found'],
+    [400, { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 210000 tokens > 200000 maximum' } }, 'context_overflow'],
+    [429, { error: { message: 'quota', type: 'insufficient_quota', code: null } }, 'quota'],
+    [400, { error: { message: 'Invalid value for temperature', type: 'invalid_request_error', code: 'invalid_value' } }, 'unknown'],
+  ])('%i %j → %s', (status, body, cls) => {
+    expect(call(status, body)?.class).toBe(cls);
+  });
+});
+
 describe('value tracing helpers', () => {
   it('paths, accesses, snippets and bindings', () => {
     expect(pathSegments("a.b?.c['d'][0]")).toEqual(['a', 'b', 'c', 'd', '0']);

@@ -1,13 +1,16 @@
 /**
- * Detection after branch runs (the same hook as recordings): a branch whose edit fixes the bad reply stores no
- * failure; a branch that forks after the bad reply inherits it from its parent and still names it as the suspect
- * (detection reads the lineage's events, not only the branch's own).
+ * Detection after runs that are not plain recordings. Branch runs (the same hook as recordings): a branch whose edit
+ * fixes the bad reply stores no failure; a branch that forks after the bad reply inherits it from its parent and
+ * still names it as the suspect (detection reads the lineage's events, not only the branch's own). And a run recorded
+ * without a CLI (environment-variable mode) gets its class when the next command recovers its journal.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Failure } from '../../src/shared/afe/types.js';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
-import { CORPUS, closedPortUrl, corpusEnv, type CorpusAgent } from '../agents/afe/corpus.js';
-import { cliJson, lastJsonLine, removeHomes, runCli, tmpHome } from '../cli/cliHarness.js';
+import { CORPUS, closedPortUrl, corpusEnv, corpusPath, type CorpusAgent } from '../agents/afe/corpus.js';
+import { REPO, cliEnv, cliJson, lastJsonLine, removeHomes, runCli, tmpHome } from '../cli/cliHarness.js';
 import { useMockLlm } from '../mock/useMockLlm.js';
 
 afterAll(removeHomes);
@@ -55,5 +58,26 @@ describe('detection after branch runs', () => {
     expect(failure?.suspects[0]).toMatchObject({ seq: llmSeq, kind: 'llm' });
     const list = await runCli(['list'], { home });
     expect(list.stdout.match(/failed \(bad_json\)/g)?.length).toBe(2);
+  });
+});
+
+describe('detection of runs recovered from a journal', () => {
+  it('an agent recorded in environment-variable mode gets its failure class on the next list', async () => {
+    const timeout = CORPUS.find((a) => a.class === 'timeout') as CorpusAgent;
+    const envHome = tmpHome();
+    // Asynchronous: the mock LLM server lives in this process and must keep answering.
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', path.join(REPO, 'dist/sdk/register.mjs'), corpusPath(timeout)], {
+        cwd: REPO,
+        env: cliEnv(envHome, { AGENTTRACE_MODE: 'record', ...corpusEnv(timeout, mock.url, 'http://127.0.0.1:9') }),
+        stdio: 'ignore',
+      });
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    expect(code).toBe(1);
+    const runs = await cliJson<{ id: string; status: string; failureClass?: string }[]>(['list', '--json'], { home: envHome });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'failed', failureClass: 'timeout' });
   });
 });
