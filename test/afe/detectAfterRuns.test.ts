@@ -1,8 +1,9 @@
 /**
  * Detection after runs that are not plain recordings. Branch runs (the same hook as recordings): a branch whose edit
  * fixes the bad reply stores no failure; a branch that forks after the bad reply inherits it from its parent and
- * still names it as the suspect (detection reads the lineage's events, not only the branch's own). And a run recorded
- * without a CLI (environment-variable mode) gets its class when the next command recovers its journal.
+ * still names it as the suspect (detection reads the lineage's events, not only the branch's own). A run recorded
+ * without a CLI (environment-variable mode) gets its class when the next command recovers its journal, and an
+ * imported trace when it is imported.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -61,7 +62,17 @@ describe('detection after branch runs', () => {
   });
 });
 
-describe('detection of runs recovered from a journal', () => {
+describe('detection of runs recovered from a journal or imported from a trace file', () => {
+  it('an imported trace gets the class of its failure', async () => {
+    const file = path.join(tmpHome(), 'bad-json.agenttrace');
+    await cli(['export', runId, '-o', file, '--only']);
+    const other = tmpHome();
+    const imp = await runCli(['import', file], { home: other });
+    expect(imp.code, imp.stderr).toBe(0);
+    const runs = await cliJson<{ id: string; failureClass?: string }[]>(['list', '--json'], { home: other });
+    expect(runs.find((r) => r.id === runId)?.failureClass).toBe('bad_json');
+  });
+
   it('an agent recorded in environment-variable mode gets its failure class on the next list', async () => {
     const timeout = CORPUS.find((a) => a.class === 'timeout') as CorpusAgent;
     const envHome = tmpHome();
