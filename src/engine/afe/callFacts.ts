@@ -27,6 +27,8 @@ export interface CallFailure {
   /** Network-level failure: error name and code (`ECONNREFUSED`, `AbortError`…). */
   netError?: { name: string; message: string; code?: string };
   durationMs?: number;
+  /** The call never finished: no response and no error were recorded before the run failed. */
+  pending?: boolean;
   retryAfter?: string;
   fingerprint?: string;
   parentSeq?: number;
@@ -86,6 +88,8 @@ export function callFailure(ev: TraceEvent, read: BodyReader = inlineBody): Call
 /** The failure class a failed call stands for, from its status, provider code and network error code. */
 export function classOfCall(f: CallFailure): FailureClass {
   const code = f.providerCode ?? '';
+  // A call still waiting when the client library gave up: the wait ended by a timeout (a hung connection included).
+  if (f.pending) return 'timeout';
   if (f.status === undefined) {
     const n = f.netError;
     if (!n) return 'unknown';
@@ -124,8 +128,28 @@ export function unrecoveredFailures(events: readonly TraceEvent[], read: BodyRea
   return out;
 }
 
+/**
+ * The last LLM/HTTP call before `beforeSeq` that never finished (no response, no error recorded), as a pending
+ * failure whose duration runs to `endTs` (when the error surfaced). Undefined when a call finished after it.
+ */
+export function pendingCall(events: readonly TraceEvent[], beforeSeq: number, endTs: number): CallFailure | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const ev = events[i];
+    if (ev.seq >= beforeSeq || (ev.kind !== 'llm' && ev.kind !== 'http')) continue;
+    const p = ev.payload as HttpPayload & Partial<LlmPayload>;
+    if (p.response || p.error) return undefined;
+    const started = p.startedAtMs ?? ev.ts;
+    const f: CallFailure = { seq: ev.seq, kind: ev.kind, method: p.request?.method ?? 'GET', url: p.request?.url ?? '', pending: true, durationMs: Math.max(0, endTs - started) };
+    if (p.model) f.model = p.model;
+    if (ev.fingerprint) f.fingerprint = ev.fingerprint;
+    return f;
+  }
+  return undefined;
+}
+
 /** One line naming a failed call: `429 rate_limit_exceeded from POST /v1/chat/completions (model gpt-4o)`. */
 export function describeCallFailure(f: CallFailure): string {
+  if (f.pending) return `no response to ${f.method} ${pathOf(f.url)}${f.model ? ` (model ${f.model})` : ''}: still waiting ${Math.round(f.durationMs ?? 0)} ms after it started when the error surfaced`;
   const what = f.status !== undefined ? `${f.status}${f.providerCode ? ` ${f.providerCode}` : ''}` : `${f.netError?.code ?? f.netError?.name ?? 'network error'}`;
   const model = f.model ? ` (model ${f.model})` : '';
   const after = f.status === undefined && f.durationMs !== undefined ? ` after ${Math.round(f.durationMs)} ms` : '';

@@ -141,6 +141,13 @@ describe('detectFailure', () => {
     expect(net).toMatchObject({ class: 'network', providerCode: 'ECONNREFUSED' });
     const slow = detect({ events: [llm(2, { error: { name: 'AbortError', message: 'This operation was aborted' } }), error(3, 'Error', 'Request timed out.', [])] });
     expect(slow?.class).toBe('timeout');
+    // The abort left no record on the call: it is still open when the client library throws.
+    const open = ev(2, 'llm', { layer: 'fetch', provider: 'openai', stream: false, model: 'm', request: { method: 'POST', url: 'https://api.openai.com/v1/chat/completions', headers: {} } });
+    const hung = detect({ events: [open, error(4, 'Error', 'Request timed out.', ['OpenAI.makeRequest (file:///n/node_modules/openai/client.mjs:432:23)', `async draft (${URL_}:8:15)`])] });
+    expect(hung).toMatchObject({ class: 'timeout', suspects: [{ seq: 2, kind: 'llm' }], userFrame: { functionName: 'draft', line: 8 } });
+    expect(hung?.evidence[1].label).toMatch(/^no response to POST \/v1\/chat\/completions/);
+    // The same open call is no evidence when user code threw.
+    expect(detect({ events: [open, error(4, 'Error', 'bad input', [`draft (${URL_}:8:15)`])] })?.class).toBe('code_bug');
     const quiet = detect({ events: [stderr(2, 'config missing\n'), exit(3, 2)] });
     expect(quiet).toMatchObject({ class: 'unknown', seq: 3, evidence: [{ kind: 'exit', detail: 'stderr: config missing' }] });
     const killed = detect({ run: run({ status: 'crashed', exitCode: null, exitSignal: 'SIGKILL' }), events: [llm(2, { content: 'x' })] });

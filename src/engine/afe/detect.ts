@@ -8,9 +8,9 @@
  */
 import type { EvidenceStep, Failure, FailureClass, Suspect, UserFrame } from '../../shared/afe/types.js';
 import type { ConsolePayload, ErrorPayload, LlmPayload, RunStatus, StackFrame, StepPayload, TraceEvent } from '../../shared/trace/types.js';
-import { callFailure, classOfCall, describeCallFailure, inlineBody, recordedValues, unrecoveredFailures, type BodyReader, type CallFailure } from './callFacts.js';
+import { callFailure, classOfCall, describeCallFailure, inlineBody, pendingCall, recordedValues, unrecoveredFailures, type BodyReader, type CallFailure } from './callFacts.js';
 import { callSummary, displayPath, errorLabel, frameLabel } from './failureText.js';
-import { firstUserFrame, parseStack, thrownByJsonParse, toUserFrame, withFiles, type ParsedFrame, type SourceReader } from './stackFrames.js';
+import { firstUserFrame, isUserFile, parseStack, thrownByJsonParse, toUserFrame, withFiles, type ParsedFrame, type SourceReader } from './stackFrames.js';
 import { accessAt, accessFromExpression, missingField, pathSegments, unparsable, wrongShape, type Access, type ValueFinding } from './valueTrace.js';
 
 /** Event kinds detection reads (cheap values — random, time, fs, state — are never needed). */
@@ -80,6 +80,9 @@ export function detectFailure(input: DetectInput): Failure | null {
   }
   addErrorEvidence(ctx, exitCode, signal);
   if (llmFail) return fromCall(ctx, llmFail, failures, exitCode, signal);
+  // The client library threw while a call was still waiting for its answer (the abort itself left no record).
+  const pending = errorEv && !isUserFile(frames[0]?.file, input.internalPaths) ? pendingCall(events, errorEv.seq, errorEv.ts) : undefined;
+  if (pending) return fromCall(ctx, pending, [pending], exitCode, signal);
   const tool = failingTool(events, errorEv);
   if (tool) return fromTool(ctx, tool);
   const httpFail = lastUnanswered(events, failures, 'http', limit);
@@ -156,7 +159,7 @@ function fromCall(ctx: Ctx, f: CallFailure, failures: CallFailure[], exitCode: n
   }
   pushFrame(ctx, ctx.userFrame);
   for (const x of earlier) ctx.evidence.push({ kind: 'event', seq: x.seq, label: `earlier attempt of the same request: ${describeCallFailure(x)}` });
-  const why = f.status !== undefined ? `got ${f.status}${f.providerCode ? ` ${f.providerCode}` : ''}` : `failed with ${f.netError?.code ?? f.netError?.name ?? 'a network error'}`;
+  const why = f.pending ? 'never got a response' : f.status !== undefined ? `got ${f.status}${f.providerCode ? ` ${f.providerCode}` : ''}` : `failed with ${f.netError?.code ?? f.netError?.name ?? 'a network error'}`;
   const suspects: Suspect[] = [{ seq: f.seq, kind: f.kind, reason: `the ${f.kind === 'llm' ? 'LLM' : 'HTTP'} call ${why} and its error reached the agent` }];
   for (const x of earlier) suspects.push({ seq: x.seq, kind: x.kind, reason: `an earlier attempt of the same request ${x.status !== undefined ? `got ${x.status}` : 'failed'}` });
   const extra: Partial<Failure> = {};

@@ -40,7 +40,7 @@ export function callSummary(cls: FailureClass, f: CallFailure, attempts: number,
     case 'server_error':
       return `Provider server error: ${call} got ${got}${attempts > 1 ? ` on all ${attempts} attempts` : ' and was not retried'}${where}.`;
     case 'timeout':
-      return `Timed out: ${call} ${f.status !== undefined ? `got ${got}` : `was aborted after ${Math.round(f.durationMs ?? 0)} ms without a response`}${where}.`;
+      return `Timed out: ${call} ${f.status !== undefined ? `got ${got}` : `${f.pending ? 'was given up' : 'was aborted'} after ${Math.round(f.durationMs ?? 0)} ms without a response`}${where}.`;
     case 'network':
       return `Network failure: ${call} could not reach ${hostOf(f.url)} (${got})${where}.`;
     case 'context_overflow':
