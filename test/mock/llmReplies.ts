@@ -3,6 +3,7 @@
  * the same bytes (ids are hashes of the request, `created` is fixed), so recorded and replayed runs can be compared.
  */
 import { createHash } from 'node:crypto';
+import { scenarioContent } from './llmScenarios.js';
 
 export type Dialect = 'openai' | 'groq' | 'anthropic';
 type Obj = Record<string, unknown>;
@@ -58,6 +59,8 @@ interface Plan {
 
 function plan(request: Obj, dialect: Dialect): Plan {
   const text = lastUserText(request);
+  const scripted = scenarioContent(request, text);
+  if (scripted !== null) return { content: scripted, tool: null, usage: { prompt: promptTokens(request), completion: words(scripted) } };
   const toolName = toolToCall(request, dialect);
   const tool = toolName ? { id: idOf(dialect === 'anthropic' ? 'toolu_' : 'call_', request), name: toolName, arguments: JSON.stringify({ query: text }) } : null;
   const content = tool ? '' : `echo: ${text}`;

@@ -6,13 +6,15 @@
  *   POST /openai/v1/chat/completions  (Groq: groq-sdk baseURL `${url}`)
  *   POST /v1/messages                 (Anthropic: baseURL `${url}`)
  *   GET  /health                      → 200 "ok"
- * Special models: `error-429` → 429 with `retry-after: 0`; `error-500` → 500.
+ * Special models: `error-429` → 429 with `retry-after: 0`; `error-500` → 500. The AutoFix corpus's failure scenarios
+ * (API keys, decommissioned and scenario models, context windows, tool endpoints) are in llmScenarios.ts.
  * Per-request latency: an `x-mock-delay: <ms>` request header replaces the server latency for that request (tests of
  * concurrent calls completing in a chosen order; headers are not part of a call's fingerprint).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicReply, anthropicStreamEvents, openAiReply, openAiStreamChunks, type Dialect } from './llmReplies.js';
+import { scenarioDelay, scenarioError, toolRoute } from './llmScenarios.js';
 
 export interface MockRequest {
   method: string;
@@ -59,10 +61,12 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlmSe
       }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      const path = (req.url ?? '/').split('?')[0];
+      const url = new URL(req.url ?? '/', 'http://mock');
+      const path = url.pathname;
       requests.push({ method: req.method ?? 'GET', path, headers, body });
       const delay = Number(headers['x-mock-delay']);
-      void handle(req.method ?? 'GET', path, body, res, Number.isFinite(delay) && delay >= 0 ? delay : latencyMs, chunkDelayMs).catch((e: unknown) => {
+      const call: Call = { method: req.method ?? 'GET', path, query: url.searchParams, headers, body };
+      void handle(call, res, Number.isFinite(delay) && delay >= 0 ? delay : latencyMs, chunkDelayMs).catch((e: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(String(e));
       });
@@ -86,13 +90,24 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlmSe
   };
 }
 
-async function handle(method: string, path: string, body: unknown, res: http.ServerResponse, latencyMs: number, chunkDelayMs: number): Promise<void> {
+interface Call {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+async function handle(call: Call, res: http.ServerResponse, latencyMs: number, chunkDelayMs: number): Promise<void> {
+  const { method, path, body } = call;
   await sleep(latencyMs);
   if (method === 'GET' && path === '/health') {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('ok');
     return;
   }
+  const tool = toolRoute(method, path, call.query);
+  if (tool) return sendJson(res, tool.status, tool.body, tool.headers);
   const dialect: Dialect | null =
     method === 'POST' && (path === '/v1/chat/completions' || path === '/openai/v1/chat/completions')
       ? path.startsWith('/openai/')
@@ -115,6 +130,10 @@ async function handle(method: string, path: string, body: unknown, res: http.Ser
     sendError(res, dialect, model === 'error-429' ? 429 : 500);
     return;
   }
+  const failure = scenarioError(dialect, request, call.headers);
+  if (failure) return sendJson(res, failure.status, failure.body, failure.headers);
+  await sleep(scenarioDelay(request));
+  if (res.destroyed) return;
   const stream = request.stream === true;
   if (dialect === 'anthropic') {
     if (!stream) return sendJson(res, 200, anthropicReply(request));

@@ -1,10 +1,12 @@
 /** `agenttrace list`: the recorded runs, newest first. */
 import { withCosts } from '../../engine/runs/runCost.js';
+import { failureClasses } from '../../engine/store/failureStore.js';
 import { loadPrices, pricesFile } from '../../engine/settings/prices.js';
 import { formatUsd } from '../../shared/model/pricing.js';
 import type { RunSummary } from '../../shared/rpc/contract.js';
 import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
+import { statusWithClass } from '../failureLines.js';
 import { formatDuration, formatTime, runLabel, table, truncate, uniquePrefixLength } from '../format.js';
 
 export const listCommand: Command = {
@@ -24,7 +26,9 @@ export const listCommand: Command = {
       const page = store.listRuns({ limit: args.options.limit as number | undefined });
       const prices = loadPrices(store.home);
       if (prices.warning) ctx.printer.err(`agenttrace: warning: ${prices.warning}\n`);
-      const runs = withCosts(store, page.runs, prices.table);
+      const classes = failureClasses(store, page.runs.map((r) => r.id));
+      // failureClass: the class detection stored for the run (absent for clean runs).
+      const runs = withCosts(store, page.runs, prices.table).map((r) => (classes.has(r.id) ? { ...r, failureClass: classes.get(r.id) } : r));
       const total = page.total;
       if (args.options.json) {
         ctx.printer.json(runs);
@@ -39,7 +43,7 @@ export const listCommand: Command = {
       const rows = runs.map((r) => [
         r.id.slice(0, n),
         truncate(runLabel(r), 32),
-        r.status,
+        statusWithClass(r.status, 'failureClass' in r ? r.failureClass : undefined),
         String(r.steps),
         String(r.llmCalls),
         String(r.totalTokens),

@@ -2,12 +2,14 @@
 import { BadArgsError, NotFoundError } from '../../engine/errors.js';
 import { costFields, lineageCost, type LineageCost } from '../../engine/runs/runCost.js';
 import { loadPrices } from '../../engine/settings/prices.js';
+import { getFailure } from '../../engine/store/failureStore.js';
 import type { TraceStore } from '../../engine/store/store.js';
 import type { StoredRun } from '../../engine/store/storeTypes.js';
 import { formatCost } from '../../shared/model/pricing.js';
 import type { StateAtStep, TraceEvent } from '../../shared/trace/types.js';
 import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
+import { failureLines, statusWithClass } from '../failureLines.js';
 import { EVENT_KINDS, formatDuration, formatTime, summarizeEvent, table } from '../format.js';
 import type { Printer } from '../printer.js';
 
@@ -24,7 +26,7 @@ export const showCommand: Command = {
       { name: 'step', type: 'int', min: 0, valueName: 'N', description: 'show event N (0-based) and the state at that step' },
       { name: 'kind', type: 'list', valueName: 'K', description: `only events of these kinds (repeat or comma-separate): ${EVENT_KINDS.join(', ')}` },
       { name: 'limit', type: 'int', min: 1, valueName: 'N', description: `at most N events (default ${DEFAULT_HUMAN_LIMIT} without --json, all with --json)` },
-      { name: 'json', type: 'boolean', description: 'print JSON: {run, events} or, with --step, {run, event, state}' },
+      { name: 'json', type: 'boolean', description: 'print JSON: {run, failure, events} or, with --step, {run, event, state}' },
     ],
     examples: ['agenttrace show 3f2a', 'agenttrace show 3f2a --kind llm,http', 'agenttrace show 3f2a --step 12 --json'],
   },
@@ -45,11 +47,13 @@ export const showCommand: Command = {
       const limit = (o.limit as number | undefined) ?? (json ? undefined : DEFAULT_HUMAN_LIMIT);
       // One extra event tells the human view whether there is more.
       const events = store.getEvents(run.id, { kinds, limit: limit === undefined ? undefined : limit + (json ? 0 : 1) });
+      const failure = getFailure(store, run.id);
       if (json) {
-        ctx.printer.json({ run, events });
+        ctx.printer.json({ run, failure: failure ?? null, events });
         return 0;
       }
-      printRunHeader(run, ctx.printer, cost);
+      printRunHeader(run, ctx.printer, cost, failure?.class);
+      if (failure) ctx.printer.out(failureLines(failure));
       const shown = events.slice(0, limit);
       ctx.printer.out('\n');
       if (shown.length === 0) ctx.printer.out(kinds.length ? `No ${kinds.join('/')} events.\n` : 'No events recorded.\n');
@@ -103,13 +107,13 @@ function costLine(cost: LineageCost, run: StoredRun): string {
   return `${of(cost.own)} for this branch's ${cost.own.llmCalls} calls; ${of(cost.total)} with the ${cost.inherited.llmCalls} inherited up to step ${run.forkSeq ?? '?'}${hint}`;
 }
 
-function printRunHeader(run: StoredRun, printer: Printer, cost: LineageCost): void {
+function printRunHeader(run: StoredRun, printer: Printer, cost: LineageCost, failureClass?: string): void {
   const rows: [string, string][] = [
     ['Run', run.id],
     ...(run.name ? ([['Name', run.name]] as [string, string][]) : []),
     ['Script', run.scriptPath + (run.scriptSha256 ? `  (sha256 ${run.scriptSha256.slice(0, 12)})` : '')],
     ...(run.argv.length ? ([['Args', run.argv.map((a) => JSON.stringify(a)).join(' ')]] as [string, string][]) : []),
-    ['Status', `${run.status}${run.exitSignal ? ` (signal ${run.exitSignal})` : run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}`],
+    ['Status', `${statusWithClass(run.status, failureClass)}${run.exitSignal ? ` (signal ${run.exitSignal})` : run.exitCode !== null ? ` (exit ${run.exitCode})` : ''}`],
     ['Started', formatTime(run.startedAt)],
     ['Duration', run.endedAt !== null ? formatDuration(run.endedAt - run.startedAt) : 'running'],
     ['Steps', String(run.steps)],

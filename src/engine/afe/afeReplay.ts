@@ -9,7 +9,7 @@ import { branchId, createBranch, deleteBranch, editBranch } from '../branches/br
 import { replayRun, type ReplayResult } from '../replay/replayRun.js';
 import type { TraceStore } from '../store/store.js';
 import { runsOfScript } from '../store/fixStore.js';
-import { detectRun } from './detect.js';
+import { detectRun } from './detectRun.js';
 import type { Failure } from '../../shared/afe/types.js';
 
 /** What every AFE replay needs from its caller. */

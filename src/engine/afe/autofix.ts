@@ -14,7 +14,7 @@ import { patternSuccess, saveFix } from '../store/fixStore.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
 import { poolFor, type AfeReplayContext } from './afeReplay.js';
-import { detectRun } from './detect.js';
+import { detectRun } from './detectRun.js';
 import { aiSuggest } from './groq.js';
 import { heuristicCandidates } from './heuristics.js';
 import { changedLines, rank, score } from './rank.js';

@@ -7,7 +7,8 @@ import { toEventSummary } from '../../shared/model/eventSummary.js';
 import type { ConsoleLine, EventDetail, EventPage, FileView, ParamsOf, RunDetail, RunSummary, StateView } from '../../shared/rpc/contract.js';
 import { changedPaths } from '../../shared/trace/stateDiff.js';
 import type { ConsolePayload, HttpPayload, Json, StateAtStep } from '../../shared/trace/types.js';
-import { latestFixByRun, runFailures } from '../store/fixStore.js';
+import { failureClasses, getFailure } from '../store/failureStore.js';
+import { latestFixByRun } from '../store/fixStore.js';
 import { NotFoundError } from '../errors.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
@@ -51,7 +52,7 @@ export function getRunDetail(store: TraceStore, runId: string): RunDetail {
   };
   if (run.scriptSource !== undefined) detail.scriptSource = run.scriptSource;
   const [withFix] = withFixInfo(store, [detail]);
-  const failure = runFailures(store, [run.id]).get(run.id)?.failure;
+  const failure = getFailure(store, run.id);
   return failure ? { ...withFix, failure } : withFix;
 }
 
@@ -61,10 +62,10 @@ export function getRunDetail(store: TraceStore, runId: string): RunDetail {
  */
 export function withFixInfo<T extends RunSummary>(store: TraceStore, runs: T[]): T[] {
   const ids = runs.map((r) => r.id);
-  const failures = runFailures(store, ids);
+  const failures = failureClasses(store, ids);
   const fixes = latestFixByRun(store, ids);
   return runs.map((r) => {
-    const cls = failures.get(r.id)?.failureClass;
+    const cls = failures.get(r.id);
     const fix = fixes.get(r.id);
     if (!cls && !fix) return r;
     const out: T = { ...r };

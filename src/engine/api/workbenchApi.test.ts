@@ -8,7 +8,8 @@ import { removeTmpHomes } from '../store/testJournal.js';
 import { createDispatcher } from './dispatcher.js';
 import { BRANCH_FORK, BRANCH_ID, FILE_TEXT, fixtureStore, NESTED_ID, REPLY_TEXT, ROOT_ID } from './fixtureStore.js';
 import { createWorkbenchApi } from './workbenchApi.js';
-import { saveFix, saveRunFailure } from '../store/fixStore.js';
+import { saveFailure } from '../store/failureStore.js';
+import { saveFix } from '../store/fixStore.js';
 import type { Failure, FixReport } from '../../shared/afe/types.js';
 
 let store: TraceStore;
@@ -45,7 +46,7 @@ describe('workbench API over the store', () => {
 
   it('runs carry their detected failure class and latest fix; a run detail carries the whole failure', async () => {
     const failure: Failure = { class: 'bad_json', summary: 'JSON.parse failed on the reply of step 1', seq: 9, evidence: [{ kind: 'error', seq: 9, label: 'SyntaxError: Unexpected token' }], suspects: [{ seq: 1, kind: 'llm', reason: 'its reply was parsed' }] };
-    saveRunFailure(store, NESTED_ID, failure);
+    saveFailure(store, NESTED_ID, failure);
     const older: FixReport = { id: 'fix-00000000a1', runId: NESTED_ID, createdAt: 1, status: 'done', candidates: [], ai: { used: false }, replays: 0 };
     saveFix(store, older);
     saveFix(store, { ...older, id: 'fix-00000000b2', createdAt: 2, failure, candidates: [{ n: 1, strategy: 'code_patch', source: 'heuristic', title: 't', rationale: 'r', files: [], verdict: 'fixed_simulated', verdictDetail: 'd', score: { confidence: 1, size: 1, validation: 1, history: 1, safety: 1, specificity: 1, total: 1 } }] });

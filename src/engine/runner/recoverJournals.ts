@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { detectAfterRun } from '../afe/detectRun.js';
 import { AtrError, toAtrError } from '../errors.js';
 import { journalFile, journalsDir, hostFile } from '../settings/paths.js';
 import type { TraceStore } from '../store/store.js';
@@ -81,6 +82,8 @@ function recoverOne(store: TraceStore, runId: string): 'skipped' | 'partial' | '
     const endedAt = Math.max(after.startedAt, Math.round(mtimeOf(file)));
     store.finishRun(runId, { status: 'crashed', endedAt });
   }
+  // A run finalized here (its host died, or it was recorded without one) gets its failure class like any other.
+  if (after) detectAfterRun(store, runId);
   removeQuietly(file);
   removeQuietly(hostFile(store.home, runId));
   return 'recovered';

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import type { RunMeta, RunStatus } from '../../shared/trace/types.js';
 import { ENV } from '../../shared/trace/envProtocol.js';
+import { detectAfterRun } from '../afe/detectRun.js';
 import { hostFile, journalFile, journalsDir } from '../settings/paths.js';
 import type { JournalIngestor } from '../store/ingest.js';
 import type { TraceStore } from '../store/store.js';
@@ -102,6 +103,9 @@ export async function runTraced(o: TracedRunOptions): Promise<TracedRunResult> {
   const end = ingestor.end;
   const status: RunStatus = end ? end.status : exit.signal ? 'crashed' : exit.code === 0 ? 'ok' : 'failed';
   store.finishRun(runId, { status, exit: { code: exit.code, signal: exit.signal }, endedAt: end?.endedAt ?? Date.now(), steps: end?.steps });
+  // Every run that ends here (record, resume, branch) gets its failure class; detection never fails the run.
+  const detected = detectAfterRun(store, runId);
+  if (detected.warning) warnings.push(detected.warning);
   if (warnings.length > 0) ingestor.addWarningsTxn(warnings);
   const release = (): void => {
     removeQuietly(journal);

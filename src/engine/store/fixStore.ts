@@ -4,7 +4,7 @@
  * the exact text it replaced, so an undo restores the file byte-identical; files holding a secret are refused before
  * anything is stored (apply.ts), so no secret reaches this table.
  */
-import type { Failure, FailureClass, FixReport, FixStrategy, Verdict } from '../../shared/afe/types.js';
+import type { FailureClass, FixReport, FixStrategy, Verdict } from '../../shared/afe/types.js';
 import type { FixListItem, FixStats } from '../../shared/rpc/fixContract.js';
 import { AmbiguousIdError, BadArgsError, NotFoundError } from '../errors.js';
 import { dbOf } from './handle.js';
@@ -162,35 +162,3 @@ export function fixStats(store: TraceStore, runningFixes: number): FixStats {
   return { runs: row.runs, failing: row.failing ?? 0, fixed: row.fixed ?? 0, pendingValidation: runningFixes };
 }
 
-/**
- * What detection stored with each of these runs when it ended (migration 3's runs.failure / failure_class): the
- * class for lists, the whole Failure for a run's detail. Runs that did not fail, or that ended before detection
- * existed, have no entry. A damaged failure column keeps its class (the list still shows it).
- */
-export function runFailures(store: TraceStore, runIds: string[]): Map<string, { failureClass: FailureClass; failure?: Failure }> {
-  const out = new Map<string, { failureClass: FailureClass; failure?: Failure }>();
-  const stmt = dbOf(store).prepare('SELECT failure_class, failure FROM runs WHERE id = ?');
-  for (const runId of runIds) {
-    const row = stmt.get(runId) as { failure_class: FailureClass | null; failure: string | null } | undefined;
-    if (!row?.failure_class) continue;
-    let failure: Failure | undefined;
-    try {
-      failure = row.failure ? (JSON.parse(row.failure) as Failure) : undefined;
-    } catch {
-      failure = undefined;
-    }
-    out.set(runId, failure ? { failureClass: row.failure_class, failure } : { failureClass: row.failure_class });
-  }
-  return out;
-}
-
-/** Stores what detection found in a run (null: it did not fail), masked like every report. */
-export function saveRunFailure(store: TraceStore, runId: string, failure: Failure | null): void {
-  let stored: string | null = null;
-  if (failure) {
-    const text = JSON.stringify(failure);
-    const masked = store.masker.json(failure, text);
-    stored = masked === failure ? text : JSON.stringify(masked);
-  }
-  dbOf(store).prepare('UPDATE runs SET failure_class = ?, failure = ? WHERE id = ?').run(failure?.class ?? null, stored, runId);
-}

@@ -9,6 +9,7 @@
  * → ImportConflictError.
  */
 import fs from 'node:fs';
+import { detectAfterRun } from '../afe/detectRun.js';
 import { AtrError } from '../errors.js';
 import { clearRunRows, copyBlobs, copyRunRows, hasBlob, writeRunRow, type ImportedRunRow } from '../store/importRuns.js';
 import { eventRows, keyframeRows, type RawEventRow, type RawKeyframeRow } from '../store/runRows.js';
@@ -103,6 +104,8 @@ function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, di
     if (e instanceof AtrError) throw e;
     throw new TraceFileError(display, `cannot store it: ${(e as Error).message}`, 'nothing was imported; check the store with `agenttrace list`');
   }
+  // Imported runs get their failure class like recorded ones (the file does not carry it; detection never throws).
+  for (const r of runs) if (r.action !== 'same') detectAfterRun(store, r.id);
   const missingScripts: ImportResult['missingScripts'] = [];
   const seen = new Set<string>();
   for (const r of runs) {
