@@ -69,7 +69,7 @@ async function expectRefused(build: (file: string) => void, code: string, messag
 
 describe('import refuses bad files and leaves the store untouched', () => {
   it('a file from a newer AgentTrace (file format or payload format)', async () => {
-    const e = await expectRefused((f) => writeRaw(f, { ...parts(), header: { ...good.header, version: 2 } }), 'ATR_TRACE_VERSION', /^bad\.agenttrace: made by a newer AgentTrace \(format 2, this one reads up to 1\)$/);
+    const e = await expectRefused((f) => writeRaw(f, { ...parts(), header: { ...good.header, version: 3 } }), 'ATR_TRACE_VERSION', /^bad\.agenttrace: made by a newer AgentTrace \(format 3, this one reads up to 2\)$/);
     expect(e.toLine()).toMatch(/\(upgrade AgentTrace to open it\)$/);
     await expectRefused(
       (f) => {
