@@ -154,7 +154,7 @@ describe('export -> import of failures and fix reports', () => {
       plant(store);
       const err = await exportTrace(store, ROOT, { out: path.join(dir, 'x.agenttrace'), env: { SERVICE_API_KEY: secret } }).catch((e: unknown) => e);
       expect((err as AtrError).code).toBe('ATR_SECRET_FOUND');
-      expect((err as AtrError).data?.findings).toEqual([where]);
+      expect(((err as AtrError).data as { findings?: string[] }).findings).toEqual([where]);
       expect((err as AtrError).message).not.toContain(secret);
       expect(fs.readdirSync(dir)).toEqual([]);
     }
