@@ -138,7 +138,7 @@ describe('import of bad files (through the CLI)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr.split('\n').filter(Boolean)).toEqual([
-      'agenttrace: newer.agenttrace: made by a newer AgentTrace (format 9, this one reads up to 1) (upgrade AgentTrace to open it)',
+      'agenttrace: newer.agenttrace: made by a newer AgentTrace (format 9, this one reads up to 2) (upgrade AgentTrace to open it)',
       expect.stringMatching(/^agenttrace: cut\.agenttrace: truncated: .* \(the file is damaged or not an AgentTrace trace file; export it again\)$/),
     ]);
     expect(await cliJson<unknown[]>(['list', '--json'], { home: h })).toEqual([]);

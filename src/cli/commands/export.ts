@@ -15,7 +15,7 @@ export const exportCommand: Command = {
       { name: 'out', short: 'o', type: 'string', valueName: 'FILE', description: 'where to write (default <id-prefix>.agenttrace in the current folder)' },
       { name: 'only', type: 'boolean', description: 'this run only, not its branches (a branch still carries its ancestors up to its fork)' },
       { name: 'force', type: 'boolean', description: 'overwrite FILE if it exists' },
-      { name: 'json', type: 'boolean', description: 'print {file, focus, root, runs, events, blobs, bytes} as JSON' },
+      { name: 'json', type: 'boolean', description: 'print {file, focus, root, runs, events, blobs, fixes, bytes} as JSON' },
     ],
     examples: ['agenttrace export 3f2a', 'agenttrace export 3f2a__step-4 --only -o bug-1234.agenttrace'],
     notes: [
@@ -44,4 +44,5 @@ function printExport(r: ExportResult, display: string, out: (s: string) => void)
   const n = r.runs.length;
   out(`Exported ${r.focus} (${n} run${n === 1 ? '' : 's'}, ${r.events} events, ${r.blobs} blob${r.blobs === 1 ? '' : 's'}) to ${display} (${formatBytes(r.bytes)})\n`);
   for (const run of r.runs) if (run.partialUpTo !== undefined) out(`  with ancestor ${run.id} up to step ${run.partialUpTo}\n`);
+  if (r.fixes > 0) out(`  with ${r.fixes} fix report${r.fixes === 1 ? '' : 's'}\n`);
 }

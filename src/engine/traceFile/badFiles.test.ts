@@ -8,11 +8,13 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AtrError } from '../errors.js';
+import { getFix } from '../store/fixStore.js';
 import { openStore, type TraceStore } from '../store/store.js';
 import { meta, removeTmpHomes, tmpHome } from '../store/testJournal.js';
 import { exportTrace } from './exportTrace.js';
 import { importTraceFile, type ImportOptions } from './importTrace.js';
 import { dumpStore, execSql } from '../store/testSql.js';
+import { fixReport } from './testFixRecords.js';
 import { B1, B2, ROOT, makeTree, readRaw, writeRaw, type RawTraceFile } from './testTraceFiles.js';
 
 afterAll(removeTmpHomes);
@@ -69,7 +71,7 @@ async function expectRefused(build: (file: string) => void, code: string, messag
 
 describe('import refuses bad files and leaves the store untouched', () => {
   it('a file from a newer AgentTrace (file format or payload format)', async () => {
-    const e = await expectRefused((f) => writeRaw(f, { ...parts(), header: { ...good.header, version: 2 } }), 'ATR_TRACE_VERSION', /^bad\.agenttrace: made by a newer AgentTrace \(format 2, this one reads up to 1\)$/);
+    const e = await expectRefused((f) => writeRaw(f, { ...parts(), header: { ...good.header, version: 3 } }), 'ATR_TRACE_VERSION', /^bad\.agenttrace: made by a newer AgentTrace \(format 3, this one reads up to 2\)$/);
     expect(e.toLine()).toMatch(/\(upgrade AgentTrace to open it\)$/);
     await expectRefused(
       (f) => {
@@ -210,6 +212,95 @@ describe('import refuses bad files and leaves the store untouched', () => {
     const err = await importTraceFile(src, valid, { display: 'bad.agenttrace' }).catch((e: unknown) => e);
     expect((err as AtrError).message).toBe('bad.agenttrace: run run-root already exists in the store with different content (its events differ)');
     expect(dumpStore(src)).toBe(before);
+  });
+});
+
+describe('hostile fix records (v2) are refused like other bad records', () => {
+  /** The valid file plus fix records (object or raw line text) right after its run records. */
+  const withFixes =
+    (...fixes: (Record<string, unknown> | string)[]) =>
+    (f: string): void => {
+      const t = parts();
+      const at = t.records.findIndex((r) => r.r !== 'manifest' && r.r !== 'run');
+      t.records.splice(at, 0, ...(fixes as Record<string, unknown>[]));
+      writeRaw(f, t);
+    };
+  const fixRec = (over: Record<string, unknown> = {}, run = B2): Record<string, unknown> => ({ r: 'fix', run, fix: { ...fixReport('fix-0123abcd', run), ...over } });
+  const candidate = fixReport('fix-x', B2).candidates[0];
+
+  it('bad ids: not a fix id, a path, too long; a run the file does not declare; filed under another run', async () => {
+    await expectRefused(withFixes(fixRec({ id: '../../etc/passwd' })), 'ATR_TRACE_FILE', /line 6 \(fix record\): fix\.id must be "fix-" and 1-64 characters of A-Z a-z 0-9 _ -$/);
+    await expectRefused(withFixes(fixRec({ id: `fix-${'a'.repeat(65)}` })), 'ATR_TRACE_FILE', /\(fix record\): fix\.id must be "fix-"/);
+    await expectRefused(withFixes(fixRec({ runId: 'x/y' }, 'x/y')), 'ATR_TRACE_FILE', /\(fix record\): run must be 1-200 characters/);
+    await expectRefused(withFixes(fixRec({}, 'someone-else')), 'ATR_TRACE_FILE', /line 6: record of run someone-else, which the file does not declare$/);
+    await expectRefused(withFixes(fixRec({ runId: B1 })), 'ATR_TRACE_FILE', /line 6: fix fix-0123abcd is filed under run run-root__b1__b2 but is about run run-root__b1$/);
+    await expectRefused(withFixes(fixRec(), fixRec()), 'ATR_TRACE_FILE', /line 7: fix fix-0123abcd appears twice$/);
+  });
+
+  it('huge strings and too many parts are refused before anything is stored', async () => {
+    await expectRefused(withFixes(fixRec({ error: 'x'.repeat(64 * 1024 + 1) })), 'ATR_TRACE_FILE', /\(fix record\): fix\.error String must contain at most 65536 character\(s\)$/);
+    await expectRefused(withFixes(fixRec({ candidates: [{ ...candidate, title: 't'.repeat(1001) }] })), 'ATR_TRACE_FILE', /fix\.candidates\.\[0\]\.title String must contain at most 1000/);
+    const huge = 'y'.repeat(8 * 1024 * 1024 + 1);
+    await expectRefused(withFixes(fixRec({ candidates: [{ ...candidate, files: [{ ...candidate.files[0], after: huge }] }] })), 'ATR_TRACE_FILE', /fix\.candidates\.\[0\]\.files\.\[0\]\.after String must contain at most 8388608/);
+    await expectRefused(withFixes(fixRec({ candidates: Array.from({ length: 51 }, (_, i) => ({ ...candidate, n: i + 1 })) })), 'ATR_TRACE_FILE', /fix\.candidates Array must contain at most 50 element\(s\)$/);
+  });
+
+  it('wrong shapes: unknown class or verdict, a control character in a title or path, a bad sha256, a missing field', async () => {
+    await expectRefused(withFixes(fixRec({ failure: { class: 'gremlins', summary: 's', evidence: [], suspects: [] } })), 'ATR_TRACE_FILE', /fix\.failure\.class Invalid enum value/);
+    await expectRefused(withFixes(fixRec({ candidates: [{ ...candidate, verdict: 'trust me' }] })), 'ATR_TRACE_FILE', /fix\.candidates\.\[0\]\.verdict Invalid enum value/);
+    await expectRefused(withFixes(fixRec({ candidates: [{ ...candidate, title: 'ok\u001b]0;pwned\u0007' }] })), 'ATR_TRACE_FILE', /fix\.candidates\.\[0\]\.title contains control characters$/);
+    await expectRefused(withFixes(fixRec({ candidates: [{ ...candidate, files: [{ ...candidate.files[0], path: '/tmp/a\nb' }] }] })), 'ATR_TRACE_FILE', /files\.\[0\]\.path contains control characters$/);
+    await expectRefused(withFixes(fixRec({ candidates: [{ ...candidate, files: [{ ...candidate.files[0], sha256: 'abc' }] }] })), 'ATR_TRACE_FILE', /files\.\[0\]\.sha256 must be a sha256 hex digest$/);
+    await expectRefused(withFixes(fixRec({ candidates: undefined })), 'ATR_TRACE_FILE', /\(fix record\): fix\.candidates Required$/);
+    await expectRefused(withFixes({ r: 'fix', run: B2, fix: 'not an object' }), 'ATR_TRACE_FILE', /\(fix record\): fix Expected object, received string$/);
+  });
+
+  it('a bad failure on a run record, and fix records out of place', async () => {
+    await expectRefused(
+      (f) => {
+        const t = parts();
+        (t.records.find((x) => x.r === 'run' && (x.run as { id: string }).id === B2) as Record<string, unknown>).failure = { class: 'bad_json', summary: 1, evidence: [], suspects: [] };
+        writeRaw(f, t);
+      },
+      'ATR_TRACE_FILE',
+      /\(run record\): failure\.summary Expected string, received number$/,
+    );
+    await expectRefused(
+      (f) => {
+        const t = parts();
+        t.records.splice(t.records.length - 1, 0, fixRec());
+        writeRaw(f, t);
+      },
+      'ATR_TRACE_FILE',
+      /fix fix-0123abcd comes after keyframes or events \(fix records follow the run records\)$/,
+    );
+    await expectRefused(
+      (f) => {
+        const t = parts();
+        t.records.splice(2, 0, fixRec({}, ROOT));
+        writeRaw(f, t);
+      },
+      'ATR_TRACE_FILE',
+      /line 4: fix records, keyframes and events must follow all run records$/,
+    );
+  });
+
+  it('__proto__ keys inside a fix report are dropped, nothing is polluted, the report imports', async () => {
+    const file = path.join(dir, 'proto-fix.agenttrace');
+    withFixes(fixRec())(file);
+    const raw = readRaw(file);
+    const lines = raw.records.map((r) => JSON.stringify(r));
+    const i = raw.records.findIndex((r) => r.r === 'fix');
+    lines[i] = lines[i].replace('"fix":{', '"fix":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},').replace('"score":{', '"score":{"__proto__":{"total":9},');
+    fs.writeFileSync(file, Buffer.concat([Buffer.from(JSON.stringify(raw.header) + '\n'), zlib.gzipSync(lines.join('\n') + '\n')]));
+
+    const store = open();
+    const res = await importTraceFile(store, file);
+    expect(res).toMatchObject({ droppedKeys: 3, fixesAdded: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const stored = getFix(store, 'fix-0123abcd');
+    expect(stored).toEqual(fixReport('fix-0123abcd', B2));
+    expect(Object.getPrototypeOf(stored)).toBe(Object.prototype);
   });
 });
 

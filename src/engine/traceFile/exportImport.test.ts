@@ -14,6 +14,7 @@ import { meta, removeTmpHomes, tmpHome } from '../store/testJournal.js';
 import { AtrError } from '../errors.js';
 import { exportTrace, defaultExportName } from './exportTrace.js';
 import { importTraceFile } from './importTrace.js';
+import { TRACE_FILE_CHAIN, TRACE_FILE_VERSION } from './format.js';
 import type { Modernizer } from './modernize.js';
 import { dumpStore, execSql, queryValue } from '../store/testSql.js';
 import { B1, B2, FILE, ROOT, makeTree, readRaw, sha, writeRaw } from './testTraceFiles.js';
@@ -216,18 +217,18 @@ describe('export safety', () => {
     expect((err as AtrError).message).toMatch(/already exists$/);
     expect(fs.readFileSync(file, 'utf8')).toBe('precious');
     await exportTrace(store, ROOT, { out: file, force: true, env: {} });
-    expect(readRaw(file).header).toMatchObject({ magic: 'agenttrace', version: 1 });
+    expect(readRaw(file).header).toMatchObject({ magic: 'agenttrace', version: TRACE_FILE_VERSION });
     expect(fs.readdirSync(dir)).toEqual(['run-root.agenttrace']);
   });
 });
 
 describe('format versions', () => {
-  it('a synthetic older "v0" file goes through a modernizer step and imports like the v1 file', async () => {
+  it('a synthetic older "v0" file goes through a modernizer step (then the real ones) and imports like the current file', async () => {
     const { store, dir } = source();
-    const v1 = path.join(dir, 'v1.agenttrace');
-    await exportTrace(store, ROOT, { out: v1, env: {} });
+    const current = path.join(dir, 'current.agenttrace');
+    await exportTrace(store, ROOT, { out: current, env: {} });
     // v0 (made up for this test): records are tagged `type` instead of `r`, and blobs carry hex instead of base64.
-    const raw = readRaw(v1);
+    const raw = readRaw(current);
     const v0 = path.join(dir, 'v0.agenttrace');
     const toV0 = raw.records.map(({ r, ...rest }) => (r === 'blob' ? { type: r, hash: rest.hash, hex: Buffer.from(rest.b64 as string, 'base64').toString('hex') } : { type: r, ...rest }));
     writeRaw(v0, { header: { ...raw.header, version: 0 }, records: toV0 }, { keepEnd: true });
@@ -236,16 +237,16 @@ describe('format versions', () => {
       header: (h) => ({ ...h, version: 1 }),
       record: ({ type, hex, ...rest }) => [type === 'blob' ? { r: type, ...rest, b64: Buffer.from(hex as string, 'hex').toString('base64') } : { r: type, ...rest }],
     };
-    const chain = { first: 0, steps: [modernize_0_to_1] };
+    const chain = { first: 0, steps: [modernize_0_to_1, ...TRACE_FILE_CHAIN.steps] };
 
     const fromV0 = open();
     await importTraceFile(fromV0, v0, { chain });
-    const fromV1 = open();
-    await importTraceFile(fromV1, v1, { chain });
-    expect(dumpStore(fromV0)).toBe(dumpStore(fromV1));
+    const fromCurrent = open();
+    await importTraceFile(fromCurrent, current, { chain });
+    expect(dumpStore(fromV0)).toBe(dumpStore(fromCurrent));
     // Without the step, v0 is older than anything this build reads.
     const err = await importTraceFile(open(), v0, { display: 'v0.agenttrace' }).catch((e: unknown) => e);
     expect((err as AtrError).code).toBe('ATR_TRACE_VERSION');
-    expect((err as AtrError).message).toBe('v0.agenttrace: trace format 0 is older than any this AgentTrace reads (formats 1..1)');
+    expect((err as AtrError).message).toBe(`v0.agenttrace: trace format 0 is older than any this AgentTrace reads (formats 1..${TRACE_FILE_VERSION})`);
   });
 });

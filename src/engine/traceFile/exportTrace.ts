@@ -1,8 +1,12 @@
 /**
- * `export`: writes a run tree into one trace file (layout in v1.ts).
+ * `export`: writes a run tree into one trace file (layout in v1.ts and v2.ts).
  * What goes in: the requested run with all its branches (recursively), or only that run with `only`; plus, when the
  * run is itself a branch, its ancestors as partial copies up to the fork (their events and keyframes through the
  * fork step), so the branch replays on its own wherever the file is imported. Blobs referenced by any of it follow.
+ * Every run carried in full also brings its detected failure and its fix reports (AutoFix Engine); a partial copy
+ * does not (it is carried to be replayed from, and its failure lies past the fork). The history of applies is NOT
+ * exported: it holds the text of the user's own files from before an apply, and describes that machine only — for
+ * the same reason a report's apply state (`applied`, `undoneAt`) is left out of the file.
  * The file is written next to its destination under a temporary name, scanned for secrets (scanSecrets.ts), and
  * only then moved into place: a refused export leaves nothing behind, and an existing file is never overwritten
  * without `force`.
@@ -12,12 +16,13 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AtrError, BadArgsError } from '../errors.js';
 import { packageRoot } from '../runner/sdkPaths.js';
+import { fixReportTexts, storedFailureText } from '../store/fixTransfer.js';
 import { eventRows, keyframeRows } from '../store/runRows.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
 import type { ZodError } from 'zod';
-import { EventRecV1, KeyframeRecV1, RunV1 } from './v1.js';
-import { TRACE_FILE_EXT, type FileRun } from './format.js';
+import { EventRecV1, KeyframeRecV1 } from './v1.js';
+import { FailureSchema, FixReportSchema, RunSchema, TRACE_FILE_EXT, type FileRun } from './format.js';
 import { BlobRemap, eventRefs, keyframeRefs, runRecord, storedExtent } from './runContent.js';
 import { scanTraceFileForSecrets } from './scanSecrets.js';
 import { collectBlobRefs } from './sanitize.js';
@@ -43,6 +48,8 @@ export interface ExportedRun {
   partialUpTo?: number;
   events: number;
   keyframes: number;
+  /** Fix reports of this run written to the file. */
+  fixes: number;
 }
 
 export interface ExportResult {
@@ -52,6 +59,8 @@ export interface ExportResult {
   runs: ExportedRun[];
   events: number;
   blobs: number;
+  /** Fix reports written (all runs). */
+  fixes: number;
   missingBlobs: string[];
   bytes: number;
 }
@@ -60,6 +69,10 @@ interface PlannedRun {
   run: StoredRun;
   upTo?: number;
   rec: FileRun;
+  /** The run's detected failure (JSON text as stored); runs carried in full only. */
+  failure?: string;
+  /** Its fix reports as file JSON (apply state removed); runs carried in full only. */
+  fixes: string[];
 }
 
 /** The default file name: the id's first 8 characters plus a branch suffix, e.g. `3f2a1b2c__step-4.agenttrace`. */
@@ -82,13 +95,14 @@ export function planExport(store: TraceStore, runId: string, only: boolean): Pla
     const parent = chain[i];
     const fork = chain[i - 1].forkSeq ?? 0;
     const extent = storedExtent(parent);
-    ancestors.unshift({ run: parent, upTo: extent === undefined ? fork : Math.min(fork, extent), rec: runRecord(parent) });
+    ancestors.unshift({ run: parent, upTo: extent === undefined ? fork : Math.min(fork, extent), rec: runRecord(parent), fixes: [] });
   }
   const own: PlannedRun[] = [];
   const queue = [focus];
   while (queue.length > 0) {
     const run = queue.shift() as StoredRun;
-    own.push({ run, upTo: storedExtent(run), rec: runRecord(run) });
+    const upTo = storedExtent(run);
+    own.push({ run, upTo, rec: runRecord(run), ...(upTo === undefined ? afeData(store, run.id) : { fixes: [] }) });
     if (only) continue;
     for (const id of store.childRunIds(run.id)) {
       if (seen.has(id)) continue;
@@ -99,10 +113,28 @@ export function planExport(store: TraceStore, runId: string, only: boolean): Pla
   const plan = [...ancestors, ...own];
   for (const p of plan) {
     // Never write a file the import would refuse: the same schemas decide here.
-    const check = RunV1.safeParse(p.rec);
+    const check = RunSchema.safeParse(p.rec);
     if (!check.success) throw unexportable(p.run.id, 'its metadata', check.error);
+    if (p.failure !== undefined) {
+      const f = FailureSchema.safeParse(JSON.parse(p.failure));
+      if (!f.success) throw unexportable(p.run.id, 'its detected failure', f.error);
+    }
+    for (const text of p.fixes) {
+      const fix = FixReportSchema.safeParse(JSON.parse(text));
+      if (!fix.success) throw unexportable(p.run.id, `fix report ${String((JSON.parse(text) as { id?: unknown }).id).slice(0, 80)}`, fix.error);
+    }
   }
   return plan;
+}
+
+/** A run's failure and fix reports as the file carries them (see the file comment for what is left out). */
+function afeData(store: TraceStore, runId: string): { failure?: string; fixes: string[] } {
+  const failure = storedFailureText(store, runId);
+  const fixes = fixReportTexts(store, runId).map((text) => {
+    const { applied: _applied, undoneAt: _undoneAt, ...report } = JSON.parse(text) as Record<string, unknown>;
+    return JSON.stringify(report);
+  });
+  return failure === undefined ? { fixes } : { failure, fixes };
 }
 
 function unexportable(runId: string, what: string, err: ZodError): AtrError {
@@ -168,7 +200,14 @@ function writeTree(store: TraceStore, runId: string, opts: ExportOptions, fd: nu
   w.record({ r: 'manifest', focus: focus.id, only: Boolean(opts.only), runs: plan.map((p) => p.run.id), exportedAt: Date.now(), missingBlobs: [...remap.missing] });
   for (const p of plan) {
     const rec = p.rec.overrides ? { ...p.rec, overrides: JSON.parse(remap.apply(JSON.stringify(p.rec.overrides))) as FileRun['overrides'] } : p.rec;
-    w.record(p.upTo === undefined ? { r: 'run', run: rec } : { r: 'run', run: rec, partial: { upTo: p.upTo } });
+    let line = JSON.stringify(p.upTo === undefined ? { r: 'run', run: rec } : { r: 'run', run: rec, partial: { upTo: p.upTo } });
+    if (p.failure !== undefined) line = `${line.slice(0, -1)},"failure":${p.failure}}`;
+    w.line(line);
+  }
+  let fixes = 0;
+  for (const p of plan) {
+    for (const text of p.fixes) w.line(`{"r":"fix","run":${JSON.stringify(p.run.id)},"fix":${text}}`);
+    fixes += p.fixes.length;
   }
   let events = 0;
   const id = (s: string): string => JSON.stringify(s);
@@ -189,14 +228,15 @@ function writeTree(store: TraceStore, runId: string, opts: ExportOptions, fd: nu
       evs += e.end_seq - e.seq + 1;
     }
     events += evs;
-    runs.push(p.upTo === undefined ? { id: p.run.id, events: evs, keyframes: kfs } : { id: p.run.id, partialUpTo: p.upTo, events: evs, keyframes: kfs });
+    const n = p.fixes.length;
+    runs.push(p.upTo === undefined ? { id: p.run.id, events: evs, keyframes: kfs, fixes: n } : { id: p.run.id, partialUpTo: p.upTo, events: evs, keyframes: kfs, fixes: n });
   }
   for (const [hash, key] of remap.present) {
     const bytes = store.getBlob(key) as Buffer;
     w.line(`{"r":"blob","hash":"${hash}","b64":"${bytes.toString('base64')}"}`);
   }
   w.finish();
-  return { file: out, focus: focus.id, root: plan[0].run.id, runs, events, blobs: remap.present.size, missingBlobs: [...remap.missing], bytes: w.bytes };
+  return { file: out, focus: focus.id, root: plan[0].run.id, runs, events, blobs: remap.present.size, fixes, missingBlobs: [...remap.missing], bytes: w.bytes };
 }
 
 /** Moves the finished file into place; without `force`, atomically refuses to replace an existing file. */

@@ -7,10 +7,15 @@
  * import stores them) → `same`, nothing written, so importing a file twice changes nothing; the store holds a
  * partial copy and the file carries more of the run (and agrees on the common part) → `completed`; anything else
  * → ImportConflictError.
+ * AutoFix data (format v2) is derived from the runs and imported like them, in the same transaction: a run's failure
+ * is stored when the store has none for it (its own detection wins), and a fix report whose id is in the store
+ * already is kept as it is.
  */
 import fs from 'node:fs';
 import { detectAfterRun } from '../afe/detectRun.js';
 import { AtrError } from '../errors.js';
+import type { Failure } from '../../shared/afe/types.js';
+import { importFix, importRunFailure, storedFailureText } from '../store/fixTransfer.js';
 import { clearRunRows, copyBlobs, copyRunRows, hasBlob, writeRunRow, type ImportedRunRow } from '../store/importRuns.js';
 import { eventRows, keyframeRows, type RawEventRow, type RawKeyframeRow } from '../store/runRows.js';
 import type { TraceStore } from '../store/store.js';
@@ -56,6 +61,11 @@ export interface ImportResult {
   alreadyImported: boolean;
   /** Blobs added to the store (blobs it had already are shared). */
   blobsAdded: number;
+  /** Fix reports added, and those whose id the store held already (kept as they were). */
+  fixesAdded: number;
+  fixesPresent: number;
+  /** Runs whose detected failure came from the file. */
+  failuresAdded: number;
   /** Keys named __proto__ / constructor / prototype dropped while reading. */
   droppedKeys: number;
   /** Imported runs whose script does not exist on this machine (replay them with --script PATH). */
@@ -81,8 +91,9 @@ export async function importTraceFile(store: TraceStore, file: string, opts: Imp
 function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, display: string): ImportResult {
   let runs: ImportedRun[];
   let blobsAdded: number;
+  let afe: AfeCounts;
   try {
-    [runs, blobsAdded] = store.transaction((): [ImportedRun[], number] => {
+    [runs, blobsAdded, afe] = store.transaction((): [ImportedRun[], number, AfeCounts] => {
       for (const [h, where] of staged.refs) {
         if (!hasBlob(store, h)) throw new TraceFileError(display, `${where} refers to blob ${h.slice(0, 12)}, which is not in the file`);
       }
@@ -91,14 +102,17 @@ function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, di
         const stored = store.findRun(id);
         const action: ImportAction = stored ? compareWithStored(store, staging, s, stored, display) : 'new';
         if (action !== 'same') {
+          // Completing a partial copy rewrites its row: the failure it had is put back below.
+          const had = action === 'completed' ? storedFailureText(store, id) : undefined;
           writeRunRow(store, toRow(s), action === 'completed');
+          if (had !== undefined) importRunFailure(store, id, JSON.parse(had) as Failure);
           if (action === 'completed') clearRunRows(store, id);
           copyRunRows(store, staging, id);
         }
         const upTo = action === 'same' && stored ? minExtent(storedExtent(stored), s.upTo) : s.upTo;
         out.push({ id, action, ...(upTo !== undefined ? { partialUpTo: upTo } : {}), events: s.events, keyframes: s.keyframes });
       }
-      return [out, copyBlobs(store, staging)];
+      return [out, copyBlobs(store, staging), importAfe(store, staged)];
     }, 'immediate');
   } catch (e) {
     if (e instanceof AtrError) throw e;
@@ -119,11 +133,29 @@ function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, di
     focus: staged.manifest.focus,
     root: staged.manifest.runs[0],
     runs,
-    alreadyImported: runs.every((r) => r.action === 'same'),
+    alreadyImported: runs.every((r) => r.action === 'same') && afe.fixesAdded === 0 && afe.failuresAdded === 0,
     blobsAdded,
+    ...afe,
     droppedKeys: staged.dropped,
     missingScripts,
   };
+}
+
+interface AfeCounts {
+  fixesAdded: number;
+  fixesPresent: number;
+  failuresAdded: number;
+}
+
+/** Stores the file's run failures and fix reports (inside the import's transaction, after the runs). */
+function importAfe(store: TraceStore, staged: StagedFile): AfeCounts {
+  const counts: AfeCounts = { fixesAdded: 0, fixesPresent: 0, failuresAdded: 0 };
+  for (const [id, s] of staged.runs) if (s.failure && importRunFailure(store, id, s.failure)) counts.failuresAdded++;
+  for (const fix of staged.fixes) {
+    if (importFix(store, fix)) counts.fixesAdded++;
+    else counts.fixesPresent++;
+  }
+  return counts;
 }
 
 /** `same` or `completed`, else throws the conflict (what differs is named). */

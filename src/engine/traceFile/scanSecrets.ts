@@ -1,7 +1,8 @@
 /**
  * The last gate of an export: reads the written file back (as any reader would) and looks for secrets — the values
  * of the host's secret-named environment variables and secret-shaped tokens (redact.ts) — in every string of every
- * record, keys included, and in the bytes of every blob. Everything was masked when it was recorded; this catches
+ * record, keys included (run failures and fix reports too: they quote errors, provider bodies and the user's files),
+ * and in the bytes of every blob. Everything was masked when it was recorded; this catches
  * what slipped through (an SDK hook that forgot to mask, a row written by other means). Findings name where the
  * secret is and what it looks like, never the secret itself.
  */
@@ -37,6 +38,8 @@ function where(rec: Record<string, unknown>, lineNo: number): string {
       return `run ${String((rec.run as { id?: unknown } | undefined)?.id)} metadata`;
     case 'blob':
       return `blob ${String(rec.hash).slice(0, 12)}`;
+    case 'fix':
+      return `run ${String(rec.run)} fix report ${String((rec.fix as { id?: unknown } | undefined)?.id).slice(0, 80)}`;
     default:
       return `record on line ${lineNo}`;
   }
@@ -71,6 +74,13 @@ export async function scanTraceFileForSecrets(file: string, env: Record<string, 
     }
     if (!masker.mayContainSecret(text)) continue;
     const at = where(rec, lineNo);
+    if (rec.r === 'run' && rec.failure !== undefined) {
+      // A run's detected failure is named on its own: it is what the AutoFix Engine found, not the recording.
+      const { failure, ...meta } = rec;
+      for (const s of strings(failure)) check(s, `run ${String((rec.run as { id?: unknown } | undefined)?.id)} failure`);
+      for (const s of strings(meta)) check(s, at);
+      continue;
+    }
     for (const s of strings(rec)) check(s, at);
   }
   return findings;

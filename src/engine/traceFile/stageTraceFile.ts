@@ -1,13 +1,15 @@
 /**
  * First half of an import: streams a trace file's records (readTraceFile.ts: sanitized, modernized, schema-checked)
  * and checks what the schemas cannot — record order, the run tree, seq ranges against forks and partial extents,
- * blob hashes against their bytes, references to blobs — while writing the rows into the staging database.
+ * blob hashes against their bytes, references to blobs — while writing the rows into the staging database. Run
+ * failures and fix reports (v2) are small and kept in memory for the store transaction.
  * Any problem throws a TraceFileError naming the file and the record; nothing reaches the store from here.
  */
 import { createHash } from 'node:crypto';
 import { TRACE_FORMAT_VERSION } from '../../shared/trace/types.js';
 import { AtrError } from '../errors.js';
-import type { EventRec, FileRun, KeyframeRec, ManifestRec } from './format.js';
+import type { Failure, FixReport } from '../../shared/afe/types.js';
+import type { EventRec, FileRun, FixRec, KeyframeRec, ManifestRec } from './format.js';
 import type { OpenedTraceFile, ReadLimits } from './readTraceFile.js';
 import { readRecords } from './readTraceFile.js';
 import { isPartialMarker } from './runContent.js';
@@ -23,6 +25,8 @@ export interface StagedRun {
   rec: FileRun;
   /** Partial copy: the last seq carried. */
   upTo?: number;
+  /** The failure detected in the run, when the file carries one. */
+  failure?: Failure;
   events: number;
   keyframes: number;
   lastEnd: number;
@@ -35,6 +39,8 @@ export interface StagedFile {
   runs: Map<string, StagedRun>;
   /** Referenced blob -> where (first reference), for the reference check against the store. */
   refs: Map<string, string>;
+  /** Fix reports, in file order (each of a run of the file, ids unique). */
+  fixes: FixReport[];
   blobs: number;
   /** Unsafe keys dropped while reading. */
   dropped: number;
@@ -46,10 +52,13 @@ export async function stageTraceFile(file: string, display: string, opened: Open
   let manifest: ManifestRec | undefined;
   const runs = new Map<string, StagedRun>();
   const refs = new Map<string, string>();
+  const fixes = new Map<string, FixReport>();
   let records = 0;
   let blobs = 0;
   let dropped = 0;
   let ended = false;
+  /** A keyframe or event was read: fix records may no longer come. */
+  let rowsStarted = false;
 
   for await (const { rec, lineNo, dropped: d } of readRecords(file, display, opened, limits)) {
     dropped += d;
@@ -84,9 +93,15 @@ export async function stageTraceFile(file: string, display: string, opened: Open
           collectBlobRefs(r.overrides, found);
           note(found, `run ${r.id} edits`);
         }
-        runs.set(r.id, { rec: r, upTo: rec.partial?.upTo, events: 0, keyframes: 0, lastEnd: -1, lastKf: -1 });
+        const staged: StagedRun = { rec: r, upTo: rec.partial?.upTo, events: 0, keyframes: 0, lastEnd: -1, lastKf: -1 };
+        if (rec.failure) staged.failure = rec.failure as Failure;
+        runs.set(r.id, staged);
         break;
       }
+      case 'fix':
+        checkFix(rec, runs, manifest as ManifestRec, fixes, rowsStarted, (reason) => bad(lineNo, reason));
+        fixes.set(rec.fix.id, rec.fix as FixReport);
+        break;
       case 'kf': {
         const run = runOf(rec.run, runs, manifest as ManifestRec, (reason) => bad(lineNo, reason));
         checkKeyframe(rec, run, (reason) => bad(lineNo, reason));
@@ -94,6 +109,7 @@ export async function stageTraceFile(file: string, display: string, opened: Open
         keyframeBlobRefs(rec.data, found);
         note(found, `run ${rec.run} keyframe ${rec.seq}`);
         staging.keyframe(rec.run, rec.seq, JSON.stringify(rec.data));
+        rowsStarted = true;
         run.keyframes++;
         run.lastKf = rec.seq;
         break;
@@ -108,6 +124,7 @@ export async function stageTraceFile(file: string, display: string, opened: Open
         }
         staging.event(rec.run, rec.seq, end, Boolean(rec.batched), rec.kind, rec.ts, JSON.stringify(rec.payload), rec.fp ?? null, rec.parent ?? null);
         run.events += end - rec.seq + 1;
+        rowsStarted = true;
         run.lastEnd = end;
         break;
       }
@@ -135,7 +152,15 @@ export async function stageTraceFile(file: string, display: string, opened: Open
   if (runs.size !== manifest.runs.length) throw new TraceFileError(display, `the manifest lists ${manifest.runs.length} runs, the file holds ${runs.size}`);
   const missing = new Set(manifest.missingBlobs);
   for (const [h] of refs) if (staging.hasBlob(h) || missing.has(h)) refs.delete(h);
-  return { manifest, runs, refs, blobs, dropped, records };
+  return { manifest, runs, refs, fixes: [...fixes.values()], blobs, dropped, records };
+}
+
+/** A fix record: of a run the file declares, after all run records, before any keyframe or event; ids unique. */
+function checkFix(rec: FixRec, runs: Map<string, StagedRun>, m: ManifestRec, fixes: Map<string, FixReport>, rowsStarted: boolean, bad: (reason: string) => Error): void {
+  runOf(rec.run, runs, m, bad);
+  if (rec.fix.runId !== rec.run) throw bad(`fix ${rec.fix.id} is filed under run ${rec.run} but is about run ${rec.fix.runId}`);
+  if (rowsStarted) throw bad(`fix ${rec.fix.id} comes after keyframes or events (fix records follow the run records)`);
+  if (fixes.has(rec.fix.id)) throw bad(`fix ${rec.fix.id} appears twice`);
 }
 
 /** A run record's place in the tree: the root first, every other run's parent before it, forks within reach. */
@@ -153,7 +178,7 @@ function checkTree(r: FileRun, runs: Map<string, StagedRun>, bad: (reason: strin
 function runOf(id: string, runs: Map<string, StagedRun>, m: ManifestRec, bad: (reason: string) => Error): StagedRun {
   const run = runs.get(id);
   if (run && runs.size === m.runs.length) return run;
-  throw bad(run ? 'events and keyframes must follow all run records' : `record of run ${id}, which the file does not declare`);
+  throw bad(run ? 'fix records, keyframes and events must follow all run records' : `record of run ${id}, which the file does not declare`);
 }
 
 function checkKeyframe(rec: KeyframeRec, run: StagedRun, bad: (reason: string) => Error): void {

@@ -1,0 +1,59 @@
+/**
+ * Store reads and writes of the AutoFix data a trace file carries (format v2, engine/traceFile/v2.ts): the failure
+ * detected in a run (runs.failure / runs.failure_class, migration 3) and the fix reports of the exported runs. The
+ * history of applies (`fix_applies`) is never read here: it holds the text of the user's own files as they were
+ * before an apply, which belongs to that machine and is not part of a run.
+ * Imports are idempotent like runs: what the store already has is kept, so importing a file twice changes nothing.
+ * Everything written is masked with the store's masker first, like every other write (no secret reaches disk).
+ */
+import type { Failure, FixReport } from '../../shared/afe/types.js';
+import { dbOf } from './handle.js';
+import type { TraceStore } from './store.js';
+
+/** The failure stored with a run (JSON text as stored), or undefined when none was detected. */
+export function storedFailureText(store: TraceStore, runId: string): string | undefined {
+  const row = dbOf(store).prepare('SELECT failure FROM runs WHERE id = ?').get(runId) as { failure: string | null } | undefined;
+  return row?.failure ?? undefined;
+}
+
+/** The fix reports of one run, oldest first (JSON text as stored). */
+export function fixReportTexts(store: TraceStore, runId: string): string[] {
+  return dbOf(store).prepare('SELECT report FROM fixes WHERE run_id = ? ORDER BY created_at, id').pluck().all(runId) as string[];
+}
+
+/**
+ * Stores a run's failure from a trace file unless the run already has one (the store's own detection, or an earlier
+ * import, wins). Returns whether it was written.
+ */
+export function importRunFailure(store: TraceStore, runId: string, failure: Failure): boolean {
+  const text = JSON.stringify(failure);
+  const masked = store.masker.json(failure, text);
+  const res = dbOf(store)
+    .prepare('UPDATE runs SET failure_class = ?, failure = ? WHERE id = ? AND failure IS NULL')
+    .run(masked.class, masked === failure ? text : JSON.stringify(masked), runId);
+  return res.changes > 0;
+}
+
+/**
+ * Stores a fix report from a trace file unless a fix with its id exists (kept as it is: it may have been applied
+ * here since, and its apply history refers to it). Returns whether it was added.
+ */
+export function importFix(store: TraceStore, report: FixReport): boolean {
+  const text = JSON.stringify(report);
+  const masked = store.masker.json(report, text);
+  const res = dbOf(store)
+    .prepare(
+      `INSERT INTO fixes (id, run_id, created_at, status, failure_class, best_verdict, report) VALUES (@id, @run, @at, @status, @cls, @best, @report)
+       ON CONFLICT(id) DO NOTHING`,
+    )
+    .run({
+      id: masked.id,
+      run: masked.runId,
+      at: masked.createdAt,
+      status: masked.status,
+      cls: masked.failure?.class ?? null,
+      best: masked.candidates[0]?.verdict ?? null,
+      report: masked === report ? text : JSON.stringify(masked),
+    });
+  return res.changes > 0;
+}
