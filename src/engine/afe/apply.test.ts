@@ -96,6 +96,15 @@ describe('fix apply / undo', () => {
     store.close();
   });
 
+  it('never applies a report that came from a trace file', () => {
+    const { file, store, report } = setup('const data = JSON.parse(reply);\n');
+    const before = fs.readFileSync(file);
+    saveFix(store, { ...report, importedAt: 2 });
+    expect(() => applyFix(store, 'fix-0123456789')).toThrow(/came from a trace file/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    store.close();
+  });
+
   it('refuses a file holding a secret literal: its bytes could not be kept for the undo', () => {
     const { file, store } = setup('const key = "sk-proj-abcdefghijklmnopqrstuvwxyz012345";\nconst data = JSON.parse(reply);\n');
     const before = fs.readFileSync(file);

@@ -59,6 +59,9 @@ function checkFresh(fix: FixReport, c: FixCandidate): Map<string, Buffer> {
 
 export function applyFix(store: TraceStore, ref: string, now = Date.now()): ApplyResult {
   const fix = getFix(store, ref);
+  if (fix.importedAt !== undefined) {
+    throw new BadArgsError(`fix ${fix.id} came from a trace file: its patches were computed on another machine and are never applied here`, `compute fixes against your own files: agenttrace fix ${fix.runId}`);
+  }
   const active = activeApply(store, fix.id);
   if (active) throw new BadArgsError(`fix ${fix.id} is already applied (candidate ${active.candidate})`, `undo it first: agenttrace fix undo ${fix.id}`);
   const c = pickCandidate(fix, ref);

@@ -38,7 +38,9 @@ export function importRunFailure(store: TraceStore, runId: string, failure: Fail
  * Stores a fix report from a trace file unless a fix with its id exists (kept as it is: it may have been applied
  * here since, and its apply history refers to it). Returns whether it was added.
  */
-export function importFix(store: TraceStore, report: FixReport): boolean {
+export function importFix(store: TraceStore, fromFile: FixReport): boolean {
+  // A report from a file never writes this machine's files: its paths and patches were chosen elsewhere.
+  const report: FixReport = { ...fromFile, importedAt: Date.now() };
   const text = JSON.stringify(report);
   const masked = store.masker.json(report, text);
   const res = dbOf(store)

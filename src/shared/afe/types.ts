@@ -192,6 +192,11 @@ export interface FixReport {
   applied?: { n: number; at: number; files: string[] };
   /** When the last apply was undone. */
   undoneAt?: number;
+  /**
+   * Set when the report came from a trace file: it was computed on another machine against other files, so it is
+   * shown but never applied here (run `fix` again to compute candidates against your own files).
+   */
+  importedAt?: number;
 }
 
 /** Progress of a running fix, as stderr lines in the CLI and as `fixProgress` events in the workbench. */
