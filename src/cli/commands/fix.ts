@@ -110,7 +110,7 @@ async function fixRun(store: TraceStore, ref: string, args: ParsedArgs, ctx: Cli
       cwd: ctx.cwd,
       node: o.node as string | undefined,
       signal: ac.signal,
-      onProgress: (p) => ctx.printer.err(`agenttrace fix: ${p.stage}${p.total !== undefined ? ` ${p.done}/${p.total}` : ''}: ${p.message}\n`),
+      onProgress: (p) => ctx.printer.err(`agenttrace fix: ${p.message}\n`),
     });
     let final = report;
     const best = report.candidates[0];
