@@ -144,13 +144,15 @@ async function generate(o: FixOptions, run: StoredRun, report: FixReport, files:
     const rel = path.relative(run.cwd, f.path) || path.basename(f.path);
     return { path: f.path, sha256: f.sha256, before: f.text, after, diff: unifiedDiff(`a/${rel}`, `b/${rel}`, f.text, after) };
   };
+  // Texts name files relative to the run's folder: absolute paths are long and say nothing the diff does not.
+  const rel = (text: string): string => text.split(run.cwd + path.sep).join('');
   for (const h of heuristicCandidates({ failure, files: files.map((f) => ({ path: f.path, text: f.text })), rootSeq, event })) {
     if ('needsYou' in h) {
-      add({ strategy: h.strategy, source: 'heuristic', title: h.title, rationale: h.needsYou, files: [], verdict: 'needs_you', verdictDetail: h.needsYou });
+      add({ strategy: h.strategy, source: 'heuristic', title: rel(h.title), rationale: rel(h.needsYou), files: [], verdict: 'needs_you', verdictDetail: rel(h.needsYou) });
       continue;
     }
     const patches = h.files.map((f) => patch(f.path, f.after)).filter((p): p is NonNullable<typeof p> => Boolean(p));
-    if (patches.length) add({ strategy: h.strategy, source: 'heuristic', title: h.title, rationale: h.rationale, files: patches }, { safety: h.safety, specificity: h.specificity });
+    if (patches.length) add({ strategy: h.strategy, source: 'heuristic', title: rel(h.title), rationale: rel(h.rationale), files: patches }, { safety: h.safety, specificity: h.specificity });
   }
   if (o.ai?.enabled) {
     const ai = await aiSuggest(
