@@ -6,6 +6,7 @@
 import type { Failure, FixStrategy } from '../../shared/afe/types.js';
 import type { LlmPayload, TraceEvent } from '../../shared/trace/types.js';
 import { applyEdits, fileForFrame, findNodes, parseSource, parsesCleanly, textOf, ts, type Src, type TextEdit } from './sourceEdit.js';
+import type { TS } from './sourceEdit.js';
 
 export interface HeuristicInput {
   failure: Failure;
@@ -110,7 +111,7 @@ const SDK_MODULES: Record<string, string> = { openai: 'openai', 'groq-sdk': 'gro
 /** A client construction `new OpenAI(...)` / `new Groq(...)` and the provider its module speaks for. */
 export interface ClientNew {
   src: Src;
-  node: ts.NewExpression;
+  node: TS.NewExpression;
   provider: string;
 }
 
@@ -165,14 +166,14 @@ export function clientsFor(ctx: Ctx): ClientNew[] {
 }
 
 /** An LLM SDK request: `x.chat.completions.create(...)` or `x.messages.create(...)`. */
-export function isLlmCreate(n: ts.Node): n is ts.CallExpression {
+export function isLlmCreate(n: TS.Node): n is TS.CallExpression {
   if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression) || n.expression.name.text !== 'create') return false;
   const recv = n.expression.expression;
   return ts.isPropertyAccessExpression(recv) && (recv.name.text === 'completions' || recv.name.text === 'messages');
 }
 
 /** The LLM request made at the failing line, else the one nearest before it in its file, else the first one. */
-export function llmCallNear(ctx: Ctx): { src: Src; call: ts.CallExpression } | undefined {
+export function llmCallNear(ctx: Ctx): { src: Src; call: TS.CallExpression } | undefined {
   const src = ctx.frameSrc;
   if (src && ctx.line) {
     const calls = findNodes(src.sf, isLlmCreate);
@@ -190,12 +191,12 @@ export function llmCallNear(ctx: Ctx): { src: Src; call: ts.CallExpression } | u
   return undefined;
 }
 
-function lineOfNode(src: Src, n: ts.Node): { from: number; to: number } {
+function lineOfNode(src: Src, n: TS.Node): { from: number; to: number } {
   return { from: src.sf.getLineAndCharacterOfPosition(n.getStart(src.sf)).line + 1, to: src.sf.getLineAndCharacterOfPosition(n.getEnd()).line + 1 };
 }
 
 /** The request body object literal of an LLM call (its first argument), when written inline. */
-export function requestObject(call: ts.CallExpression): ts.ObjectLiteralExpression | undefined {
+export function requestObject(call: TS.CallExpression): TS.ObjectLiteralExpression | undefined {
   const a = call.arguments[0];
   return a && ts.isObjectLiteralExpression(a) ? a : undefined;
 }

@@ -7,6 +7,7 @@ import { apiKeyEnv, clientsFor, EditSet, isLlmCreate, llmCallNear, makePatch, re
 import { FIT_TEXT, WITH_RETRY, TRIM_MESSAGES } from './helperCode.js';
 import { MODEL_LIST_URL, replacementFor } from './modelTable.js';
 import { addProperty, appendHelper, declaresFunction, findNodes, lineOf, propertyOf, textOf, ts, type Src, type TextEdit } from './sourceEdit.js';
+import type { TS } from './sourceEdit.js';
 
 const PROVIDER_NAME: Record<string, string> = { groq: 'Groq', openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'the provider' };
 const KEY_ENV: Record<string, string> = { groq: 'GROQ_API_KEY', openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
@@ -24,7 +25,7 @@ function providerOf(ctx: Ctx): string {
   return set.size === 1 ? [...set][0] : 'openai-compatible';
 }
 
-function numberLiteral(src: Src, n: ts.Expression): number | undefined {
+function numberLiteral(src: Src, n: TS.Expression): number | undefined {
   if (ts.isNumericLiteral(n)) return Number(n.text.replace(/_/g, ''));
   // `60 * 1000` style.
   if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.AsteriskToken) {
@@ -44,7 +45,7 @@ function numberText(value: number, like?: string): string {
  * The edit that makes option `name` at least `min` in an options object: the literal raised, or the option added;
  * nothing when it is already high enough or not a literal (then the developer set it on purpose elsewhere).
  */
-function raiseOption(src: Src, obj: ts.ObjectLiteralExpression, name: string, min: number, value: number): { edit?: TextEdit; add?: string } {
+function raiseOption(src: Src, obj: TS.ObjectLiteralExpression, name: string, min: number, value: number): { edit?: TextEdit; add?: string } {
   const p = propertyOf(obj, name);
   if (!p) return { add: `${name}: ${numberText(value)}` };
   if (!ts.isPropertyAssignment(p)) return {};
@@ -194,7 +195,7 @@ export function modelNotFound(ctx: Ctx): HeuristicCandidate[] {
   const set = new EditSet();
   const sites: string[] = [];
   for (const src of ctx.srcs) {
-    for (const lit of findNodes(src.sf, (n): n is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral => ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n))) {
+    for (const lit of findNodes(src.sf, (n): n is TS.StringLiteral | TS.NoSubstitutionTemplateLiteral => ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n))) {
       if (lit.text !== model) continue;
       sites.push(where(src, lineOf(src.sf, lit.getStart(src.sf))));
       if (rep) set.add(src, { start: lit.getStart(src.sf) + 1, end: lit.getEnd() - 1, text: rep.replacement });
@@ -260,7 +261,7 @@ const CHARS_PER_TOKEN = 3;
  * interpolations, or an identifier), bound that content: `fitText(content, N)` keeps the beginning and the end. N
  * comes from the provider's error (context window minus room for the reply), else a conservative 16,000.
  */
-function fitLongContent(ctx: Ctx, src: Src, msgs: ts.ObjectLiteralElementLike | undefined): HeuristicCandidate | undefined {
+function fitLongContent(ctx: Ctx, src: Src, msgs: TS.ObjectLiteralElementLike | undefined): HeuristicCandidate | undefined {
   if (!msgs || !ts.isPropertyAssignment(msgs) || !ts.isArrayLiteralExpression(msgs.initializer)) return undefined;
   const nums = contextNumbers(ctx);
   const maxChars = nums ? Math.max(2000, Math.floor((nums.max * 0.6) * CHARS_PER_TOKEN)) : 16_000;

@@ -6,9 +6,10 @@
 import { EditSet, llmCallNear, makePatch, requestObject, where, type Ctx, type HeuristicCandidate } from './heuristicKit.js';
 import { AS_ARRAY, PARSE_JSON_REPLY } from './helperCode.js';
 import { addProperty, appendHelper, columnDistance, declaresFunction, findNodes, nodesAtLine, propertyOf, quoted, textOf, ts, type Src, type TextEdit } from './sourceEdit.js';
+import type { TS } from './sourceEdit.js';
 
 /** The node of `pred` on the failing line nearest the frame's column (V8 points at the property or method name). */
-function atFrame<T extends ts.Node>(ctx: Ctx, pred: (n: ts.Node) => n is T, pos: (n: T) => number): T | undefined {
+function atFrame<T extends TS.Node>(ctx: Ctx, pred: (n: TS.Node) => n is T, pos: (n: T) => number): T | undefined {
   const src = ctx.frameSrc;
   if (!src || !ctx.line) return undefined;
   const nodes = nodesAtLine(src, ctx.line, pred);
@@ -16,14 +17,14 @@ function atFrame<T extends ts.Node>(ctx: Ctx, pred: (n: ts.Node) => n is T, pos:
   return [...nodes].sort((a, b) => columnDistance(src, pos(a), ctx.line!, ctx.col!) - columnDistance(src, pos(b), ctx.line!, ctx.col!))[0];
 }
 
-const isJsonParse = (n: ts.Node): n is ts.CallExpression => ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression) && n.expression.expression.text === 'JSON' && n.expression.name.text === 'parse';
+const isJsonParse = (n: TS.Node): n is TS.CallExpression => ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression) && n.expression.expression.text === 'JSON' && n.expression.name.text === 'parse';
 
-const isStringy = (n: ts.Node): n is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression => ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n);
+const isStringy = (n: TS.Node): n is TS.StringLiteral | TS.NoSubstitutionTemplateLiteral | TS.TemplateExpression => ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n);
 
 /** The messages array literal of an LLM request: inline, or a `const messages = [...]` of the same file. */
-function messagesArray(src: Src, obj: ts.ObjectLiteralExpression): ts.ArrayLiteralExpression | undefined {
+function messagesArray(src: Src, obj: TS.ObjectLiteralExpression): TS.ArrayLiteralExpression | undefined {
   const p = propertyOf(obj, 'messages');
-  let init: ts.Expression | undefined = p && ts.isPropertyAssignment(p) ? p.initializer : undefined;
+  let init: TS.Expression | undefined = p && ts.isPropertyAssignment(p) ? p.initializer : undefined;
   let name = p && ts.isShorthandPropertyAssignment(p) ? p.name.text : undefined;
   if (init && ts.isIdentifier(init)) name = init.text;
   if (name) {
@@ -34,15 +35,15 @@ function messagesArray(src: Src, obj: ts.ObjectLiteralExpression): ts.ArrayLiter
 }
 
 /** The prompt text literal to extend: the system message's content, else the first message's. */
-function promptLiteral(src: Src, obj: ts.ObjectLiteralExpression): ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression | undefined {
+function promptLiteral(src: Src, obj: TS.ObjectLiteralExpression): TS.StringLiteral | TS.NoSubstitutionTemplateLiteral | TS.TemplateExpression | undefined {
   const arr = messagesArray(src, obj);
   if (!arr) return undefined;
   const msgs = arr.elements.filter(ts.isObjectLiteralExpression);
-  const roleOf = (m: ts.ObjectLiteralExpression): string | undefined => {
+  const roleOf = (m: TS.ObjectLiteralExpression): string | undefined => {
     const r = propertyOf(m, 'role');
     return r && ts.isPropertyAssignment(r) && ts.isStringLiteral(r.initializer) ? r.initializer.text : undefined;
   };
-  const contentOf = (m: ts.ObjectLiteralExpression): ts.Expression | undefined => {
+  const contentOf = (m: TS.ObjectLiteralExpression): TS.Expression | undefined => {
     const c = propertyOf(m, 'content');
     return c && ts.isPropertyAssignment(c) ? c.initializer : undefined;
   };
@@ -55,7 +56,7 @@ function promptLiteral(src: Src, obj: ts.ObjectLiteralExpression): ts.StringLite
 }
 
 /** An edit appending ` sentence` to a string or template literal (escaped for its quote). */
-function appendToLiteral(src: Src, lit: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression, sentence: string): TextEdit | null {
+function appendToLiteral(src: Src, lit: TS.StringLiteral | TS.NoSubstitutionTemplateLiteral | TS.TemplateExpression, sentence: string): TextEdit | null {
   if (textOf(src, lit).includes(sentence.replace(/"/g, '')) || textOf(src, lit).includes(sentence)) return null;
   const end = lit.getEnd() - 1;
   const q = src.text[end];
@@ -66,7 +67,7 @@ function appendToLiteral(src: Src, lit: ts.StringLiteral | ts.NoSubstitutionTemp
 export function badJson(ctx: Ctx): HeuristicCandidate[] {
   const out: HeuristicCandidate[] = [];
   const src = ctx.frameSrc;
-  let call = atFrame(ctx, isJsonParse, (n) => (n.expression as ts.PropertyAccessExpression).name.getStart(src?.sf));
+  let call = atFrame(ctx, isJsonParse, (n) => (n.expression as TS.PropertyAccessExpression).name.getStart(src?.sf));
   if (!call && src && !ctx.input.failure.userFrame) {
     const all = findNodes(src.sf, isJsonParse);
     if (all.length === 1) call = all[0];
@@ -121,7 +122,7 @@ const STRING_METHODS = new Set(['toUpperCase', 'toLowerCase', 'trim', 'trimStart
 const NUMBER_METHODS = new Set(['toFixed', 'toPrecision']);
 
 /** A chain of plain property reads (`data.items`, `res.body['x']`): safe to evaluate twice. */
-function isSimpleChain(n: ts.Expression): boolean {
+function isSimpleChain(n: TS.Expression): boolean {
   if (ts.isIdentifier(n) || n.kind === ts.SyntaxKind.ThisKeyword) return true;
   if (ts.isPropertyAccessExpression(n)) return isSimpleChain(n.expression);
   if (ts.isElementAccessExpression(n)) return ts.isStringLiteral(n.argumentExpression) || ts.isNumericLiteral(n.argumentExpression) ? isSimpleChain(n.expression) : false;
@@ -132,10 +133,10 @@ function isSimpleChain(n: ts.Expression): boolean {
 export function schemaMismatch(ctx: Ctx): HeuristicCandidate[] {
   const out: HeuristicCandidate[] = [];
   const src = ctx.frameSrc;
-  const isMethodCall = (n: ts.Node): n is ts.PropertyAccessExpression => ts.isPropertyAccessExpression(n) && ts.isCallExpression(n.parent) && n.parent.expression === n;
+  const isMethodCall = (n: TS.Node): n is TS.PropertyAccessExpression => ts.isPropertyAccessExpression(n) && ts.isCallExpression(n.parent) && n.parent.expression === n;
   const msg = ctx.input.failure.error?.message ?? '';
   const method = /\.([A-Za-z_$][\w$]*) is not a function/.exec(msg)?.[1];
-  const pae = atFrame(ctx, (n): n is ts.PropertyAccessExpression => isMethodCall(n) && (!method || n.name.text === method), (n) => n.name.getStart(src?.sf));
+  const pae = atFrame(ctx, (n): n is TS.PropertyAccessExpression => isMethodCall(n) && (!method || n.name.text === method), (n) => n.name.getStart(src?.sf));
   if (!src || !pae) return out;
   const name = pae.name.text;
   const recv = pae.expression;
@@ -190,8 +191,11 @@ function readingProp(ctx: Ctx): string | undefined {
   return /\(reading '([^']+)'\)/.exec(e.message)?.[1] ?? /Cannot read property '([^']+)' of/.exec(e.message)?.[1];
 }
 
-const SAFE_PARENTS = new Set([ts.SyntaxKind.VariableDeclaration, ts.SyntaxKind.ReturnStatement, ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.TemplateSpan, ts.SyntaxKind.CallExpression, ts.SyntaxKind.ArrayLiteralExpression, ts.SyntaxKind.ParenthesizedExpression, ts.SyntaxKind.ExpressionStatement]);
-const ARITH = new Set([ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken, ts.SyntaxKind.AsteriskAsteriskToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanEqualsToken]);
+// Built on first use: reading ts.SyntaxKind at module load would load the compiler for every CLI command.
+let safeParents: Set<TS.SyntaxKind> | undefined;
+let arith: Set<TS.SyntaxKind> | undefined;
+const SAFE_PARENTS = (): Set<TS.SyntaxKind> => (safeParents ??= new Set([ts.SyntaxKind.VariableDeclaration, ts.SyntaxKind.ReturnStatement, ts.SyntaxKind.PropertyAssignment, ts.SyntaxKind.TemplateSpan, ts.SyntaxKind.CallExpression, ts.SyntaxKind.ArrayLiteralExpression, ts.SyntaxKind.ParenthesizedExpression, ts.SyntaxKind.ExpressionStatement]));
+const ARITH = (): Set<TS.SyntaxKind> => (arith ??= new Set([ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken, ts.SyntaxKind.AsteriskAsteriskToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanEqualsToken]));
 
 /**
  * `a.b.c` → `a.b?.c ?? fallback` at the read the TypeError names. The fallback fits the use: a number in
@@ -202,8 +206,8 @@ export function optionalRead(ctx: Ctx, meta: { specificity: number; safety: numb
   const prop = readingProp(ctx);
   const src = ctx.frameSrc;
   if (!prop || !src) return null;
-  type Access = ts.PropertyAccessExpression | ts.ElementAccessExpression;
-  const isRead = (n: ts.Node): n is Access =>
+  type Access = TS.PropertyAccessExpression | TS.ElementAccessExpression;
+  const isRead = (n: TS.Node): n is Access =>
     (ts.isPropertyAccessExpression(n) && n.name.text === prop) || (ts.isElementAccessExpression(n) && ts.isStringLiteral(n.argumentExpression) && n.argumentExpression.text === prop);
   const node = atFrame(ctx, isRead, (n) => (ts.isPropertyAccessExpression(n) ? n.name.getStart(src.sf) : n.argumentExpression.getStart(src.sf)));
   if (!node || node.questionDotToken) return null;
@@ -219,19 +223,19 @@ export function optionalRead(ctx: Ctx, meta: { specificity: number; safety: numb
     set.add(src, { start: dotFrom, end: dotFrom, text: '?.' });
   }
   // The whole chain short-circuits after `?.`: find its end and how its value is used.
-  let top: ts.Expression = node;
-  while ((ts.isPropertyAccessExpression(top.parent) || ts.isElementAccessExpression(top.parent) || ts.isCallExpression(top.parent) || ts.isNonNullExpression(top.parent)) && (top.parent as ts.PropertyAccessExpression).expression === top) {
-    top = top.parent as ts.Expression;
+  let top: TS.Expression = node;
+  while ((ts.isPropertyAccessExpression(top.parent) || ts.isElementAccessExpression(top.parent) || ts.isCallExpression(top.parent) || ts.isNonNullExpression(top.parent)) && (top.parent as TS.PropertyAccessExpression).expression === top) {
+    top = top.parent as TS.Expression;
   }
   const parent = top.parent;
   let fallback: string | undefined;
-  if (ts.isBinaryExpression(parent) && (ARITH.has(parent.operatorToken.kind) || (parent.operatorToken.kind === ts.SyntaxKind.PlusToken && !isStringy(parent.left) && !isStringy(parent.right)))) fallback = '0';
+  if (ts.isBinaryExpression(parent) && (ARITH().has(parent.operatorToken.kind) || (parent.operatorToken.kind === ts.SyntaxKind.PlusToken && !isStringy(parent.left) && !isStringy(parent.right)))) fallback = '0';
   else if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.PlusToken) fallback = quoted(src.style, 'unknown');
   else if (ts.isTemplateSpan(parent)) fallback = quoted(src.style, 'unknown');
   else if (ts.isVariableDeclaration(parent) || ts.isReturnStatement(parent) || ts.isPropertyAssignment(parent)) fallback = 'null';
   else if (ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.MinusToken) fallback = '0';
   if (fallback) {
-    const needParens = !SAFE_PARENTS.has(parent.kind) || (ts.isCallExpression(parent) && parent.expression === top);
+    const needParens = !SAFE_PARENTS().has(parent.kind) || (ts.isCallExpression(parent) && parent.expression === top);
     const start = top.getStart(src.sf);
     if (needParens) set.add(src, { start, end: start, text: '(' });
     set.add(src, { start: top.getEnd(), end: top.getEnd(), text: ` ?? ${fallback}${needParens ? ')' : ''}` });

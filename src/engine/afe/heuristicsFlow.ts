@@ -6,13 +6,14 @@
 import type { StepPayload } from '../../shared/trace/types.js';
 import { isLlmCreate, makePatch, where, type Ctx, type HeuristicCandidate } from './heuristicKit.js';
 import { findNodes, indentAt, lineOf, nodesAtLine, textOf, ts, type Src, type TextEdit } from './sourceEdit.js';
+import type { TS } from './sourceEdit.js';
 
-type Fn = ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration | ts.MethodDeclaration;
-const isFn = (n: ts.Node): n is Fn => ts.isArrowFunction(n) || ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n);
+type Fn = TS.ArrowFunction | TS.FunctionExpression | TS.FunctionDeclaration | TS.MethodDeclaration;
+const isFn = (n: TS.Node): n is Fn => ts.isArrowFunction(n) || ts.isFunctionExpression(n) || ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n);
 
 /** Lines of [start, end) with `add` put before each, except blank lines and lines that begin inside a template. */
 function indentLines(src: Src, start: number, end: number, add: string): string {
-  const templates = findNodes(src.sf, (n): n is ts.Node => ts.isTemplateExpression(n) || ts.isNoSubstitutionTemplateLiteral(n)).map((t) => [t.getStart(src.sf), t.getEnd()]);
+  const templates = findNodes(src.sf, (n): n is TS.Node => ts.isTemplateExpression(n) || ts.isNoSubstitutionTemplateLiteral(n)).map((t) => [t.getStart(src.sf), t.getEnd()]);
   let out = '';
   let lineStart = start;
   const text = src.text;
@@ -119,8 +120,8 @@ export function toolError(ctx: Ctx): HeuristicCandidate[] {
   return p ? [p] : [];
 }
 
-type Loop = ts.WhileStatement | ts.DoStatement | ts.ForStatement | ts.ForOfStatement | ts.ForInStatement;
-const isLoop = (n: ts.Node): n is Loop => ts.isWhileStatement(n) || ts.isDoStatement(n) || ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n);
+type Loop = TS.WhileStatement | TS.DoStatement | TS.ForStatement | TS.ForOfStatement | TS.ForInStatement;
+const isLoop = (n: TS.Node): n is Loop => ts.isWhileStatement(n) || ts.isDoStatement(n) || ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n);
 
 const CAP = 10;
 
@@ -140,7 +141,7 @@ function agentLoop(ctx: Ctx): { src: Src; loop: Loop } | undefined {
 }
 
 /** The statement to insert declarations before (a labelled loop's label), when it starts its own line. */
-function loopStatement(src: Src, loop: Loop): ts.Statement | undefined {
+function loopStatement(src: Src, loop: Loop): TS.Statement | undefined {
   const st = ts.isLabeledStatement(loop.parent) ? loop.parent : loop;
   return startsLine(src.text, st.getStart(src.sf)) ? st : undefined;
 }
@@ -157,7 +158,7 @@ function capLoop(ctx: Ctx, src: Src, loop: Loop): HeuristicCandidate | null {
   // The frame is a `throw` of a step budget inside the loop: end the loop there instead.
   if (ctx.frameSrc === src && ctx.line) {
     const th = nodesAtLine(src, ctx.line, ts.isThrowStatement).find((t) => {
-      let n: ts.Node = t.parent;
+      let n: TS.Node = t.parent;
       // A `break` inside a switch would leave the switch, not the loop.
       while (n !== loop && !isFn(n) && !ts.isSourceFile(n) && !ts.isSwitchStatement(n)) n = n.parent;
       return n === loop;
@@ -171,7 +172,7 @@ function capLoop(ctx: Ctx, src: Src, loop: Loop): HeuristicCandidate | null {
     }
   }
   if (ts.isForStatement(loop) && loop.condition && ts.isBinaryExpression(loop.condition) && [ts.SyntaxKind.LessThanToken, ts.SyntaxKind.LessThanEqualsToken].includes(loop.condition.operatorToken.kind)) {
-    let bound: ts.Expression = loop.condition.right;
+    let bound: TS.Expression = loop.condition.right;
     if (ts.isIdentifier(bound)) {
       const name = bound.text;
       const decl = findNodes(src.sf, ts.isVariableDeclaration).find((d) => ts.isIdentifier(d.name) && d.name.text === name);

@@ -3,7 +3,18 @@
  * nodes by line, read the file's style (quotes, semicolons, indentation, line endings) and write minimal edits in
  * that style. Pure: text in, text out. `typescript` is a runtime import of the engine for this module.
  */
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+import type * as TS from 'typescript';
+
+/**
+ * The TypeScript compiler, loaded on first use: a large module (about 0.4 s of CPU), and every CLI command bundles
+ * this file while only `fix` parses code. Call sites stay plain `ts.x`; types come from the `TS` namespace.
+ */
+let loaded: typeof TS | undefined;
+export const ts: typeof TS = new Proxy({} as typeof TS, {
+  get: (_t, key) => (loaded ??= createRequire(import.meta.url)('typescript') as typeof TS)[key as keyof typeof TS],
+});
+export type { TS };
 
 /** How a file writes code, so that inserted code looks like the developer's own. */
 export interface CodeStyle {
@@ -18,7 +29,7 @@ export interface CodeStyle {
 export interface Src {
   path: string;
   text: string;
-  sf: ts.SourceFile;
+  sf: TS.SourceFile;
   style: CodeStyle;
   /** TypeScript (type annotations allowed in inserted code). */
   isTs: boolean;
@@ -31,7 +42,7 @@ export interface TextEdit {
   text: string;
 }
 
-const scriptKind = (path: string): ts.ScriptKind => {
+const scriptKind = (path: string): TS.ScriptKind => {
   if (/\.tsx$/i.test(path)) return ts.ScriptKind.TSX;
   if (/\.[cm]?ts$/i.test(path)) return ts.ScriptKind.TS;
   if (/\.jsx$/i.test(path)) return ts.ScriptKind.JSX;
@@ -56,12 +67,12 @@ export function parsesCleanly(path: string, text: string): boolean {
   return (out.diagnostics ?? []).length === 0;
 }
 
-function detectStyle(sf: ts.SourceFile, text: string): CodeStyle {
+function detectStyle(sf: TS.SourceFile, text: string): CodeStyle {
   let single = 0;
   let double = 0;
   let withSemi = 0;
   let without = 0;
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (ts.isStringLiteral(n) && !ts.isImportDeclaration(n.parent) && !ts.isExportDeclaration(n.parent)) {
       if (text[n.getStart(sf)] === '"') double++;
       else single++;
@@ -114,14 +125,14 @@ export function indentAt(text: string, pos: number): string {
 }
 
 /** 1-based line of a position. */
-export function lineOf(sf: ts.SourceFile, pos: number): number {
+export function lineOf(sf: TS.SourceFile, pos: number): number {
   return sf.getLineAndCharacterOfPosition(pos).line + 1;
 }
 
 /** Every node under `root` (depth-first, outer before inner) that satisfies `pred`. */
-export function findNodes<T extends ts.Node>(root: ts.Node, pred: (n: ts.Node) => n is T): T[] {
+export function findNodes<T extends TS.Node>(root: TS.Node, pred: (n: TS.Node) => n is T): T[] {
   const out: T[] = [];
-  const visit = (n: ts.Node): void => {
+  const visit = (n: TS.Node): void => {
     if (pred(n)) out.push(n);
     ts.forEachChild(n, visit);
   };
@@ -130,7 +141,7 @@ export function findNodes<T extends ts.Node>(root: ts.Node, pred: (n: ts.Node) =
 }
 
 /** Nodes matching `pred` whose start lies on the 1-based `line` (or that span it when none starts there). */
-export function nodesAtLine<T extends ts.Node>(src: Src, line: number, pred: (n: ts.Node) => n is T): T[] {
+export function nodesAtLine<T extends TS.Node>(src: Src, line: number, pred: (n: TS.Node) => n is T): T[] {
   const all = findNodes(src.sf, pred);
   const starting = all.filter((n) => lineOf(src.sf, n.getStart(src.sf)) === line);
   if (starting.length) return starting;
@@ -169,12 +180,12 @@ export function styled(code: string, style: CodeStyle, baseIndent = ''): string 
 }
 
 /** The text of a node as written. */
-export function textOf(src: Src, n: ts.Node): string {
+export function textOf(src: Src, n: TS.Node): string {
   return src.text.slice(n.getStart(src.sf), n.getEnd());
 }
 
 /** A named property of an object literal (`name: v`, `'name': v`, shorthand `name`). */
-export function propertyOf(obj: ts.ObjectLiteralExpression, name: string): ts.ObjectLiteralElementLike | undefined {
+export function propertyOf(obj: TS.ObjectLiteralExpression, name: string): TS.ObjectLiteralElementLike | undefined {
   return obj.properties.find((p) => p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name);
 }
 
@@ -182,7 +193,7 @@ export function propertyOf(obj: ts.ObjectLiteralExpression, name: string): ts.Ob
  * An edit that adds properties (e.g. `maxRetries: 5`) after the last property of an object literal, in its layout:
  * one per line when the properties are one per line (a trailing comma kept as found), inline otherwise.
  */
-export function addProperty(src: Src, obj: ts.ObjectLiteralExpression, props: string | string[]): TextEdit {
+export function addProperty(src: Src, obj: TS.ObjectLiteralExpression, props: string | string[]): TextEdit {
   const { text, sf } = src;
   const list = typeof props === 'string' ? [props] : props;
   const eol = src.style.eol;
@@ -238,4 +249,3 @@ export function fileForFrame<F extends { path: string }>(files: F[], framePath: 
   return files.find((f) => f.path === p) ?? files.find((f) => p.endsWith(f.path) || f.path.endsWith(p));
 }
 
-export { ts };

@@ -299,7 +299,7 @@ describe('hostile fix records (v2) are refused like other bad records', () => {
     expect(res).toMatchObject({ droppedKeys: 3, fixesAdded: 1 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const stored = getFix(store, 'fix-0123abcd');
-    expect(stored).toEqual(fixReport('fix-0123abcd', B2));
+    expect(stored).toEqual({ ...fixReport('fix-0123abcd', B2), importedAt: expect.any(Number) });
     expect(Object.getPrototypeOf(stored)).toBe(Object.prototype);
   });
 });

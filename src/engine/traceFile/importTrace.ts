@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import { detectAfterRun } from '../afe/detectRun.js';
+import { getFailure } from '../store/failureStore.js';
 import { AtrError } from '../errors.js';
 import type { Failure } from '../../shared/afe/types.js';
 import { importFix, importRunFailure, storedFailureText } from '../store/fixTransfer.js';
@@ -118,8 +119,9 @@ function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, di
     if (e instanceof AtrError) throw e;
     throw new TraceFileError(display, `cannot store it: ${(e as Error).message}`, 'nothing was imported; check the store with `agenttrace list`');
   }
-  // Imported runs get their failure class like recorded ones (the file does not carry it; detection never throws).
-  for (const r of runs) if (r.action !== 'same') detectAfterRun(store, r.id);
+  // Imported runs get their failure class like recorded ones: the file's own (detected where the run's files were)
+  // wins; runs without one (v1 files, partial copies) are detected here. Detection never throws.
+  for (const r of runs) if (r.action !== 'same' && getFailure(store, r.id) === undefined) detectAfterRun(store, r.id);
   const missingScripts: ImportResult['missingScripts'] = [];
   const seen = new Set<string>();
   for (const r of runs) {
