@@ -27,6 +27,15 @@ export class SecretSet {
     return this.values.has(value);
   }
 
+  /** Learns the values of secret-named flags: `--api-key=VALUE`, `--token VALUE`. */
+  learnArgv(argv: string[]): void {
+    argv.forEach((a, i) => {
+      const eq = /^--?([A-Za-z][\w.-]*)=(.+)$/.exec(a);
+      if (eq && isSecretName(eq[1])) this.add(eq[2]);
+      else if (isSecretFlag(a) && i + 1 < argv.length && !argv[i + 1].startsWith('-')) this.add(argv[i + 1]);
+    });
+  }
+
   /**
    * Learns the credential values a request carries in its headers, so that a server echoing them back (in a
    * response body, an error message) is masked too: whole values, the token after `Bearer`/`Basic`/`Token`, and
@@ -41,7 +50,9 @@ export class SecretSet {
       if (/cookie/i.test(k)) {
         for (const part of v.split(';')) {
           const eq = part.indexOf('=');
-          if (eq > 0) this.add(part.slice(eq + 1).trim());
+          // Short cookie values are preferences (`theme=dark`), not sessions: masking them everywhere would hurt.
+          const value = part.slice(eq + 1).trim();
+          if (eq > 0 && value.length >= 8) this.add(value);
         }
       }
     }
@@ -89,11 +100,15 @@ export function maskPatterns(text: string): string {
   return maskNamedText(maskShapes(text));
 }
 
+/** `--token`, `-password`: a flag without `=` whose value is the next argument. */
+function isSecretFlag(arg: string): boolean {
+  return /^--?[A-Za-z][\w.-]*$/.test(arg) && isSecretName(arg);
+}
+
 /** Masks argv: `--api-key=…` (by maskText) and the value after a secret-named flag (`--token`, `value`). */
 export function maskArgv(argv: string[], secrets?: SecretSet): string[] {
   return argv.map((a, i) => {
-    const prev = i > 0 ? argv[i - 1] : '';
-    if (/^--?[A-Za-z]/.test(prev) && !prev.includes('=') && isSecretName(prev) && !a.startsWith('-')) return MASK;
+    if (i > 0 && isSecretFlag(argv[i - 1]) && !a.startsWith('-')) return MASK;
     return secrets ? secrets.maskText(a) : maskPatterns(a);
   });
 }
