@@ -13,8 +13,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryFile } from '../../src/engine/store/testSql.js';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
 import { cliJson, lastJsonLine, removeHomes, runCli, tmpHome } from '../cli/cliHarness.js';
 import { useMockLlm } from '../mock/useMockLlm.js';
@@ -159,15 +159,9 @@ describe('secrets at rest', () => {
     expect(text).toContain('password=***');
     const error = shown.events.find((e) => e.kind === 'error');
     expect(JSON.stringify(error?.payload)).toContain('"refreshToken":"***"');
-    const db = new Database(path.join(home, 'traces.db'), { readonly: true });
-    try {
-      const kfs = (db.prepare('SELECT data FROM keyframes WHERE run_id = ?').all(id) as { data: string }[]).map((k) => k.data).join('\n');
-      expect(kfs).toContain('"sessionSecret":"***"');
-      const source = (db.prepare('SELECT script_source FROM runs WHERE id = ?').get(id) as { script_source: string }).script_source;
-      expect(source).toContain("const dbPassword = '***';");
-    } finally {
-      db.close();
-    }
+    const dbFile = path.join(home, 'traces.db');
+    expect(queryFile(dbFile, "SELECT group_concat(data, '\n') FROM keyframes WHERE run_id = ?", id)).toContain('"sessionSecret":"***"');
+    expect(queryFile(dbFile, 'SELECT script_source FROM runs WHERE id = ?', id)).toContain("const dbPassword = '***';");
 
     // A branch from the echo call on: the part after the fork runs live again (echo, error) and is stored as a run.
     const echoStep = shown.events.find((e) => e.kind === 'http' && JSON.stringify(e.payload).includes('/echo'))?.seq;
