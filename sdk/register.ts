@@ -8,7 +8,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { Recorder, setActiveRecorder } from './core/recorder.js';
 import { orig, sha256 } from './core/originals.js';
-import { SecretSet, maskEnv, maskJson } from '../src/shared/trace/redact.js';
+import { SecretSet, maskArgv, maskEnv } from '../src/shared/trace/redact.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../src/shared/trace/types.js';
 import { SDK_VERSION } from './core/version.js';
 import { sdkEnv, sdkHome } from './core/sdkEnv.js';
@@ -28,6 +28,8 @@ const ENV_ALLOW = /^(NODE_ENV|TZ|LANG|LC_ALL|CI|[A-Z0-9_]*(_MODEL|_BASE_URL|_KEY
 /** Run metadata shared by record and replay mode (replay sets mode and ids itself). */
 function makeMeta(secrets: SecretSet, runId: string): RunMeta {
   const env = sdkEnv();
+  // Credentials passed as flags (`--api-key=…`, `--token …`) are masked wherever the agent later echoes them.
+  secrets.learnArgv(process.argv.slice(2));
   const scriptPath = path.resolve(env.script || process.argv[1] || '');
   let source: string | undefined;
   let scriptSha256 = '';
@@ -47,7 +49,7 @@ function makeMeta(secrets: SecretSet, runId: string): RunMeta {
     scriptPath,
     scriptSha256,
     scriptSource: source,
-    argv: maskJson(process.argv.slice(2), secrets),
+    argv: maskArgv(process.argv.slice(2), secrets),
     cwd: process.cwd(),
     env: maskEnv(kept, secrets),
     nodeVersion: process.version,

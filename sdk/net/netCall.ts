@@ -78,6 +78,8 @@ export class NetCall {
   private static emit(rec: Recorder, layer: NetLayer, req: NetRequest): NetCall {
     const t0 = now();
     const method = req.method.toUpperCase();
+    // Credentials sent in headers are masked wherever they come back (a server echoing them in a body or an error).
+    rec.secrets.learnHeaders(req.headers);
     const url = maskUrl(req.url, rec.secrets);
     let body: Body | undefined;
     let bodyForFingerprint: string | undefined;
@@ -128,6 +130,12 @@ export class NetCall {
     this.status = status;
     this.statusText = statusText || undefined;
     this.resHeaders = headers;
+    // A session cookie the server sets is masked in what follows (bodies, later requests that send it back).
+    try {
+      this.rec.secrets.learnHeaders(headers);
+    } catch (e) {
+      this.rec.fault('network recording', e);
+    }
     const type = headers['content-type'] ?? '';
     const encoding = (headers['content-encoding'] ?? 'identity').toLowerCase();
     const chunked = /chunked/i.test(headers['transfer-encoding'] ?? '');

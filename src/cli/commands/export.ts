@@ -9,18 +9,20 @@ export const exportCommand: Command = {
   spec: {
     name: 'export',
     summary: 'Write a run with its branches (or one run with --only) into a portable .agenttrace file.',
-    usage: 'export <id> [-o FILE] [--only] [--force] [--json]',
+    usage: 'export <id> [-o FILE] [--only] [--force] [--allow-secrets] [--json]',
     positionals: [{ name: 'id', required: true, description: 'run id or a unique prefix of it' }],
     options: [
       { name: 'out', short: 'o', type: 'string', valueName: 'FILE', description: 'where to write (default <id-prefix>.agenttrace in the current folder)' },
       { name: 'only', type: 'boolean', description: 'this run only, not its branches (a branch still carries its ancestors up to its fork)' },
       { name: 'force', type: 'boolean', description: 'overwrite FILE if it exists' },
+      { name: 'allow-secrets', type: 'boolean', description: 'write the file even if the secret scan finds something (each finding is printed as a warning)' },
       { name: 'json', type: 'boolean', description: 'print {file, focus, root, runs, events, blobs, fixes, bytes} as JSON' },
     ],
     examples: ['agenttrace export 3f2a', 'agenttrace export 3f2a__step-4 --only -o bug-1234.agenttrace'],
     notes: [
       'The file is scanned for secrets (values of secret-named environment variables, secret-shaped tokens) before it',
-      'is kept; if one is found the export fails and nothing is written. Import it with `agenttrace import FILE`.',
+      'is kept; if one is found the export fails, naming the event and field, and nothing is written (--allow-secrets',
+      'writes it anyway). Import it with `agenttrace import FILE`.',
     ],
   },
   async run(args, ctx) {
@@ -29,9 +31,10 @@ export const exportCommand: Command = {
     try {
       const id = store.resolveRunId(args.positionals[0]);
       const display = (o.out as string | undefined) ?? defaultExportName(id);
-      const result = await exportTrace(store, id, { out: path.resolve(ctx.cwd, display), display, only: Boolean(o.only), force: Boolean(o.force), env: ctx.env });
+      const result = await exportTrace(store, id, { out: path.resolve(ctx.cwd, display), display, only: Boolean(o.only), force: Boolean(o.force), env: ctx.env, allowSecrets: Boolean(o['allow-secrets']) });
       if (o.json) ctx.printer.json({ ...result, file: display });
       else printExport(result, display, ctx.printer.out);
+      for (const f of result.secrets ?? []) ctx.printer.err(`agenttrace: warning: written with a secret (--allow-secrets): ${f}\n`);
       for (const h of result.missingBlobs) ctx.printer.err(`agenttrace: warning: blob ${h.slice(0, 12)} is referenced but missing from the store; the file notes it as missing\n`);
       return 0;
     } finally {

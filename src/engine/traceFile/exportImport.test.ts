@@ -187,8 +187,8 @@ describe('export safety', () => {
     expect((err as AtrError).code).toBe('ATR_SECRET_FOUND');
     const msg = (err as AtrError).message;
     expect(msg).toMatch(/^export refused, leak\.agenttrace would contain 2 secrets: /);
-    expect(msg).toContain('run run-root__b1 event 13: a token shaped like sk-l…');
-    expect(msg).toContain('run run-root__b1 event 13: the value of $MY_SERVICE_TOKEN');
+    expect(msg).toContain('run run-root__b1 event 13, field payload.text: a token shaped like sk-l…');
+    expect(msg).toContain('run run-root__b1 event 13, field payload.text: the value of $MY_SERVICE_TOKEN');
     expect(msg).not.toContain('ABCDEFGH12345678');
     expect(msg).not.toContain('my-own-secret-value-42');
     expect(fs.readdirSync(dir)).toEqual([]);

@@ -40,6 +40,8 @@ export interface ExportOptions {
   env?: Record<string, string | undefined>;
   /** How the file is named in messages (default: out as given). */
   display?: string;
+  /** Write the file even when the scan finds secrets (the findings are returned in `secrets`). */
+  allowSecrets?: boolean;
 }
 
 export interface ExportedRun {
@@ -63,6 +65,8 @@ export interface ExportResult {
   fixes: number;
   missingBlobs: string[];
   bytes: number;
+  /** What the secret scan found, when the file was written anyway (allowSecrets). */
+  secrets?: string[];
 }
 
 interface PlannedRun {
@@ -161,7 +165,8 @@ export async function exportTrace(store: TraceStore, runId: string, opts: Export
       fs.closeSync(fd);
     }
     const findings = await scanTraceFileForSecrets(tmp, opts.env ?? process.env);
-    if (findings.length > 0) throw new SecretFoundError(display, findings);
+    if (findings.length > 0 && !opts.allowSecrets) throw new SecretFoundError(display, findings);
+    if (findings.length > 0) result.secrets = findings;
     place(tmp, out, display, Boolean(opts.force));
   } catch (e) {
     fs.rmSync(tmp, { force: true });

@@ -144,10 +144,10 @@ describe('export -> import of failures and fix reports', () => {
   it('the secret scan covers failures and fix reports, names where, and leaves no file', async () => {
     const secret = 'my-own-secret-value-42';
     for (const [plant, where] of [
-      [(s: TraceStore) => saveFix(s, fixReport('fix-leaky00001', B2, { error: `401 with ${secret}` })), `run ${B2} fix report fix-leaky00001: the value of $SERVICE_API_KEY`],
+      [(s: TraceStore) => saveFix(s, fixReport('fix-leaky00001', B2, { error: `401 with ${secret}` })), `run ${B2} fix report fix-leaky00001, field fix.error: the value of $SERVICE_API_KEY`],
       [
         (s: TraceStore) => execSql(s, 'UPDATE runs SET failure = ? WHERE id = ?', JSON.stringify({ ...FAILURE_B2, summary: `auth failed for ${secret}` }), B2),
-        `run ${B2} failure: the value of $SERVICE_API_KEY`,
+        `run ${B2} failure, field failure.summary: the value of $SERVICE_API_KEY`,
       ],
     ] as const) {
       // The store is opened without the secret in its env, as if it leaked in before masking knew of it.

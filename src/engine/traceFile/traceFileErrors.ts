@@ -39,7 +39,7 @@ export class ImportConflictError extends AtrError {
 export class SecretFoundError extends AtrError {
   constructor(file: string, findings: string[]) {
     super('ATR_SECRET_FOUND', `export refused, ${file} would contain ${findings.length === 1 ? 'a secret' : `${findings.length} secrets`}: ${findings.slice(0, 3).join('; ')}${findings.length > 3 ? '; …' : ''}`, {
-      hint: 'nothing was written; the secret was stored before masking covered it — delete that run, or re-record with the secret in an env var named *_KEY/*_TOKEN',
+      hint: 'nothing was written; the secret was stored before masking covered it — delete that run, re-record with the secret in an env var named *_KEY/*_TOKEN, or pass --allow-secrets to write it anyway',
       data: { file, findings },
     });
   }

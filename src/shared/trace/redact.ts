@@ -3,45 +3,9 @@
  * functions first. Pure: no Node imports, so the SDK, engine and renderer share one implementation.
  */
 
-export const MASK = '***';
+import { MASK, SECRET_PATTERNS, SECRET_TRIGGER, isSecretEnvName, isSecretHeader, isSecretName, maskNamedText, maskShapes } from './secretRules.js';
 
-/** Header names whose whole value is a credential. */
-const SECRET_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'api-key',
-  'x-api-key',
-  'x-goog-api-key',
-  'cookie',
-  'set-cookie',
-  'openai-organization',
-  'openai-project',
-]);
-
-/** Env var names whose value is a secret. */
-const SECRET_ENV_NAME = /(_KEY|_TOKEN|_SECRET|PASSWORD|_PASS|_CREDENTIALS?)$|^(API_KEY|TOKEN|SECRET|PASSWORD)$/i;
-
-/** Token shapes that are secrets wherever they appear. */
-const SECRET_PATTERNS: RegExp[] = [
-  /\bsk-(?:proj-|ant-|live-|test-)?[A-Za-z0-9_-]{8,}/g,
-  /\bgsk_[A-Za-z0-9]{8,}/g,
-  /\b(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{16,}/g,
-  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g,
-  /\bAKIA[0-9A-Z]{16}\b/g,
-  /\bAIza[0-9A-Za-z_-]{30,}/g,
-  /([Bb]earer\s+)[A-Za-z0-9._~+/=-]{8,}/g,
-];
-
-/** Query parameters that carry credentials. */
-const SECRET_QUERY = /([?&](?:api[_-]?key|key|token|access_token|secret|password|sig|signature)=)[^&#]*/gi;
-
-export function isSecretEnvName(name: string): boolean {
-  return SECRET_ENV_NAME.test(name);
-}
-
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase());
-}
+export { MASK, SECRET_TRIGGER, isSecretEnvName, isSecretHeader, isSecretName } from './secretRules.js';
 
 /** Known literal secret values (env values of secret-named vars), registered once per process. */
 export class SecretSet {
@@ -55,10 +19,46 @@ export class SecretSet {
   }
 
   add(value: string): void {
-    if (value.length >= 6) this.values.add(value);
+    if (value.length >= 6 && value !== MASK) this.values.add(value);
   }
 
-  /** Masks known values and secret-shaped tokens in a string. */
+  /** True when a value is known (tests, and callers deciding whether to learn more). */
+  has(value: string): boolean {
+    return this.values.has(value);
+  }
+
+  /** Learns the values of secret-named flags: `--api-key=VALUE`, `--token VALUE`. */
+  learnArgv(argv: string[]): void {
+    argv.forEach((a, i) => {
+      const eq = /^--?([A-Za-z][\w.-]*)=(.+)$/.exec(a);
+      if (eq && isSecretName(eq[1])) this.add(eq[2]);
+      else if (isSecretFlag(a) && i + 1 < argv.length && !argv[i + 1].startsWith('-')) this.add(argv[i + 1]);
+    });
+  }
+
+  /**
+   * Learns the credential values a request carries in its headers, so that a server echoing them back (in a
+   * response body, an error message) is masked too: whole values, the token after `Bearer`/`Basic`/`Token`, and
+   * each cookie value.
+   */
+  learnHeaders(headers: Record<string, string>): void {
+    for (const [k, v] of Object.entries(headers)) {
+      if (!isSecretHeader(k) || !v) continue;
+      this.add(v.trim());
+      const scheme = /^(?:Bearer|Basic|Token)\s+(\S+)/i.exec(v.trim());
+      if (scheme) this.add(scheme[1]);
+      if (/cookie/i.test(k)) {
+        for (const part of v.split(';')) {
+          const eq = part.indexOf('=');
+          // Short cookie values are preferences (`theme=dark`), not sessions: masking them everywhere would hurt.
+          const value = part.slice(eq + 1).trim();
+          if (eq > 0 && value.length >= 8) this.add(value);
+        }
+      }
+    }
+  }
+
+  /** Masks known values, secret-shaped tokens and secret-named assignments (`"token": "…"`, `--api-key=…`). */
   maskText(text: string): string {
     let out = text;
     for (const v of this.values) {
@@ -67,7 +67,11 @@ export class SecretSet {
     return maskPatterns(out);
   }
 
-  /** Returns the secrets found in text (for scans before export). */
+
+  /**
+   * Returns the secrets found in text (for scans before export): known values, secret-shaped tokens, and the values
+   * of secret-named assignments (what maskText would replace).
+   */
   findIn(text: string): string[] {
     const found: string[] = [];
     for (const v of this.values) if (text.includes(v)) found.push(v);
@@ -79,23 +83,40 @@ export class SecretSet {
   }
 }
 
-/** Masks secret-shaped tokens (no known values). */
-export function maskPatterns(text: string): string {
-  let out = text;
-  for (const re of SECRET_PATTERNS) {
-    re.lastIndex = 0;
-    out = out.replace(re, (m: string, prefix?: string) =>
-      typeof prefix === 'string' && /^[Bb]earer\s+$/.test(prefix) ? `${prefix}${MASK}` : MASK,
-    );
-  }
-  return out;
+/** The name of the first secret-named assignment with an unmasked value in text (`api_key`, `--token`), if any. */
+export function findSecretName(text: string): string | undefined {
+  if (!SECRET_TRIGGER.test(text)) return undefined;
+  let first: string | undefined;
+  maskNamedText(text, (name) => (first ??= name));
+  return first;
 }
 
-/** Masks credential query parameters and userinfo in a URL string. */
+/**
+ * Masks what needs no known value: secret-shaped tokens and secret-named assignments. A cheap trigger test skips
+ * the rules for the common clean string.
+ */
+export function maskPatterns(text: string): string {
+  if (!SECRET_TRIGGER.test(text)) return text;
+  return maskNamedText(maskShapes(text));
+}
+
+/** `--token`, `-password`: a flag without `=` whose value is the next argument. */
+function isSecretFlag(arg: string): boolean {
+  return /^--?[A-Za-z][\w.-]*$/.test(arg) && isSecretName(arg);
+}
+
+/** Masks argv: `--api-key=…` (by maskText) and the value after a secret-named flag (`--token`, `value`). */
+export function maskArgv(argv: string[], secrets?: SecretSet): string[] {
+  return argv.map((a, i) => {
+    if (i > 0 && isSecretFlag(argv[i - 1]) && !a.startsWith('-')) return MASK;
+    return secrets ? secrets.maskText(a) : maskPatterns(a);
+  });
+}
+
+/** Masks credential query parameters (secret-named, by maskText) and userinfo in a URL string. */
 export function maskUrl(url: string, secrets?: SecretSet): string {
-  let out = url.replace(/\/\/([^/@\s]+)@/, '//' + MASK + '@').replace(SECRET_QUERY, `$1${MASK}`);
-  out = secrets ? secrets.maskText(out) : maskPatterns(out);
-  return out;
+  const out = url.replace(/\/\/([^/@\s]+)@/, '//' + MASK + '@');
+  return secrets ? secrets.maskText(out) : maskPatterns(out);
 }
 
 /** Masks a header map: credential headers entirely, and secret-shaped values anywhere. */
@@ -125,7 +146,8 @@ export function maskJson<T>(value: T, secrets?: SecretSet): T {
     if (v && typeof v === 'object') {
       const o: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        o[k] = /^(api[_-]?key|authorization|password|secret|token|access_token)$/i.test(k) && typeof x === 'string' ? MASK : walk(x);
+        // Secret-named fields, headers and captured locals (`apiKey`, `x-acme-token`, `dbPassword`) lose the value.
+        o[k] = typeof x === 'string' && x !== '' && isSecretName(k) ? MASK : walk(x);
       }
       return o;
     }

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { MASK, SECRET_TRIGGER, SecretSet, findSecretName, maskArgv, maskEnv, maskHeaders, maskJson, maskPatterns, maskUrl } from './redact.js';
+
+describe('token shapes', () => {
+  const shapes = [
+    'sk-proj-abcdefgh12345678',
+    'sk-ant-api03-abcdefgh12345678',
+    'gsk_abcdefgh12345678',
+    'hf_abcdefghijklmnop1234',
+    'ghp_abcdefghijklmnop1234',
+    'github_pat_abcdefghijklmnop1234',
+    'xoxb-1234567890-abcdef',
+    'AKIAABCDEFGHIJKLMNOP',
+    'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXZhbHVl',
+  ];
+  it.each(shapes)('masks %s wherever it appears, and the trigger sees it', (s) => {
+    expect(maskPatterns(`before ${s} after`)).toBe(`before ${MASK} after`);
+    expect(SECRET_TRIGGER.test(s)).toBe(true);
+  });
+  it('keeps the Bearer prefix', () => {
+    expect(maskPatterns('Authorization: Bearer abcdefgh12345')).toBe('Authorization: Bearer ***');
+  });
+});
+
+describe('secret-named values in text', () => {
+  const cases: [string, string][] = [
+    ['{"api_key":"v1-plain-aaaa","model":"m"}', '{"api_key":"***","model":"m"}'],
+    ['{"apiKey": "v-plain", "password":"p w", "client_secret":"c", "access_token":"a", "refresh_token":"r"}', '{"apiKey": "***", "password":"***", "client_secret":"***", "access_token":"***", "refresh_token":"***"}'],
+    ['{"authorization":"Basic dXNlcjpwYXNz"}', '{"authorization":"***"}'],
+    ['{"secret":"it\'s \\"quoted\\""}', '{"secret":"***"}'],
+    ['error: {\\"token\\":\\"inner-plain-value\\"}', 'error: {\\"token\\":\\"***\\"}'],
+    ['GET /v1/x?api_key=plainq1&page=2&access_token=plainq2', 'GET /v1/x?api_key=***&page=2&access_token=***'],
+    ['https://h/p?key=abc&sig=def', 'https://h/p?key=***&sig=***'],
+    ['--api-key=plain-argv-1', '--api-key=***'],
+    ['run --token plain-argv-2 now', 'run --token *** now'],
+    ['x-acme-key: plain-header-1', 'x-acme-key: ***'],
+    ['Cookie: session=abc; other=def', 'Cookie: ***'],
+    ["const DB_PASSWORD = 'hunter2-pass';", "const DB_PASSWORD = '***';"],
+    ['export STRIPE_SECRET=whsec_abcdef\nMODEL=llama', 'export STRIPE_SECRET=***\nMODEL=llama'],
+    ['FOO_JWT=abcdefgh', 'FOO_JWT=***'],
+  ];
+  it.each(cases)('%s', (input, output) => {
+    expect(maskPatterns(input)).toBe(output);
+    expect(maskPatterns(output)).toBe(output);
+    expect(SECRET_TRIGGER.test(input)).toBe(true);
+    expect(findSecretName(input) !== undefined || maskPatterns(input) !== input).toBe(true);
+  });
+  it('leaves ordinary text, code reading secrets and non-secret names alone', () => {
+    for (const s of [
+      '{"model":"gpt-4o","max_tokens":100,"author":"me"}',
+      'const apiKey = process.env.GROQ_API_KEY;',
+      'if (token===undefined) return;',
+      "headers: { Authorization: `Bearer ${process.env.KEY}` }",
+      ':authority: example.com',
+      'use --token to pass it',
+    ]) expect(maskPatterns(s)).toBe(s);
+  });
+});
+
+describe('structured masking', () => {
+  it('maskJson blanks secret-named fields, custom headers and captured locals in any case style', () => {
+    const v = { apiKey: 'a-value', dbPassword: 'b-value', 'x-acme-token': 'c-value', FOO_PASSWORD: 'd-value', sessionSecret: 'e', key: 'cache-key', n: { refreshToken: 'f' }, count: 3 };
+    expect(maskJson(v)).toEqual({ apiKey: MASK, dbPassword: MASK, 'x-acme-token': MASK, FOO_PASSWORD: MASK, sessionSecret: MASK, key: 'cache-key', n: { refreshToken: MASK }, count: 3 });
+  });
+  it('maskHeaders masks custom credential headers and cookies', () => {
+    expect(maskHeaders({ 'x-acme-key': 'k', 'x-session-token': 't', 'x-my-auth': 'a', cookie: 'c', 'set-cookie': 's', accept: 'json' })).toEqual({
+      'x-acme-key': MASK, 'x-session-token': MASK, 'x-my-auth': MASK, cookie: MASK, 'set-cookie': MASK, accept: 'json',
+    });
+  });
+  it('maskEnv masks names ending in _JWT/_TOKEN/_SECRET/_PASSWORD/_KEY', () => {
+    expect(maskEnv({ A_JWT: '1', B_TOKEN: '2', C_SECRET: '3', FOO_PASSWORD: '4', D_KEY: '5', HOME: '/h' })).toEqual({ A_JWT: MASK, B_TOKEN: MASK, C_SECRET: MASK, FOO_PASSWORD: MASK, D_KEY: MASK, HOME: '/h' });
+  });
+  it('maskArgv masks `--flag=value` and the value after a secret flag', () => {
+    expect(maskArgv(['--api-key=abc', '--token', 'xyz-1', '--model', 'm', '-v'])).toEqual(['--api-key=***', '--token', MASK, '--model', 'm', '-v']);
+  });
+  it('maskUrl masks userinfo and secret query parameters', () => {
+    expect(maskUrl('https://u:p@h/x?token=abc&q=1')).toBe('https://***@h/x?token=***&q=1');
+  });
+  it('learnHeaders makes echoed header values masked everywhere', () => {
+    const s = new SecretSet();
+    s.learnHeaders({ authorization: 'Bearer echo-bearer-123', 'x-acme-key': 'echo-key-456', cookie: 'sid=echo-cookie-789; theme=dark', accept: 'echo-not-secret' });
+    expect(s.maskText('got echo-bearer-123 echo-key-456 echo-cookie-789 echo-not-secret')).toBe('got *** *** *** echo-not-secret');
+  });
+});
+
+describe('SECRET_TRIGGER', () => {
+  const names = ['api_key', 'apiKey', 'API-KEY', 'accessKey', 'private_key', 'password', 'passwd', 'passphrase', 'secret', 'client_secret', 'token', 'access_token', 'refresh_token', 'authorization', 'credentials', 'jwt', 'cookie', 'set-cookie', 'openai-organization', 'openai-project', 'x-acme-key', 'x-session-token', 'x-acme-secret', 'x-my-auth', 'proxy-authorization', 'FOO_KEY', 'FOO_TOKEN', 'FOO_SECRET', 'FOO_JWT', 'FOO_PASSWORD', 'FOO_PASS', 'FOO_PWD', 'FOO_CREDENTIAL', 'authToken', 'dbPassword', 'sessionSecret'];
+  it.each(names)('covers the secret name %s (the store pre-check never misses a field maskJson would blank)', (n) => {
+    expect(maskJson({ [n]: 'value-1234' })).toEqual({ [n]: MASK });
+    expect(SECRET_TRIGGER.test(JSON.stringify({ [n]: 'value-1234' }))).toBe(true);
+  });
+  it('stays quiet on ordinary journal lines', () => {
+    expect(SECRET_TRIGGER.test('{"t":"kf","keyframe":{"seq":3,"author":"me","passed":true,"monkey":1}}')).toBe(false);
+  });
+});
