@@ -6,7 +6,7 @@
  * was masked when it was recorded; this catches what slipped through (an SDK hook that forgot to mask, a row written by other means). Findings name where the
  * secret is (record, event seq, field path) and what it looks like, never the secret itself.
  */
-import { MASK, findSecretName, isSecretEnvName, isSecretName } from '../../shared/trace/redact.js';
+import { MASK, findSecretName, isSecretEnvName, isSecretField } from '../../shared/trace/redact.js';
 import { StoreMasker } from '../store/storeMasker.js';
 import { bodyLines, DEFAULT_LIMITS, openTraceFile, type ReadLimits } from './readTraceFile.js';
 
@@ -73,7 +73,7 @@ export async function scanTraceFileForSecrets(file: string, env: Record<string, 
     for (const s of found) add(`${field}: ${describe(s)}`);
     if (found.length > 0) return;
     // What the store's maskJson blanks (a secret-named field or local) and maskText's name rules would replace.
-    if (leaf.key !== undefined && leaf.text !== '' && leaf.text !== MASK && isSecretName(leaf.key)) add(`${field}: the unmasked value of a field named "${leaf.key}"`);
+    if (leaf.key !== undefined && leaf.text !== MASK && isSecretField(leaf.key, leaf.text)) add(`${field}: the unmasked value of a field named "${leaf.key}"`);
     else {
       const name = findSecretName(leaf.text);
       if (name !== undefined) add(`${field}: an unmasked value assigned to "${name}"`);

@@ -3,9 +3,9 @@
  * functions first. Pure: no Node imports, so the SDK, engine and renderer share one implementation.
  */
 
-import { MASK, SECRET_PATTERNS, SECRET_TRIGGER, isSecretEnvName, isSecretHeader, isSecretName, maskNamedText, maskShapes } from './secretRules.js';
+import { MASK, SECRET_PATTERNS, SECRET_TRIGGER, isSecretEnvName, isSecretField, isSecretHeader, isSecretName, maskNamedText, maskShapes } from './secretRules.js';
 
-export { MASK, SECRET_TRIGGER, isSecretEnvName, isSecretHeader, isSecretName } from './secretRules.js';
+export { MASK, SECRET_TRIGGER, isSecretEnvName, isSecretField, isSecretHeader, isSecretName } from './secretRules.js';
 
 /** Known literal secret values (env values of secret-named vars), registered once per process. */
 export class SecretSet {
@@ -147,7 +147,7 @@ export function maskJson<T>(value: T, secrets?: SecretSet): T {
       const o: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
         // Secret-named fields, headers and captured locals (`apiKey`, `x-acme-token`, `dbPassword`) lose the value.
-        o[k] = typeof x === 'string' && x !== '' && isSecretName(k) ? MASK : walk(x);
+        o[k] = typeof x === 'string' && isSecretField(k, x) ? MASK : walk(x);
       }
       return o;
     }

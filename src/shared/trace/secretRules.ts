@@ -71,6 +71,16 @@ export function isSecretName(name: string): boolean {
   return n.length > 0 && (isSecretEnvName(n) || SECRET_IDENT.test(n) || isSecretHeader(n));
 }
 
+/**
+ * A field's value is a credential to mask: its name is secret-like, except that a bare `token` / `tokens` also names a
+ * piece of text (logprobs, tokenizer output: `{"token": " the"}`), where only a credential-looking value (12+
+ * characters, no whitespace) is masked. A debugger must not blank the data it shows.
+ */
+export function isSecretField(name: string, value: string): boolean {
+  if (value === '' || !isSecretName(name)) return false;
+  return !/^tokens?$/i.test(name) || (value.length >= 12 && !/\s/.test(value));
+}
+
 /** Query parameters also use bare `key`/`sig` for credentials (Google APIs, signed URLs). */
 function isSecretParam(name: string): boolean {
   return isSecretName(name) || /^(key|sig|signature)$/i.test(name);
