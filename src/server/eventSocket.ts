@@ -1,12 +1,14 @@
 /**
- * Host events over a WebSocket on the server's own port: `GET /api/events?token=…` upgrades, anything else (wrong
- * path, missing or wrong token) is answered with an HTTP error and the socket closed before any upgrade. Every
+ * Host events over a WebSocket on the server's own port: `GET /api/events?token=…` upgrades, anything else (a Host or
+ * Origin the guard refuses, wrong path, missing or wrong token) is answered with an HTTP error and the socket closed
+ * before any upgrade. Every
  * contract event is pushed to every open socket as one JSON text frame `{type, data}`.
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENTS_PATH, type EventSubscribe } from '../shared/rpc/contract.js';
+import type { Refusal } from './loopbackGuard.js';
 
 export interface EventSocket {
   /** Open sockets (tests and diagnostics). */
@@ -14,13 +16,27 @@ export interface EventSocket {
   close(): Promise<void>;
 }
 
-export function attachEventSocket(server: http.Server, opts: { isAuthorized(token: string): boolean; subscribe?: EventSubscribe }): EventSocket {
+export interface EventSocketOptions {
+  isAuthorized(token: string): boolean;
+  subscribe?: EventSubscribe;
+  /** Checked first on every upgrade (Host, Origin): a refusal is answered with its status and message. */
+  guard?(req: http.IncomingMessage): Refusal | undefined;
+}
+
+export function attachEventSocket(server: http.Server, opts: EventSocketOptions): EventSocket {
   // The server is attached by hand (noServer) so the token is checked before the upgrade completes.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const sockets = new Set<WebSocket>();
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const refusal = opts.guard?.(req);
+    if (refusal) return refuse(socket, refusal.status, 'Forbidden', refusal.message);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      return refuse(socket, 400, 'Bad Request');
+    }
     if (url.pathname !== EVENTS_PATH) return refuse(socket, 404, 'Not Found');
     if (!opts.isAuthorized(url.searchParams.get('token') ?? '')) return refuse(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -47,8 +63,9 @@ export function attachEventSocket(server: http.Server, opts: { isAuthorized(toke
   };
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
+function refuse(socket: Duplex, status: number, text: string, body = text): void {
   socket.on('error', () => undefined);
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+  const bytes = Buffer.from(body, 'utf8');
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${bytes.length}\r\n\r\n${body}`);
 }

@@ -31,6 +31,7 @@ import type { StoredRun } from '../store/storeTypes.js';
 import { describeExit, judge, type ReplayOutcome } from './replayOutcome.js';
 import { firstLineDiff, hostVerdict, readReplayJournal, type ReplayJournal } from './replayJournal.js';
 import { poolFromRuns } from './poolFromRuns.js';
+import { replayEnv } from './replayEnv.js';
 import { checkStep, replaceResumeBranch, resumeBranchId, tapeFromStore, writeTapeFile, type TapeOptions } from './tapeFromStore.js';
 
 export type ReplayMode = 'replay' | 'jump' | 'resume' | 'branch';
@@ -205,18 +206,10 @@ function isDir(p: string): boolean {
   }
 }
 
-/**
- * The agent's environment: the caller's, plus recorded allowlisted variables it lacks (a base URL the requests were
- * fingerprinted with). When nothing can go live, masked secrets it lacks get a placeholder so clients that insist on
- * an API key still start: the recorded requests were fingerprinted without their credentials.
- */
-function replayEnv(run: StoredRun, baseEnv: NodeJS.ProcessEnv, canGoLive: boolean): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...baseEnv };
-  for (const [k, v] of Object.entries(run.env)) {
-    if (env[k] !== undefined) continue;
-    if (!v.includes('***')) env[k] = v;
-    else if (!canGoLive) env[k] = 'agenttrace-replay-placeholder';
-  }
+/** The agent's environment (src/engine/replay/replayEnv.ts); each variable it leaves out is a notice. */
+function agentBaseEnv(p: Prepared, opts: ReplayOptions, baseEnv: NodeJS.ProcessEnv, canGoLive: boolean): NodeJS.ProcessEnv {
+  const { env, notices } = replayEnv(p.run.env, baseEnv, canGoLive);
+  for (const n of notices) notice(p, opts, n);
   return env;
 }
 
@@ -241,7 +234,7 @@ async function replayOffline(store: TraceStore, p: Prepared, opts: ReplayOptions
     const tapeFile = writeTapeFile(tape, dir);
     const journal = path.join(dir, 'journal.ndjson');
     const canGoLive = p.policy === 'live';
-    const env = agentEnv(replayEnv(p.run, baseEnv, canGoLive), {
+    const env = agentEnv(agentBaseEnv(p, opts, baseEnv, canGoLive), {
       [ENV.mode]: 'replay',
       [ENV.tape]: tapeFile,
       [ENV.journal]: journal,
@@ -332,7 +325,7 @@ async function recordIntoBranch(
       keepAfterSeq: branch.forkSeq,
       metaOverrides: { parentId: p.run.id, forkSeq: branch.forkSeq, mode, name: branch.name },
       keepJournal: true,
-      baseEnv: replayEnv(p.run, baseEnv, canGoLive),
+      baseEnv: agentBaseEnv(p, opts, baseEnv, canGoLive),
       env: { [ENV.mode]: 'replay', [ENV.tape]: tapeFile, [ENV.keyframeEvery]: String(p.run.keyframeEvery), [ENV.name]: branch.name },
       agent: agentOptions(p, opts),
     });
