@@ -88,7 +88,7 @@ export const layerRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'out', 'release', 'test-results', 'playwright-report', 'e2e-artifacts', 'test/fixtures/**', 'resources/**'] },
+  { ignores: ['node_modules', 'dist', 'out', 'release', 'test-results', '.tmp', 'playwright-report', 'e2e-artifacts', 'test/fixtures/**', 'resources/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

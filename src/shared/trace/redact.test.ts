@@ -86,8 +86,13 @@ describe('structured masking', () => {
 describe('SECRET_TRIGGER', () => {
   const names = ['api_key', 'apiKey', 'API-KEY', 'accessKey', 'private_key', 'password', 'passwd', 'passphrase', 'secret', 'client_secret', 'token', 'access_token', 'refresh_token', 'authorization', 'credentials', 'jwt', 'cookie', 'set-cookie', 'openai-organization', 'openai-project', 'x-acme-key', 'x-session-token', 'x-acme-secret', 'x-my-auth', 'proxy-authorization', 'FOO_KEY', 'FOO_TOKEN', 'FOO_SECRET', 'FOO_JWT', 'FOO_PASSWORD', 'FOO_PASS', 'FOO_PWD', 'FOO_CREDENTIAL', 'authToken', 'dbPassword', 'sessionSecret'];
   it.each(names)('covers the secret name %s (the store pre-check never misses a field maskJson would blank)', (n) => {
-    expect(maskJson({ [n]: 'value-1234' })).toEqual({ [n]: MASK });
-    expect(SECRET_TRIGGER.test(JSON.stringify({ [n]: 'value-1234' }))).toBe(true);
+    expect(maskJson({ [n]: 'value-1234-abcdef' })).toEqual({ [n]: MASK });
+    expect(SECRET_TRIGGER.test(JSON.stringify({ [n]: 'value-1234-abcdef' }))).toBe(true);
+  });
+  it('a bare token field keeps text (logprobs, tokenizers) and masks a credential-looking value', () => {
+    expect(maskJson({ logprobs: { content: [{ token: ' the', logprob: -0.1 }, { token: 'Hello', logprob: -0.2 }] } })).toEqual({ logprobs: { content: [{ token: ' the', logprob: -0.1 }, { token: 'Hello', logprob: -0.2 }] } });
+    expect(maskJson({ token: 'a1b2c3d4e5f6g7h8' })).toEqual({ token: MASK });
+    expect(maskJson({ access_token: 'short' })).toEqual({ access_token: MASK });
   });
   it('stays quiet on ordinary journal lines', () => {
     expect(SECRET_TRIGGER.test('{"t":"kf","keyframe":{"seq":3,"author":"me","passed":true,"monkey":1}}')).toBe(false);
