@@ -95,24 +95,42 @@ export function installSideDoors(hooks: SideDoorHooks): () => void {
 }
 
 /**
- * True when the call comes from tsx's loader (its esbuild service compiles the agent's TypeScript modules). Read
- * from structured call sites with our own prepareStackTrace, so an agent cannot fake it with a custom one; if that
- * cannot be set (the agent froze it), the call is not exempt.
+ * True when the call is tsx's loader starting its esbuild service (to compile a TypeScript module of the agent): the
+ * caller is esbuild's own code, called by tsx's. Only that exact chain counts: an agent calling esbuild (or
+ * child_process from a module tsx is loading) is refused. Read from structured call sites with our own
+ * prepareStackTrace, so an agent cannot fake it with a custom one; if that cannot be set, the call is not exempt.
  */
 function fromLoader(): boolean {
+  const files = callerFiles();
+  if (!files) return false;
+  let i = 0;
+  while (i < files.length && ESBUILD.test(files[i])) i++;
+  return i > 0 && i < files.length && TSX.test(files[i]);
+}
+
+const ESBUILD = /[\\/]node_modules[\\/]esbuild[\\/]lib[\\/]/;
+const TSX = /[\\/]node_modules[\\/]tsx[\\/]dist[\\/]/;
+
+/** The file of each frame below the SDK's own (this module's) frames, innermost first; undefined if unreadable. */
+function callerFiles(): string[] | undefined {
   const E = Error as unknown as { prepareStackTrace?: unknown; stackTraceLimit: number };
   const prevPrepare = E.prepareStackTrace;
   const prevLimit = E.stackTraceLimit;
   try {
-    E.prepareStackTrace = (_e: Error, sites: NodeJS.CallSite[]) => sites.map((s) => s.getFileName() ?? '');
-    if (E.prepareStackTrace === prevPrepare) return false;
+    const mine = (_e: Error, sites: NodeJS.CallSite[]): string[] => sites.map((s) => s.getFileName() ?? '');
+    E.prepareStackTrace = mine;
+    if (E.prepareStackTrace !== mine) return undefined;
     E.stackTraceLimit = 64;
     const holder: { stack?: unknown } = {};
     Error.captureStackTrace(holder);
     const files = holder.stack;
-    return Array.isArray(files) && files.some((f) => typeof f === 'string' && /[\\/]node_modules[\\/]tsx[\\/]dist[\\/]/.test(f));
+    if (!Array.isArray(files) || typeof files[0] !== 'string') return undefined;
+    const own = files[0];
+    let i = 0;
+    while (i < files.length && files[i] === own) i++;
+    return (files as string[]).slice(i);
   } catch {
-    return false;
+    return undefined;
   } finally {
     try {
       E.prepareStackTrace = prevPrepare;

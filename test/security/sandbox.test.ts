@@ -37,7 +37,8 @@ function fixture(): string {
 /** Records `agent` without attacking, then replays it attacking; returns the replay and the folder's before/after. */
 async function attack(agent: string) {
   const dir = fixture();
-  const env = { SBX_DIR: dir, SBX_PORT: String(canary.port), SBX_UDP: String(canary.udpPort) };
+  // No tsx cache: a TypeScript agent's modules are compiled by tsx's esbuild service during the replay itself.
+  const env = { SBX_DIR: dir, SBX_PORT: String(canary.port), SBX_UDP: String(canary.udpPort), TSX_DISABLE_CACHE: '1' };
   const rec = await record(agent, { env: { ...env, SBX_ATTACK: '0' } });
   expect(rec.code).toBe(0);
   const before = snapshot(dir);
@@ -116,4 +117,28 @@ describe('replay sandbox: side doors (ESM agent, named imports)', () => {
     expect(v?.contained?.refused).toEqual(expect.arrayContaining(['child_process.spawn', 'child_process.fork', 'worker_threads.Worker', 'process.binding', 'process._linkedBinding', 'dns.lookup', 'dns.Resolver#resolve4', 'net.Server#listen', 'dgram.Socket#bind']));
     expect(v?.contained?.fsMeta).toBeGreaterThanOrEqual(17);
   });
+});
+
+describe.each([
+  ['CommonJS agent (require)', 'test/security/agents/sbx-probe.cjs'],
+  ['TypeScript agent through tsx (its esbuild service keeps working)', 'test/security/agents/sbx-probe.ts'],
+  ['CommonJS TypeScript agent requiring a .ts module', 'test/security/agents/sbx-require.mts'],
+])('replay sandbox: %s', (_name, agent) => {
+  it('refuses the side doors, keeps metadata in the sandbox, and nothing reaches the disk or the canary', async () => {
+    const r = await attack(agent);
+    expect(r.run.stderr).not.toMatch(/cannot replay/);
+    expect(r.run.stdout).toMatch(/^probe done/m);
+    const got = lines(r.run.stdout);
+    for (const name of ['child_process.spawn', 'child_process.execFileSync', 'child_process.fork', 'worker_threads.Worker', 'process.binding fs', 'dns.lookup', 'net.Server#listen http']) {
+      expect(`${name}: ${got.get(name)}`).toBe(`${name}: ATR_REPLAY_SANDBOX named`);
+    }
+    expect(got.get('chmodSync')).toBe('ran');
+    expect(got.get('utimesSync')).toBe('ran');
+    expect(r.after).toEqual(r.before);
+    expect(r.hits).toBe(0);
+    expect(r.run.verdict?.identical).toBe(false);
+    expect(r.run.verdict?.contained?.refused.slice(0, 7)).toEqual(['child_process.spawn', 'child_process.execFileSync', 'child_process.fork', 'worker_threads.Worker', 'process.binding', 'dns.lookup', 'net.Server#listen']);
+    if (agent.endsWith('.ts')) expect(got.get('esbuild.buildSync')).toBe('ATR_REPLAY_SANDBOX');
+    expect(r.run.verdict?.contained?.fsMeta).toBe(2);
+  }, 120_000);
 });
