@@ -30,6 +30,8 @@ function fixture(): string {
   fs.writeFileSync(path.join(dir, 'other.txt'), 'another real file\n');
   fs.chmodSync(path.join(dir, 'other.txt'), 0o600);
   fs.utimesSync(path.join(dir, 'other.txt'), old, old);
+  // A CommonJS TypeScript module the agent requires: compiled by tsx on the agent's main thread.
+  fs.writeFileSync(path.join(dir, 'helper.cts'), "const typed: Record<string, number> = { ok: 2 };\nmodule.exports = { helper: (): string => `cjs helper ${typed.ok}` };\n");
   fs.writeFileSync(path.join(dir, 'child.cjs'), "require('fs').writeFileSync(__dirname + '/marker-fork', 'x');\n");
   return dir;
 }
@@ -122,7 +124,7 @@ describe('replay sandbox: side doors (ESM agent, named imports)', () => {
 describe.each([
   ['CommonJS agent (require)', 'test/security/agents/sbx-probe.cjs'],
   ['TypeScript agent through tsx (its esbuild service keeps working)', 'test/security/agents/sbx-probe.ts'],
-  ['CommonJS TypeScript agent requiring a .ts module', 'test/security/agents/sbx-require.mts'],
+  ['CommonJS TypeScript agent requiring a .ts module', 'test/security/agents/sbx-require.ts'],
 ])('replay sandbox: %s', (_name, agent) => {
   it('refuses the side doors, keeps metadata in the sandbox, and nothing reaches the disk or the canary', async () => {
     const r = await attack(agent);
@@ -138,7 +140,7 @@ describe.each([
     expect(r.hits).toBe(0);
     expect(r.run.verdict?.identical).toBe(false);
     expect(r.run.verdict?.contained?.refused.slice(0, 7)).toEqual(['child_process.spawn', 'child_process.execFileSync', 'child_process.fork', 'worker_threads.Worker', 'process.binding', 'dns.lookup', 'net.Server#listen']);
-    if (agent.endsWith('.ts')) expect(got.get('esbuild.buildSync')).toBe('ATR_REPLAY_SANDBOX');
+    if (agent.endsWith('sbx-probe.ts')) expect(got.get('esbuild.buildSync')).toBe('ATR_REPLAY_SANDBOX');
     expect(r.run.verdict?.contained?.fsMeta).toBe(2);
   }, 120_000);
 });

@@ -7,7 +7,7 @@ import http from 'node:http';
 import dns from 'node:dns';
 import { spawn, execFileSync, fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { helper } from './sbx-helper.ts';
+import { helper } from './sbx-helper.js';
 
 const dir = process.env.SBX_DIR ?? '';
 const port = Number(process.env.SBX_PORT);
