@@ -2,8 +2,9 @@
  * The replay sandbox's side doors: everything besides fs and outgoing connections through which a replayed agent
  * could touch the machine. Refused with a ReplaySandboxError naming the call (and listed in the verdict):
  * - always: child processes (child_process.*, ChildProcess#spawn), threads (worker_threads.Worker), native
- *   bindings and addons (process.binding, process._linkedBinding, process.dlopen), signals to other processes
- *   (process.kill of another pid). A child or a thread would run outside the sandbox, so even a live branch keeps
+ *   bindings and addons (process.binding, process._linkedBinding, process.dlopen), loader hooks (module.register:
+ *   they run in a thread of their own, outside the sandbox), signals to other processes (process.kill of another
+ *   pid). A child or a thread would run outside the sandbox, so even a live branch keeps
  *   them refused (its files are still sandboxed);
  * - while the replay is not live (like the socket kill switch): name resolution (dns and dns.promises, default and
  *   custom Resolvers: no packet leaves) and listening (net.Server#listen — so http, https, tls and http2 servers —,
@@ -16,6 +17,7 @@
 import childProcess from 'node:child_process';
 import dgram from 'node:dgram';
 import dns from 'node:dns';
+import nodeModule from 'node:module';
 import net from 'node:net';
 import workerThreads from 'node:worker_threads';
 import { isInternal } from '../core/internal.js';
@@ -71,6 +73,8 @@ export function installSideDoors(hooks: SideDoorHooks): () => void {
   p.set(workerThreads, 'Worker', Worker);
   const proc = process as unknown as Record<string, AnyFn>;
   for (const name of ['binding', '_linkedBinding', 'dlopen']) guard(proc, name, `process.${name}`, false);
+  // tsx registers its hooks before the SDK loads (its --import comes first): only later registrations are refused.
+  guard(nodeModule, 'register', 'module.register', false);
   p.wrap<AnyFn>(proc, 'kill', (original) => {
     return function (this: unknown, ...args: unknown[]): unknown {
       if (isInternal() || Number(args[0]) === process.pid) return original.apply(this, args);

@@ -80,13 +80,13 @@ describe('replay sandbox: side doors (ESM agent, named imports)', () => {
     expect(r.hits).toBe(0);
   });
 
-  it('child processes, threads and bindings are refused with the sandbox error naming the call', () => {
+  it('child processes, threads, bindings and loader hooks are refused with the sandbox error naming the call', () => {
     const got = lines(r.run.stdout);
     const refused = [
       'child_process.spawn', 'child_process.exec', 'child_process.execFile', 'child_process.fork', 'child_process.spawnSync',
       'child_process.execSync', 'child_process.execFileSync', 'child_process.ChildProcess#spawn', 'worker_threads.Worker',
       'process.binding fs', 'process.binding tcp_wrap', 'process.binding udp_wrap', 'process.binding pipe_wrap',
-      'process.binding spawn_sync', 'process.binding process_wrap', 'process._linkedBinding', 'process.dlopen',
+      'process.binding spawn_sync', 'process.binding process_wrap', 'process._linkedBinding', 'process.dlopen', 'module.register',
     ];
     for (const name of refused) expect(`${name}: ${got.get(name)}`).toBe(`${name}: ATR_REPLAY_SANDBOX named`);
   });

@@ -10,6 +10,7 @@ import dgram from 'node:dgram';
 import dns from 'node:dns';
 import { spawn, exec, execFile, fork, spawnSync, execSync, execFileSync, ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { register } from 'node:module';
 
 const dir = process.env.SBX_DIR;
 const port = Number(process.env.SBX_PORT);
@@ -44,6 +45,9 @@ if (process.env.SBX_ATTACK === '1') {
   await attempt('child_process.ChildProcess#spawn', () => new ChildProcess().spawn({ file: process.execPath, args: [process.execPath, '-e', payload('cp')], stdio: 'ignore' }));
   await attempt('worker_threads.Worker', () => new Worker(payload('worker'), { eval: true }));
   for (const b of ['fs', 'tcp_wrap', 'udp_wrap', 'pipe_wrap', 'spawn_sync', 'process_wrap']) await attempt(`process.binding ${b}`, () => process.binding(b));
+  // Loader hooks run in a thread of their own, with the real fs.
+  const hook = `import fs from 'node:fs'; export async function initialize() { fs.writeFileSync(${JSON.stringify(path.join(dir, 'marker-register'))}, 'x'); }`;
+  await attempt('module.register', () => register(`data:text/javascript,${encodeURIComponent(hook)}`));
   await attempt('process._linkedBinding', () => process._linkedBinding('fs'));
   await attempt('process.dlopen', () => process.dlopen({ exports: {} }, path.join(dir, 'addon.node')));
   await attempt('dns.lookup', () => cbCall((cb) => dns.lookup('localhost', cb)));
