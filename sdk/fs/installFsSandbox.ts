@@ -16,6 +16,7 @@ import { installFsPatches } from './patchFs.js';
 import { SandboxHooks } from './sandboxHooks.js';
 import { Overlay, takeRealFs, type Vol } from './sandboxOverlay.js';
 import { installSandboxReads } from './sandboxReads.js';
+import { sealHandleMeta } from './sandboxMeta.js';
 
 /**
  * FileHandle methods of memfs that settle later: they run internal (memfs stamps atime/mtime with `new Date()`).
@@ -58,7 +59,9 @@ export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] 
 
   const p = new Patcher();
   installSandboxReads(p, overlay, hooks.streams);
-  installFsPatches(p, hooks, true);
+  const memfsProto = memfsHandleProto(vol);
+  // Node's own handles are disk files opened for reading: their chmod/chown/utimes must not reach the disk.
+  installFsPatches(p, hooks, true, (proto) => (proto !== memfsProto ? sealHandleMeta(p, proto) : undefined));
   patchMemfsHandles(p, vol);
   return { overlay, restore: () => p.restore() };
 }

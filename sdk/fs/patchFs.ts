@@ -75,8 +75,9 @@ function wrapCall(p: Patcher, hooks: FsHooks, target: object, spec: FsCallSpec):
 /**
  * Installs every fs patch point over `hooks`. `manyHandleKinds`: promises.open may yield FileHandles of more than
  * one class (the replay sandbox hands out memfs handles too), so every result is looked at, not only the first.
+ * `onHandleProto` is told of each FileHandle prototype once, before the caller gets its first handle.
  */
-export function installFsPatches(p: Patcher, hooks: FsHooks, manyHandleKinds = false): void {
+export function installFsPatches(p: Patcher, hooks: FsHooks, manyHandleKinds = false, onHandleProto?: (proto: object) => void): void {
   const fsObj = fs as unknown as Record<string, AnyFn>;
   for (const [name, op, shape] of [...COMMON, ...FD_CALLS]) {
     wrapCall(p, hooks, fsObj, { host: 'fs', name: `${name}Sync`, op, api: 'sync', shape });
@@ -98,6 +99,7 @@ export function installFsPatches(p: Patcher, hooks: FsHooks, manyHandleKinds = f
     handleProtos.add(proto);
     patchedOne = true;
     for (const [name, op, shape] of HANDLE_CALLS) wrapCall(p, hooks, proto, { host: 'handle', name, op, api: 'promise', shape });
+    onHandleProto?.(proto);
   };
   const openSpec: FsCallSpec = { host: 'promises', name: 'open', op: 'write', api: 'promise', shape: 'open' };
   p.wrap<AnyFn>(fs.promises, 'open', (original) => {

@@ -1,8 +1,9 @@
 /**
  * Replay only: the read side of the sandbox. Reads must see what the replay wrote (overlay first, then disk, minus
  * what it deleted), so readFile, exists, stat/lstat, readdir, access, createReadStream and fd-level reads of
- * volume descriptors are patched here, plus the metadata writes the recorder does not record (chmod, utimes,
- * symlink, link) so that they cannot reach the disk either. Calls about untouched disk paths run the originals.
+ * volume descriptors are patched here, plus the metadata writes the recorder does not record (chmod, chown, utimes
+ * and their l/f forms: sandboxMeta.ts; symlink, link) so that they cannot reach the disk either. Calls about
+ * untouched disk paths run the originals.
  * Callbacks and promise continuations are scheduled from the caller's context, never from the internal one.
  */
 import fs from 'node:fs';
@@ -14,6 +15,8 @@ import { fsError, userPath } from './sandboxErrors.js';
 import type { Overlay } from './sandboxOverlay.js';
 import { respell } from './sandboxHooks.js';
 import { PASS, volFd } from './sandboxWrites.js';
+import { META_ROWS } from './sandboxMeta.js';
+import { noteFsMeta } from '../replay/containment.js';
 
 type ReadOp = (ov: Overlay, args: unknown[]) => unknown;
 type Callback = (err: unknown, ...results: unknown[]) => void;
@@ -109,18 +112,6 @@ const readdir: ReadOp = (ov, [p, opts]) => {
   return out;
 };
 
-/** chmod / utimes: copied up, changed in the volume. */
-function metaOp(syscall: string, apply: (ov: Overlay, abs: string, args: unknown[]) => void): ReadOp {
-  return (ov, args) => {
-    const abs = toAbsPath(args[0]);
-    if (abs === undefined) return PASS;
-    if (ov.kind(abs) === null) throw fsError('ENOENT', syscall, userPath(args[0]));
-    ov.copyUp(abs);
-    apply(ov, abs, args);
-    return undefined;
-  };
-}
-
 const symlink: ReadOp = (ov, [target, p, type]) => {
   const abs = toAbsPath(p);
   if (abs === undefined) return PASS;
@@ -128,6 +119,7 @@ const symlink: ReadOp = (ov, [target, p, type]) => {
   ov.parentReady(abs, 'symlink', userPath(target), userPath(p));
   ov.vol.symlinkSync(userPath(target), abs, type);
   ov.noteVol(abs);
+  noteFsMeta();
   return undefined;
 };
 
@@ -140,6 +132,7 @@ const link: ReadOp = (ov, [a, b]) => {
   if (ov.kind(absB) !== null) throw fsError('EEXIST', 'link', userPath(a), userPath(b));
   ov.parentReady(absB, 'link', userPath(a), userPath(b));
   ov.putFile(absB, ov.readBytes(absA, userPath(a)));
+  noteFsMeta();
   return undefined;
 };
 
@@ -167,8 +160,7 @@ const ROWS: Row[] = [
   { name: 'lstat', op: statOp('lstat'), sync: true, callback: true, promise: true },
   { name: 'readdir', op: readdir, sync: true, callback: true, promise: true },
   { name: 'access', op: access, sync: true, callback: true, promise: true },
-  { name: 'chmod', op: metaOp('chmod', (ov, abs, a) => ov.vol.chmodSync(abs, a[1])), sync: true, callback: true, promise: true },
-  { name: 'utimes', op: metaOp('utime', (ov, abs, a) => ov.vol.utimesSync(abs, a[1], a[2])), sync: true, callback: true, promise: true },
+  ...META_ROWS,
   { name: 'symlink', op: symlink, sync: true, callback: true, promise: true },
   { name: 'link', op: link, sync: true, callback: true, promise: true },
   {

@@ -1,7 +1,8 @@
 /**
  * Replay-mode start (AGENTTRACE_MODE=replay): get the tape, open the replay's journal, create the controller, then
  * install the recording hooks with replay sources behind them (values from the tape, files in a sandbox, network
- * from the tape with a socket kill switch, patched source files served from the sandbox). Console, error and state
+ * from the tape with a socket kill switch, patched source files served from the sandbox), and refuse the side doors
+ * (child processes, threads, native bindings, dns, listening: sideDoors.ts). Console, error and state
  * capture are unchanged.
  * Fail closed: a replay that cannot get its tape or install a sandbox ends the process with EXIT_REPLAY_SETUP and
  * one `agenttrace:` line, before any agent code runs — a replay must never quietly run live.
@@ -24,6 +25,7 @@ import { installFsSandbox } from '../fs/installFsSandbox.js';
 import { installNetReplay } from '../net/installNetReplay.js';
 import { ReplayController } from './controller.js';
 import { installPatchedSource } from './patchedSource.js';
+import { installSideDoors } from './sideDoors.js';
 import { ReplaySetupError, fetchTapeViaCli, readTapeFile } from './tapeFile.js';
 
 /**
@@ -102,6 +104,8 @@ export function startReplay(deps: ReplayBootDeps): ReplayController | undefined 
     ['patched source', () => (Object.keys(patched).length > 0 ? void installPatchedSource(patched) : undefined)],
     // Installs the recording network hooks too, inside its replay layers, with the socket kill switch first.
     ['network replay', () => installNetReplay(ctl)],
+    // Child processes, threads, native bindings, dns and listening sockets: refused with a replay error.
+    ['side-door refusals', () => void installSideDoors({ isLive: () => ctl.isLive() })],
     ['value replay', () => installDeterminism(rec, new TapeSource(ctl))],
   ];
   for (const [name, install] of sandboxes) {

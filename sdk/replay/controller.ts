@@ -19,6 +19,7 @@ import { runInternal } from '../core/internal.js';
 import type { ReplayControl } from './replayControl.js';
 import { verifyTrackedState } from './stateCheck.js';
 import { buildVerdict, formatVerdict } from './verdict.js';
+import { containmentSummary, noteFsWrite } from './containment.js';
 
 export interface ControllerOptions {
   /** Environment-variable mode: no host, so the verdict is printed on stderr at exit. */
@@ -141,6 +142,8 @@ export class ReplayController implements ReplayControl {
   }
 
   private afterEvent(seq: number, kind: EventKind, payload: unknown, fp: string | undefined): void {
+    // Every fs event of a replay is a write the file sandbox kept in its volume.
+    if (kind === 'fs') noteFsWrite();
     if (seq > this.until) return;
     if (kind === 'console') {
       const p = payload as ConsolePayload;
@@ -218,6 +221,7 @@ export class ReplayController implements ReplayControl {
       state: this.verification,
       answered: { ...this.counts },
       fallbackAnswers: this.fallbackAnswers,
+      contained: containmentSummary(),
     });
     this.rec.replayLine({ t: 'verdict', verdict });
     if (this.opts.printVerdict) {

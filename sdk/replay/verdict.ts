@@ -2,7 +2,7 @@
  * The replay's verdict: computed by the SDK at exit from what the controller observed, written to the journal,
  * and in environment-variable mode (no host to print it) formatted as a few `agenttrace:` lines on stderr.
  */
-import type { AnswerSource, DivergenceReport, FallbackAnswer, FieldDiff, ReplayVerdict, StateVerification, Tape } from '../../src/shared/trace/tape.js';
+import type { AnswerSource, DivergenceReport, FallbackAnswer, FieldDiff, ReplayContainment, ReplayVerdict, StateVerification, Tape } from '../../src/shared/trace/tape.js';
 
 export interface VerdictInput {
   tape: Tape;
@@ -14,6 +14,8 @@ export interface VerdictInput {
   state?: StateVerification;
   answered?: Record<AnswerSource, number>;
   fallbackAnswers?: FallbackAnswer[];
+  /** What the sandbox contained; a refused call means the replay is not identical (not "verified"). */
+  contained?: ReplayContainment;
 }
 
 export function buildVerdict(input: VerdictInput): ReplayVerdict {
@@ -23,7 +25,7 @@ export function buildVerdict(input: VerdictInput): ReplayVerdict {
   const stdoutIdentical = tape.untilSeq === undefined ? input.stdout === tape.stdout : tape.stdout.startsWith(input.stdout);
   const stepsOk = tape.untilSeq !== undefined ? input.replayedSteps > tape.untilSeq : input.replayedSteps === tape.steps;
   const verdict: ReplayVerdict = {
-    identical: !divergence && stdoutIdentical && stepsOk && (state === undefined || state.ok),
+    identical: !divergence && stdoutIdentical && stepsOk && (state === undefined || state.ok) && !input.contained?.refused.length,
     matched: input.matched,
     recordedSteps: tape.steps,
     replayedSteps: input.replayedSteps,
@@ -33,6 +35,7 @@ export function buildVerdict(input: VerdictInput): ReplayVerdict {
   if (state) verdict.state = state;
   if (input.answered) verdict.answered = input.answered;
   if (input.fallbackAnswers?.length) verdict.fallbackAnswers = input.fallbackAnswers;
+  if (input.contained) verdict.contained = input.contained;
   return verdict;
 }
 
@@ -44,9 +47,13 @@ export function formatVerdict(v: ReplayVerdict, tape: Tape): string {
   if (v.state) {
     lines.push(v.state.ok ? `state at step ${v.state.seq} verified` : `state at step ${v.state.seq} differs: ${v.state.paths.join(', ')}`);
   }
+  const refused = v.contained?.refused ?? [];
+  if (refused.length) lines.push(`Replay not verified: the replay sandbox refused ${refused.join(', ')}`);
   if (v.divergence) lines.push(...divergenceLines(v.divergence));
   else if (v.identical) lines.push(`Replay verified: output identical (${v.matched} events matched)`);
-  else if (!v.stdoutIdentical) lines.push(`Replay finished but its output differs from the recording (${v.matched} events matched)`);
+  else if (refused.length) {
+    // Not verified, and why was said above; the output is not compared past a refused call.
+  } else if (!v.stdoutIdentical) lines.push(`Replay finished but its output differs from the recording (${v.matched} events matched)`);
   else lines.push(`Replay finished after ${v.replayedSteps} steps; the recording has ${v.recordedSteps} (${v.matched} events matched)`);
   if (tape.untilSeq !== undefined && tape.after === 'stop' && !v.divergence) lines.push(`stopped at step ${tape.untilSeq} (offline)`);
   const a = v.answered;

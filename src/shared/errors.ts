@@ -39,6 +39,8 @@ export const ATR = {
   REPLAY_NETWORK: 'ATR_REPLAY_NETWORK',
   /** Replay: the tape could not be obtained or read before the agent started. */
   REPLAY_SETUP: 'ATR_REPLAY_SETUP',
+  /** Replay: the agent called something the replay sandbox refuses (child processes, threads, native bindings...). */
+  REPLAY_SANDBOX: 'ATR_REPLAY_SANDBOX',
   /** AutoFix: a file changed since the fix was computed (its sha256 no longer matches). */
   FIX_STALE: 'ATR_FIX_STALE',
   /** AutoFix: the AI provider (Groq) failed, refused the key or answered something unusable. */

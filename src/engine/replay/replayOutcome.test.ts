@@ -30,6 +30,16 @@ describe('judge', () => {
     expect(judge(input({ exit: { code: 2, signal: null } }))).toMatchObject({ kind: 'failed', why: expect.stringMatching(/exited with code 2, the recording with code 0/) });
   });
 
+  it('a call refused by the sandbox fails a replay or a jump (never verified); a resume or a branch keeps its outcome', () => {
+    const contained = { fsWrites: 2, fsMeta: 1, refused: ['child_process.spawn', 'dns.lookup'] };
+    expect(judge(input({ verdict: verdict({ contained }) }))).toEqual({ kind: 'failed', why: 'the replay sandbox refused child_process.spawn, dns.lookup' });
+    expect(judge(input({ mode: 'jump', tape: tape({ untilSeq: 2 }), verdict: verdict({ contained }), exit: { code: 87, signal: null } }))).toMatchObject({ kind: 'failed' });
+    expect(judge(input({ mode: 'resume', tape: tape({ untilSeq: 2 }), verdict: verdict({ contained }) }))).toEqual({ kind: 'resumed' });
+    expect(judge(input({ mode: 'branch', verdict: verdict({ contained }) }))).toEqual({ kind: 'branched' });
+    // Contained side effects alone do not stand in the way of "verified".
+    expect(judge(input({ verdict: verdict({ contained: { fsWrites: 3, fsMeta: 2, refused: [] } }) }))).toEqual({ kind: 'verified', upToCrash: false });
+  });
+
   it('diverged on a divergence, on different output, or on a state mismatch at the step', () => {
     expect(judge(input({ verdict: verdict({ identical: false, matched: 1, divergence: divergence(1) }), exit: { code: 86, signal: null } }))).toEqual({ kind: 'diverged', why: 'event' });
     expect(judge(input({ verdict: verdict({ identical: false, stdoutIdentical: false }) }))).toEqual({ kind: 'diverged', why: 'output' });

@@ -40,6 +40,9 @@ export function judge(i: JudgeInput): ReplayOutcome {
   const d = verdict.divergence;
   // A branch is meant to differ from its parent: only a divergence that stopped it (--offline) is one.
   if (i.mode === 'branch') return d && d.policy === 'stop' ? { kind: 'diverged', why: 'event' } : { kind: 'branched' };
+  // A call the sandbox refused ran for real in the recording: the replay could not reproduce it, so it is not verified.
+  const refused = verdict.contained?.refused ?? [];
+  if (refused.length && (i.mode === 'replay' || i.mode === 'jump')) return { kind: 'failed', why: `the replay sandbox refused ${refused.join(', ')}` };
   // After the step of a resume the run is live: nothing there can diverge from the recording.
   const relevant = d && !(tape.untilSeq !== undefined && i.mode === 'resume' && d.seq > tape.untilSeq) ? d : undefined;
   if (relevant?.policy === 'fallback' && i.mode !== 'resume') return { kind: 'departed' };

@@ -52,6 +52,20 @@ export function verdictLines(r: ReplayResult): string[] {
       lines.push(`Replay failed: ${o.why}; ${v.matched} of ${v.recordedSteps} events matched`);
       break;
   }
+  lines.push(...containedLines(r));
+  return lines;
+}
+
+/**
+ * What the sandbox kept off the machine: file writes and metadata changes held in memory, and each refused call
+ * (a refused call is also why a replay is not verified; a resume or branch lists them without failing).
+ */
+export function containedLines(r: ReplayResult): string[] {
+  const c = r.verdict.contained;
+  if (!c) return [];
+  const lines: string[] = [];
+  if (c.fsWrites + c.fsMeta > 0) lines.push(`  contained: ${c.fsWrites} file write${c.fsWrites === 1 ? '' : 's'} and ${c.fsMeta} metadata change${c.fsMeta === 1 ? '' : 's'} kept in the sandbox (the disk is unchanged)`);
+  for (const call of c.refused) lines.push(`  refused: ${call} (not allowed in the replay sandbox)`);
   return lines;
 }
 

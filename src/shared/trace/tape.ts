@@ -163,6 +163,21 @@ export interface ReplayVerdict {
   answered?: Record<AnswerSource, number>;
   /** Policy `fallback`: each request answered from the pool or synthesized, in the order they were answered. */
   fallbackAnswers?: FallbackAnswer[];
+  /** What the replay sandbox contained (absent in verdicts of older SDKs). */
+  contained?: ReplayContainment;
+}
+
+/**
+ * The side effects a replay's sandbox kept off the real machine. A replay is only "verified" when `refused` is
+ * empty: a refused call is one the recording made for real and the replay could not reproduce safely.
+ */
+export interface ReplayContainment {
+  /** File writes (fs events) that went to the in-memory volume. */
+  fsWrites: number;
+  /** Metadata changes (chmod, chown, utimes, symlink, link...) kept in the volume or dropped. */
+  fsMeta: number;
+  /** Calls refused with a replay error (`child_process.spawn`, `process.binding`, `dns.lookup`, `net.Server.listen`...), each once. */
+  refused: string[];
 }
 
 /** One request of a replay that the recording could not answer, answered from the pool or synthesized. */
