@@ -6,7 +6,7 @@
  */
 import type { StoredRun } from '../store/storeTypes.js';
 import { branchId, createBranch, deleteBranch, editBranch } from '../branches/branches.js';
-import { replayRun, type ReplayResult } from '../replay/replayRun.js';
+import { replayRun, type ReplayOptions, type ReplayResult } from '../replay/replayRun.js';
 import type { TraceStore } from '../store/store.js';
 import { runsOfScript } from '../store/fixStore.js';
 import { detectRun } from './detectRun.js';
@@ -59,18 +59,10 @@ export async function runAfeBranch(
   createBranch(store, { from: run.id, step: o.step, name: o.name });
   if (o.edit) editBranch(store, { branch: id, seq: o.edit.seq, payload: JSON.stringify(o.edit.payload) });
   const result = await replayRun({
+    ...sandboxed(ctx, o.patchedFiles, o.synthContent),
     runId: run.id,
     branch: id,
     offline: !ctx.live,
-    fallback: { poolRunIds: ctx.poolRunIds, synthContent: o.synthContent },
-    patchedFiles: o.patchedFiles,
-    store,
-    env: ctx.env,
-    cwd: ctx.cwd,
-    node: ctx.node,
-    signal: ctx.signal,
-    onStdout: () => undefined,
-    onStderr: () => undefined,
   });
   const branch = store.getRun(id);
   const failure = branch.status === 'ok' && result.exit.code === 0 ? null : safeDetect(store, id);
@@ -86,20 +78,25 @@ export async function runAfeBranch(
 
 /** Regression replay: another recorded run of the script, offline, with the patch; not stored. */
 export async function replayWithPatch(ctx: AfeReplayContext, runId: string, patchedFiles: Record<string, string>): Promise<{ ok: boolean; detail: string }> {
-  const result = await replayRun({
-    runId,
-    fallback: { poolRunIds: ctx.poolRunIds },
+  const result = await replayRun({ ...sandboxed(ctx, patchedFiles), runId });
+  const ok = result.exit.code === 0;
+  return { ok, detail: ok ? `replayed clean (${result.outcome.kind})` : `exited with ${result.exit.code ?? result.exit.signal}` };
+}
+
+/** What every AFE replay shares: the fallback answers, the patch, the host's store/env/node, output discarded. */
+function sandboxed(ctx: AfeReplayContext, patchedFiles: Record<string, string> | undefined, synthContent?: string): Omit<ReplayOptions, 'runId'> {
+  const quiet = (): void => undefined;
+  return {
+    fallback: { poolRunIds: ctx.poolRunIds, ...(synthContent === undefined ? {} : { synthContent }) },
     patchedFiles,
     store: ctx.store,
     env: ctx.env,
     cwd: ctx.cwd,
     node: ctx.node,
     signal: ctx.signal,
-    onStdout: () => undefined,
-    onStderr: () => undefined,
-  });
-  const ok = result.exit.code === 0;
-  return { ok, detail: ok ? `replayed clean (${result.outcome.kind})` : `exited with ${result.exit.code ?? result.exit.signal}` };
+    onStdout: quiet,
+    onStderr: quiet,
+  };
 }
 
 function safeDetect(store: TraceStore, runId: string): Failure | null {

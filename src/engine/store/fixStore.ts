@@ -33,22 +33,29 @@ export type { FixListItem };
 
 /** Inserts or replaces a report (a running fix is saved at each stage; the last save wins). */
 export function saveFix(store: TraceStore, report: FixReport): void {
+  writeFix(store, report, 'replace');
+}
+
+/**
+ * Writes a report, masked like everything that reaches disk. `keep`: a fix with this id already stored stays as it
+ * is (an import must not overwrite a report that may have been applied here since); returns whether it was written.
+ */
+export function writeFix(store: TraceStore, report: FixReport, onConflict: 'replace' | 'keep'): boolean {
   const text = JSON.stringify(report);
   const masked = store.masker.json(report, text);
-  dbOf(store)
-    .prepare(
-      `INSERT INTO fixes (id, run_id, created_at, status, failure_class, best_verdict, report) VALUES (@id, @run, @at, @status, @cls, @best, @report)
-       ON CONFLICT(id) DO UPDATE SET status = @status, failure_class = @cls, best_verdict = @best, report = @report`,
-    )
+  const conflict = onConflict === 'replace' ? 'DO UPDATE SET status = @status, failure_class = @cls, best_verdict = @best, report = @report' : 'DO NOTHING';
+  const res = dbOf(store)
+    .prepare(`INSERT INTO fixes (id, run_id, created_at, status, failure_class, best_verdict, report) VALUES (@id, @run, @at, @status, @cls, @best, @report) ON CONFLICT(id) ${conflict}`)
     .run({
-      id: report.id,
-      run: report.runId,
-      at: report.createdAt,
-      status: report.status,
-      cls: report.failure?.class ?? null,
-      best: report.candidates[0]?.verdict ?? null,
+      id: masked.id,
+      run: masked.runId,
+      at: masked.createdAt,
+      status: masked.status,
+      cls: masked.failure?.class ?? null,
+      best: masked.candidates[0]?.verdict ?? null,
       report: masked === report ? text : JSON.stringify(masked),
     });
+  return res.changes > 0;
 }
 
 /** A fix by id or unique id prefix (`fix-3f2a`, `3f2a`); a clear error otherwise. */

@@ -7,6 +7,7 @@
  * Everything written is masked with the store's masker first, like every other write (no secret reaches disk).
  */
 import type { Failure, FixReport } from '../../shared/afe/types.js';
+import { writeFix } from './fixStore.js';
 import { dbOf } from './handle.js';
 import type { TraceStore } from './store.js';
 
@@ -40,22 +41,5 @@ export function importRunFailure(store: TraceStore, runId: string, failure: Fail
  */
 export function importFix(store: TraceStore, fromFile: FixReport): boolean {
   // A report from a file never writes this machine's files: its paths and patches were chosen elsewhere.
-  const report: FixReport = { ...fromFile, importedAt: Date.now() };
-  const text = JSON.stringify(report);
-  const masked = store.masker.json(report, text);
-  const res = dbOf(store)
-    .prepare(
-      `INSERT INTO fixes (id, run_id, created_at, status, failure_class, best_verdict, report) VALUES (@id, @run, @at, @status, @cls, @best, @report)
-       ON CONFLICT(id) DO NOTHING`,
-    )
-    .run({
-      id: masked.id,
-      run: masked.runId,
-      at: masked.createdAt,
-      status: masked.status,
-      cls: masked.failure?.class ?? null,
-      best: masked.candidates[0]?.verdict ?? null,
-      report: masked === report ? text : JSON.stringify(masked),
-    });
-  return res.changes > 0;
+  return writeFix(store, { ...fromFile, importedAt: Date.now() }, 'keep');
 }

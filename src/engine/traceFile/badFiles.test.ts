@@ -14,7 +14,7 @@ import { meta, removeTmpHomes, tmpHome } from '../store/testJournal.js';
 import { exportTrace } from './exportTrace.js';
 import { importTraceFile, type ImportOptions } from './importTrace.js';
 import { dumpStore, execSql } from '../store/testSql.js';
-import { fixReport } from './testFixRecords.js';
+import { fixReport } from '../../../test/helpers/fixRecordsFixture.js';
 import { B1, B2, ROOT, makeTree, readRaw, writeRaw, type RawTraceFile } from './testTraceFiles.js';
 
 afterAll(removeTmpHomes);

@@ -17,7 +17,7 @@ import { removeTmpHomes, tmpHome } from '../store/testJournal.js';
 import { dumpStore, execSql, queryValue } from '../store/testSql.js';
 import { exportTrace } from './exportTrace.js';
 import { importTraceFile } from './importTrace.js';
-import { addAfe, APPLY_ONLY_TEXT, FAILURE_B2, fixReport } from './testFixRecords.js';
+import { addAfe, APPLY_ONLY_TEXT, FAILURE_B2, fixReport } from '../../../test/helpers/fixRecordsFixture.js';
 import { B1, B2, ROOT, makeTree, readRaw, writeRaw } from './testTraceFiles.js';
 
 afterAll(removeTmpHomes);

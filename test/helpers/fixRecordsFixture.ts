@@ -3,11 +3,11 @@
  * engine's, attached to the tree of testTraceFiles.ts (its branch B2 is the failed run), and the history of an
  * apply that must never travel.
  */
-import type { Failure, FixReport } from '../../shared/afe/types.js';
-import { recordApply, saveFix } from '../store/fixStore.js';
-import type { TraceStore } from '../store/store.js';
-import { execSql } from '../store/testSql.js';
-import { B2, ROOT, sha } from './testTraceFiles.js';
+import type { Failure, FixReport } from '../../src/shared/afe/types.js';
+import { recordApply, saveFix } from '../../src/engine/store/fixStore.js';
+import type { TraceStore } from '../../src/engine/store/store.js';
+import { execSql } from '../../src/engine/store/testSql.js';
+import { B2, ROOT, sha } from '../../src/engine/traceFile/testTraceFiles.js';
 
 const SCRIPT = '/home/dev/agent/agent.mjs';
 const BEFORE = 'const data = JSON.parse(reply);\nconsole.log(data.temp);\n';
