@@ -8,6 +8,7 @@ import { benchIngest } from './storeIngest.js';
 import { benchReplay } from './replay.js';
 import { benchReplayRandom } from './replayRandom.js';
 import { benchUi } from './ui.js';
+import { benchAutofix } from './autofix.js';
 
 interface Figure {
   name: string;
@@ -48,6 +49,15 @@ out({
 out({ name: 'replay speed-up, whole agent process (wall)', value: `${sp.wallRatio.toFixed(1)}x (${Math.round(sp.recordWallMs)} vs ${Math.round(sp.replayWallMs)} ms)`, goal: 'reference', met: true });
 out({ name: `seek: state + event at a random step, ${rep.seek.events / 1000}k events`, value: `median ${rep.seek.medianMs.toFixed(2)} ms, p95 ${rep.seek.p95Ms.toFixed(2)} ms`, goal: '< 50 ms', met: rep.seek.p95Ms < 50 });
 out({ name: 'seek: whole `agenttrace show --step N` process', value: `${Math.round(rep.seek.cliMs)} ms (node startup included)`, goal: 'reference', met: true });
+
+const fx = await benchAutofix();
+out({
+  name: `fix --no-ai, ${fx.calls}-call failing run (whole CLI)`,
+  value: `${Math.round(fx.fixMs)} ms = ${(fx.fixMs / fx.replayMs).toFixed(1)}x one replay (${Math.round(fx.replayMs)} ms); ${fx.replays} replays`,
+  goal: '< 5000 ms',
+  met: fx.fixMs < 5000,
+});
+out({ name: '  fix result', value: `root cause ${fx.rootCause}; ${fx.candidates} candidates, best ${fx.bestVerdict}`, goal: 'reference', met: true });
 
 const ui = await benchUi();
 const ms = (x: number): string => `${Math.round(x)} ms`;

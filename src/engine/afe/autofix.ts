@@ -43,6 +43,14 @@ export interface FixOptions {
   onProgress?: (p: FixProgress) => void;
 }
 
+/** The run a fix can start on: it exists and has ended (a clear error otherwise, before any work starts). */
+export function fixableRun(store: TraceStore, ref: string): StoredRun {
+  const run = store.getRun(store.resolveRunId(ref));
+  if (run.status === 'running') throw new BadArgsError(`run ${run.id} is still running`, 'wait for it to finish, then fix it');
+  if (run.status === 'pending') throw new BadArgsError(`branch ${run.id} has not run yet`, `run it first: agenttrace branch run ${run.id}`);
+  return run;
+}
+
 /** A new fix id: `fix-` + 10 hex characters. */
 export function newFixId(runId: string): string {
   return `fix-${createHash('sha256').update(runId).update(randomBytes(16)).digest('hex').slice(0, 10)}`;
@@ -50,9 +58,7 @@ export function newFixId(runId: string): string {
 
 export async function runFix(o: FixOptions): Promise<FixReport> {
   const { store } = o;
-  const run = store.getRun(store.resolveRunId(o.runId));
-  if (run.status === 'running') throw new BadArgsError(`run ${run.id} is still running`, 'wait for it to finish, then fix it');
-  if (run.status === 'pending') throw new BadArgsError(`branch ${run.id} has not run yet`, `run it first: agenttrace branch run ${run.id}`);
+  const run = fixableRun(store, o.runId);
   const report: FixReport = { id: o.fixId ?? newFixId(run.id), runId: run.id, createdAt: Date.now(), status: 'running', candidates: [], ai: { used: false }, replays: 0 };
   const progress = (stage: FixStage, message: string, done?: number, total?: number): void => {
     o.onProgress?.({ fixId: report.id, runId: run.id, stage, message, ...(done !== undefined ? { done, total } : {}) });
@@ -64,6 +70,8 @@ export async function runFix(o: FixOptions): Promise<FixReport> {
     if (!failure) {
       report.status = 'no_failure';
       report.finishedAt = Date.now();
+      // Saved too: the workbench opens the report by id and must be able to say "did not fail".
+      save();
       progress('done', `run ${run.id} did not fail: nothing to fix`);
       return report;
     }
@@ -144,13 +152,15 @@ async function generate(o: FixOptions, run: StoredRun, report: FixReport, files:
     const rel = path.relative(run.cwd, f.path) || path.basename(f.path);
     return { path: f.path, sha256: f.sha256, before: f.text, after, diff: unifiedDiff(`a/${rel}`, `b/${rel}`, f.text, after) };
   };
+  // Texts name files relative to the run's folder: absolute paths are long and say nothing the diff does not.
+  const rel = (text: string): string => text.split(run.cwd + path.sep).join('');
   for (const h of heuristicCandidates({ failure, files: files.map((f) => ({ path: f.path, text: f.text })), rootSeq, event })) {
     if ('needsYou' in h) {
-      add({ strategy: h.strategy, source: 'heuristic', title: h.title, rationale: h.needsYou, files: [], verdict: 'needs_you', verdictDetail: h.needsYou });
+      add({ strategy: h.strategy, source: 'heuristic', title: rel(h.title), rationale: rel(h.needsYou), files: [], verdict: 'needs_you', verdictDetail: rel(h.needsYou) });
       continue;
     }
     const patches = h.files.map((f) => patch(f.path, f.after)).filter((p): p is NonNullable<typeof p> => Boolean(p));
-    if (patches.length) add({ strategy: h.strategy, source: 'heuristic', title: h.title, rationale: h.rationale, files: patches }, { safety: h.safety, specificity: h.specificity });
+    if (patches.length) add({ strategy: h.strategy, source: 'heuristic', title: rel(h.title), rationale: rel(h.rationale), files: patches }, { safety: h.safety, specificity: h.specificity });
   }
   if (o.ai?.enabled) {
     const ai = await aiSuggest(

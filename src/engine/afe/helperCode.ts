@@ -94,6 +94,26 @@ export const TRIM_MESSAGES: HelperCode = {
 }`,
 };
 
+/**
+ * Text cut to at most `max` characters, keeping its beginning and its end (where logs and documents usually say
+ * what matters) around a marker that says how much was left out.
+ */
+export const FIT_TEXT: HelperCode = {
+  name: 'fitText',
+  js: `function fitText(text, max) {
+  if (text.length <= max) return text;
+  const head = Math.floor(max * 0.25);
+  const tail = max - head;
+  return text.slice(0, head) + '\\n[… ' + (text.length - max) + ' characters left out …]\\n' + text.slice(-tail);
+}`,
+  ts: `function fitText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.floor(max * 0.25);
+  const tail = max - head;
+  return text.slice(0, head) + '\\n[… ' + (text.length - max) + ' characters left out …]\\n' + text.slice(-tail);
+}`,
+};
+
 /** A value as an array: arrays unchanged, null/undefined as [], anything else wrapped. */
 export const AS_ARRAY: HelperCode = {
   name: 'asArray',

@@ -183,6 +183,24 @@ function trimMessages(messages, keep) {
     expect(cfg.strategy).toBe('config_change');
     expect(afterOf(cfg)).toBe(src.replace('max_tokens: 4000', 'max_tokens: 3028'));
   });
+  it('bounds an inline message built from data (a log in a template literal), keeping its beginning and end', () => {
+    const agent = "import OpenAI from 'openai';\nconst client = new OpenAI();\nconst log = readLog();\nconst res = await client.chat.completions.create({\n  model: 'gpt-4-8k',\n  messages: [\n    { role: 'system', content: `Explain ${'the'} failure.` },\n    { role: 'user', content: `Why?\\n\\n${log}` },\n  ],\n});\n";
+    const list = run({
+      failure: failure('context_overflow', { frame: { file: '/p/ci.mjs', line: 4 }, error: ['BadRequestError', "400 This model's maximum context length is 8192 tokens. However, your messages resulted in 10000 tokens (10000 in the messages, 0 in the completion)."] }),
+      files: [{ path: '/p/ci.mjs', text: agent }],
+    });
+    const patch = patchOf(list, /Bound the message built from data to 14,745 characters/);
+    const after = afterOf(patch);
+    expect(after).toContain("{ role: 'user', content: fitText(`Why?\\n\\n${log}`, 14745) },");
+    expect(after).toContain("{ role: 'system', content: `Explain ${'the'} failure.` },");
+    const fitText = new Function(`${after.slice(after.indexOf('function fitText'))}; return fitText;`)() as (t: string, m: number) => string;
+    const text = 'HEAD' + 'x'.repeat(50_000) + 'THE ERROR';
+    const fitted = fitText(text, 1000);
+    expect(fitted.length).toBeLessThan(1100);
+    expect(fitted.startsWith('HEAD')).toBe(true);
+    expect(fitted.endsWith('THE ERROR')).toBe(true);
+    expect(fitText('short', 1000)).toBe('short');
+  });
   it('shorthand messages in TS get the typed helper', () => {
     const ts = "import Groq from 'groq-sdk';\nconst groq = new Groq();\nexport async function ask(messages: Groq.Chat.ChatCompletionMessageParam[]) {\n\treturn groq.chat.completions.create({ model: 'm', messages });\n}\n";
     const list = run({ failure: failure('context_overflow', { frame: { file: '/p/a.ts', line: 4 } }), files: [{ path: '/p/a.ts', text: ts }] });

@@ -4,7 +4,7 @@
  * message trimming and max_tokens (context_overflow), and the "needs you" steps for auth and quota. Pure.
  */
 import { apiKeyEnv, clientsFor, EditSet, isLlmCreate, llmCallNear, makePatch, requestObject, where, type Ctx, type HeuristicCandidate } from './heuristicKit.js';
-import { WITH_RETRY, TRIM_MESSAGES } from './helperCode.js';
+import { FIT_TEXT, WITH_RETRY, TRIM_MESSAGES } from './helperCode.js';
 import { MODEL_LIST_URL, replacementFor } from './modelTable.js';
 import { addProperty, appendHelper, declaresFunction, findNodes, lineOf, propertyOf, textOf, ts, type Src, type TextEdit } from './sourceEdit.js';
 
@@ -238,7 +238,7 @@ export function quota(ctx: Ctx): HeuristicCandidate[] {
   return [
     {
       strategy: 'config_change',
-      title: `Restore the ${PROVIDER_NAME[provider] ?? 'provider'} quota`,
+      title: `Restore the quota of ${PROVIDER_NAME[provider] ?? 'the provider'}`,
       needsYou: `${PROVIDER_NAME[provider] ?? 'The provider'} refused the request: the account's quota is used up${code}. Check billing and usage limits at ${BILLING_URL[provider] ?? 'the provider console'}, add credit or raise the limit (or use a key of another project), then run again.`,
     },
   ];
@@ -250,6 +250,43 @@ function contextNumbers(ctx: Ctx): { max: number; prompt: number } | undefined {
   const max = /maximum context length is (\d+)/i.exec(msg);
   const prompt = /(\d+) (?:tokens )?in the messages/i.exec(msg);
   return max && prompt ? { max: Number(max[1]), prompt: Number(prompt[1]) } : undefined;
+}
+
+/** Characters per token assumed when turning a token window into a text budget (English prose and logs: ~3.5-4). */
+const CHARS_PER_TOKEN = 3;
+
+/**
+ * When the messages are written inline and a message's content is built from a variable (a template literal with
+ * interpolations, or an identifier), bound that content: `fitText(content, N)` keeps the beginning and the end. N
+ * comes from the provider's error (context window minus room for the reply), else a conservative 16,000.
+ */
+function fitLongContent(ctx: Ctx, src: Src, msgs: ts.ObjectLiteralElementLike | undefined): HeuristicCandidate | undefined {
+  if (!msgs || !ts.isPropertyAssignment(msgs) || !ts.isArrayLiteralExpression(msgs.initializer)) return undefined;
+  const nums = contextNumbers(ctx);
+  const maxChars = nums ? Math.max(2000, Math.floor((nums.max * 0.6) * CHARS_PER_TOKEN)) : 16_000;
+  const edits = new EditSet();
+  for (const el of msgs.initializer.elements) {
+    if (!ts.isObjectLiteralExpression(el)) continue;
+    const role = propertyOf(el, 'role');
+    if (role && ts.isPropertyAssignment(role) && ts.isStringLiteralLike(role.initializer) && role.initializer.text === 'system') continue;
+    const content = propertyOf(el, 'content');
+    if (!content || !ts.isPropertyAssignment(content)) continue;
+    const init = content.initializer;
+    const built = (ts.isTemplateExpression(init) && init.templateSpans.length > 0) || ts.isIdentifier(init) || ts.isPropertyAccessExpression(init);
+    // An already bounded content is a call (fitText(…)), not one of these: running the rules again changes nothing.
+    if (!built) continue;
+    edits.add(src, { start: init.getStart(src.sf), end: init.getEnd(), text: `${FIT_TEXT.name}(${textOf(src, init)}, ${maxChars})` });
+  }
+  if (!edits.size) return undefined;
+  if (!declaresFunction(src, FIT_TEXT.name)) edits.add(src, appendHelper(src, src.isTs ? FIT_TEXT.ts : FIT_TEXT.js));
+  const patch = makePatch(edits.map, {
+    strategy: 'code_patch',
+    title: `Bound the message built from data to ${maxChars.toLocaleString('en')} characters (its beginning and end)`,
+    rationale: `The prompt was longer than the model's context window${nums ? ` (${nums.max} tokens, ${nums.prompt} in the messages)` : ''}. The message that carries the data is cut to fit, keeping its beginning and its end, where logs and documents usually say what matters.`,
+    specificity: 0.7,
+    safety: 0.6,
+  });
+  return patch ?? undefined;
 }
 
 export function contextOverflow(ctx: Ctx): HeuristicCandidate[] {
@@ -279,6 +316,8 @@ export function contextOverflow(ctx: Ctx): HeuristicCandidate[] {
     });
     if (p) out.push(p);
   }
+  const fit = fitLongContent(ctx, src, msgs);
+  if (fit) out.push(fit);
   for (const name of ['max_tokens', 'max_completion_tokens']) {
     const p = propertyOf(obj, name);
     if (!p || !ts.isPropertyAssignment(p)) continue;

@@ -7,7 +7,7 @@
 import type { FixProgress, FixReport } from '../../shared/afe/types.js';
 import type { AiSettingsView, FixApi } from '../../shared/rpc/fixContract.js';
 import { applyFix, undoFix } from '../afe/apply.js';
-import { newFixId, runFix } from '../afe/autofix.js';
+import { fixableRun, newFixId, runFix } from '../afe/autofix.js';
 import { DEFAULT_GROQ_MODEL, GROQ_MODELS, testGroqKey } from '../afe/groq.js';
 import { loadAfeSettings, saveAfeSettings } from '../settings/afeSettings.js';
 import { BadArgsError } from '../errors.js';
@@ -62,7 +62,8 @@ export function createFixApi(store: TraceStore, opts: FixApiOptions = {}): FixAp
 
   return {
     startFix: async (p) => {
-      const run = store.getRun(store.resolveRunId(p.runId));
+      // Checked here, before the call returns: a run that cannot be fixed is an error of this call, not of the job.
+      const run = fixableRun(store, p.runId);
       const settings = loadAfeSettings(store.home);
       const useAi = p.useAi ?? settings.useAi;
       const fixId = newFixId(run.id);
@@ -86,7 +87,11 @@ export function createFixApi(store: TraceStore, opts: FixApiOptions = {}): FixAp
         .then((r) => opts.onFixDone?.(r))
         .catch(() => {
           // The report was saved with status 'error' and its one-line reason; the UI reads it.
-          opts.onFixDone?.(getFix(store, fixId));
+          try {
+            opts.onFixDone?.(getFix(store, fixId));
+          } catch {
+            // Nothing was saved (the store closed underneath): nothing to report.
+          }
         })
         .finally(() => {
           running.delete(fixId);
