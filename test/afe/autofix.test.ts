@@ -101,7 +101,7 @@ describe('bad input', () => {
 });
 
 describe('auto-apply', () => {
-  it('writes the best fix only with the policy file, a "fixed" verdict and a score >= 0.9', { timeout: 240_000 }, async () => {
+  it('writes the best fix only with the policy file, a "fixed" verdict and a score >= 0.9', { timeout: 480_000 }, async () => {
     const ctx = newCtx();
     const policy = { autoApply: true };
 

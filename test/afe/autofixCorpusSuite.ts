@@ -68,7 +68,7 @@ export function corpusSuite(title: string, agents: readonly CorpusAgent[]): void
 
   describe(title, () => {
     for (const a of agents) {
-      it(`${a.class} (${a.file})`, { timeout: 120_000 }, async () => {
+      it(`${a.class} (${a.file})`, { timeout: 240_000 }, async () => {
         const ctx: Ctx = { home, env: corpusEnv(a, mock.url, closed) };
         const p = newProject(a);
         const rec = await record(p, ctx);
