@@ -66,8 +66,6 @@ export interface ImportResult {
   fixesPresent: number;
   /** Runs whose detected failure came from the file. */
   failuresAdded: number;
-  /** Keys named __proto__ / constructor / prototype dropped while reading. */
-  droppedKeys: number;
   /** Imported runs whose script does not exist on this machine (replay them with --script PATH). */
   missingScripts: { runId: string; scriptPath: string }[];
 }
@@ -136,7 +134,6 @@ function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, di
     alreadyImported: runs.every((r) => r.action === 'same') && afe.fixesAdded === 0 && afe.failuresAdded === 0,
     blobsAdded,
     ...afe,
-    droppedKeys: staged.dropped,
     missingScripts,
   };
 }
