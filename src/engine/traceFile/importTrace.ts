@@ -26,6 +26,7 @@ import { BlobRemap, eventRefs, keyframeRefs, metaText, normalizeJsonText, partia
 import { collectBlobRefs } from './sanitize.js';
 import { stageTraceFile, type StagedFile, type StagedRun } from './stageTraceFile.js';
 import { Staging } from '../store/staging.js';
+import { diskFullError, isDiskFull } from '../store/storeFaults.js';
 import { ImportConflictError, TraceFileError } from './traceFileErrors.js';
 import type { FileRun } from './format.js';
 
@@ -114,6 +115,8 @@ function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, di
     }, 'immediate');
   } catch (e) {
     if (e instanceof AtrError) throw e;
+    // The transaction was rolled back: the store keeps what it had.
+    if (isDiskFull(e)) throw diskFullError(store.file, e);
     throw new TraceFileError(display, `cannot store it: ${(e as Error).message}`, 'nothing was imported; check the store with `agenttrace list`');
   }
   // Imported runs get their failure class like recorded ones (the file does not carry it; detection never throws).
