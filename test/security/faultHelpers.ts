@@ -8,7 +8,7 @@ import { exportTrace } from '../../src/engine/traceFile/exportTrace.js';
 import { openStore } from '../../src/engine/store/store.js';
 import { meta } from '../../src/engine/store/testJournal.js';
 import type { JournalLine } from '../../src/shared/trace/journal.js';
-import { startCli, type CliResult } from '../cli/cliHarness.js';
+import { sleep, startCli, type CliResult, type Running } from '../cli/cliHarness.js';
 
 /**
  * Exports a finished run of `events` console events (each ~`bytes` long, text that does not compress to nothing) to
@@ -70,4 +70,29 @@ export function mkdir(...parts: string[]): string {
   const d = path.join(...parts);
   fs.mkdirSync(d, { recursive: true });
   return d;
+}
+
+/**
+ * Waits until the import `run` is staging (its scratch database in `tmp` has pages on disk; the store is open by
+ * then), SIGKILLs it and returns the scratch folder's name; throws after `ms`.
+ */
+export async function killWhileStaging(run: Running, tmp: string, ms = 30_000): Promise<string> {
+  const prefix = `agenttrace-import-${run.child.pid}-`;
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    await sleep(20);
+    const dir = namesIn(tmp).find((n) => n.startsWith(prefix));
+    let size = 0;
+    try {
+      size = dir ? fs.statSync(path.join(tmp, dir, 'staging.db')).size : 0;
+    } catch {
+      size = 0;
+    }
+    if (dir && size > 0) {
+      run.child.kill('SIGKILL');
+      await run.exited;
+      return dir;
+    }
+  }
+  run.child.kill('SIGKILL');
+  throw new Error(`the import never started staging (stderr: ${run.err()})`);
 }
