@@ -30,10 +30,10 @@ export function rethrowDiskFull(e: unknown, file: string): never {
   throw isDiskFull(e) ? diskFullError(file, e) : e;
 }
 
-/** True for SQLite's "the file is damaged / not a database" failures. */
+/** True for SQLite's "the database is damaged" failures (not SQLITE_NOTADB: a file that is no store at all). */
 export function isCorrupt(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+  return typeof code === 'string' && code.startsWith('SQLITE_CORRUPT');
 }
 
 export function corruptError(file: string, firstLine: string, e?: unknown): StoreError {
