@@ -14,7 +14,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { attachDb } from './handle.js';
 import { openDatabase } from './openDatabase.js';
-import { rethrowDiskFull } from './storeFaults.js';
+import { processGone, rethrowDiskFull } from './storeFaults.js';
 
 /** Scratch folders of imports (staging.ts) and of the workbench's uploads (importApi.ts), named `<prefix><pid>-…`. */
 export const SCRATCH_PREFIXES = ['agenttrace-import-', 'agenttrace-upload-'] as const;
@@ -24,16 +24,6 @@ const LEGACY_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** A scratch folder's prefix for this process, for fs.mkdtempSync. */
 export function scratchPrefix(kind: (typeof SCRATCH_PREFIXES)[number], dir = os.tmpdir()): string {
   return path.join(dir, `${kind}${process.pid}-`);
-}
-
-function processGone(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }
 
 /**

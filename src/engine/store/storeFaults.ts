@@ -62,14 +62,14 @@ let counter = 0;
 const live = new Set<string>();
 let exitHook = false;
 
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
+/** True when no process has this pid any more (EPERM means it exists as another user's: not gone). */
+export function processGone(pid: number): boolean {
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
+    return false;
   } catch (e) {
-    // EPERM: the process exists (another user's); only ESRCH means it is gone.
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
@@ -87,7 +87,7 @@ export function staleOpenMarkers(file: string): string[] {
   for (const n of names) {
     if (!n.startsWith(prefix)) continue;
     const pid = Number(n.slice(prefix.length).split('.')[0]);
-    if (Number.isSafeInteger(pid) && pid > 0 && !alive(pid)) stale.push(path.join(dir, n));
+    if (Number.isSafeInteger(pid) && pid > 0 && processGone(pid)) stale.push(path.join(dir, n));
   }
   return stale;
 }
