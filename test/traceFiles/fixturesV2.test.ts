@@ -49,7 +49,7 @@ describe('golden fixture chain.v2.agenttrace', () => {
       expect(digests(shown.events), id).toEqual(want.events);
     }
 
-    for (const report of expected.fixes) expect(await cliJson<FixReport>(['fix', 'show', report.id, '--json'], { home })).toEqual(report);
+    for (const report of expected.fixes) expect(await cliJson<FixReport>(['fix', 'show', report.id, '--json'], { home })).toEqual({ ...report, importedAt: expect.any(Number) });
     const list = await cliJson<{ id: string; runId: string; status: string; failureClass?: string; bestVerdict?: string }[]>(['fix', 'list', '--json'], { home });
     expect(list.map((x) => [x.id, x.runId, x.status, x.failureClass, x.bestVerdict])).toEqual(
       [...expected.fixes].reverse().map((r) => [r.id, r.runId, r.status, r.failure?.class, r.candidates[0]?.verdict]),

@@ -84,6 +84,5 @@ export function printImport(r: ImportResult, printer: Printer): void {
     else if (x.action === 'new' && x.partialUpTo !== undefined) printer.out(`  ${x.id}: partial copy up to step ${x.partialUpTo} (the ancestor of a branch)\n`);
   }
   if (r.fixesAdded > 0) printer.out(`  with ${r.fixesAdded} fix report${r.fixesAdded === 1 ? '' : 's'}${r.fixesPresent ? ` (${r.fixesPresent} already present)` : ''}\n`);
-  if (r.droppedKeys > 0) printer.err(`agenttrace: note: ${r.file}: dropped ${r.droppedKeys} unsafe key${r.droppedKeys === 1 ? '' : 's'} (__proto__/constructor/prototype)\n`);
   for (const m of r.missingScripts) printer.err(`agenttrace: note: the script of ${m.runId} is not on this machine (${m.scriptPath}); replay it with --script PATH\n`);
 }

@@ -4,7 +4,6 @@
  * Failures become per-file outcomes naming the file and the reason, never a thrown error: the drop zone shows them.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseAgentEnv } from '../../shared/trace/envProtocol.js';
 import type { ImportApi, ImportOutcome } from '../../shared/rpc/importContract.js';
@@ -13,6 +12,7 @@ import { ATR, AtrError } from '../errors.js';
 import { packageRoot } from '../runner/sdkPaths.js';
 import type { TraceStore } from '../store/store.js';
 import { importTraceFile } from '../traceFile/importTrace.js';
+import { scratchPrefix } from '../store/staging.js';
 
 export interface ImportApiOptions {
   /** The sample trace file (default: AGENTTRACE_SAMPLE, else resources/sample/sample.agenttrace in the package). */
@@ -50,7 +50,8 @@ export function createImportApi(store: TraceStore, opts: ImportApiOptions = {}):
       if (bytes.length > MAX_UPLOAD_BYTES) {
         return { file: display, ok: false, code: ATR.TRACE_FILE, message: `${display} is ${bytes.length} bytes, over the upload limit of ${MAX_UPLOAD_BYTES}; import it with: agenttrace import <file>` };
       }
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-upload-'));
+      // Named after this process: a killed workbench's leftover is swept on the next store open (staging.ts).
+      const dir = fs.mkdtempSync(scratchPrefix('agenttrace-upload-'));
       try {
         const tmp = path.join(dir, 'upload.agenttrace');
         fs.writeFileSync(tmp, bytes, { mode: 0o600 });

@@ -2,6 +2,8 @@
  * Opens the SQLite file with better-sqlite3 and maps every failure to a StoreError that names what it tried.
  * The native binding is the usual failure on a new machine or in Electron (a build for another ABI), so the error
  * names the binding path and how to override it (`AGENTTRACE_SQLITE_BINDING` -> better-sqlite3's nativeBinding).
+ * A store that a killed process had open (storeFaults.ts) is checked with `PRAGMA quick_check` first; damage and a
+ * full disk each become one clear line.
  */
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -9,6 +11,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AtrError, StoreError } from '../errors.js';
 import { migrate, type Migration, MIGRATIONS } from './migrations.js';
+import { corruptError, diskFullError, isCorrupt, isDiskFull, quickCheck, staleOpenMarkers } from './storeFaults.js';
 
 // Not named `require`: electron-vite's ESM shim declares a module-level `require` in the main bundle.
 const requireHere = createRequire(import.meta.url);
@@ -46,6 +49,7 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
     throw new StoreError(`cannot create the store folder ${path.dirname(file)}: ${(e as Error).message}`, 'check AGENTTRACE_HOME and its permissions', { file }, e);
   }
   const binding = opts.nativeBinding ? path.resolve(opts.nativeBinding) : undefined;
+  const stale = opts.scratch ? [] : staleOpenMarkers(file);
   let db: Database.Database;
   try {
     db = new Database(file, binding ? { nativeBinding: binding } : {});
@@ -62,6 +66,7 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
         e,
       );
     }
+    if (isDiskFull(e)) throw diskFullError(file, e);
     throw new StoreError(`cannot open the store ${file}: ${msg}`, 'check AGENTTRACE_HOME and its permissions', { file }, e);
   }
   try {
@@ -76,11 +81,19 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
+    if (stale.length > 0) {
+      // The last process that had it open was killed: check the pages before trusting them.
+      const first = quickCheck(db);
+      if (first !== 'ok') throw corruptError(file, first);
+    }
     migrate(db, file, opts.migrations ?? MIGRATIONS);
+    for (const m of stale) fs.rmSync(m, { force: true });
     return db;
   } catch (e) {
     db.close();
     if (e instanceof AtrError) throw e;
+    if (isDiskFull(e)) throw diskFullError(file, e);
+    if (isCorrupt(e)) throw corruptError(file, e instanceof Error ? e.message : String(e), e);
     const msg = e instanceof Error ? e.message : String(e);
     throw new StoreError(`cannot open the store ${file}: ${msg}`, 'the file may not be an AgentTrace store; move it away or set AGENTTRACE_HOME', { file }, e);
   }

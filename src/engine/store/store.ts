@@ -19,6 +19,8 @@ import { openDatabase } from './openDatabase.js';
 import { expandRow, rowToListItem, rowToRun, type EventRow, type RunRow } from './rows.js';
 import { StateFold } from './stateFold.js';
 import { StoreMasker } from './storeMasker.js';
+import { sweepStaleScratch } from './staging.js';
+import { removeMarker, writeOpenMarker } from './storeFaults.js';
 import type { EventQuery, RunEnd, RunListItem, StoredRun } from './storeTypes.js';
 
 export interface OpenStoreOptions {
@@ -33,12 +35,19 @@ export interface OpenStoreOptions {
   payloadSteps?: PayloadSteps;
 }
 
+/** Stale import scratch folders are swept once per process, on its first store open. */
+let swept = false;
+
 export function openStore(opts: OpenStoreOptions = {}): TraceStore {
   const env = opts.env ?? process.env;
   const home = opts.home ?? agentTraceHome(env as NodeJS.ProcessEnv);
   const file = storeFile(home);
+  if (!swept) {
+    swept = true;
+    sweepStaleScratch();
+  }
   const db = openDatabase(file, { nativeBinding: opts.nativeBinding || env.AGENTTRACE_SQLITE_BINDING || undefined, migrations: opts.migrations });
-  return new TraceStore(db, home, file, new StoreMasker(env), opts.payloadSteps);
+  return new TraceStore(db, home, file, new StoreMasker(env), opts.payloadSteps, writeOpenMarker(file));
 }
 
 const EVENT_COLS = 'seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq';
@@ -62,6 +71,8 @@ export class TraceStore {
     readonly file: string,
     readonly masker: StoreMasker,
     private readonly payloadSteps: PayloadSteps = PAYLOAD_STEPS,
+    /** This open's unclean-close marker (storeFaults.ts), removed by close(). */
+    private readonly marker = '',
   ) {
     this.#db = db;
     attachDb(this, db);
@@ -83,6 +94,7 @@ export class TraceStore {
 
   close(): void {
     if (this.#db.open) this.#db.close();
+    removeMarker(this.marker);
   }
 
   /** Changes whenever another connection commits (`PRAGMA data_version`): a cheap "did anything change?" poll. */

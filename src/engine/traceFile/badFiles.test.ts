@@ -1,14 +1,13 @@
 /**
  * Every bad trace file gets one clear error naming the file and the reason, and leaves the store exactly as it was:
  * newer versions, truncation, corruption, size limits (file, decompressed, line), hostile content (unsafe keys are
- * stripped, deep nesting, unsafe ids/names/env, lying blobs, dangling blob refs, non-UTF-8) and broken structure.
+ * refused, deep nesting, unsafe ids/names/env, lying blobs, dangling blob refs, non-UTF-8) and broken structure.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AtrError } from '../errors.js';
-import { getFix } from '../store/fixStore.js';
 import { openStore, type TraceStore } from '../store/store.js';
 import { meta, removeTmpHomes, tmpHome } from '../store/testJournal.js';
 import { exportTrace } from './exportTrace.js';
@@ -285,45 +284,65 @@ describe('hostile fix records (v2) are refused like other bad records', () => {
     );
   });
 
-  it('__proto__ keys inside a fix report are dropped, nothing is polluted, the report imports', async () => {
-    const file = path.join(dir, 'proto-fix.agenttrace');
-    withFixes(fixRec())(file);
-    const raw = readRaw(file);
-    const lines = raw.records.map((r) => JSON.stringify(r));
-    const i = raw.records.findIndex((r) => r.r === 'fix');
-    lines[i] = lines[i].replace('"fix":{', '"fix":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},').replace('"score":{', '"score":{"__proto__":{"total":9},');
-    fs.writeFileSync(file, Buffer.concat([Buffer.from(JSON.stringify(raw.header) + '\n'), zlib.gzipSync(lines.join('\n') + '\n')]));
-
-    const store = open();
-    const res = await importTraceFile(store, file);
-    expect(res).toMatchObject({ droppedKeys: 3, fixesAdded: 1 });
+  it('a __proto__ / constructor / prototype key anywhere in a fix report is refused; nothing is polluted', async () => {
+    for (const [find, put, at] of [
+      ['"fix":{', '"fix":{"__proto__":{"polluted":true},', 'fix.__proto__'],
+      ['"score":{', '"score":{"constructor":{"prototype":{"polluted":true}},', 'fix.candidates[0].score.constructor'],
+      ['"candidates":[{', '"candidates":[{"prototype":1,', 'fix.candidates[0].prototype'],
+    ]) {
+      await expectRefused(
+        (f) => {
+          withFixes(fixRec())(f);
+          spliceLine(f, (r) => r.r === 'fix', find, put);
+        },
+        'ATR_TRACE_FILE',
+        new RegExp(`^bad\\.agenttrace: line 6 \\("fix" record\\) has a key named "${at.replace(/.*[.\]]/, '')}" \\(at ${at.replace(/[[\]]/g, '\\$&')}\\); __proto__, constructor and prototype keys are refused$`),
+      );
+    }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const stored = getFix(store, 'fix-0123abcd');
-    expect(stored).toEqual({ ...fixReport('fix-0123abcd', B2), importedAt: expect.any(Number) });
-    expect(Object.getPrototypeOf(stored)).toBe(Object.prototype);
   });
 });
 
-describe('hostile keys are stripped, not followed', () => {
-  it('drops __proto__ / constructor / prototype keys anywhere; nothing is polluted; the rest imports', async () => {
-    const t = parts();
-    const ev = recs(t, 'ev', ROOT)[0];
-    const file = path.join(dir, 'proto.agenttrace');
-    writeRaw(file, t);
-    // JSON.stringify cannot write a "__proto__" key from an object literal: splice it into the text.
-    const raw = readRaw(file);
-    const lines = raw.records.map((r) => JSON.stringify(r));
-    const i = raw.records.indexOf(raw.records.find((r) => r.r === 'ev' && r.seq === ev.seq && r.run === ROOT) as Record<string, unknown>);
-    lines[i] = lines[i].replace('"payload":{', '"payload":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},');
-    fs.writeFileSync(file, Buffer.concat([Buffer.from(JSON.stringify(raw.header) + '\n'), zlib.gzipSync(lines.join('\n') + '\n')]));
+/** Rewrites the first record matching `which`: the first `find` in its JSON text becomes `put` (JSON.stringify cannot write a "__proto__" key). */
+function spliceLine(file: string, which: (r: Record<string, unknown>) => boolean, find: string, put: string): void {
+  const raw = readRaw(file);
+  const lines = raw.records.map((r) => JSON.stringify(r));
+  const i = raw.records.findIndex(which);
+  expect(lines[i]).toContain(find);
+  lines[i] = lines[i].replace(find, put);
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(JSON.stringify(raw.header) + '\n'), zlib.gzipSync(lines.join('\n') + '\n')]));
+}
 
-    const store = open();
-    const res = await importTraceFile(store, file);
-    expect(res.droppedKeys).toBe(2);
+describe('hostile keys are refused, never followed', () => {
+  it('a __proto__ / constructor / prototype key in any record type (or the header) is one clear error; nothing is polluted or stored', async () => {
+    const cases: [string, (r: Record<string, unknown>) => boolean, string, string, string][] = [
+      ['manifest', (r) => r.r === 'manifest', '{"r":"manifest",', '{"r":"manifest","__proto__":{"polluted":true},', '__proto__'],
+      ['run', (r) => r.r === 'run', '"env":{}', '"env":{"constructor":{"prototype":{"polluted":true}}}', 'run.env.constructor'],
+      ['run', (r) => r.r === 'run', '"run":{', '"run":{"prototype":{},', 'run.prototype'],
+      ['kf', (r) => r.r === 'kf', '"data":{', '"data":{"__proto__":{"polluted":true},', 'data.__proto__'],
+      ['ev', (r) => r.r === 'ev' && !r.batched, '"payload":{', '"payload":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},', 'payload.__proto__'],
+      ['ev', (r) => r.r === 'ev' && !r.batched, '"payload":{', '"payload":{"list":[1,{"x":[{"prototype":2}]}],', 'payload.list[1].x[0].prototype'],
+      ['blob', (r) => r.r === 'blob', '{"r":"blob",', '{"r":"blob","constructor":{},', 'constructor'],
+      ['end', (r) => r.r === 'end', '{"r":"end",', '{"r":"end","__proto__":null,', '__proto__'],
+    ];
+    for (const [type, which, find, put, at] of cases) {
+      const key = /(__proto__|constructor|prototype)$/.exec(at)?.[1] as string;
+      const line = good.records.findIndex(which) + 2;
+      await expectRefused(
+        (f) => {
+          writeRaw(f, parts());
+          spliceLine(f, which, find, put);
+        },
+        'ATR_TRACE_FILE',
+        new RegExp(`^bad\\.agenttrace: line ${line} \\("${type}" record\\) has a key named "${key}" \\(at ${at.replace(/[[\]]/g, '\\$&')}\\); __proto__, constructor and prototype keys are refused$`),
+      );
+    }
+    await expectRefused(
+      (f) => writeRaw(f, parts(), { headerText: JSON.stringify(good.header).replace('{', '{"__proto__":{"polluted":true},') }),
+      'ATR_TRACE_FILE',
+      /^bad\.agenttrace: the header has a key named "__proto__" \(at __proto__\); __proto__, constructor and prototype keys are refused$/,
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const payload = store.getEvent(ROOT, ev.seq as number)?.payload as unknown as Record<string, unknown>;
-    expect(Object.keys(payload)).toEqual(Object.keys(ev.payload as object));
-    expect(Object.getPrototypeOf(payload)).toBe(Object.prototype);
   });
 
   it('a file cannot make a run look like a partial copy through its warnings', async () => {

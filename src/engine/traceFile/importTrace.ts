@@ -27,6 +27,7 @@ import { BlobRemap, eventRefs, keyframeRefs, metaText, normalizeJsonText, partia
 import { collectBlobRefs } from './sanitize.js';
 import { stageTraceFile, type StagedFile, type StagedRun } from './stageTraceFile.js';
 import { Staging } from '../store/staging.js';
+import { diskFullError, isDiskFull } from '../store/storeFaults.js';
 import { ImportConflictError, TraceFileError } from './traceFileErrors.js';
 import type { FileRun } from './format.js';
 
@@ -67,8 +68,6 @@ export interface ImportResult {
   fixesPresent: number;
   /** Runs whose detected failure came from the file. */
   failuresAdded: number;
-  /** Keys named __proto__ / constructor / prototype dropped while reading. */
-  droppedKeys: number;
   /** Imported runs whose script does not exist on this machine (replay them with --script PATH). */
   missingScripts: { runId: string; scriptPath: string }[];
 }
@@ -117,6 +116,8 @@ function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, di
     }, 'immediate');
   } catch (e) {
     if (e instanceof AtrError) throw e;
+    // The transaction was rolled back: the store keeps what it had.
+    if (isDiskFull(e)) throw diskFullError(store.file, e);
     throw new TraceFileError(display, `cannot store it: ${(e as Error).message}`, 'nothing was imported; check the store with `agenttrace list`');
   }
   // Imported runs get their failure class like recorded ones: the file's own (detected where the run's files were)
@@ -138,7 +139,6 @@ function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, di
     alreadyImported: runs.every((r) => r.action === 'same') && afe.fixesAdded === 0 && afe.failuresAdded === 0,
     blobsAdded,
     ...afe,
-    droppedKeys: staged.dropped,
     missingScripts,
   };
 }

@@ -2,16 +2,19 @@
  * Reading a trace file (layout in v1.ts): the plain header line first — so a file from a newer AgentTrace is
  * refused before anything is decompressed — then the gzip body streamed record by record. Limits hold while
  * streaming: the file size before reading, the decompressed size and the line length as the bytes arrive (a zip
- * bomb stops at the limit, it is never inflated in full), nesting depth per record. Every failure is a
- * TraceFileError naming the file; records come out sanitized, modernized to the current version and validated.
+ * bomb stops at the limit, it is never inflated in full), nesting depth per record. Only regular files are read: a
+ * FIFO, a folder or a device is refused before a byte is read (opened non-blocking, so a FIFO with no writer cannot
+ * hang the import), and the body is read from the same file the header came from. Keys that could reach a
+ * prototype (`__proto__`, `constructor`, `prototype`) are refused in every record. Every failure is a
+ * TraceFileError naming the file; records come out checked, modernized to the current version and validated.
  */
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import type { z } from 'zod';
 import { RECORD_SCHEMAS, TRACE_FILE_CHAIN, TRACE_FILE_MAGIC, HeaderSchema, type FileRecordOf } from './format.js';
 import { currentVersion, modernizeHeader, modernizeRecord, stepsFrom, type FileRecord, type FormatChain, type Modernizer } from './modernize.js';
-import { sanitizeJson } from './sanitize.js';
-import { TraceFileError, TraceFileVersionError } from './traceFileErrors.js';
+import { inspectJson } from './sanitize.js';
+import { NotRegularFileError, TraceFileError, TraceFileVersionError } from './traceFileErrors.js';
 
 const MiB = 1024 * 1024;
 
@@ -43,19 +46,45 @@ export interface OpenedTraceFile {
   steps: readonly Modernizer[];
   bodyOffset: number;
   size: number;
+  /** Identity of the file the header was read from: the body must come from the same one. */
+  dev: number;
+  ino: number;
+}
+
+/**
+ * Opens a trace file for reading, refusing anything but a regular file. O_NONBLOCK: opening a FIFO blocks until a
+ * writer appears, and a device may never end; non-blocking changes nothing for a regular file.
+ */
+function openRegular(file: string, display: string): { fd: number; stat: fs.Stats } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new NotRegularFileError(display, 'a folder');
+    throw new TraceFileError(display, code === 'ENOENT' ? 'no such file' : `cannot open: ${(e as Error).message}`, 'check the path');
+  }
+  const stat = fs.fstatSync(fd);
+  if (!stat.isFile()) {
+    fs.closeSync(fd);
+    throw new NotRegularFileError(display, kindOf(stat));
+  }
+  return { fd, stat };
+}
+
+function kindOf(s: fs.Stats): string {
+  if (s.isDirectory()) return 'a folder';
+  if (s.isFIFO()) return 'a FIFO';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
+  if (s.isSocket()) return 'a socket';
+  return 'not a file';
 }
 
 /** Reads and checks the header line: magic, version (newer = refused), size limit. */
 export function openTraceFile(file: string, display: string, limits: ReadLimits, chain: FormatChain = TRACE_FILE_CHAIN): OpenedTraceFile {
-  let fd: number;
+  const { fd, stat } = openRegular(file, display);
   try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TraceFileError(display, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a trace file' : `cannot open: ${(e as Error).message}`, 'check the path');
-  }
-  try {
-    const size = fs.fstatSync(fd).size;
+    const size = stat.size;
     if (size > limits.maxFileBytes) {
       throw new TraceFileError(display, `file is ${mib(size)}, over the import limit of ${mib(limits.maxFileBytes)}`, 'raise the limit with --max-file-mb N if you trust this file', { size });
     }
@@ -73,7 +102,8 @@ export function openTraceFile(file: string, display: string, limits: ReadLimits,
     }
     const h = header as Record<string, unknown> | null;
     if (!h || typeof h !== 'object' || Array.isArray(h) || h.magic !== TRACE_FILE_MAGIC) throw new TraceFileError(display, 'not an AgentTrace trace file (no "agenttrace" magic in the header)');
-    sanitizeJson(h, 8);
+    const hc = inspectJson(h, 64);
+    if (hc.unsafe !== undefined) throw new TraceFileError(display, unsafeText('the header', hc.unsafe), 'the file is hostile or damaged');
     const version = h.version;
     if (typeof version !== 'number' || !Number.isSafeInteger(version)) throw new TraceFileError(display, 'the header has no format version');
     const check = stepsFrom(chain, version);
@@ -81,7 +111,7 @@ export function openTraceFile(file: string, display: string, limits: ReadLimits,
     const modern = modernizeHeader(h, check.steps);
     const parsed = HeaderSchema.safeParse(modern);
     if (!parsed.success) throw new TraceFileError(display, `bad header: ${issueText(parsed.error)}`);
-    return { header: modern, version, steps: check.steps, bodyOffset: nl + 1, size };
+    return { header: modern, version, steps: check.steps, bodyOffset: nl + 1, size, dev: stat.dev, ino: stat.ino };
   } finally {
     fs.closeSync(fd);
   }
@@ -95,7 +125,12 @@ export interface BodyLine {
 
 /** The body's NDJSON lines, inflated and decoded as UTF-8 (strict) while streaming, within the limits. */
 export async function* bodyLines(file: string, display: string, opened: OpenedTraceFile, limits: ReadLimits): AsyncGenerator<BodyLine> {
-  const input = fs.createReadStream(file, { start: opened.bodyOffset });
+  const { fd, stat } = openRegular(file, display);
+  if (stat.dev !== opened.dev || stat.ino !== opened.ino) {
+    fs.closeSync(fd);
+    throw new TraceFileError(display, 'the file was replaced while it was being read', 'import it again');
+  }
+  const input = fs.createReadStream('', { fd, start: opened.bodyOffset });
   const gunzip = zlib.createGunzip();
   input.on('error', (e) => gunzip.destroy(e));
   input.pipe(gunzip);
@@ -143,15 +178,15 @@ export async function* bodyLines(file: string, display: string, opened: OpenedTr
 }
 
 /**
- * The body's records: each line parsed, sanitized (unsafe keys dropped, depth checked), modernized to the current
- * version and validated against the current schemas. Yields the record and the count of dropped keys.
+ * The body's records: each line parsed, checked (no unsafe key, nesting within the limit), modernized to the current
+ * version and validated against the current schemas.
  */
 export async function* readRecords(
   file: string,
   display: string,
   opened: OpenedTraceFile,
   limits: ReadLimits,
-): AsyncGenerator<{ rec: FileRecordOf; lineNo: number; dropped: number }> {
+): AsyncGenerator<{ rec: FileRecordOf; lineNo: number }> {
   for await (const { lineNo, text } of bodyLines(file, display, opened, limits)) {
     if (text.length === 0) throw new TraceFileError(display, `empty line ${lineNo}`);
     let value: unknown;
@@ -161,13 +196,10 @@ export async function* readRecords(
       throw new TraceFileError(display, `line ${lineNo} is not valid JSON (${(e as Error).message.split('\n')[0]})`);
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TraceFileError(display, `line ${lineNo} is not a record`);
-    const s = sanitizeJson(value, limits.maxDepth);
+    const s = inspectJson(value, limits.maxDepth);
+    if (s.unsafe !== undefined) throw new TraceFileError(display, unsafeText(`line ${lineNo} (${recordType(value)} record)`, s.unsafe), 'the file is hostile or damaged; nothing was imported');
     if (s.depth > limits.maxDepth) throw new TraceFileError(display, `line ${lineNo} nests deeper than ${limits.maxDepth} levels`, 'the file is hostile or damaged');
-    let dropped = s.dropped;
-    for (const modern of modernizeRecord(value as FileRecord, opened.steps)) {
-      yield { rec: validate(display, lineNo, modern), lineNo, dropped };
-      dropped = 0;
-    }
+    for (const modern of modernizeRecord(value as FileRecord, opened.steps)) yield { rec: validate(display, lineNo, modern), lineNo };
   }
 }
 
@@ -180,6 +212,16 @@ function validate(display: string, lineNo: number, rec: FileRecord): FileRecordO
   if (!parsed.success) throw new TraceFileError(display, `line ${lineNo} (${type} record): ${issueText(parsed.error)}`);
   // The run record's fields are used as zod produced them (only known fields); payloads stay as they were.
   return (type === 'run' ? parsed.data : rec) as FileRecordOf;
+}
+
+function unsafeText(where: string, at: string): string {
+  const key = /(__proto__|constructor|prototype)$/.exec(at)?.[1] ?? at;
+  return `${where} has a key named "${key}" (at ${at}); __proto__, constructor and prototype keys are refused`;
+}
+
+function recordType(value: object): string {
+  const r = (value as { r?: unknown }).r;
+  return typeof r === 'string' ? JSON.stringify(r.slice(0, 20)) : 'a';
 }
 
 function issueText(err: z.ZodError): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectBlobRefs, keyframeBlobRefs, sanitizeJson } from './sanitize.js';
+import { collectBlobRefs, inspectJson, keyframeBlobRefs, sanitizeJson } from './sanitize.js';
 
 const H1 = 'a'.repeat(64);
 const H2 = 'b'.repeat(64);
@@ -19,6 +19,20 @@ describe('sanitizeJson', () => {
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(sanitizeJson(deep, 256).depth).toBe(257);
     expect(sanitizeJson({ a: { b: [1] } }, 256).depth).toBe(3);
+  });
+});
+
+describe('inspectJson', () => {
+  it('names the first unsafe key and where it sits, changing nothing; clean values pass', () => {
+    const text = '{"a":{"b":[{"ok":1},{"c":{"constructor":{"prototype":1}}}]},"z":{"__proto__":2}}';
+    const v = JSON.parse(text) as unknown;
+    expect(inspectJson(v, 100).unsafe).toBe('a.b[1].c.constructor');
+    expect(JSON.stringify(v)).toBe(text);
+    expect(inspectJson(JSON.parse('[{"__proto__":1}]'), 100).unsafe).toBe('[0].__proto__');
+    expect(inspectJson({ a: { b: [1, { c: 'constructor' }] }, prototypes: 1 }, 100)).toEqual({ depth: 4 });
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(inspectJson(deep, 256)).toEqual({ depth: 257 });
   });
 });
 

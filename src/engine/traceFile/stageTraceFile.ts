@@ -42,8 +42,6 @@ export interface StagedFile {
   /** Fix reports, in file order (each of a run of the file, ids unique). */
   fixes: FixReport[];
   blobs: number;
-  /** Unsafe keys dropped while reading. */
-  dropped: number;
   records: number;
 }
 
@@ -55,13 +53,11 @@ export async function stageTraceFile(file: string, display: string, opened: Open
   const fixes = new Map<string, FixReport>();
   let records = 0;
   let blobs = 0;
-  let dropped = 0;
   let ended = false;
   /** A keyframe or event was read: fix records may no longer come. */
   let rowsStarted = false;
 
-  for await (const { rec, lineNo, dropped: d } of readRecords(file, display, opened, limits)) {
-    dropped += d;
+  for await (const { rec, lineNo } of readRecords(file, display, opened, limits)) {
     if (ended) throw bad(lineNo, 'data after the end record');
     if (!manifest && rec.r !== 'manifest') throw bad(lineNo, 'the first record must be the manifest');
     const note = (hashes: Set<string>, where: string): void => {
@@ -152,7 +148,7 @@ export async function stageTraceFile(file: string, display: string, opened: Open
   if (runs.size !== manifest.runs.length) throw new TraceFileError(display, `the manifest lists ${manifest.runs.length} runs, the file holds ${runs.size}`);
   const missing = new Set(manifest.missingBlobs);
   for (const [h] of refs) if (staging.hasBlob(h) || missing.has(h)) refs.delete(h);
-  return { manifest, runs, refs, fixes: [...fixes.values()], blobs, dropped, records };
+  return { manifest, runs, refs, fixes: [...fixes.values()], blobs, records };
 }
 
 /** A fix record: of a run the file declares, after all run records, before any keyframe or event; ids unique. */

@@ -11,6 +11,16 @@ export class TraceFileError extends AtrError {
   }
 }
 
+/**
+ * The path is a folder, a FIFO, a device or a socket: refused before anything is read (a FIFO or /dev/zero would
+ * otherwise hang the import or feed it forever). One line: `not a regular file: <path> (a FIFO)`.
+ */
+export class NotRegularFileError extends AtrError {
+  constructor(file: string, kind: string) {
+    super('ATR_TRACE_FILE', `not a regular file: ${file} (${kind})`, { hint: 'import a .agenttrace file written by `agenttrace export`', data: { file, kind } });
+  }
+}
+
 /** A file written by a newer AgentTrace (or an older one than any step of the modernizer chain knows). */
 export class TraceFileVersionError extends AtrError {
   constructor(file: string, found: number, supported: number, first: number) {
