@@ -2,7 +2,8 @@
  * The golden v2 trace file (made by scripts/makeTraceFixturesV2.mjs: the golden v1 recording plus a detected failure
  * and two fix reports on its edited branch) through the real binary: it imports into an empty store with its runs as
  * recorded, `fix show` gives each report exactly, `fix list` lists them, the failure is stored with its run, and a
- * second import changes nothing. This file is frozen: a future format version must keep loading it.
+ * second import { SecretSet, maskJson } from '../../src/shared/trace/redact.js';
+import changes nothing. This file is frozen: a future format version must keep loading it.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -49,7 +50,8 @@ describe('golden fixture chain.v2.agenttrace', () => {
       expect(digests(shown.events), id).toEqual(want.events);
     }
 
-    for (const report of expected.fixes) expect(await cliJson<FixReport>(['fix', 'show', report.id, '--json'], { home })).toEqual({ ...report, importedAt: expect.any(Number) });
+    for (const report of expected.fixes) // Stored as imported: masked like everything that reaches the store (the script's literal key included) and marked.
+      expect(await cliJson<FixReport>(['fix', 'show', report.id, '--json'], { home })).toEqual({ ...maskJson(report, new SecretSet()), importedAt: expect.any(Number) });
     const list = await cliJson<{ id: string; runId: string; status: string; failureClass?: string; bestVerdict?: string }[]>(['fix', 'list', '--json'], { home });
     expect(list.map((x) => [x.id, x.runId, x.status, x.failureClass, x.bestVerdict])).toEqual(
       [...expected.fixes].reverse().map((r) => [r.id, r.runId, r.status, r.failure?.class, r.candidates[0]?.verdict]),
