@@ -2,8 +2,7 @@
  * The golden v2 trace file (made by scripts/makeTraceFixturesV2.mjs: the golden v1 recording plus a detected failure
  * and two fix reports on its edited branch) through the real binary: it imports into an empty store with its runs as
  * recorded, `fix show` gives each report exactly, `fix list` lists them, the failure is stored with its run, and a
- * second import { SecretSet, maskJson } from '../../src/shared/trace/redact.js';
-import changes nothing. This file is frozen: a future format version must keep loading it.
+ * second import changes nothing. This file is frozen: a future format version must keep loading it.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Failure, FixReport } from '../../src/shared/afe/types.js';
 import { storedFailureText } from '../../src/engine/store/fixTransfer.js';
 import { openStore } from '../../src/engine/store/store.js';
+import { SecretSet, maskJson } from '../../src/shared/trace/redact.js';
 import type { StoredRun } from '../../src/engine/store/storeTypes.js';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
 import { REPO, cliJson, removeHomes, runCli, tmpHome } from '../cli/cliHarness.js';
