@@ -101,14 +101,15 @@ describe('fix with the Groq-compatible mock', () => {
     const { report } = await aiFix('good');
     outputs.push(await cli(['fix', 'show', report.id], ctx, p.dir));
     const file = path.join(tmpHome(), 'run.agenttrace');
-    // --only: the run and its fix reports. Its fix branches fork before step 0 (forkSeq -1), which trace files do not
-    // accept yet, so an export of the whole tree is refused.
-    const exp = await cli(['export', runId, '-o', file, '--only', '--json'], ctx);
+    // The whole tree: the run, its fix reports and its proof and validation branches (the fix branches fork before
+    // step 0, forkSeq -1, which trace files carry since format 2).
+    const exp = await cli(['export', runId, '-o', file, '--json'], ctx);
     expect(exp.code, exp.stderr).toBe(0);
     outputs.push(exp);
     // The file carries the fix reports, those made with the AI path too.
     const { runs } = JSON.parse(exp.stdout) as { runs: { id: string; fixes: number }[] };
-    expect(runs.map((x) => x.id)).toEqual([runId]);
+    expect(runs[0].id).toBe(runId);
+    expect(runs.map((x) => x.id)).toContain(`${runId}__fix-1`);
     expect(runs[0].fixes).toBeGreaterThanOrEqual(2);
 
     const needles = [KEY, KEY.slice(4)];

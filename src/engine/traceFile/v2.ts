@@ -171,9 +171,15 @@ export const HeaderV2 = z.object({
 });
 export type HeaderV2 = z.infer<typeof HeaderV2>;
 
-export const RunV2 = RunV1;
+/**
+ * A branch may fork before step 0 (`forkSeq` -1: it shares no step with its parent, e.g. an AutoFix validation branch
+ * `<run>__fix-N` that runs the patched script from its start); an ancestor carried for it then holds no step
+ * (`partial.upTo` -1).
+ */
+const forkStep = z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER);
+export const RunV2 = RunV1.extend({ forkSeq: forkStep.optional() });
 export type RunV2 = z.infer<typeof RunV2>;
-export const RunRecV2 = RunRecV1.extend({ failure: FailureV2.optional() });
+export const RunRecV2 = RunRecV1.extend({ run: RunV2, partial: z.object({ upTo: forkStep }).optional(), failure: FailureV2.optional() });
 export const FixRecV2 = z.object({ r: z.literal('fix'), run: runId, fix: FixReportV2 });
 
 export type FailureV2 = z.infer<typeof FailureV2>;
