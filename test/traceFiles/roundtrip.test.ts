@@ -116,7 +116,7 @@ describe('export refuses secrets', () => {
     const r = await runCli(['export', id, '-o', 'leak.agenttrace'], { home: h, cwd: work });
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(new RegExp(`^agenttrace: export refused, leak\\.agenttrace would contain a secret: run ${id} event 9999: a token shaped like Bear… \\(nothing was written`));
+    expect(r.stderr).toMatch(new RegExp(`^agenttrace: export refused, leak\\.agenttrace would contain a secret: run ${id} event 9999, field payload\\.text: a token shaped like Bear… \\(nothing was written`));
     expect(r.stderr).not.toContain('abcdefghijklmnop123');
     expect(fs.readdirSync(work)).toEqual([]);
   });

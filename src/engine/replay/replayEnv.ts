@@ -5,7 +5,7 @@
  * - the caller's own value always wins (nothing below replaces it);
  * - locale, time zone, mode flags, model names and `AGENT_*` settings (RESTORABLE) are restored;
  * - endpoint, proxy, TLS and loader variables (ENDPOINT) are never restored when anything can go live; when nothing
- *   can (offline replay, jump, `stop`/`fallback` branches), the recorded base URLs (OFFLINE_ENDPOINT) are restored,
+ *   can (offline replay, jump, `stop`/`fallback` branches), the recorded addresses (OFFLINE_ENDPOINT) are restored,
  *   because the recorded requests were fingerprinted with them (normalizeUrl keeps the host) and the replay's
  *   requests are answered from the record or refused, never sent;
  * - credentials are never taken from the trace: offline they get a placeholder (clients that insist on a key still
@@ -22,8 +22,11 @@ const RESTORABLE = /^(NODE_ENV|TZ|LANG|LC_ALL|CI|[A-Z0-9_]*_MODEL|AGENT_[A-Z0-9_
  */
 const ENDPOINT =
   /(_BASE_URL|_API_BASE|_URL|_URI|_ENDPOINT|_HOST|_PORT|_PROXY|_ORIGIN|_DOMAIN|_REGION|_CA|_CA_CERT|_CERT|_CERTS|_CERT_FILE|_TLS[A-Z0-9_]*|_SSL[A-Z0-9_]*)$|^(HTTPS?_PROXY|ALL_PROXY|NO_PROXY|NODE_OPTIONS|NODE_PATH|NODE_EXTRA_CA_CERTS|NODE_TLS_REJECT_UNAUTHORIZED|NODE_USE_ENV_PROXY|SSL_CERT_FILE|SSL_CERT_DIR|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|LD_PRELOAD|DYLD_INSERT_LIBRARIES|PATH)$/i;
-/** Endpoint variables restored when nothing can go live: the URLs requests were fingerprinted with, nothing more. */
-const OFFLINE_ENDPOINT = /^[A-Z0-9_]*(_BASE_URL|_API_BASE|_ENDPOINT)$/;
+/**
+ * Endpoint variables restored when nothing can go live: where requests were addressed (URLs, hosts, ports — the
+ * recorded requests were fingerprinted with them), never what they trust or how they are routed (proxy, TLS, loader).
+ */
+const OFFLINE_ENDPOINT = /^[A-Z0-9_]*(_BASE_URL|_API_BASE|_ENDPOINT|_URL|_URI|_HOST|_PORT|_ORIGIN|_DOMAIN|_REGION)$/;
 /** Credentials (the recorder stores them masked): never the trace's value. */
 const CREDENTIAL = /(_KEY|_TOKEN|_SECRET|PASSWORD)$/i;
 
