@@ -3,6 +3,7 @@
  * sources: exact patched text at the failing frame, parse, idempotence, the prompt changes.
  */
 import { describe, expect, it } from 'vitest';
+import { nameDistance } from './heuristicsNames.js';
 import { afterOf, failure, llmEvent, patchOf, run } from '../../../test/helpers/heuristicsFixtures.js';
 import { isPatch } from './heuristics.js';
 
@@ -149,6 +150,23 @@ describe('code_bug', () => {
     const [c] = run({ failure: failure('code_bug', { frame: { file: '/w/agent.mjs', line: 8, sourceLine: "const data = await getWeather('Paris');" }, error: ['ReferenceError', 'fetchh is not defined'] }), files: [{ path: '/w/agent.mjs', text: weather }] });
     expect(isPatch(c)).toBe(false);
     expect('needsYou' in c && c.needsYou).toBe("Fix /w/agent.mjs:8 (`const data = await getWeather('Paris');`): ReferenceError: fetchh is not defined. The failure does not come from a recorded input (no reply or result was wrong), so no value change fixes it.");
+  });
+});
+
+describe('code_bug: a misspelt name', () => {
+  const agent = "function formatReport(title, body) {\n  return `# ${title}\\n${body}`;\n}\nconst report = formatReprt('May 3', text);\nconsole.log(formatReprt('again', report), obj.formatReprt);\n";
+  it('renames every use of the undefined name to the one declared name it is a typo of', () => {
+    const list = run({ failure: failure('code_bug', { frame: { file: '/w/report.mjs', line: 4 }, error: ['ReferenceError', 'formatReprt is not defined'] }), files: [{ path: '/w/report.mjs', text: agent }] });
+    const p = patchOf(list, /Call formatReport, not the undefined formatReprt/);
+    expect(afterOf(p)).toBe(agent.replace("= formatReprt('May 3'", "= formatReport('May 3'").replace("log(formatReprt('again'", "log(formatReport('again'"));
+  });
+  it('two close names, or none, is a question for the developer', () => {
+    const two = agent.replace('function formatReport', 'function formatReports(a) { return a; }\nfunction formatReport');
+    const [c] = run({ failure: failure('code_bug', { frame: { file: '/w/report.mjs', line: 5 }, error: ['ReferenceError', 'formatReprt is not defined'] }), files: [{ path: '/w/report.mjs', text: two }] });
+    expect(isPatch(c)).toBe(false);
+    expect(nameDistance('formatReprt', 'formatReport', 2)).toBe(1);
+    expect(nameDistance('recieve', 'receive', 1)).toBe(1);
+    expect(nameDistance('abc', 'xyz', 1)).toBeGreaterThan(1);
   });
 });
 

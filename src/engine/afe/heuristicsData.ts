@@ -5,6 +5,7 @@
  */
 import { EditSet, llmCallNear, makePatch, requestObject, where, type Ctx, type HeuristicCandidate } from './heuristicKit.js';
 import { AS_ARRAY, PARSE_JSON_REPLY } from './helperCode.js';
+import { misspeltName } from './heuristicsNames.js';
 import { addProperty, appendHelper, columnDistance, declaresFunction, findNodes, nodesAtLine, propertyOf, quoted, textOf, ts, type Src, type TextEdit } from './sourceEdit.js';
 import type { TS } from './sourceEdit.js';
 
@@ -257,7 +258,7 @@ export function missingContext(ctx: Ctx): HeuristicCandidate[] {
 }
 
 export function codeBug(ctx: Ctx): HeuristicCandidate[] {
-  const p = optionalRead(ctx, { specificity: 0.5, safety: 0.5, cls: 'code_bug' });
+  const p = optionalRead(ctx, { specificity: 0.5, safety: 0.5, cls: 'code_bug' }) ?? misspeltName(ctx);
   if (p) return [p];
   const f = ctx.input.failure;
   const frame = f.userFrame;
