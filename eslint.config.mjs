@@ -21,11 +21,6 @@ export const LAYERS = {
   sdk: { imports: ['src/shared/trace', 'src/shared/errors.ts'], node: true, packages: [] },
   'src/engine': { imports: ['src/shared'], node: true, packages: [] },
   'src/engine/store': { imports: ['src/shared'], node: true, packages: ['better-sqlite3'], why: 'the one owner of the SQLite handle' },
-  // Exceptions, until the store's SQL has moved into src/engine/store: trace-file import opens its own staging
-  // database; runContent and runCost run queries on a handle they are given (type-only imports).
-  'src/engine/traceFile/staging.ts': { imports: ['src/shared'], node: true, packages: ['better-sqlite3'], why: 'builds the staging database of a trace-file import' },
-  'src/engine/traceFile/runContent.ts': { imports: ['src/shared'], node: true, packages: ['better-sqlite3'], why: 'reads a run\'s rows off the staging or store handle' },
-  'src/engine/runs/runCost.ts': { imports: ['src/shared'], node: true, packages: ['better-sqlite3'], why: 'sums a tree\'s costs with SQL on the store handle' },
   'src/server': { imports: ['src/engine', 'src/shared'], node: true, packages: [] },
   'src/cli': { imports: ['src/engine', 'src/server', 'src/shared'], node: true, packages: [] },
   'src/main': { imports: ['src/engine', 'src/shared'], node: true, packages: ['electron'] },
