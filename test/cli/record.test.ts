@@ -148,7 +148,8 @@ describe('agenttrace record', () => {
 
   it('ingests while the agent runs: another process sees the run live with a growing step count', async () => {
     const home = tmpHome();
-    const rec = startCli(['record', 'test/agents/cli-loop.mjs', '--', '--max', '60'], { home });
+    // 300 ticks of 10 ms: the agent outlives the start of a second CLI process (`list`) even on a loaded machine.
+    const rec = startCli(['record', 'test/agents/cli-loop.mjs', '--', '--max', '300'], { home });
     await rec.waitFor(/tick 20\n/);
     const live = await cliJson<RunListItem[]>(['list', '--json'], { home });
     expect(live).toHaveLength(1);
@@ -159,7 +160,7 @@ describe('agenttrace record', () => {
     const done = await cliJson<RunListItem[]>(['list', '--json'], { home });
     expect(done[0].status).toBe('ok');
     const steps = await cliJson<{ events: TraceEvent[] }>(['show', done[0].id, '--json', '--kind', 'step'], { home });
-    expect(steps.events.map((e) => (e.payload as { input: number }).input)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(steps.events.map((e) => (e.payload as { input: number }).input)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     expect(fs.readdirSync(path.join(home, 'journals'))).toEqual([]);
   });
 
