@@ -89,6 +89,15 @@ export class Notification {
   show() {}
 }
 export const shell = { openExternal: async () => undefined };
+/**
+ * safeStorage: the stub has no OS keychain, so the key vault falls back to memory (as on a Linux desktop without a
+ * secret service); the cipher is reversible only so that a call that does reach it round-trips.
+ */
+export const safeStorage = {
+  isEncryptionAvailable: () => false,
+  encryptString: (s) => Buffer.from(String(s), 'utf8').reverse(),
+  decryptString: (b) => Buffer.from(b).reverse().toString('utf8'),
+};
 
 async function scenario() {
   const out = {};
