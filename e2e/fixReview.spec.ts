@@ -14,7 +14,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { startGroqMock, type GroqMock } from '../test/mock/groqMock.js';
 import { startMockLlm, type MockLlmServer } from '../test/mock/llmServer.js';
-import { failOnPageErrors } from './pageChecks.js';
+import { failOnPageErrors, lowContrastTexts, overflowingX } from './pageChecks.js';
 import { REPO, startWorkbench, tempHome, type Workbench } from './workbenchServer.js';
 
 const CLI = path.join(REPO, 'bin/agenttrace.mjs');
@@ -126,6 +126,11 @@ test('Fix… with AI off: stages, root cause, ranked candidates with diffs; appl
   await expect(diff.locator('.cm-mergeView')).toBeVisible();
   await expect(diff.locator('.cm-changedLine').first()).toBeVisible();
   await expect(diff).toContainText('JSON.parse');
+  // Readable and whole at 1024 px: text reaches 4.5:1 contrast, nothing sticks out to the right.
+  expect(await lowContrastTexts(page, '.fix-review')).toEqual([]);
+  await page.setViewportSize({ width: 1024, height: 768 });
+  expect(await overflowingX(page, '.fix-review')).toEqual([]);
+  await page.setViewportSize({ width: 1440, height: 900 });
   // The README's picture: the screen from its top (stages, root cause, the best candidate).
   await page.locator('.fr-body').evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: 'test-results/screens/fix-review.png' });

@@ -87,6 +87,6 @@ export function addAfe(store: TraceStore): { b2: FixReport[]; root: FixReport } 
   for (const r of b2) saveFix(store, r);
   const root = fixReport('fix-r00t000001', ROOT, { applied: { n: 1, at: 1_700_000_300_000, files: [SCRIPT] } });
   saveFix(store, root);
-  recordApply(store, { fixId: root.id, candidate: 1, appliedAt: 1_700_000_300_000, files: [{ path: SCRIPT, beforeSha256: sha(APPLY_ONLY_TEXT), afterSha256: sha(AFTER), before: APPLY_ONLY_TEXT, mode: 0o644 }] });
+  recordApply(store, { fixId: root.id, candidate: 1, appliedAt: 1_700_000_300_000, files: [{ path: SCRIPT, beforeSha256: sha(APPLY_ONLY_TEXT), afterSha256: sha(AFTER), before: APPLY_ONLY_TEXT, after: AFTER, mode: 0o644 }] });
   return { b2, root };
 }

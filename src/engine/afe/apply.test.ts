@@ -105,11 +105,25 @@ describe('fix apply / undo', () => {
     store.close();
   });
 
-  it('refuses a file holding a secret literal: its bytes could not be kept for the undo', () => {
-    const { file, store } = setup('const key = "sk-proj-abcdefghijklmnopqrstuvwxyz012345";\nconst data = JSON.parse(reply);\n');
+  it('a key written in the script stays as it is: the change is carried over the real bytes, and undone exactly', () => {
+    const key = 'sk-proj-abcdefghijklmnopqrstuvwxyz012345';
+    const { file, store } = setup(`const key = "${key}";\nconst data = JSON.parse(reply);\n`);
     const before = fs.readFileSync(file);
-    expect(() => applyFix(store, 'fix-0123456789')).toThrow(/secret literal/);
+    // The report keeps the texts masked: no secret reaches the store.
+    expect(JSON.stringify(getFix(store, 'fix-0123456789'))).not.toContain(key);
+    applyFix(store, 'fix-0123456789');
+    expect(fs.readFileSync(file, 'utf8')).toBe(`const key = "${key}";\nconst data = parseJsonLoose(reply);\n`);
+    undoFix(store, 'fix-0123456789');
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     store.close();
   });
+
+  it('refuses a change that would rewrite a line holding a secret, and writes nothing', () => {
+    const { file, store } = setup('const data = JSON.parse(reply); // key sk-proj-abcdefghijklmnopqrstuvwxyz012345\n');
+    const before = fs.readFileSync(file);
+    expect(() => applyFix(store, 'fix-0123456789')).toThrow(/cannot change line 1 of .* it holds a secret/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    store.close();
+  });
+
 });

@@ -3,8 +3,10 @@
  * Apply refuses when any file's sha256 differs from the one the candidate was computed against (stale), writes each
  * file atomically (temp file in the same folder, then rename, mode kept) and records what it replaced; undo checks
  * that the files still hold what apply wrote and restores the recorded bytes exactly.
- * A file holding a secret literal is refused up front: its exact bytes could not be kept for the undo without
- * writing the secret to the store.
+ * The report keeps the files' texts MASKED (no secret reaches disk), so the real bytes are never taken from it: the
+ * change (masked before → masked after) is carried over onto the real file line by line (`carryOver`), and the undo
+ * carries the reverse change back. Lines the change keeps come from the real file (a key written in the script stays
+ * as it is); a change that would remove or write a line holding a secret is refused.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +15,8 @@ import { AtrError, BadArgsError } from '../errors.js';
 import { activeApply, getFix, recordApply, recordUndo, saveFix, type AppliedFile } from '../store/fixStore.js';
 import type { TraceStore } from '../store/store.js';
 import { sha256 } from './sourceFiles.js';
+import { diffLines, splitLines } from '../../shared/afe/unifiedDiff.js';
+import { MASK } from '../../shared/trace/redact.js';
 
 export interface ApplyResult {
   fix: FixReport;
@@ -67,26 +71,23 @@ export function applyFix(store: TraceStore, ref: string, now = Date.now()): Appl
   const c = pickCandidate(fix, ref);
   const current = checkFresh(fix, c);
   const files: AppliedFile[] = [];
+  const writes = new Map<string, string>();
   for (const f of c.files) {
-    const before = current.get(f.path) as Buffer;
-    const text = before.toString('utf8');
-    if (!Buffer.from(text, 'utf8').equals(before)) throw new BadArgsError(`cannot apply to ${f.path}: it is not UTF-8 text`, 'apply the diff by hand');
-    if (store.masker.mayContainSecret(text) && store.masker.secrets.maskText(text) !== text) {
-      throw new AtrError('ATR_BAD_ARGS', `cannot apply to ${f.path}: the file holds a secret literal (an API key or token)`, {
-        hint: 'move the secret to an environment variable and run the fix again; the undo would need the secret stored otherwise',
-      });
-    }
-    files.push({ path: f.path, before: text, beforeSha256: f.sha256, afterSha256: sha256(f.after), mode: fs.statSync(f.path).mode & 0o7777 });
+    const real = (current.get(f.path) as Buffer).toString('utf8');
+    if (!Buffer.from(real, 'utf8').equals(current.get(f.path) as Buffer)) throw new BadArgsError(`cannot apply to ${f.path}: it is not UTF-8 text`, 'apply the diff by hand');
+    const after = carryOver(f.path, real, f.before, f.after);
+    writes.set(f.path, after);
+    files.push({ path: f.path, before: f.before, after: f.after, beforeSha256: f.sha256, afterSha256: sha256(after), mode: fs.statSync(f.path).mode & 0o7777 });
   }
   // All checks passed: write. A failure midway restores the files already written.
   const written: AppliedFile[] = [];
   try {
     for (const f of files) {
-      writeAtomic(f.path, (c.files.find((x) => x.path === f.path) as FixCandidate['files'][number]).after, f.mode);
+      writeAtomic(f.path, writes.get(f.path) as string, f.mode);
       written.push(f);
     }
   } catch (e) {
-    for (const f of written) writeAtomic(f.path, f.before, f.mode);
+    for (const f of written) writeAtomic(f.path, (current.get(f.path) as Buffer).toString('utf8'), f.mode);
     throw new AtrError('ATR_INTERNAL', `apply failed, files restored: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   recordApply(store, { fixId: fix.id, candidate: c.n, appliedAt: now, files });
@@ -105,6 +106,7 @@ export function undoFix(store: TraceStore, ref: string, now = Date.now()): UndoR
   const fix = getFix(store, ref);
   const active = activeApply(store, fix.id);
   if (!active) throw new BadArgsError(`fix ${fix.id} is not applied`, `apply it with: agenttrace fix apply ${fix.id}`);
+  const restore = new Map<string, string>();
   for (const f of active.files) {
     let cur: Buffer;
     try {
@@ -118,13 +120,50 @@ export function undoFix(store: TraceStore, ref: string, now = Date.now()): UndoR
         data: { path: f.path },
       });
     }
+    // The reverse change, carried onto the file as it is now: the bytes apply found come back exactly.
+    restore.set(f.path, carryOver(f.path, cur.toString('utf8'), f.after, f.before));
   }
-  for (const f of active.files) writeAtomic(f.path, f.before, f.mode);
+  for (const f of active.files) writeAtomic(f.path, restore.get(f.path) as string, f.mode);
   recordUndo(store, fix.id, active.appliedAt, now);
   delete fix.applied;
   fix.undoneAt = now;
   saveFix(store, fix);
   return { fix, candidate: active.candidate, files: active.files.map((f) => f.path) };
+}
+
+/**
+ * The change from `from` to `to` (texts as the report keeps them: masked) carried onto `real` (the file's real text,
+ * whose masked form is `from`): unchanged lines come from `real`, removed lines must be exactly what `real` holds
+ * there, added lines come from `to` and must not hold a masked secret. Line-local masking keeps the line counts equal.
+ */
+export function carryOver(file: string, real: string, from: string, to: string): string {
+  const r = splitLines(real);
+  const a = splitLines(from);
+  const b = splitLines(to);
+  if (r.length !== a.length) throw new AtrError('ATR_FIX_STALE', `cannot change ${file}: it does not match the text the fix was computed against`, { hint: 'run the fix again on the current code' });
+  const { delA, addB } = diffLines(a, b);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && delA[i]) {
+      if (r[i] !== a[i]) throw secretLine(file, i);
+      i++;
+    } else if (j < b.length && addB[j]) {
+      if (b[j].includes(MASK) && r.some((line, k) => line !== a[k])) throw secretLine(file, j);
+      out.push(b[j++]);
+    } else {
+      out.push(r[i++]);
+      j++;
+    }
+  }
+  return out.join('');
+}
+
+function secretLine(file: string, index: number): AtrError {
+  return new AtrError('ATR_BAD_ARGS', `cannot change line ${index + 1} of ${file}: it holds a secret (an API key or token), which the fix report keeps masked`, {
+    hint: 'move the secret to an environment variable and run the fix again, or make this change by hand',
+  });
 }
 
 /** Writes through a temp file in the same folder and a rename, so a reader never sees half a file. */

@@ -1,8 +1,8 @@
 /**
  * Store operations of the AutoFix Engine (migration 3): fix reports (one JSON FixReport per attempt, masked like
- * everything that reaches disk) and the history of applies. An apply row keeps, per file, the sha256 it wrote and
- * the exact text it replaced, so an undo restores the file byte-identical; files holding a secret are refused before
- * anything is stored (apply.ts), so no secret reaches this table.
+ * everything that reaches disk) and the history of applies. An apply row keeps, per file, the change it carried over
+ * (masked texts) and the sha256 of the real file on both sides, so an undo can restore the file byte-identical
+ * (apply.ts) without any secret reaching this table.
  */
 import type { FailureClass, FixReport, FixStrategy, Verdict } from '../../shared/afe/types.js';
 import type { FixListItem, FixStats } from '../../shared/rpc/fixContract.js';
@@ -10,13 +10,17 @@ import { AmbiguousIdError, BadArgsError, NotFoundError } from '../errors.js';
 import { dbOf } from './handle.js';
 import type { TraceStore } from './store.js';
 
-/** One file an apply wrote: where, the bytes it replaced (utf8 text) and the sha256 of both sides. */
+/**
+ * One file an apply wrote: where, the change it carried over (the candidate's texts, masked like the report) and the
+ * sha256 of the real file before and after. The undo carries the reverse change back onto the real file.
+ */
 export interface AppliedFile {
   path: string;
   beforeSha256: string;
   afterSha256: string;
-  /** Text the file held before the apply (restored by undo). */
+  /** The candidate's text before and after (masked): the change, not the file's bytes. */
   before: string;
+  after: string;
   /** File mode before the apply (kept on write and on undo). */
   mode: number;
 }

@@ -22,7 +22,7 @@ export function splitLines(text: string): string[] {
  * Myers' O(ND) diff over two line arrays: for each line of `a` whether it was removed, for each line of `b` whether it
  * was added. Common prefix and suffix are matched first (as git does), which keeps the middle small.
  */
-function diffLines(a: string[], b: string[]): { delA: boolean[]; addB: boolean[] } {
+export function diffLines(a: string[], b: string[]): { delA: boolean[]; addB: boolean[] } {
   const delA = new Array<boolean>(a.length).fill(false);
   const addB = new Array<boolean>(b.length).fill(false);
   let lo = 0;
