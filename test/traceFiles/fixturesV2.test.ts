@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Failure, FixReport } from '../../src/shared/afe/types.js';
-import { storedFailureText } from '../../src/engine/store/fixTransfer.js';
+import { getFailure } from '../../src/engine/store/failureStore.js';
 import { openStore } from '../../src/engine/store/store.js';
 import { SecretSet, maskJson } from '../../src/shared/trace/redact.js';
 import type { StoredRun } from '../../src/engine/store/storeTypes.js';
@@ -60,8 +60,7 @@ describe('golden fixture chain.v2.agenttrace', () => {
     const store = openStore({ home, env: {} });
     try {
       for (const id of expected.runs) {
-        const text = storedFailureText(store, id);
-        expect(text === undefined ? undefined : JSON.parse(text), id).toEqual(expected.failures[id]);
+        expect(getFailure(store, id), id).toEqual(expected.failures[id]);
       }
     } finally {
       store.close();

@@ -7,10 +7,15 @@ import { FAILURE_CLASSES, type Failure, type FailureClass } from '../../shared/a
 import { dbOf } from './handle.js';
 import type { TraceStore } from './store.js';
 
-/** Stores (or, with null, clears) the failure of a run. A run that is not in the store is left alone. */
-export function saveFailure(store: TraceStore, runId: string, failure: Failure | null): void {
+/**
+ * Stores (or, with null, clears) the failure of a run. A run that is not in the store is left alone. `keep`: only
+ * when the run has none yet (a trace file's failure never replaces what this store detected); returns whether it
+ * was written.
+ */
+export function saveFailure(store: TraceStore, runId: string, failure: Failure | null, opts: { keep?: boolean } = {}): boolean {
   const text = failure ? JSON.stringify(store.masker.json(failure, JSON.stringify(failure))) : null;
-  dbOf(store).prepare('UPDATE runs SET failure_class = ?, failure = ? WHERE id = ?').run(failure ? failure.class : null, text, runId);
+  const sql = `UPDATE runs SET failure_class = ?, failure = ? WHERE id = ?${opts.keep ? ' AND failure IS NULL' : ''}`;
+  return dbOf(store).prepare(sql).run(failure ? failure.class : null, text, runId).changes > 0;
 }
 
 /** The stored failure of a run; undefined when none was detected (a clean run, or not analysed yet). */

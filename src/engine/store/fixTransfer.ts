@@ -6,33 +6,14 @@
  * Imports are idempotent like runs: what the store already has is kept, so importing a file twice changes nothing.
  * Everything written is masked with the store's masker first, like every other write (no secret reaches disk).
  */
-import type { Failure, FixReport } from '../../shared/afe/types.js';
+import type { FixReport } from '../../shared/afe/types.js';
 import { writeFix } from './fixStore.js';
 import { dbOf } from './handle.js';
 import type { TraceStore } from './store.js';
 
-/** The failure stored with a run (JSON text as stored), or undefined when none was detected. */
-export function storedFailureText(store: TraceStore, runId: string): string | undefined {
-  const row = dbOf(store).prepare('SELECT failure FROM runs WHERE id = ?').get(runId) as { failure: string | null } | undefined;
-  return row?.failure ?? undefined;
-}
-
 /** The fix reports of one run, oldest first (JSON text as stored). */
 export function fixReportTexts(store: TraceStore, runId: string): string[] {
   return dbOf(store).prepare('SELECT report FROM fixes WHERE run_id = ? ORDER BY created_at, id').pluck().all(runId) as string[];
-}
-
-/**
- * Stores a run's failure from a trace file unless the run already has one (the store's own detection, or an earlier
- * import, wins). Returns whether it was written.
- */
-export function importRunFailure(store: TraceStore, runId: string, failure: Failure): boolean {
-  const text = JSON.stringify(failure);
-  const masked = store.masker.json(failure, text);
-  const res = dbOf(store)
-    .prepare('UPDATE runs SET failure_class = ?, failure = ? WHERE id = ? AND failure IS NULL')
-    .run(masked.class, masked === failure ? text : JSON.stringify(masked), runId);
-  return res.changes > 0;
 }
 
 /**

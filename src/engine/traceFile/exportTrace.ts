@@ -16,7 +16,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AtrError, BadArgsError } from '../errors.js';
 import { packageRoot } from '../runner/sdkPaths.js';
-import { fixReportTexts, storedFailureText } from '../store/fixTransfer.js';
+import { getFailure } from '../store/failureStore.js';
+import { fixReportTexts } from '../store/fixTransfer.js';
 import { eventRows, keyframeRows } from '../store/runRows.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
@@ -133,7 +134,8 @@ export function planExport(store: TraceStore, runId: string, only: boolean): Pla
 
 /** A run's failure and fix reports as the file carries them (see the file comment for what is left out). */
 function afeData(store: TraceStore, runId: string): { failure?: string; fixes: string[] } {
-  const failure = storedFailureText(store, runId);
+  const stored = getFailure(store, runId);
+  const failure = stored === undefined ? undefined : JSON.stringify(stored);
   const fixes = fixReportTexts(store, runId).map((text) => {
     const { applied: _applied, undoneAt: _undoneAt, ...report } = JSON.parse(text) as Record<string, unknown>;
     return JSON.stringify(report);

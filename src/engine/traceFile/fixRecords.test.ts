@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Failure } from '../../shared/afe/types.js';
 import { AtrError } from '../errors.js';
 import { getFix, listFixes, saveFix } from '../store/fixStore.js';
-import { storedFailureText } from '../store/fixTransfer.js';
+import { getFailure } from '../store/failureStore.js';
 import { openStore, type TraceStore } from '../store/store.js';
 import { removeTmpHomes, tmpHome } from '../store/testJournal.js';
 import { dumpStore, execSql, queryValue } from '../store/testSql.js';
@@ -37,10 +37,7 @@ function source(env: Record<string, string> = {}): { store: TraceStore; dir: str
   return { store, dir: tmpHome('atr-files-'), afe: addAfe(store) };
 }
 
-const failureOf = (store: TraceStore, id: string): Failure | undefined => {
-  const text = storedFailureText(store, id);
-  return text === undefined ? undefined : (JSON.parse(text) as Failure);
-};
+const failureOf = (store: TraceStore, id: string): Failure | undefined => getFailure(store, id);
 
 describe('export -> import of failures and fix reports', () => {
   it('round-trips a failed run with its failure and two fix reports into a fresh store; no apply history travels', async () => {

@@ -13,10 +13,9 @@
  */
 import fs from 'node:fs';
 import { detectAfterRun } from '../afe/detectRun.js';
-import { getFailure } from '../store/failureStore.js';
+import { getFailure, saveFailure } from '../store/failureStore.js';
 import { AtrError } from '../errors.js';
-import type { Failure } from '../../shared/afe/types.js';
-import { importFix, importRunFailure, storedFailureText } from '../store/fixTransfer.js';
+import { importFix } from '../store/fixTransfer.js';
 import { clearRunRows, copyBlobs, copyRunRows, hasBlob, writeRunRow, type ImportedRunRow } from '../store/importRuns.js';
 import { eventRows, keyframeRows, type RawEventRow, type RawKeyframeRow } from '../store/runRows.js';
 import type { TraceStore } from '../store/store.js';
@@ -103,9 +102,9 @@ function applyStaged(store: TraceStore, staging: Staging, staged: StagedFile, di
         const action: ImportAction = stored ? compareWithStored(store, staging, s, stored, display) : 'new';
         if (action !== 'same') {
           // Completing a partial copy rewrites its row: the failure it had is put back below.
-          const had = action === 'completed' ? storedFailureText(store, id) : undefined;
+          const had = action === 'completed' ? getFailure(store, id) : undefined;
           writeRunRow(store, toRow(s), action === 'completed');
-          if (had !== undefined) importRunFailure(store, id, JSON.parse(had) as Failure);
+          if (had !== undefined) saveFailure(store, id, had);
           if (action === 'completed') clearRunRows(store, id);
           copyRunRows(store, staging, id);
         }
@@ -152,7 +151,7 @@ interface AfeCounts {
 /** Stores the file's run failures and fix reports (inside the import's transaction, after the runs). */
 function importAfe(store: TraceStore, staged: StagedFile): AfeCounts {
   const counts: AfeCounts = { fixesAdded: 0, fixesPresent: 0, failuresAdded: 0 };
-  for (const [id, s] of staged.runs) if (s.failure && importRunFailure(store, id, s.failure)) counts.failuresAdded++;
+  for (const [id, s] of staged.runs) if (s.failure && saveFailure(store, id, s.failure, { keep: true })) counts.failuresAdded++;
   for (const fix of staged.fixes) {
     if (importFix(store, fix)) counts.fixesAdded++;
     else counts.fixesPresent++;
