@@ -80,7 +80,10 @@ export async function runFix(o: FixOptions): Promise<FixReport> {
 
     const ctx: AfeReplayContext = { store, run, env: o.env, cwd: o.cwd, node: o.node, live: o.live, signal: o.signal, poolRunIds: poolFor(store, run) };
     progress('rootCause', `looking for the decisive step among ${failure.suspects.length} suspect${failure.suspects.length === 1 ? '' : 's'}`);
+    // Read once: corrections and candidates both work from the user's files as they are now.
+    const files = collectSourceFiles(run.scriptPath, run.cwd);
     const finding = await findRootCause(ctx, failure, {
+      files: files.map((f) => ({ path: f.path, text: f.text })),
       step: o.step,
       maxReplays: o.maxReplays,
       onTry: (s, i, n) => progress('rootCause', `replaying a fork at step ${s.seq} with a corrected value (${i + 1}/${n})`, i, n),
@@ -91,7 +94,6 @@ export async function runFix(o: FixOptions): Promise<FixReport> {
     save();
 
     progress('candidates', 'generating fix candidates');
-    const files = collectSourceFiles(run.scriptPath, run.cwd);
     report.candidates = await generate(o, run, report, files);
     save();
 
@@ -112,8 +114,9 @@ export async function runFix(o: FixOptions): Promise<FixReport> {
 
     progress('rank', 'ranking');
     const rootStatus = report.rootCause.status;
+    const history = patternSuccess(store, failure.class);
     for (const c of report.candidates) {
-      c.score = score({ verdict: c.verdict, strategy: c.strategy, source: c.source, changedLines: changedLines(c), rootCause: rootStatus, history: patternSuccess(store, failure.class, c.strategy), safety: hints.get(c)?.safety, specificity: hints.get(c)?.specificity });
+      c.score = score({ verdict: c.verdict, strategy: c.strategy, source: c.source, changedLines: changedLines(c), rootCause: rootStatus, history: history(c.strategy), safety: hints.get(c)?.safety, specificity: hints.get(c)?.specificity });
     }
     report.candidates = rank(report.candidates);
     report.status = 'done';

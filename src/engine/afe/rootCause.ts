@@ -7,7 +7,6 @@
 import type { CounterfactualTry, Failure, RootCause, Suspect } from '../../shared/afe/types.js';
 import type { Body, TraceEvent } from '../../shared/trace/types.js';
 import { utf8Text } from '../api/blobText.js';
-import { collectSourceFiles } from './sourceFiles.js';
 import { toAtrError } from '../errors.js';
 import { runAfeBranch, type AfeReplayContext } from './afeReplay.js';
 import { correctionFor, type CorrectionContext } from './corrections.js';
@@ -17,6 +16,8 @@ export interface RootCauseOptions {
   step?: number;
   /** Counterfactual replays at most (default 8). */
   maxReplays?: number;
+  /** The script and its local imports (what the failing code expects of a corrected value). */
+  files: { path: string; text: string }[];
   /** Called before each replay (progress). */
   onTry?: (suspect: Suspect, index: number, total: number) => void;
 }
@@ -30,11 +31,11 @@ export interface RootCauseFinding {
   synthContent?: string;
 }
 
-export async function findRootCause(ctx: AfeReplayContext, failure: Failure, o: RootCauseOptions = {}): Promise<RootCauseFinding> {
+export async function findRootCause(ctx: AfeReplayContext, failure: Failure, o: RootCauseOptions): Promise<RootCauseFinding> {
   const max = Math.max(0, o.maxReplays ?? 8);
   const suspects = orderSuspects(failure, o.step);
   const tries: CounterfactualTry[] = [];
-  const contextFor = correctionContext(ctx);
+  const contextFor = correctionContext(ctx, o.files);
   const planned = suspects
     .map((s) => ({ s, event: ctx.store.lineage(ctx.run).eventAt(s.seq) }))
     .map(({ s, event }) => ({ s, event, correction: event ? correctionFor(failure, event, contextFor(event)) : null }))
@@ -81,13 +82,12 @@ function orderSuspects(failure: Failure, step: number | undefined): Suspect[] {
  * What a correction may draw on: this run's calls (the last good reply before the suspect), the same request in the
  * other recorded runs of the script, the user's files (what the failing code expects), and blob bodies.
  */
-function correctionContext(ctx: AfeReplayContext): (event: TraceEvent) => CorrectionContext {
+function correctionContext(ctx: AfeReplayContext, files: { path: string; text: string }[]): (event: TraceEvent) => CorrectionContext {
   const runEvents = ctx.store.lineage(ctx.run).events({ kinds: ['llm', 'http'] });
   const poolEvents = ctx.poolRunIds.flatMap((id) => {
     const r = ctx.store.findRun(id);
     return r ? ctx.store.lineage(r).events({ kinds: ['llm', 'http'] }).filter((e) => e.fingerprint) : [];
   });
-  const files = collectSourceFiles(ctx.run.scriptPath, ctx.run.cwd).map((f) => ({ path: f.path, text: f.text }));
   const bodyText = (b: Body): string | undefined => {
     if ('text' in b) return b.text;
     const bytes = ctx.store.getBlob(b.blob);

@@ -78,40 +78,46 @@ export function getFix(store: TraceStore, ref: string): FixReport {
 /** Fix attempts, newest first; only those of `runId` when given. */
 export function listFixes(store: TraceStore, opts: { runId?: string; limit?: number } = {}): FixListItem[] {
   const where = opts.runId ? 'WHERE run_id = @run' : '';
-  const rows = dbOf(store)
-    .prepare(`SELECT id, run_id, created_at, status, failure_class, best_verdict, report FROM fixes ${where} ORDER BY created_at DESC, id LIMIT @limit`)
-    .all({ ...(opts.runId ? { run: opts.runId } : {}), limit: opts.limit ?? -1 }) as {
-    id: string;
-    run_id: string;
-    created_at: number;
-    status: FixReport['status'];
-    failure_class: FailureClass | null;
-    best_verdict: Verdict | null;
-    report: string;
-  }[];
-  return rows.map((r) => {
-    const applied = (JSON.parse(r.report) as FixReport).applied?.n;
-    return {
-      id: r.id,
-      runId: r.run_id,
-      createdAt: r.created_at,
-      status: r.status,
-      ...(r.failure_class ? { failureClass: r.failure_class } : {}),
-      ...(r.best_verdict ? { bestVerdict: r.best_verdict } : {}),
-      ...(applied !== undefined ? { applied } : {}),
-    };
-  });
+  return (dbOf(store).prepare(`${LIST_COLUMNS} FROM fixes ${where} ORDER BY created_at DESC, id LIMIT @limit`).all({ ...(opts.runId ? { run: opts.runId } : {}), limit: opts.limit ?? -1 }) as ListRow[]).map(toListItem);
 }
 
-/** The latest fix of each of these runs (for the traces list's verdict column). */
+/** The latest fix of each of these runs (for the traces list's verdict column): one query, no report parsed. */
 export function latestFixByRun(store: TraceStore, runIds: string[]): Map<string, FixListItem> {
   const out = new Map<string, FixListItem>();
-  for (const runId of runIds) {
-    const item = listFixes(store, { runId, limit: 1 })[0];
-    if (item) out.set(runId, item);
-  }
+  if (runIds.length === 0) return out;
+  const rows = dbOf(store)
+    .prepare(`${LIST_COLUMNS} FROM fixes WHERE run_id IN (${runIds.map(() => '?').join(',')}) ORDER BY created_at DESC, id`)
+    .all(...runIds) as ListRow[];
+  for (const r of rows) if (!out.has(r.run_id)) out.set(r.run_id, toListItem(r));
   return out;
 }
+
+/** A fix's list columns; `applied` is the candidate of the apply in effect (fix_applies), so no report is parsed. */
+const LIST_COLUMNS = `SELECT id, run_id, created_at, status, failure_class, best_verdict,
+  (SELECT a.candidate FROM fix_applies a WHERE a.fix_id = fixes.id AND a.undone_at IS NULL ORDER BY a.applied_at DESC LIMIT 1) AS applied`;
+
+interface ListRow {
+  id: string;
+  run_id: string;
+  created_at: number;
+  status: FixReport['status'];
+  failure_class: FailureClass | null;
+  best_verdict: Verdict | null;
+  applied: number | null;
+}
+
+function toListItem(r: ListRow): FixListItem {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    createdAt: r.created_at,
+    status: r.status,
+    ...(r.failure_class ? { failureClass: r.failure_class } : {}),
+    ...(r.best_verdict ? { bestVerdict: r.best_verdict } : {}),
+    ...(r.applied !== null ? { applied: r.applied } : {}),
+  };
+}
+
 
 export function recordApply(store: TraceStore, rec: ApplyRecord): void {
   dbOf(store)
@@ -132,25 +138,26 @@ export function recordUndo(store: TraceStore, fixId: string, appliedAt: number, 
 }
 
 /**
- * How often fixes of this class and strategy were applied and kept (not undone): the "historical pattern" factor of
- * the ranking. Laplace-smoothed, so a pattern never seen scores 0.5.
+ * How often fixes of this class were applied and kept (not undone), by strategy: the "historical pattern" factor of
+ * the ranking. Laplace-smoothed, so a pattern never seen scores 0.5. Read once per ranking (it parses the reports).
  */
-export function patternSuccess(store: TraceStore, cls: FailureClass, strategy: FixStrategy): number {
+export function patternSuccess(store: TraceStore, cls: FailureClass): (strategy: FixStrategy) => number {
   const rows = dbOf(store)
     .prepare(
       `SELECT a.undone_at AS undone, f.report AS report, a.candidate AS candidate FROM fix_applies a JOIN fixes f ON f.id = a.fix_id
        WHERE f.failure_class = ?`,
     )
     .all(cls) as { undone: number | null; report: string; candidate: number }[];
-  let applied = 0;
-  let kept = 0;
+  const counts = new Map<FixStrategy, { applied: number; kept: number }>();
   for (const r of rows) {
     const c = (JSON.parse(r.report) as FixReport).candidates.find((x) => x.n === r.candidate);
-    if (!c || c.strategy !== strategy) continue;
-    applied++;
-    if (r.undone === null) kept++;
+    if (!c) continue;
+    const n = counts.get(c.strategy) ?? { applied: 0, kept: 0 };
+    n.applied++;
+    if (r.undone === null) n.kept++;
+    counts.set(c.strategy, n);
   }
-  return (kept + 1) / (applied + 2);
+  return (strategy) => ((counts.get(strategy)?.kept ?? 0) + 1) / ((counts.get(strategy)?.applied ?? 0) + 2);
 }
 
 /** Root runs (recordings, not branches) of a script, newest first: the AFE's pool of recorded answers. */
