@@ -40,23 +40,31 @@ export function pickCandidate(fix: FixReport, ref: string): FixCandidate {
   return best;
 }
 
+/** A file's bytes when its sha256 is `expected`; otherwise what is wrong with it. */
+function readExpected(file: string, expected: string): { bytes: Buffer } | { missing: true } | { actual: string } {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return { missing: true };
+  }
+  const actual = sha256(bytes);
+  return actual === expected ? { bytes } : { actual };
+}
+
 /** Checks every file of a candidate against its recorded sha256; returns the current bytes. */
 function checkFresh(fix: FixReport, c: FixCandidate): Map<string, Buffer> {
   const current = new Map<string, Buffer>();
   for (const f of c.files) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(f.path);
-    } catch {
-      throw new AtrError('ATR_FIX_STALE', `cannot apply ${fix.id}/${c.n}: ${f.path} no longer exists`, { hint: `run agenttrace fix ${fix.runId} again` });
-    }
-    if (sha256(bytes) !== f.sha256) {
-      throw new AtrError('ATR_FIX_STALE', `cannot apply ${fix.id}/${c.n}: ${f.path} changed since the fix was computed (sha256 ${sha256(bytes).slice(0, 12)}, expected ${f.sha256.slice(0, 12)})`, {
+    const r = readExpected(f.path, f.sha256);
+    if ('missing' in r) throw new AtrError('ATR_FIX_STALE', `cannot apply ${fix.id}/${c.n}: ${f.path} no longer exists`, { hint: `run agenttrace fix ${fix.runId} again` });
+    if ('actual' in r) {
+      throw new AtrError('ATR_FIX_STALE', `cannot apply ${fix.id}/${c.n}: ${f.path} changed since the fix was computed (sha256 ${r.actual.slice(0, 12)}, expected ${f.sha256.slice(0, 12)})`, {
         hint: `run agenttrace fix ${fix.runId} again on the current code`,
         data: { path: f.path },
       });
     }
-    current.set(f.path, bytes);
+    current.set(f.path, r.bytes);
   }
   return current;
 }
@@ -108,20 +116,16 @@ export function undoFix(store: TraceStore, ref: string, now = Date.now()): UndoR
   if (!active) throw new BadArgsError(`fix ${fix.id} is not applied`, `apply it with: agenttrace fix apply ${fix.id}`);
   const restore = new Map<string, string>();
   for (const f of active.files) {
-    let cur: Buffer;
-    try {
-      cur = fs.readFileSync(f.path);
-    } catch {
-      throw new AtrError('ATR_FIX_STALE', `cannot undo ${fix.id}: ${f.path} no longer exists`, { hint: 'restore the file (e.g. from version control), then undo again' });
-    }
-    if (sha256(cur) !== f.afterSha256) {
+    const r = readExpected(f.path, f.afterSha256);
+    if ('missing' in r) throw new AtrError('ATR_FIX_STALE', `cannot undo ${fix.id}: ${f.path} no longer exists`, { hint: 'restore the file (e.g. from version control), then undo again' });
+    if ('actual' in r) {
       throw new AtrError('ATR_FIX_STALE', `cannot undo ${fix.id}: ${f.path} changed since the fix was applied`, {
         hint: 'your later edits would be lost; revert them first or undo by hand',
         data: { path: f.path },
       });
     }
     // The reverse change, carried onto the file as it is now: the bytes apply found come back exactly.
-    restore.set(f.path, carryOver(f.path, cur.toString('utf8'), f.after, f.before));
+    restore.set(f.path, carryOver(f.path, r.bytes.toString('utf8'), f.after, f.before));
   }
   for (const f of active.files) writeAtomic(f.path, restore.get(f.path) as string, f.mode);
   recordUndo(store, fix.id, active.appliedAt, now);
