@@ -1,25 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { EventSubscribe, RunSummary, WorkbenchApi } from '../../../../shared/rpc/contract';
+import { useEventGeneration } from '../../app/useEventGeneration';
 
 export type RunsState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; runs: RunSummary[]; total: number };
 
 /** Runs matching a text query (id, name, script), newest first; reloaded when the host reports a run change. */
 export function useRuns(api: WorkbenchApi, subscribe: EventSubscribe, query: string): RunsState {
   const [state, setState] = useState<RunsState>({ status: 'loading' });
-  const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // Coalesce bursts (a recording reports progress many times a second).
-    const off = subscribe(() => {
-      clearTimeout(timer);
-      timer = setTimeout(() => setGeneration((g) => g + 1), 300);
-    });
-    return () => {
-      clearTimeout(timer);
-      off();
-    };
-  }, [subscribe]);
+  const generation = useEventGeneration(subscribe);
 
   useEffect(() => {
     let live = true;
