@@ -8,7 +8,7 @@
  * (`--ignore-scripts`) because better-sqlite3's would compile it from source for about two minutes here; instead its
  * compiled binding is copied from this repo's install (same Node, same package version) to where that script would
  * have put it. Everything else (the JavaScript of every dependency, the bin link, tsx, the SDK) is the installed copy.
- * Takes about a minute on a loaded machine.
+ * Takes about a minute on an idle machine (npm pack with its builds, then npm ci), several on a busy one.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -90,7 +90,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(project, 'agent.ts'), AGENT);
   home = path.join(tmp, 'home');
   mock = await startMockLlm();
-}, 300_000);
+}, 420_000);
 
 afterAll(async () => {
   await mock?.close();
@@ -109,6 +109,18 @@ describe('the packed tarball', () => {
 });
 
 describe('installed into a fresh project', () => {
+  it('gives TypeScript the SDK types through agenttrace/sdk', async () => {
+    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] }, files: ['typed.ts', 'misuse.ts'] }));
+    fs.writeFileSync(path.join(project, 'typed.ts'), "import { step, track } from 'agenttrace/sdk';\nconst memory = track('memory', { notes: [] as string[] });\nexport const n: number = await step('count', async () => memory.notes.length);\n");
+    fs.writeFileSync(path.join(project, 'misuse.ts'), "import { track } from 'agenttrace/sdk';\nexport const bad = track('memory', 42);\n");
+    // typescript comes with agenttrace (it is a dependency): the project's own tsc.
+    const tsc = await run(NPX, ['tsc', '-p', 'tsconfig.json'], project);
+    const errors = tsc.stdout.split('\n').filter((l) => /error TS\d+/.test(l));
+    expect(errors, tsc.stdout).toHaveLength(1);
+    expect(errors[0]).toMatch(/^misuse\.ts\(2,\d+\): error TS2345: Argument of type 'number' is not assignable to parameter of type 'object'/);
+  });
+
+
   it('records an openai agent with npx agenttrace, replays it offline, and serves the workbench UI', async () => {
     const env = cleanEnv({ AGENTTRACE_HOME: home, MOCK_URL: mock.url, OPENAI_API_KEY: KEY });
     // The CLI runs from the project's node_modules, not from this repo.
