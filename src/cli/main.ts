@@ -22,12 +22,13 @@ import { recordCommand } from './commands/record.js';
 import { replayCommand } from './commands/replay.js';
 import { showCommand } from './commands/show.js';
 import { tapeCommand } from './commands/tape.js';
+import { testCommand } from './commands/test.js';
 import { uiCommand } from './commands/ui.js';
 import type { CliContext, Command } from './context.js';
 import { streamPrinter, type Printer } from './printer.js';
 
 /** Registered commands, in help order. */
-export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, replayCommand, branchCommand, fixCommand, diffCommand, exportCommand, importCommand, openCommand, tapeCommand, uiCommand];
+export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, replayCommand, testCommand, branchCommand, fixCommand, diffCommand, exportCommand, importCommand, openCommand, tapeCommand, uiCommand];
 
 export interface MainOptions {
   printer?: Printer;

@@ -22,9 +22,10 @@ export const uiCommand: Command = {
     ],
   },
   async run(args, ctx) {
-    const rendererDir = path.join(packageRoot(), 'out/renderer');
+    // The built renderer sits in the package: out/renderer of a checkout (`npm run build`), shipped by `npm pack`.
+    const rendererDir = path.join(packageRoot(), 'out', 'renderer');
     if (!existsSync(path.join(rendererDir, 'index.html'))) {
-      throw new NotFoundError('the workbench UI is not built', 'run `npm run build` in the agenttrace folder first');
+      throw new NotFoundError(`the workbench UI is not built (${rendererDir} is missing)`, 'in a checkout of agenttrace run `npm run build`; an installed package ships it, so reinstall agenttrace');
     }
     const store = openCliStore(ctx);
     // Store changes (other processes' runs included) reach the browser as events over the WebSocket.
