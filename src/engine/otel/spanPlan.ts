@@ -136,7 +136,8 @@ export function planSpans(src: SpanSource): SpanPlan[] {
 
   const first = spans.reduce((m, s) => Math.min(m, s.startMs), run.startedAt);
   const last = spans.reduce((m, s) => Math.max(m, s.endMs), runEnd);
-  const agent = run.name ?? baseName(run.scriptPath);
+  // The agent is the script; a run's own name (a branch's, or `record --name`) is an attribute of the root span.
+  const agent = baseName(run.scriptPath);
   const root: SpanPlan = {
     key: 'run',
     name: `invoke_agent ${agent}`,
@@ -179,6 +180,7 @@ function rootAttributes(run: SpanSource['run'], agent: string, exitCode: number 
     'process.runtime.name': 'nodejs',
     'process.runtime.version': run.nodeVersion.replace(/^v/, ''),
   };
+  if (run.name !== undefined) a['agenttrace.run.name'] = run.name;
   if (exitCode !== null) a['process.exit.code'] = exitCode;
   if (run.exitSignal) a['agenttrace.run.exit_signal'] = run.exitSignal;
   if (run.parentId !== undefined) a['agenttrace.run.parent_id'] = run.parentId;
