@@ -273,6 +273,33 @@ describe('export --otel errors', () => {
   });
 });
 
+describe('export --otel of a failed run', () => {
+  it('the failed LLM call and the run are status ERROR; the uncaught error is an exception event on the root span', async () => {
+    const rec = await runCli(['record', 'test/agents/err-llm.mjs', '--json'], { home, env: { MOCK_LLM_URL: mock.url } });
+    expect(rec.code).not.toBe(0);
+    const id = (JSON.parse(rec.stdout.trimEnd().split('\n').pop() as string) as { id: string }).id;
+    const r = await otel([id, '--otel', 'failed.json']);
+    expect(r.code, r.stderr).toBe(0);
+    const spans = spansOf(readExport(path.join(out, 'failed.json')));
+    expect(spans.map((s) => s.name)).toEqual(['invoke_agent err-llm.mjs', 'chat error-500']);
+    const [root, chat] = spans;
+    expect(chat.parentSpanId).toBe(root.spanId);
+    expect(chat.status).toEqual({ code: 2, message: 'Internal server error (mock)' });
+    expect(attrs(chat.attributes)).toMatchObject({ 'http.response.status_code': 500, 'error.type': '500', 'gen_ai.request.model': 'error-500' });
+    expect(attrs(chat.attributes)['gen_ai.output.messages']).toBeUndefined();
+    expect(root.status?.code).toBe(2);
+    const [error] = (await cliJson<{ events: TraceEvent<'error'>[] }>(['show', id, '--json', '--kind', 'error'], { home })).events;
+    expect(error.payload.message).toBe('500 Internal server error (mock)');
+    expect(root.status?.message).toBe(`${error.payload.name}: 500 Internal server error (mock)`);
+    expect(attrs(root.attributes)).toMatchObject({ 'agenttrace.run.status': 'failed', 'process.exit.code': 1, 'error.type': error.payload.name });
+    const ex = (root.events ?? []).map((e) => attrs(e.attributes));
+    expect(ex).toHaveLength(1);
+    expect(ex[0]).toMatchObject({ 'exception.type': error.payload.name, 'exception.message': error.payload.message, 'agenttrace.error.origin': 'unhandledRejection' });
+    expect(ms((root.events ?? [])[0].timeUnixNano)).toBeCloseTo(error.ts, 2);
+    expect(ex[0]['exception.stacktrace']).toContain('err-llm.mjs');
+  });
+});
+
 describe('export --otel of a branch', () => {
   it('is its own trace: the inherited steps from the parent, its own after the fork, linked to the parent', async () => {
     const second = events.filter((e) => e.kind === 'llm')[1].seq;
