@@ -36,7 +36,10 @@ export function planRunSpans(store: TraceStore, runId: string, env: Record<strin
     throw new BadArgsError(`branch ${run.id} has not run yet: it has no timeline to export`, `run it first: agenttrace branch run ${run.id}`);
   }
   const lineage = store.lineage(run);
-  const text = (b: Body | undefined): string | undefined => resolveBody(store, b)?.text;
+  const text = (b: Body | undefined): string | undefined => {
+    const resolved = resolveBody(store, b);
+    return resolved && 'text' in resolved ? resolved.text : undefined;
+  };
   const plans = planSpans({
     run,
     events: lineage.events({ kinds: SPAN_KINDS }),

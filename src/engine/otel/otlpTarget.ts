@@ -101,7 +101,7 @@ export async function sendOtlp(target: Extract<OtlpTarget, { kind: 'http' }>, by
   const contentType = target.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
   let res: Response;
   try {
-    res = await fetch(target.url, { method: 'POST', headers: { ...headers, 'content-type': contentType }, body: bytes, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await fetch(target.url, { method: 'POST', headers: { ...headers, 'content-type': contentType }, body: new Uint8Array(bytes), signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     const why = (e as Error).name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (e as Error).message);
