@@ -31,7 +31,7 @@ interface Received {
 }
 
 /** A local OTLP/HTTP receiver: records each request, answers with `status` (and an empty OTLP answer on 2xx). */
-async function startReceiver(status = 200): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+async function startReceiver(status = 200, answer?: string): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,7 +40,7 @@ async function startReceiver(status = 200): Promise<{ url: string; received: Rec
       received.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) });
       const json = (req.headers['content-type'] ?? '').includes('json');
       res.writeHead(status, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
-      res.end(status >= 300 ? 'collector is overloaded' : json ? '{}' : '');
+      res.end(answer ?? (status >= 300 ? 'collector is overloaded' : json ? '{}' : ''));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -225,6 +225,17 @@ describe('export --otel URL', () => {
       const spans = spansOf(exportTraceServiceRequest.parse(JSON.parse(rx.received[0].body.toString('utf8'))));
       expect(spans.map((s) => s.name)).toEqual(['invoke_agent otel-agent.mjs', 'plan', 'execute_tool weather', 'GET', 'chat gpt-mock', 'execute_tool rate', 'GET', 'chat gpt-mock']);
       expect(rx.received[0].body.includes(KEY)).toBe(false);
+    } finally {
+      await rx.close();
+    }
+  });
+
+  it('warns about spans the collector rejected (OTLP partial success) and still exits 0', async () => {
+    const rx = await startReceiver(200, JSON.stringify({ partialSuccess: { rejectedSpans: '2', errorMessage: 'spans older than the retention window' } }));
+    try {
+      const r = await otel([runId, '--otel', rx.url, '--otel-protocol', 'http/json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('agenttrace: warning: the collector rejected 2 span(s): spans older than the retention window\n');
     } finally {
       await rx.close();
     }

@@ -112,14 +112,18 @@ export async function sendOtlp(target: Extract<OtlpTarget, { kind: 'http' }>, by
     const text = oneLine(new TextDecoder().decode(body));
     throw new OtelExportError(`the OpenTelemetry collector at ${shown} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${text ? `: ${text}` : ''}`, res.status === 401 || res.status === 403 ? 'set its credentials in OTEL_EXPORTER_OTLP_HEADERS' : res.status === 415 ? 'try the other --otel-protocol (http/protobuf or http/json)' : 'check the endpoint URL and the collector\'s logs');
   }
-  return { status: res.status, ...partialSuccess(body, target.protocol) };
+  return { status: res.status, ...partialSuccess(body, res.headers.get('content-type') ?? '') };
 }
 
-/** Rejected spans of the answer (OTLP partial success), decoded by the serializer of the protocol that was sent. */
-function partialSuccess(body: Uint8Array, protocol: OtlpProtocol): { rejectedSpans: number; message?: string } {
-  if (body.length === 0) return { rejectedSpans: 0 };
+/**
+ * Rejected spans of the answer (OTLP partial success), decoded by the serializer of the answer's content type (some
+ * backends answer JSON to a protobuf request); an answer of another type is not read.
+ */
+function partialSuccess(body: Uint8Array, contentType: string): { rejectedSpans: number; message?: string } {
+  const serializer = contentType.includes('json') ? JsonTraceSerializer : contentType.includes('protobuf') ? ProtobufTraceSerializer : undefined;
+  if (body.length === 0 || !serializer) return { rejectedSpans: 0 };
   try {
-    const v = (protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer).deserializeResponse(body);
+    const v = serializer.deserializeResponse(body);
     const n = Number(v.partialSuccess?.rejectedSpans ?? 0);
     const message = v.partialSuccess?.errorMessage;
     return message ? { rejectedSpans: n, message: oneLine(message) } : { rejectedSpans: n };
