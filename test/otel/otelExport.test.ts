@@ -68,7 +68,7 @@ beforeAll(async () => {
   if (rec.code !== 0) throw new Error(`record failed: ${rec.stderr}`);
   runId = (JSON.parse(rec.stdout.trimEnd().split('\n').pop() as string) as { id: string }).id;
   events = (await cliJson<{ events: TraceEvent[] }>(['show', runId, '--json', '--limit', '1000'], { home })).events;
-});
+}, 120_000);
 
 afterAll(() => {
   removeHomes();
@@ -105,6 +105,8 @@ describe('export --otel FILE', () => {
     const at = (kind: string, nth = 0): TraceEvent => events.filter((e) => e.kind === kind)[nth];
     const span = (ev: TraceEvent): OtlpSpan => bySeq.get(ev.seq) as OtlpSpan;
 
+    // The recorder notes the step each call ran in (parentSeq); the export nests by it.
+    expect([at('http'), at('llm'), at('http', 1), at('llm', 1)].map((e) => e.parentSeq)).toEqual([at('tool').seq, at('step').seq, at('tool', 1).seq, undefined]);
     // Nesting as the run nested: plan → weather tool → GET, plan → chat; the failing tool and the stream at the top.
     expect(span(at('step')).name).toBe('plan');
     expect(parentName(span(at('step')))).toBe(root.name);
@@ -183,7 +185,7 @@ describe('export --otel FILE', () => {
     expect(again.stderr).toBe('agenttrace: a.json already exists (pass --force to overwrite it)\n');
     expect((await otel([runId.slice(0, 8), '--otel', 'b.json', '--json'])).code).toBe(0);
     expect(fs.readFileSync(path.join(out, 'b.json'))).toEqual(fs.readFileSync(path.join(out, 'a.json')));
-  });
+  }, 180_000);
 });
 
 describe('export --otel URL', () => {
@@ -281,7 +283,7 @@ describe('export --otel errors', () => {
     oneLine(unknown.stderr);
     expect(unknown.stderr).toMatch(/^agenttrace: no run .*0000dead/);
     expect(fs.existsSync(path.join(out, 'missing.json'))).toBe(false);
-  });
+  }, 180_000);
 });
 
 describe('export --otel of a failed run', () => {
@@ -308,7 +310,7 @@ describe('export --otel of a failed run', () => {
     expect(ex[0]).toMatchObject({ 'exception.type': error.payload.name, 'exception.message': error.payload.message, 'agenttrace.error.origin': 'unhandledRejection' });
     expect(ms((root.events ?? [])[0].timeUnixNano)).toBeCloseTo(error.ts, 2);
     expect(ex[0]['exception.stacktrace']).toContain('err-llm.mjs');
-  });
+  }, 180_000);
 });
 
 describe('export --otel of a branch', () => {
@@ -339,5 +341,5 @@ describe('export --otel of a branch', () => {
     }
     const edited = spans.find((s) => attrs(s.attributes)['agenttrace.step'] === second) as OtlpSpan;
     expect(JSON.parse(attrs(edited.attributes)['gen_ai.output.messages'] as string)[0].parts[0].content).toBe('EDITED SUMMARY');
-  });
+  }, 180_000);
 });
