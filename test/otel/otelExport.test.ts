@@ -188,6 +188,19 @@ describe('export --otel FILE', () => {
   }, 180_000);
 });
 
+describe('export --otel masks secrets again', () => {
+  it('a value that is a secret in the exporting environment is masked in every attribute', async () => {
+    const secret = 'a day in Paris';
+    expect(events.some((e) => JSON.stringify(e.payload).includes(secret))).toBe(true);
+    const r = await otel([runId, '--otel', 'masked.json'], { TRIP_PLANNER_SECRET: secret });
+    expect(r.code, r.stderr).toBe(0);
+    const text = fs.readFileSync(path.join(out, 'masked.json'), 'utf8');
+    expect(text).not.toContain(secret);
+    const chat = spansOf(readExport(path.join(out, 'masked.json'))).find((s) => s.name.startsWith('chat ')) as OtlpSpan;
+    expect(JSON.parse(attrs(chat.attributes)['gen_ai.input.messages'] as string)[1].parts[0].content).toBe('Weather: sunny. Plan ***.');
+  });
+});
+
 describe('export --otel URL', () => {
   it('POSTs OTLP protobuf to <base>/v1/traces with the headers of OTEL_EXPORTER_OTLP_HEADERS, the same spans as the file', async () => {
     const rx = await startReceiver();

@@ -12,7 +12,7 @@ import { openCliStore } from '../context.js';
 export const exportCommand: Command = {
   spec: {
     name: 'export',
-    summary: 'Write a run with its branches (or one run with --only) into a portable .agenttrace file.',
+    summary: 'Write a run with its branches (or one run with --only) into a portable .agenttrace file, or a run as an OpenTelemetry trace (--otel).',
     usage: 'export <id> [-o FILE] [--only] [--force] [--allow-secrets] [--json]  |  export <id> --otel FILE.json|URL [--otel-protocol P] [--force] [--json]',
     positionals: [{ name: 'id', required: true, description: 'run id or a unique prefix of it' }],
     options: [
