@@ -346,7 +346,7 @@ describe('export --otel of a branch', () => {
     const root = spans.find((s) => !s.parentSpanId) as OtlpSpan;
     expect(root.traceId).not.toBe(parentRoot.traceId);
     expect(root.links?.map((l) => [l.traceId, l.spanId])).toEqual([[parentRoot.traceId, parentRoot.spanId]]);
-    expect(attrs(root.attributes)).toMatchObject({ 'agenttrace.run.id': branch, 'agenttrace.run.name': 'terse', 'agenttrace.run.parent_id': runId, 'agenttrace.run.fork_step': second - 1, 'agenttrace.run.mode': 'branch' });
+    expect(attrs(root.attributes)).toMatchObject({ 'agenttrace.run.id': branch, 'agenttrace.run.name': 'terse', 'agenttrace.run.parent_id': runId, 'agenttrace.run.forked_after_step': second - 1, 'agenttrace.run.mode': 'branch' });
     expect(spans.map((s) => s.name)).toEqual(parentSpans.map((s) => s.name));
     for (const s of spans.slice(1)) {
       const a = attrs(s.attributes);

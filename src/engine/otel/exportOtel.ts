@@ -29,7 +29,7 @@ export interface OtelExportResult {
   sent?: OtlpSendResult;
 }
 
-/** The run's spans, masked, in plan form (exported for tests of the mapping on stored runs). */
+/** The run's spans in plan form, every string attribute masked with the host's secrets. */
 export function planRunSpans(store: TraceStore, runId: string, env: Record<string, string | undefined>): SpanPlan[] {
   const run = store.getRun(runId);
   if (run.status === 'pending') {

@@ -52,7 +52,7 @@ export function readableSpans(run: StoredRun, plans: readonly SpanPlan[]): Reada
     const links: Link[] = [];
     if (p.key === 'run' && run.parentId !== undefined) {
       // A branch links to the run it forked from (its own trace), where the shared steps were first recorded.
-      links.push({ context: context(traceIdOf(run.parentId), spanIdOf(run.parentId, 'run')), attributes: { 'agenttrace.link': 'forked_from', 'agenttrace.run.fork_step': run.forkSeq ?? -1 } });
+      links.push({ context: context(traceIdOf(run.parentId), spanIdOf(run.parentId, 'run')), attributes: { 'agenttrace.link': 'forked_from', 'agenttrace.run.forked_after_step': run.forkSeq ?? -1 } });
     }
     return {
       name: p.name,

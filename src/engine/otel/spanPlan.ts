@@ -184,7 +184,7 @@ function rootAttributes(run: SpanSource['run'], agent: string, exitCode: number 
   if (exitCode !== null) a['process.exit.code'] = exitCode;
   if (run.exitSignal) a['agenttrace.run.exit_signal'] = run.exitSignal;
   if (run.parentId !== undefined) a['agenttrace.run.parent_id'] = run.parentId;
-  if (run.forkSeq !== undefined) a['agenttrace.run.fork_step'] = run.forkSeq;
+  if (run.forkSeq !== undefined) a['agenttrace.run.forked_after_step'] = run.forkSeq;
   return a;
 }
 
