@@ -21,6 +21,7 @@ export const LAYERS = {
   sdk: { imports: ['src/shared/trace', 'src/shared/errors.ts'], node: true, packages: [] },
   'src/engine': { imports: ['src/shared'], node: true, packages: [] },
   'src/engine/store': { imports: ['src/shared'], node: true, packages: ['better-sqlite3'], why: 'the one owner of the SQLite handle' },
+  'src/engine/otel': { imports: ['src/shared'], node: true, packages: ['@opentelemetry'], why: 'the one user of the OpenTelemetry packages (OTLP export)' },
   'src/server': { imports: ['src/engine', 'src/shared'], node: true, packages: [] },
   'src/cli': { imports: ['src/engine', 'src/server', 'src/shared'], node: true, packages: [] },
   'src/main': { imports: ['src/engine', 'src/shared'], node: true, packages: ['electron'] },
@@ -36,7 +37,7 @@ export const LAYERS = {
 /** The layers an import can point into (a relative specifier is recognised by the layer folder's name in it). */
 const TARGETS = ['src/shared', 'sdk', 'src/engine', 'src/server', 'src/cli', 'src/main', 'src/preload', 'src/renderer', 'test', 'e2e', 'bench', 'scripts'];
 /** Packages only the rows that list them may import. */
-const GUARDED_PACKAGES = ['electron', 'better-sqlite3', 'react', 'react-dom', '@xyflow/react', 'vitest'];
+const GUARDED_PACKAGES = ['electron', 'better-sqlite3', 'react', 'react-dom', '@xyflow/react', 'vitest', '@opentelemetry'];
 const TEST_FILES = '**/*.test.{ts,tsx}';
 const SOURCE_FILES = '**/*.{ts,tsx,mts,cts,js,mjs,cjs}';
 

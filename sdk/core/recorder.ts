@@ -58,6 +58,11 @@ export class Recorder {
   private readonly beforeEnd: ((status: RunStatus, exit: ExitPayload) => RunStatus | void)[] = [];
   /** Listeners called before a non-batched event gets its seq (tracked-state deltas noticed so far go first). */
   private readonly beforeEvent: ((kind: EventKind) => void)[] = [];
+  /**
+   * The seq of the SDK step()/tool() the running code is inside (set by the state manager): LLM and HTTP calls record
+   * it as their parentSeq, so exports nest a call under the step that made it even when steps run concurrently.
+   */
+  enclosingStep: (() => number | undefined) | undefined;
 
   constructor(opts: RecorderOptions) {
     this.meta = opts.meta;
@@ -108,7 +113,8 @@ export class Recorder {
     this.cursorCounts[kind] = (this.cursorCounts[kind] ?? 0) + 1;
     const line: JournalLine = { t: 'ev', seq, kind, ts: orig.dateNow(), payload: payload as unknown as Json };
     if (extra?.fingerprint) line.fp = extra.fingerprint;
-    if (extra?.parentSeq !== undefined) line.parent = extra.parentSeq;
+    const parent = extra?.parentSeq ?? (kind === 'llm' || kind === 'http' ? this.enclosingStep?.() : undefined);
+    if (parent !== undefined) line.parent = parent;
     this.write(line);
     for (const fn of this.afterEvent) {
       try {

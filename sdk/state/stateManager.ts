@@ -67,6 +67,7 @@ export class StateManager implements StateRuntime {
     this.baseline = globalsBaseline();
     rec.onBeforeEvent((kind) => this.beforeEvent(kind));
     rec.onAfterEvent((seq, kind, payload) => this.afterEvent(seq, kind, payload));
+    rec.enclosingStep = () => this.stepAls.getStore();
   }
 
   // ---- public API (through SdkRuntime) ----

@@ -57,6 +57,8 @@ export const ATR = {
   UNAUTHORIZED: 'ATR_UNAUTHORIZED',
   /** Contract edge (desktop): the IPC caller is not a workbench window. */
   FORBIDDEN: 'ATR_FORBIDDEN',
+  /** OpenTelemetry export: the collector could not be reached or refused the spans. */
+  OTEL_EXPORT: 'ATR_OTEL_EXPORT',
 } as const;
 
 /** A stable error code. */

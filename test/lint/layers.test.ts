@@ -49,6 +49,8 @@ const forbidden: Probe[] = [
   { dir: 'bench', spec: '../src/server/uiServer.js' },
   { dir: 'scripts', spec: '../src/engine/errors.js', ext: '.mjs' },
   { dir: 'src/engine/api', spec: 'vitest' },
+  { dir: 'sdk/net', spec: '@opentelemetry/api' },
+  { dir: 'src/engine/api', spec: '@opentelemetry/otlp-transformer' },
 ];
 
 const allowed: Probe[] = [
@@ -58,6 +60,7 @@ const allowed: Probe[] = [
   { dir: 'sdk/net', spec: '../../src/shared/errors.js' },
   { dir: 'src/engine/api', spec: '../../shared/rpc/contract.js' },
   { dir: 'src/engine/store', spec: 'better-sqlite3' },
+  { dir: 'src/engine/otel', spec: '@opentelemetry/otlp-transformer' },
   { dir: 'src/engine/api', spec: '../../../test/mock/llmServer.js', test: true },
   { dir: 'sdk/replay', spec: '../../test/helpers/replayHarness.js', test: true },
   { dir: 'src/server', spec: '../engine/api/dispatcher.js' },
