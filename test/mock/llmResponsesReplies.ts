@@ -97,7 +97,7 @@ export function responsesStreamEvents(request: Obj): (Obj & { type: string })[] 
   const [item] = outputOf(p, hash(request));
   const item_id = item.id;
   const open = responseOf(request, p, 'in_progress', [], null);
-  const out: Obj[] = [
+  const out: (Obj & { type: string })[] = [
     { type: 'response.created', response: open },
     { type: 'response.in_progress', response: open },
   ];
@@ -116,5 +116,5 @@ export function responsesStreamEvents(request: Obj): (Obj & { type: string })[] 
   }
   out.push({ type: 'response.output_item.done', output_index: 0, item });
   out.push({ type: 'response.completed', response: responseOf(request, p, 'completed', [item], usageOf(p)) });
-  return out.map((e, sequence_number) => ({ ...e, sequence_number }) as Obj & { type: string });
+  return out.map((e, sequence_number) => ({ ...e, sequence_number }));
 }

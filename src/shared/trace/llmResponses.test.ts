@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectLlmCall, llmApiOf, llmProviderOf, llmResponseInfo, parseSse } from './llm.js';
 import { finishReasonOf, replyJson, replyStream } from './llmWire.js';
+import { callCost } from '../model/pricing.js';
 
 const URL = 'https://api.openai.com/v1/responses';
 const events = (objs: { type: string }[]): string => objs.map((o, i) => `event: ${o.type}\ndata: ${JSON.stringify({ ...o, sequence_number: i })}\n\n`).join('');
@@ -30,6 +31,8 @@ describe('Responses API recognition', () => {
     const gemini = 'https://generativelanguage.googleapis.com/v1beta/openai/chat/completions';
     expect(llmApiOf('POST', gemini)).toBe('chat-completions');
     expect(detectLlmCall('POST', gemini, { model: 'gemini-2.5-flash', messages: [] })?.provider).toBe('gemini');
+    // Gemini models have no built-in price: unpriced, never a wrong cost.
+    expect(callCost('gemini-2.5-flash', { promptTokens: 10, completionTokens: 5, totalTokens: 15 })).toBeUndefined();
     expect(llmApiOf('POST', 'https://api.anthropic.com/v1/messages/batches')).toBeNull();
   });
 
