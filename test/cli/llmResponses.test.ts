@@ -17,6 +17,8 @@ afterAll(removeHomes);
 
 const mock = useMockLlm();
 const AGENT = 'llm-responses.mjs';
+/** About ten CLI processes per test: generous on a loaded machine. */
+const SLOW = 180_000;
 const OUT = 'answer: echo: hello there [completed 4/3]\ncall: get_weather {"query":"weather in Oslo"}\nfinal: tool said: Oslo 24C cloudy [6/5]\n';
 
 const payloads = (events: TraceEvent[]): LlmPayload[] => events.map((e) => e.payload as LlmPayload);
@@ -68,7 +70,8 @@ describe('OpenAI Responses API calls', () => {
     const { home, id, llm } = await recordAndReplay('json');
     const first = llm[0].seq;
     await cli(home, ['branch', 'create', id, '--step', String(first), '--name', 'hi']);
-    await cli(home, ['branch', 'edit', `${id}__hi`, '--event', String(first), '--payload', '{"content": "Bonjour, edited!", "usage": {"input_tokens": 100, "output_tokens": 20}}']);
+    const edit = await cli(home, ['branch', 'edit', `${id}__hi`, '--event', String(first), '--payload', '{"content": "Bonjour, edited!", "usage": {"input_tokens": 100, "output_tokens": 20}}']);
+    expect(edit.stdout).toContain('reply "Bonjour, edited!", usage 100 in / 20 out tokens');
     const served = mock.requests.length;
     const run = await cli(home, ['replay', id, '--branch', 'hi'], { MOCK_URL: mock.url });
     expect(run.stdout).toBe(OUT.replace('echo: hello there [completed 4/3]', 'Bonjour, edited! [completed 100/20]'));
@@ -77,7 +80,7 @@ describe('OpenAI Responses API calls', () => {
     expect(edited).toMatchObject({ reply: { content: 'Bonjour, edited!' }, usage: { promptTokens: 100, completionTokens: 20, totalTokens: 120 } });
     const branch = (await cliJson<RunListItem[]>(['list', '--json'], { home })).find((r) => r.id === `${id}__hi`);
     expect(branch?.promptTokens).toBe(100 + 3 + 6);
-  });
+  }, SLOW);
 
   it('create with stream: true: the edited function-call arguments are re-emitted as a Responses event stream', async () => {
     const { home, id, llm } = await recordAndReplay('stream');
@@ -92,7 +95,7 @@ describe('OpenAI Responses API calls', () => {
     const chunks = (edited.payload as LlmPayload).response?.chunks ?? [];
     expect(chunks.map((c) => /^event: (\S+)/.exec(c.data)?.[1])).toContain('response.function_call_arguments.delta');
     expect((edited.payload as LlmPayload).reply?.toolCalls).toEqual([{ id: 'call_agenttrace_edit_0', name: 'get_weather', arguments: '{"query":"weather in Paris"}' }]);
-  });
+  }, SLOW);
 
   it('client.responses.stream: an edited text is accumulated by the client into its final response', async () => {
     const { home, id, llm } = await recordAndReplay('helper');
@@ -101,5 +104,5 @@ describe('OpenAI Responses API calls', () => {
     await cli(home, ['branch', 'edit', `${id}__short`, '--event', String(last), '--payload', '{"content": "It is cold, take a coat."}']);
     const run = await cli(home, ['replay', id, '--branch', 'short'], { MOCK_URL: mock.url });
     expect(run.stdout).toBe(OUT.replace('tool said: Oslo 24C cloudy', 'It is cold, take a coat.'));
-  });
+  }, SLOW);
 });
