@@ -44,4 +44,27 @@ describe('locals at LLM client calls', () => {
     expect(topics[0]).toBe('otters');
     expect(new Set(topics.slice(1))).toEqual(new Set(['ravens', 'squids']));
   });
+
+  it('keyframes each responses.create call (streamed or not) with the calling function locals', async () => {
+    const run = await runAgent('test/agents/state-llm-responses.mjs', { env: { MOCK_LLM_URL: mock.url } });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('first true\nsecond true\n');
+    const calls = readJournalEvents(run.journal!).filter((e): e is TraceEvent<'llm'> => e.kind === 'llm');
+    expect(calls.map((c) => [(c.payload as LlmPayload).stream, (c.payload as LlmPayload).reply?.content])).toEqual([
+      [false, 'echo: Tell me about otters'],
+      [true, 'echo: Tell me about ravens'],
+    ]);
+    const kfs = new Map<number, Keyframe>();
+    for (const l of readJournalLines(run.journal!)) if (l.t === 'kf') kfs.set(l.keyframe.seq, l.keyframe);
+    const locals = calls.map((call) => {
+      const kf = kfs.get(call.seq);
+      expect(kf?.label).toBe('llm call');
+      expect(kf!.frames[0]).toMatchObject({ functionName: 'ask', line: 10 });
+      return kf!.frames[0].locals as { topic: string; prompt: string; budget: unknown };
+    });
+    expect(locals.map((l) => [l.topic, l.prompt, l.budget])).toEqual([
+      ['otters', 'Tell me about otters', { maxTokens: 64, stream: false }],
+      ['ravens', 'Tell me about ravens', { maxTokens: 64, stream: true }],
+    ]);
+  });
 });

@@ -5,6 +5,7 @@
  *   POST /v1/chat/completions         (OpenAI: baseURL `${url}/v1`)
  *   POST /openai/v1/chat/completions  (Groq: groq-sdk baseURL `${url}`)
  *   POST /v1/messages                 (Anthropic: baseURL `${url}`)
+ *   POST /v1/responses                (OpenAI Responses API, JSON and SSE: llmResponsesReplies.ts)
  *   GET  /health                      → 200 "ok"
  * Special models: `error-429` → 429 with `retry-after: 0`; `error-500` → 500. The AutoFix corpus's failure scenarios
  * (API keys, decommissioned and scenario models, context windows, tool endpoints) are in llmScenarios.ts.
@@ -14,6 +15,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicReply, anthropicStreamEvents, openAiReply, openAiStreamChunks, type Dialect } from './llmReplies.js';
+import { responsesReply, responsesStreamEvents } from './llmResponsesReplies.js';
 import { scenarioDelay, scenarioError, toolRoute } from './llmScenarios.js';
 
 export interface MockRequest {
@@ -108,6 +110,7 @@ async function handle(call: Call, res: http.ServerResponse, latencyMs: number, c
   }
   const tool = toolRoute(method, path, call.query);
   if (tool) return sendJson(res, tool.status, tool.body, tool.headers);
+  if (method === 'POST' && path === '/v1/responses') return handleResponses(call, res, chunkDelayMs);
   const dialect: Dialect | null =
     method === 'POST' && (path === '/v1/chat/completions' || path === '/openai/v1/chat/completions')
       ? path.startsWith('/openai/')
@@ -143,6 +146,19 @@ async function handle(call: Call, res: http.ServerResponse, latencyMs: number, c
   const frames = openAiStreamChunks(request, dialect).map((c) => `data: ${JSON.stringify(c)}\n\n`);
   frames.push('data: [DONE]\n\n');
   return sendSse(res, frames, chunkDelayMs);
+}
+
+async function handleResponses(call: Call, res: http.ServerResponse, chunkDelayMs: number): Promise<void> {
+  if (!call.body || typeof call.body !== 'object') {
+    sendJson(res, 400, { error: { message: 'request body must be JSON', type: 'invalid_request_error', param: null, code: null } });
+    return;
+  }
+  const request = call.body as Record<string, unknown>;
+  if (request.model === 'error-429' || request.model === 'error-500') return sendError(res, 'openai', request.model === 'error-429' ? 429 : 500);
+  const failure = scenarioError('openai', request, call.headers);
+  if (failure) return sendJson(res, failure.status, failure.body, failure.headers);
+  if (request.stream !== true) return sendJson(res, 200, responsesReply(request));
+  return sendSse(res, responsesStreamEvents(request).map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`), chunkDelayMs);
 }
 
 function sendJson(res: http.ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {

@@ -69,8 +69,9 @@ export const branchCommand: Command = {
     ],
     notes: [
       'Edit payloads, by the kind of the event (see `agenttrace show <id>`):',
-      '  llm     {"content": "text"} (+ "toolCalls": [{"name","arguments"}], "finishReason"), {"reply": {...}}, a chat',
-      '          completion {"choices": [...]} or Anthropic message {"content": [...]}; a streamed call is re-chunked.',
+      '  llm     {"content": "text"} (+ "toolCalls": [{"name","arguments"}], "finishReason", "usage": {"promptTokens",',
+      '          "completionTokens"}), {"reply": {...}}, a chat completion {"choices": [...]}, a Responses API body',
+      '          {"output": [...]} or Anthropic message {"content": [...]}; a streamed call is re-chunked.',
       '          {"status": 500, "body": {...}} serves a raw response instead (e.g. an error).',
       '  http    {"status": 200, "body": <JSON or text>, "headers": {...}}',
       '  random, crypto, time   {"value": v} (same type as recorded: 0 <= Math.random < 1, a UUID string, hex bytes...)',
@@ -176,7 +177,8 @@ function describeOverride(o: EventOverride): string {
   switch (o.type) {
     case 'reply': {
       const tools = (o.reply.toolCalls ?? []).map((t) => `${t.name}(${t.arguments})`).join(', ');
-      return truncate(`reply ${JSON.stringify(o.reply.content)}${tools ? ` + ${tools}` : ''}`, 120);
+      const usage = o.usage ? `, usage ${o.usage.promptTokens} in / ${o.usage.completionTokens} out tokens` : '';
+      return truncate(`reply ${JSON.stringify(o.reply.content)}${tools ? ` + ${tools}` : ''}`, 120) + usage;
     }
     case 'response':
       return truncate(`HTTP ${o.status} ${JSON.stringify(o.body)}`, 120);

@@ -9,7 +9,7 @@ import { MODEL_LIST_URL, replacementFor } from './modelTable.js';
 import { addProperty, appendHelper, declaresFunction, findNodes, lineOf, propertyOf, textOf, ts, type Src, type TextEdit } from './sourceEdit.js';
 import type { TS } from './sourceEdit.js';
 
-const PROVIDER_NAME: Record<string, string> = { groq: 'Groq', openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'the provider' };
+const PROVIDER_NAME: Record<string, string> = { groq: 'Groq', openai: 'OpenAI', anthropic: 'Anthropic', gemini: 'Gemini', 'openai-compatible': 'the provider' };
 const KEY_ENV: Record<string, string> = { groq: 'GROQ_API_KEY', openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
 const KEY_URL: Record<string, string> = { groq: 'https://console.groq.com/keys', openai: 'https://platform.openai.com/api-keys', anthropic: 'https://console.anthropic.com/settings/keys' };
 const BILLING_URL: Record<string, string> = {

@@ -1,13 +1,14 @@
 /**
- * LLM awareness for recorded HTTP calls: recognises OpenAI/Groq-compatible chat completions and Anthropic messages
- * calls and extracts the fields of `LlmPayload` (provider, model, messages, assembled reply, finish reason, usage),
+ * LLM awareness for recorded HTTP calls: recognises OpenAI/Groq/Gemini-compatible chat completions, the OpenAI
+ * Responses API (llmResponses.ts) and Anthropic messages calls and extracts the fields of `LlmPayload` (provider, model, messages, assembled reply, finish reason, usage),
  * from JSON replies and from SSE streams alike. Pure: the SDK calls it when a call completes, the engine may call it
  * again on stored bodies.
  */
+import { responsesJsonInfo, responsesMessages, responsesStreamInfo } from './llmResponses.js';
 import type { Json, LlmProvider, LlmReply, LlmToolCall, TokenUsage } from './types.js';
 
 /** Which wire format a chat call speaks. */
-export type LlmApi = 'chat-completions' | 'anthropic-messages';
+export type LlmApi = 'chat-completions' | 'openai-responses' | 'anthropic-messages';
 
 export interface LlmRequestInfo {
   api: LlmApi;
@@ -40,6 +41,8 @@ export function llmApiOf(method: string, url: string): LlmApi | null {
   if (!u) return null;
   const path = u.path.replace(/\/+$/, '');
   if (path.endsWith('/chat/completions')) return 'chat-completions';
+  // Only the create call: /v1/responses/{id} (retrieve), /input_items, /cancel and /input_tokens stay plain HTTP.
+  if (path.endsWith('/v1/responses') || path.endsWith('/openai/responses')) return 'openai-responses';
   if (path.endsWith('/v1/messages') || (u.host.includes('anthropic') && path.endsWith('/messages'))) return 'anthropic-messages';
   return null;
 }
@@ -51,6 +54,7 @@ export function llmProviderOf(url: string, api: LlmApi): LlmProvider {
   const path = u?.path ?? '';
   if (host === 'api.groq.com' || host.endsWith('.groq.com')) return 'groq';
   if (host === 'api.openai.com') return 'openai';
+  if (host === 'generativelanguage.googleapis.com' || host.endsWith('-aiplatform.googleapis.com')) return 'gemini';
   if (host.includes('anthropic') || api === 'anthropic-messages') return 'anthropic';
   // Groq's OpenAI-compatible prefix; Azure's /openai/v1 is plain OpenAI-compatible.
   if (path.includes('/openai/v1/') && !host.endsWith('.azure.com')) return 'groq';
@@ -67,6 +71,11 @@ export function detectLlmCall(method: string, url: string, body: unknown): LlmRe
   const info: LlmRequestInfo = { api, provider: llmProviderOf(url, api), stream: body.stream === true };
   const model = str(body.model);
   if (model !== undefined) info.model = model;
+  if (api === 'openai-responses') {
+    const messages = responsesMessages(body);
+    if (messages) info.messages = messages;
+    return info;
+  }
   let messages = Array.isArray(body.messages) ? (body.messages as Json[]) : undefined;
   // Anthropic carries the system prompt beside the messages; show it as the first message like the other APIs.
   if (api === 'anthropic-messages' && body.system !== undefined && body.system !== null) {
@@ -122,6 +131,7 @@ export function llmResponseInfo(api: LlmApi, status: number, contentType: string
   if (status >= 400 || !text) return {};
   const sse = (contentType ?? '').toLowerCase().includes('text/event-stream') || looksLikeSse(text);
   if (api === 'anthropic-messages') return sse ? anthropicStream(parseSse(text)) : anthropicMessage(parseJsonObj(text));
+  if (api === 'openai-responses') return sse ? responsesStreamInfo(parseSse(text)) : responsesJsonInfo(parseJsonObj(text));
   return sse ? chatStream(parseSse(text)) : chatCompletion(parseJsonObj(text));
 }
 

@@ -2,44 +2,21 @@
  * Renders an LLM reply in the wire format of the API a call spoke, for branch edits (overrides.ts): a JSON body
  * (OpenAI/Groq chat completion, Anthropic message) or Server-Sent Events (OpenAI/Groq `data:` chunks ending with
  * `data: [DONE]`; Anthropic's message_start … message_stop event stream), so the agent's own client consumes an
- * edited reply exactly like a real one. The recorded response is the template: its id, model, created time, usage
- * and provider extras (x_groq, system_fingerprint) are kept, only the reply changes. Pure; llm.ts parses the
- * output back to the same reply (tested).
+ * edited reply exactly like a real one (OpenAI Responses API replies: llmResponsesWire.ts). The recorded response
+ * is the template: its id, model, created time, usage and provider extras (x_groq, system_fingerprint) are kept,
+ * only the reply (and the usage, when it is edited) changes. Pure; llm.ts parses the output back to the same reply
+ * (tested).
  */
 import { parseSse, type LlmApi } from './llm.js';
-import type { LlmReply, LlmToolCall, TokenUsage } from './types.js';
+import { responsesFinish, responsesJson, responsesStream } from './llmResponsesWire.js';
+import { estimateTokens, textPieces, type EditedReply, type WireTemplate } from './llmWireKit.js';
+import type { LlmReply, LlmToolCall } from './types.js';
+
+export { textPieces, type EditedReply, type WireTemplate };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-export interface EditedReply {
-  reply: LlmReply;
-  finishReason?: string;
-}
-
-export interface WireTemplate {
-  /** The recorded response body (JSON or SSE text), when it is text. */
-  recordedText?: string;
-  /** The model of the request (used when the recorded body does not name one). */
-  model?: string;
-  /** Recorded usage (kept: it is what the call cost; an estimate when nothing was recorded). */
-  usage?: TokenUsage;
-}
-
-/** At most this many content pieces per stream: long replies are grouped so a stream stays a few hundred chunks. */
-const MAX_PIECES = 256;
-
-/** Splits text into word pieces whose concatenation is the text ("a b " → ["a", " b", " "]). */
-export function textPieces(text: string): string[] {
-  if (text === '') return [];
-  const words = text.match(/\s*\S+|\s+$/g) ?? [text];
-  if (words.length <= MAX_PIECES) return words;
-  const per = Math.ceil(words.length / MAX_PIECES);
-  const out: string[] = [];
-  for (let i = 0; i < words.length; i += per) out.push(words.slice(i, i + per).join(''));
-  return out;
-}
 
 function parseObj(text: string | undefined): Obj | undefined {
   if (!text) return undefined;
@@ -49,12 +26,6 @@ function parseObj(text: string | undefined): Obj | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Rough completion token count (~4 characters per token) for a reply whose call recorded no usage. */
-function estimateTokens(reply: LlmReply): number {
-  const n = reply.content.length + (reply.toolCalls ?? []).reduce((s, t) => s + t.name.length + t.arguments.length, 0);
-  return Math.max(1, Math.ceil(n / 4));
 }
 
 function chatUsage(t: WireTemplate, reply: LlmReply): Obj {
@@ -72,6 +43,7 @@ function toolInput(t: LlmToolCall): Obj {
 
 /** The finish reason the rendered reply carries: the edit's own, else `stop`/`end_turn` (`tool_calls`/`tool_use`). */
 export function finishReasonOf(api: LlmApi, e: EditedReply): string {
+  if (api === 'openai-responses') return responsesFinish(e);
   return api === 'anthropic-messages' ? anthropicStop(e) : chatFinish(e);
 }
 
@@ -85,11 +57,13 @@ function anthropicStop(e: EditedReply): string {
 
 /** A complete non-streamed response body for the reply. */
 export function replyJson(api: LlmApi, e: EditedReply, t: WireTemplate): string {
+  if (api === 'openai-responses') return JSON.stringify(responsesJson(e, t));
   return JSON.stringify(api === 'anthropic-messages' ? anthropicJson(e, t) : chatJson(e, t));
 }
 
 /** The SSE frames (each one complete event, ending with a blank line) of a streamed response for the reply. */
 export function replyStream(api: LlmApi, e: EditedReply, t: WireTemplate): string[] {
+  if (api === 'openai-responses') return responsesStream(e, t);
   return api === 'anthropic-messages' ? anthropicStream(e, t) : chatStream(e, t);
 }
 
@@ -105,7 +79,7 @@ function chatJson(e: EditedReply, t: WireTemplate): Obj {
   // Log-probabilities belong to the recorded tokens, not to the edited text.
   if ('logprobs' in choice) choice.logprobs = null;
   base.choices = [choice];
-  if (!isObj(base.usage)) base.usage = chatUsage(t, e.reply);
+  if (!isObj(base.usage) || t.editedUsage) base.usage = chatUsage(t, e.reply);
   return base;
 }
 
@@ -131,8 +105,9 @@ function chatStream(e: EditedReply, t: WireTemplate): string[] {
   // Provider extras of the recorded finishing chunk (Groq's x_groq with usage) stay on the new one.
   const extra: Obj = {};
   if (finishChunk) for (const [k, v] of Object.entries(finishChunk)) if (!(k in head) && k !== 'choices') extra[k] = v;
+  if (t.editedUsage && isObj(extra.x_groq)) extra.x_groq = { ...extra.x_groq, usage: chatUsage(t, e.reply) };
   out.push(chunk({}, chatFinish(e), extra));
-  if (usageChunk) out.push({ ...usageChunk, id: head.id });
+  if (usageChunk) out.push({ ...usageChunk, id: head.id, ...(t.editedUsage ? { usage: chatUsage(t, e.reply) } : {}) });
   return [...out.map((c) => `data: ${JSON.stringify(c)}\n\n`), 'data: [DONE]\n\n'];
 }
 
@@ -155,7 +130,7 @@ function anthropicJson(e: EditedReply, t: WireTemplate): Obj {
   base.content = anthropicBlocks(e);
   base.stop_reason = anthropicStop(e);
   base.stop_sequence = null;
-  if (!isObj(base.usage)) base.usage = anthropicUsage(t, e.reply);
+  if (!isObj(base.usage) || t.editedUsage) base.usage = anthropicUsage(t, e.reply);
   return base;
 }
 
@@ -177,7 +152,7 @@ function anthropicStream(e: EditedReply, t: WireTemplate): string[] {
     }
     events.push({ type: 'content_block_stop', index });
   });
-  const usage = delta && isObj(delta.usage) ? delta.usage : { output_tokens: (anthropicUsage(t, e.reply).output_tokens as number) ?? 1 };
+  const usage = delta && isObj(delta.usage) && !t.editedUsage ? delta.usage : { output_tokens: (anthropicUsage(t, e.reply).output_tokens as number) ?? 1 };
   events.push({ type: 'message_delta', delta: { stop_reason: anthropicStop(e), stop_sequence: null }, usage });
   events.push({ type: 'message_stop' });
   return events.map((ev) => `event: ${String(ev.type)}\ndata: ${JSON.stringify(ev)}\n\n`);

@@ -72,7 +72,7 @@ describe('normalizeOverride: LLM calls', () => {
   });
   it('rejects values, unknown fields and bad shapes with one clear message', () => {
     expect(err(ev, { value: 1 }).message).toBe('event 7 is an LLM call, not a random/time value');
-    expect(err(ev, { content: 'x', extra: 1 }).message).toMatch(/^unknown field "extra" in an LLM reply edit \(allowed: content, toolCalls, finishReason, role\)$/);
+    expect(err(ev, { content: 'x', extra: 1 }).message).toMatch(/^unknown field "extra" in an LLM reply edit \(allowed: content, toolCalls, finishReason, role, usage\)$/);
     expect(err(ev, { content: 42 }).message).toBe('"content" must be a string (the reply text), got a number');
     expect(err(ev, { foo: 1 }).message).toMatch(/not an LLM reply/);
     expect(err(ev, 'text').message).toBe('the payload must be a JSON object, got a string');

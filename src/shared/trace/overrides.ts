@@ -4,10 +4,12 @@
  *
  * Accepted payloads (`agenttrace branch edit <branch> --event N --payload JSON`):
  * - LLM call (`llm`):
- *   - `{"content": "text"}` — the shorthand; optional `"toolCalls": [{"name", "arguments", "id"?}]`, `"finishReason"`;
- *   - `{"reply": {"role"?, "content", "toolCalls"?}, "finishReason"?}` — the reply object `show` prints;
- *   - a provider response body: OpenAI/Groq `{"choices": [{"message": {...}, "finish_reason"}], ...}` or Anthropic
- *     `{"content": [{"type": "text", "text"}, ...], "stop_reason"}` (only the reply is taken from it);
+ *   - `{"content": "text"}` — the shorthand; optional `"toolCalls": [{"name", "arguments", "id"?}]`, `"finishReason"`,
+ *     `"usage": {"promptTokens", "completionTokens"}` (what the call is counted and priced as);
+ *   - `{"reply": {"role"?, "content", "toolCalls"?}, "finishReason"?, "usage"?}` — the reply object `show` prints;
+ *   - a provider response body: OpenAI/Groq `{"choices": [{"message": {...}, "finish_reason"}], ...}`, an OpenAI
+ *     Responses `{"output": [{"type": "message", ...}, {"type": "function_call", ...}], "status"}` or Anthropic
+ *     `{"content": [{"type": "text", "text"}, ...], "stop_reason"}` (the reply and its usage are taken from it);
  *   - `{"status": 429, "body": {...}}` — a raw response served as is (e.g. an error the agent must handle).
  *   The reply is rendered in the call's own wire format (llmWire.ts); a streamed call gets a re-chunked stream.
  * - HTTP call (`http`): `{"status": 200, "body": <JSON value or text>, "headers"?: {...}}`.
@@ -16,12 +18,12 @@
  * result underneath can). Pure: no node imports; the engine stores the normalized override.
  */
 import { llmApiOf, llmResponseInfo, type LlmApi } from './llm.js';
-import { finishReasonOf, replyJson, replyStream, type EditedReply } from './llmWire.js';
-import type { Body, HttpPayload, HttpResponseRecord, Json, LlmPayload, LlmReply, LlmToolCall, RandomPayload, StreamChunk, TimePayload, TraceEvent } from './types.js';
+import { finishReasonOf, replyJson, replyStream, type EditedReply, type WireTemplate } from './llmWire.js';
+import type { Body, HttpPayload, HttpResponseRecord, Json, LlmPayload, LlmReply, LlmToolCall, RandomPayload, StreamChunk, TimePayload, TokenUsage, TraceEvent } from './types.js';
 
 /** A normalized edit, as stored in a branch's `overrides` (seq → EventOverride). */
 export type EventOverride =
-  | { type: 'reply'; reply: LlmReply; finishReason?: string }
+  | { type: 'reply'; reply: LlmReply; finishReason?: string; usage?: TokenUsage }
   | { type: 'response'; status: number; body: Json; headers?: Record<string, string> }
   | { type: 'value'; value: Json };
 
@@ -40,7 +42,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
 
-const LLM_HINT = 'e.g. --payload \'{"content": "new reply"}\' (or {"reply": {...}}, a chat completion {"choices": [...]}, or {"status": 500, "body": {...}})';
+const LLM_HINT =
+  'e.g. --payload \'{"content": "new reply"}\' (or {"reply": {...}}, a chat completion {"choices": [...]}, a Responses API body {"output": [...]}, or {"status": 500, "body": {...}})';
 const HTTP_HINT = 'e.g. --payload \'{"status": 200, "body": {"ok": true}}\' (body: any JSON value, or text)';
 
 /** The wire format of a recorded LLM call. */
@@ -98,25 +101,29 @@ function onlyKeys(input: Obj, allowed: string[], what: string, hint: string): vo
 
 function normalizeLlm(ev: TraceEvent<'llm'>, input: Obj): EventOverride {
   const api = llmApiOfPayload(ev.payload);
-  if ('status' in input || 'body' in input) return normalizeResponse(ev, input);
+  // A Responses API body has a string "status" ("completed"); a raw response edit has a numeric HTTP one.
+  const responsesBody = Array.isArray(input.output) && !('body' in input) && typeof input.status !== 'number';
+  if (!responsesBody && ('status' in input || 'body' in input)) return normalizeResponse(ev, input);
   if ('value' in input) throw new OverrideError(`event ${ev.seq} is an LLM call, not a random/time value`, LLM_HINT);
   let out: EventOverride;
   if ('reply' in input) {
-    onlyKeys(input, ['reply', 'finishReason'], 'an LLM reply edit', LLM_HINT);
+    onlyKeys(input, ['reply', 'finishReason', 'usage'], 'an LLM reply edit', LLM_HINT);
     if (!isObj(input.reply)) throw new OverrideError(`"reply" must be an object like {"content": "..."}, got ${typeName(input.reply)}`, LLM_HINT);
     onlyKeys(input.reply, ['role', 'content', 'toolCalls'], '"reply"', LLM_HINT);
     out = { type: 'reply', reply: checkReply(input.reply, 'reply.', api) };
   } else if (typeof input.content === 'string') {
-    onlyKeys(input, ['content', 'toolCalls', 'finishReason', 'role'], 'an LLM reply edit', LLM_HINT);
+    onlyKeys(input, ['content', 'toolCalls', 'finishReason', 'role', 'usage'], 'an LLM reply edit', LLM_HINT);
     out = { type: 'reply', reply: checkReply(input, '', api) };
-  } else if (Array.isArray(input.choices) || Array.isArray(input.content)) {
-    // A provider body: whichever API it is written in, only the reply is taken (it is re-rendered for this call).
+  } else if (Array.isArray(input.choices) || Array.isArray(input.content) || Array.isArray(input.output)) {
+    // A provider body: whichever API it is written in, its reply (and usage) is taken and re-rendered for this call.
     checkProviderBody(input);
-    const info = llmResponseInfo(Array.isArray(input.choices) ? 'chat-completions' : 'anthropic-messages', 200, 'application/json', JSON.stringify(input));
-    if (!info.reply) throw new OverrideError('the response body has no reply: choices[0].message (OpenAI/Groq) or content blocks (Anthropic) are missing', LLM_HINT);
+    const bodyApi: LlmApi = Array.isArray(input.choices) ? 'chat-completions' : Array.isArray(input.output) ? 'openai-responses' : 'anthropic-messages';
+    const info = llmResponseInfo(bodyApi, 200, 'application/json', JSON.stringify(input));
+    if (!info.reply) throw new OverrideError('the response body has no reply: choices[0].message (OpenAI/Groq), output items (Responses) or content blocks (Anthropic) are missing', LLM_HINT);
     if (api === 'anthropic-messages') checkToolArgs(info.reply.toolCalls ?? [], 'toolCalls');
     out = { type: 'reply', reply: info.reply };
     if (info.finishReason) out.finishReason = info.finishReason;
+    if (input.usage !== undefined && input.usage !== null) out.usage = checkUsage(input.usage);
     return out;
   } else if ('content' in input) {
     throw new OverrideError(`"content" must be a string (the reply text), got ${typeName(input.content)}`, LLM_HINT);
@@ -127,7 +134,24 @@ function normalizeLlm(ev: TraceEvent<'llm'>, input: Obj): EventOverride {
     if (typeof input.finishReason !== 'string' || !input.finishReason) throw new OverrideError('"finishReason" must be a non-empty string (e.g. "stop")', LLM_HINT);
     out.finishReason = input.finishReason;
   }
+  if (input.usage !== undefined) out.usage = checkUsage(input.usage);
   return out;
+}
+
+const USAGE_HINT = 'e.g. "usage": {"promptTokens": 120, "completionTokens": 30} (or the API\'s own names: input_tokens/output_tokens, prompt_tokens/completion_tokens)';
+
+/** Edited token counts, in the normalized names or any API's own (prompt/input, completion/output). */
+function checkUsage(v: unknown): TokenUsage {
+  if (!isObj(v)) throw new OverrideError(`"usage" must be an object of token counts, got ${typeName(v)}`, USAGE_HINT);
+  const count = (names: string[], what: string): number => {
+    const name = names.find((n) => v[n] !== undefined);
+    const n = name === undefined ? undefined : v[name];
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new OverrideError(`"usage" needs ${what} as a non-negative integer (${names.join(' or ')}), got ${JSON.stringify(n)}`, USAGE_HINT);
+    return n;
+  };
+  const promptTokens = count(['promptTokens', 'input_tokens', 'prompt_tokens'], 'the prompt token count');
+  const completionTokens = count(['completionTokens', 'output_tokens', 'completion_tokens'], 'the completion token count');
+  return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
 }
 
 /** A provider response body must have the reply where its API puts it, in the shape the API gives it. */
@@ -137,6 +161,13 @@ function checkProviderBody(input: Obj): void {
     if (!isObj(first) || !isObj(first.message)) throw new OverrideError('"choices[0].message" must be an object like {"role": "assistant", "content": "..."}', LLM_HINT);
     const c = first.message.content;
     if (c !== null && c !== undefined && typeof c !== 'string' && !Array.isArray(c)) throw new OverrideError(`"choices[0].message.content" must be a string, got ${typeName(c)}`, LLM_HINT);
+    return;
+  }
+  if (Array.isArray(input.output)) {
+    input.output.forEach((item, i) => {
+      const ok = isObj(item) && ((item.type === 'message' && Array.isArray(item.content)) || (item.type === 'function_call' && typeof item.name === 'string' && item.name !== '' && typeof item.arguments === 'string'));
+      if (!ok) throw new OverrideError(`"output[${i}]" must be an item like {"type": "message", "content": [{"type": "output_text", "text": "..."}]} or {"type": "function_call", "name", "arguments": "{...}", "call_id"}, got ${JSON.stringify(item)}`, LLM_HINT);
+    });
     return;
   }
   (input.content as unknown[]).forEach((b, i) => {
@@ -270,7 +301,8 @@ export function applyOverride(ev: TraceEvent, o: EventOverride, ctx: ApplyContex
     const api = llmApiOfPayload(p);
     const edit: EditedReply = { reply: o.reply };
     if (o.finishReason !== undefined) edit.finishReason = o.finishReason;
-    const tmpl = { recordedText: p.response?.body ? ctx.bodyText(p.response.body) : undefined, model: p.model, usage: p.usage };
+    const usage = o.usage ?? p.usage;
+    const tmpl: WireTemplate = { recordedText: p.response?.body ? ctx.bodyText(p.response.body) : undefined, model: p.model, usage, editedUsage: o.usage !== undefined };
     let response: HttpResponseRecord;
     if (p.stream) {
       const frames = replyStream(api, edit, tmpl);
@@ -282,7 +314,7 @@ export function applyOverride(ev: TraceEvent, o: EventOverride, ctx: ApplyContex
       response = { status: 200, statusText: 'OK', headers: editedHeaders(p.response?.headers, 'application/json', text), body: { text } };
     }
     out.response = response;
-    setReply(out, { reply: o.reply, finishReason: finishReasonOf(api, edit), usage: p.usage });
+    setReply(out, { reply: o.reply, finishReason: finishReasonOf(api, edit), usage });
   }
   return { ...ev, payload: out };
 }

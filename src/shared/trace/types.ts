@@ -106,7 +106,7 @@ export interface HttpPayload {
   replayedFrom?: 'pool' | 'synth';
 }
 
-export type LlmProvider = 'openai' | 'groq' | 'anthropic' | 'openai-compatible';
+export type LlmProvider = 'openai' | 'groq' | 'anthropic' | 'gemini' | 'openai-compatible';
 
 export interface LlmToolCall {
   id?: string;

@@ -119,9 +119,13 @@ function ChangeRow({ c }: { c: RunDiffChange }): React.JSX.Element {
   );
 }
 
-/** An LLM reply as its text; anything else as JSON. */
+/** An LLM reply as its text and its tool calls (`name(arguments)`, one a line); anything else as JSON. */
 function show(v: Json): string {
-  if (v && typeof v === 'object' && !Array.isArray(v) && typeof v.content === 'string') return v.content;
+  if (v && typeof v === 'object' && !Array.isArray(v) && typeof v.content === 'string') {
+    const calls = Array.isArray(v.toolCalls) ? v.toolCalls : [];
+    const lines = calls.map((t) => (t && typeof t === 'object' && !Array.isArray(t) ? `${String(t.name)}(${String(t.arguments)})` : JSON.stringify(t)));
+    return [v.content, ...lines].filter((l) => l !== '').join('\n');
+  }
   return typeof v === 'string' ? v : JSON.stringify(v, null, 2);
 }
 
