@@ -188,13 +188,13 @@ test('branch graph shows the run and its resume branch; clicking the branch open
   await expect(rootNode).toContainText('e2e-openai');
   await expect(branchNode).toContainText(`resume-${forkStep}`);
   await expect(branchNode).toContainText('ok');
-  await expect(graph.locator('.react-flow__edge-text')).toHaveText(`step ${forkStep}`);
+  await expect(graph.locator('.react-flow__edge-text')).toHaveText(`from step ${forkStep + 1}`);
   await expect(rootNode.locator('.run-node')).toHaveClass(/run-node-current/);
   await page.screenshot({ path: 'test-results/screens/branch-graph.png' });
 
   await branchNode.click();
   await expect(page).toHaveURL(new RegExp(`#/run/${branchId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
-  await expect(page.locator('.rh-fork')).toHaveText(`forked from ${traceId} at step ${forkStep}`);
+  await expect(page.locator('.rh-fork')).toHaveText(`branch of ${traceId}, from step ${forkStep + 1}`);
   await expect(branchNode.locator('.run-node')).toHaveClass(/run-node-current/);
   // The branch's timeline: the parent's steps through the fork, then its own live continuation.
   await expect(page.locator('.tl-count')).toHaveText(/^\d+ events$/);

@@ -141,7 +141,7 @@ describe('agenttrace diff', () => {
     const human = await runCli(['diff', base.id, branchId], { home });
     expect(human.stdout).toContain(`First divergence: step ${seqs[1]}  llm reply changed`);
     expect(human.stdout).toContain(`→ ${JSON.stringify(edited)}`);
-    expect(human.stdout).toContain(`branch of ${base.id} after step ${seqs[1] - 1}`);
+    expect(human.stdout).toContain(`branch of ${base.id} from step ${seqs[1]}`);
 
     // The branch's own calls (the edited one and the one after it) carry its cost in list; show adds the inherited.
     const own = (await cliJson<RunListItem[]>(['list', '--json'], { home })).find((r) => r.id === branchId);

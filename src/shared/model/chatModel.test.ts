@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LlmPayload } from '../trace/types.js';
+import type { Json, LlmPayload } from '../trace/types.js';
 import { chatModelOf, conversationOf, errorOf, isRealStream, paramsOf, toolDefsOf } from './chatModel.js';
 import { linkToolCalls } from './toolLinks.js';
 
@@ -147,7 +147,7 @@ describe('linkToolCalls', () => {
     { id: 'c2', name: 'weather' },
     { id: 'c3', name: 'search' },
   ];
-  const next = {
+  const next: { seq: number; messages: Json } = {
     seq: 20,
     messages: [
       { role: 'user', content: 'q' },
