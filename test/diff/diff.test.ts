@@ -148,7 +148,7 @@ describe('agenttrace diff', () => {
     expect(own).toMatchObject({ llmCalls: 2, unpricedCalls: 0 });
     expect(own?.costUsd).toBeGreaterThan(0);
     const shown = await runCli(['show', branchId], { home });
-    expect(shown.stdout).toMatch(new RegExp(`^Cost\\s+\\$\\S+ for this branch's 2 calls; \\$\\S+ with the 1 inherited up to step ${seqs[1] - 1}$`, 'm'));
+    expect(shown.stdout).toMatch(new RegExp(`^Cost\\s+\\$\\S+ for this branch's 2 calls; \\$\\S+ with the 1 inherited \\(steps 0–${seqs[1] - 1}\\)$`, 'm'));
   });
 
   it('fails clearly for an unknown id or a missing argument', async () => {
