@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from '../../../../shared/rpc/contract';
 import { RunNode, type RunNodeType } from '../branchGraph/RunNode';
 import { ActionsBar } from './ActionsBar';
+import { show } from './ComparePanel';
 import { forkBlockedReason } from './editDraft';
 import { EditForkPanel } from './EditForkPanel';
 
@@ -97,5 +98,13 @@ describe('fork numbers', () => {
     cleanup();
     node(run({ parentId: undefined, forkSeq: undefined }));
     expect(document.querySelector('.run-node-edits')).toBeNull();
+  });
+});
+
+describe('compare cells', () => {
+  it('show a reply that only calls tools as its calls, not as an empty cell', () => {
+    expect(show({ role: 'assistant', content: '', toolCalls: [{ name: 'get_weather', arguments: '{"query":"Lima"}' }] })).toBe('get_weather({"query":"Lima"})');
+    expect(show({ role: 'assistant', content: 'hi' })).toBe('hi');
+    expect(show({ status: 429 })).toBe('{\n  "status": 429\n}');
   });
 });
