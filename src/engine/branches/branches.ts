@@ -95,7 +95,7 @@ export function editBranch(store: TraceStore, o: { branch: string; seq: number; 
   }
   if (o.seq <= forkSeq) {
     throw new BadArgsError(
-      `event ${o.seq} is before the fork of ${branch.id}: the branch runs ${forkText(forkSeq)}, so ${inheritedText(forkSeq)} are its parent's`,
+      `event ${o.seq} is before the fork of ${branch.id}: the branch runs ${forkText(forkSeq)} (${inheritedText(forkSeq)} replayed from its parent)`,
       `edit an event from step ${forkSeq + 1} on, or create a branch at that step: agenttrace branch create ${branch.parentId as string} --step ${o.seq}`,
     );
   }
