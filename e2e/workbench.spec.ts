@@ -86,9 +86,11 @@ test('an LLM step shows the request messages and the reply', async ({ page }) =>
   await expect(page.getByTestId('llm-reply')).toContainText(first.reply!.content);
   await page.screenshot({ path: 'test-results/screens/trace-event.png' });
 
-  // The streamed call keeps its chunks.
+  // The streamed call keeps its chunks, with the raw exchange.
   await row(page, llm[2].seq).click();
   await expect(page.getByTestId('llm-reply')).toContainText((llm[2].payload as LlmPayload).reply!.content);
+  await expect(page.getByTestId('llm-facts')).toContainText(/streamed \(\d+ chunks\)/);
+  await page.getByTestId('llm-raw-toggle').click();
   await page.getByTestId('llm-chunks').locator('summary').click();
   await expect(page.getByTestId('llm-chunks').locator('li').first()).toContainText('data:');
 });
