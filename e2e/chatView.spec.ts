@@ -93,6 +93,7 @@ test('a long conversation stays readable: the system prompt and the middle are f
   const fold = conv.getByRole('button', { name: /^Show \d+ earlier messages$/ });
   await expect(fold).toBeVisible();
   expect(await conv.getByTestId('chat-message').count()).toBeLessThan(10);
+  await page.screenshot({ path: 'test-results/screens/chat-view-long.png' });
   // The reply is on screen without scrolling the panel.
   const reply = (await page.getByTestId('llm-reply').boundingBox())!;
   expect(reply.y + reply.height).toBeLessThan(900);
