@@ -96,6 +96,9 @@ describe('fork numbers', () => {
     node(run({ forkSeq: 4 }));
     expect(document.querySelector('.run-node-edits')?.textContent).toBe('from step 5 · no edits');
     cleanup();
+    node(run({ status: 'pending', forkSeq: 4 }));
+    expect(document.querySelector('.run-node')?.textContent).toContain('not run yetfrom step 5no edits yet');
+    cleanup();
     node(run({ parentId: undefined, forkSeq: undefined }));
     expect(document.querySelector('.run-node-edits')).toBeNull();
   });

@@ -41,7 +41,7 @@ export const RunNode = memo(function RunNode({ data }: NodeProps<RunNodeType>): 
       )}
       {branch && (
         <div className="run-node-edits" title={edits.map((e) => `step ${e.seq}: ${e.what}`).join('\n') || 'No event of this branch was edited (a resume, or a branch not edited yet)'}>
-          {edits.length > 0 ? editsText(edits) : `${forkText(run.forkSeq)} · no edits`}
+          {edits.length > 0 ? editsText(edits) : run.status === 'pending' ? 'no edits yet' : `${forkText(run.forkSeq)} · no edits`}
         </div>
       )}
       <Handle type="source" position={Position.Right} isConnectable={false} />
