@@ -82,7 +82,7 @@ test('UI branch flow: edit an LLM reply, fork, watch the branch run, see the edi
   // Selecting it shows its events: the edited reply at the fork step and the agent's changed output.
   await node.click();
   await expect(page).toHaveURL(new RegExp(`#/run/${branchId}`));
-  await expect(page.locator('.rh-fork')).toHaveText(`forked from ${traceId} at step ${target.seq - 1}`);
+  await expect(page.locator('.rh-fork')).toHaveText(`branch of ${traceId}, from step ${target.seq}`);
   await row(page, target.seq).click();
   await expect(page.getByTestId('llm-reply')).toContainText(EDITED);
   await page.getByRole('tab', { name: 'Console' }).click();
@@ -131,7 +131,7 @@ test('Resume from here records a resume branch that appears in the graph and fin
   const node = page.getByLabel('Branch graph').locator(`.react-flow__node[data-id="${branchId}"]`);
   await expect(node.locator('.run-node')).toHaveClass(/status-edge-ok/, { timeout: 30_000 });
   await page.getByTestId('branch-started').getByRole('button').click();
-  await expect(page.locator('.rh-fork')).toHaveText(`forked from ${traceId} at step ${step}`);
+  await expect(page.locator('.rh-fork')).toHaveText(`branch of ${traceId}, from step ${step + 1}`);
 });
 
 test('Export saves a trace file of the run and its branches that opens in another store', async ({ page }) => {

@@ -86,9 +86,11 @@ test('an LLM step shows the request messages and the reply', async ({ page }) =>
   await expect(page.getByTestId('llm-reply')).toContainText(first.reply!.content);
   await page.screenshot({ path: 'test-results/screens/trace-event.png' });
 
-  // The streamed call keeps its chunks.
+  // The streamed call keeps its chunks, with the raw exchange.
   await row(page, llm[2].seq).click();
   await expect(page.getByTestId('llm-reply')).toContainText((llm[2].payload as LlmPayload).reply!.content);
+  await expect(page.getByTestId('llm-facts')).toContainText(/streamed \(\d+ chunks\)/);
+  await page.getByTestId('llm-raw-toggle').click();
   await page.getByTestId('llm-chunks').locator('summary').click();
   await expect(page.getByTestId('llm-chunks').locator('li').first()).toContainText('data:');
 });
@@ -188,13 +190,13 @@ test('branch graph shows the run and its resume branch; clicking the branch open
   await expect(rootNode).toContainText('e2e-openai');
   await expect(branchNode).toContainText(`resume-${forkStep}`);
   await expect(branchNode).toContainText('ok');
-  await expect(graph.locator('.react-flow__edge-text')).toHaveText(`step ${forkStep}`);
+  await expect(graph.locator('.react-flow__edge-text')).toHaveText(`from step ${forkStep + 1}`);
   await expect(rootNode.locator('.run-node')).toHaveClass(/run-node-current/);
   await page.screenshot({ path: 'test-results/screens/branch-graph.png' });
 
   await branchNode.click();
   await expect(page).toHaveURL(new RegExp(`#/run/${branchId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
-  await expect(page.locator('.rh-fork')).toHaveText(`forked from ${traceId} at step ${forkStep}`);
+  await expect(page.locator('.rh-fork')).toHaveText(`branch of ${traceId}, from step ${forkStep + 1}`);
   await expect(branchNode.locator('.run-node')).toHaveClass(/run-node-current/);
   // The branch's timeline: the parent's steps through the fork, then its own live continuation.
   await expect(page.locator('.tl-count')).toHaveText(/^\d+ events$/);

@@ -141,14 +141,14 @@ describe('agenttrace diff', () => {
     const human = await runCli(['diff', base.id, branchId], { home });
     expect(human.stdout).toContain(`First divergence: step ${seqs[1]}  llm reply changed`);
     expect(human.stdout).toContain(`→ ${JSON.stringify(edited)}`);
-    expect(human.stdout).toContain(`branch of ${base.id} after step ${seqs[1] - 1}`);
+    expect(human.stdout).toContain(`branch of ${base.id} from step ${seqs[1]}`);
 
     // The branch's own calls (the edited one and the one after it) carry its cost in list; show adds the inherited.
     const own = (await cliJson<RunListItem[]>(['list', '--json'], { home })).find((r) => r.id === branchId);
     expect(own).toMatchObject({ llmCalls: 2, unpricedCalls: 0 });
     expect(own?.costUsd).toBeGreaterThan(0);
     const shown = await runCli(['show', branchId], { home });
-    expect(shown.stdout).toMatch(new RegExp(`^Cost\\s+\\$\\S+ for this branch's 2 calls; \\$\\S+ with the 1 inherited up to step ${seqs[1] - 1}$`, 'm'));
+    expect(shown.stdout).toMatch(new RegExp(`^Cost\\s+\\$\\S+ for this branch's 2 calls; \\$\\S+ with the 1 inherited \\(steps 0–${seqs[1] - 1}\\)$`, 'm'));
   });
 
   it('fails clearly for an unknown id or a missing argument', async () => {

@@ -37,7 +37,7 @@ const report = (): DiffReport => ({
 describe('diffText', () => {
   it('prints the divergence, the changes, the one-sided steps and the deltas', () => {
     const text = diffText(report(), paint(false));
-    expect(text).toContain('B  run-a__fix  demo.mjs  failed (exit 1), branch of run-a after step 3');
+    expect(text).toContain('B  run-a__fix  demo.mjs  failed (exit 1), branch of run-a from step 4');
     expect(text).toContain('First divergence: step 4  llm reply changed: reply, response differ');
     expect(text).toContain('  step 4  gpt-4o  "Paris is the capital" → "Lyon, obviously"');
     expect(text).toContain('  step 6  http:GET http://api/x  200 "ok" → 503 "busy"');

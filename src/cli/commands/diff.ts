@@ -6,6 +6,7 @@
 import { diffStoredRuns, type DiffChange, type DiffReport, type DiffRunInfo } from '../../engine/runs/diffStoredRuns.js';
 import { loadPrices } from '../../engine/settings/prices.js';
 import { formatCost, formatUsdDelta } from '../../shared/model/pricing.js';
+import { forkText } from '../../shared/model/runLineage.js';
 import type { Json, LlmReply } from '../../shared/trace/types.js';
 import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
@@ -104,7 +105,7 @@ export function diffText(r: DiffReport, p: Paint): string {
 }
 
 function runLine(i: DiffRunInfo): string {
-  const fork = i.parentId !== undefined ? `, branch of ${i.parentId} after step ${i.forkSeq ?? '?'}` : '';
+  const fork = i.parentId !== undefined ? `, branch of ${i.parentId} ${forkText(i.forkSeq)}` : '';
   return `${i.id}  ${runLabel(i)}  ${statusText(i)}${fork}`;
 }
 

@@ -6,6 +6,7 @@ import { getFailure } from '../../engine/store/failureStore.js';
 import type { TraceStore } from '../../engine/store/store.js';
 import type { StoredRun } from '../../engine/store/storeTypes.js';
 import { formatCost } from '../../shared/model/pricing.js';
+import { inheritedText } from '../../shared/model/runLineage.js';
 import type { StateAtStep, TraceEvent } from '../../shared/trace/types.js';
 import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
@@ -104,7 +105,7 @@ function costLine(cost: LineageCost, run: StoredRun): string {
   const unpriced = [...new Set(cost.total.byModel.filter((m) => m.unpricedCalls > 0).map((m) => m.model ?? '(no model)'))];
   const hint = unpriced.length ? `  (no price or usage for: ${unpriced.join(', ')}; add prices to $AGENTTRACE_HOME/prices.json)` : '';
   if (run.parentId === undefined || cost.inherited.llmCalls === 0) return of(cost.own) + hint;
-  return `${of(cost.own)} for this branch's ${cost.own.llmCalls} calls; ${of(cost.total)} with the ${cost.inherited.llmCalls} inherited up to step ${run.forkSeq ?? '?'}${hint}`;
+  return `${of(cost.own)} for this branch's ${cost.own.llmCalls} calls; ${of(cost.total)} with the ${cost.inherited.llmCalls} inherited (${run.forkSeq === undefined ? 'before the fork' : inheritedText(run.forkSeq)})${hint}`;
 }
 
 function printRunHeader(run: StoredRun, printer: Printer, cost: LineageCost, failureClass?: string): void {

@@ -71,6 +71,10 @@ describe('createBranchAndRun', () => {
     expect(branchId).toBe(`${ROOT_ID}__edit-1`);
     const run = await api.getRun({ runId: branchId });
     expect(run).toMatchObject({ parentId: ROOT_ID, forkSeq: 0, overrideSeqs: [1] });
+    // The graph's input says what the branch edited.
+    const tree = await api.getRunTree({ runId: branchId });
+    expect(tree.runs.find((r) => r.id === branchId)?.edits).toEqual([{ seq: 1, what: 'LLM reply edited' }]);
+    expect(tree.runs.find((r) => r.id === ROOT_ID)?.edits).toBeUndefined();
     // The fixture's script does not exist, so the background run fails before starting; the host is still told.
     await vi.waitFor(() => expect(changed.mock.calls.length).toBeGreaterThanOrEqual(2));
     // A second fork at the same step gets the next free name.

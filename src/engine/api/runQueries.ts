@@ -4,6 +4,7 @@
  * params the dispatcher already validated; unknown runs and steps throw NotFoundError (ATR_NOT_FOUND on the wire).
  */
 import { toEventSummary } from '../../shared/model/eventSummary.js';
+import { editSummaries } from '../../shared/model/runLineage.js';
 import type { ConsoleLine, EventDetail, EventPage, FileView, ParamsOf, RunDetail, RunSummary, StateView } from '../../shared/rpc/contract.js';
 import { changedPaths } from '../../shared/trace/stateDiff.js';
 import type { ConsolePayload, HttpPayload, Json, StateAtStep } from '../../shared/trace/types.js';
@@ -23,6 +24,8 @@ export function toRunSummary(r: StoredRun): RunSummary {
   if (r.name !== undefined) s.name = r.name;
   if (r.parentId !== undefined) s.parentId = r.parentId;
   if (r.forkSeq !== undefined) s.forkSeq = r.forkSeq;
+  const edits = editSummaries(r.overrides);
+  if (edits.length > 0) s.edits = edits;
   if (r.endedAt !== null) s.endedAt = r.endedAt;
   return s;
 }

@@ -6,6 +6,7 @@
  * mode. Every failure here is one AtrError line: what is wrong, and what to type instead.
  */
 import { OverrideError, normalizeOverride, type EventOverride } from '../../shared/trace/overrides.js';
+import { forkText, inheritedText } from '../../shared/model/runLineage.js';
 import type { TraceEvent } from '../../shared/trace/types.js';
 import { AtrError, BadArgsError, NotFoundError } from '../errors.js';
 import { checkStep } from '../replay/tapeFromStore.js';
@@ -94,8 +95,8 @@ export function editBranch(store: TraceStore, o: { branch: string; seq: number; 
   }
   if (o.seq <= forkSeq) {
     throw new BadArgsError(
-      `event ${o.seq} is before the fork of ${branch.id}: it branches off after step ${forkSeq}, so events 0..${forkSeq} are its parent's`,
-      `edit an event from ${forkSeq + 1} on, or create a branch at that step: agenttrace branch create ${branch.parentId as string} --step ${o.seq}`,
+      `event ${o.seq} is before the fork of ${branch.id}: the branch runs ${forkText(forkSeq)} (${inheritedText(forkSeq)} replayed from its parent)`,
+      `edit an event from step ${forkSeq + 1} on, or create a branch at that step: agenttrace branch create ${branch.parentId as string} --step ${o.seq}`,
     );
   }
   // chain[1] is the parent; a missing ancestor is the lineage's NotFoundError.

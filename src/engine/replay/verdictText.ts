@@ -4,6 +4,7 @@
  * per differing field). Pure: returns lines.
  */
 import type { DivergenceReport, FieldDiff, StateVerification } from '../../shared/trace/tape.js';
+import { forkText } from '../../shared/model/runLineage.js';
 import type { HttpRequestRecord, Json } from '../../shared/trace/types.js';
 import { describeExit } from './replayOutcome.js';
 import type { ReplayResult } from './replayRun.js';
@@ -103,7 +104,7 @@ function branchLines(r: ReplayResult): string[] {
 
 function branchRunLine(b: NonNullable<ReplayResult['branch']>): string {
   const exit = b.signal ? `signal ${b.signal}` : b.exitCode !== null ? `exit ${b.exitCode}` : 'no exit code';
-  return `Branch ${b.id}: ${b.status} (${exit}), ${b.steps} steps (${Math.max(0, b.steps - b.forkSeq - 1)} after step ${b.forkSeq})`;
+  return `Branch ${b.id}: ${b.status} (${exit}), ${b.steps} steps (${Math.max(0, b.steps - b.forkSeq - 1)} own, ${forkText(b.forkSeq)})`;
 }
 
 function stdoutDiffLines(d: NonNullable<ReplayResult['stdoutDiff']>): string[] {

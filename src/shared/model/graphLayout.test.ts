@@ -26,9 +26,9 @@ describe('layoutRunTree', () => {
     expect(at['t__early'].y).toBeLessThan(at['t__late'].y);
     expect(at.t.y).toBe((at['t__early'].y + at['t__late'].y) / 2);
     expect(g.edges.map((e) => [e.source, e.target, e.label]).sort()).toEqual([
-      ['t', 't__early', 'step 2'],
-      ['t', 't__late', 'step 9'],
-      ['t__early', 't__early__x', 'step 4'],
+      ['t', 't__early', 'from step 3'],
+      ['t', 't__late', 'from step 10'],
+      ['t__early', 't__early__x', 'from step 5'],
     ]);
     expect(g.width).toBeGreaterThanOrEqual(at['t__early__x'].x + NODE_WIDTH);
     assertReadable(g.nodes);
@@ -76,7 +76,8 @@ describe('layoutRunTree', () => {
   });
 
   it('labels edges with the fork step', () => {
-    expect(forkLabel(7)).toBe('step 7');
+    expect(forkLabel(7)).toBe('from step 8');
+    expect(forkLabel(-1)).toBe('from step 0');
     expect(forkLabel(undefined)).toBe('fork');
   });
 });

@@ -4,6 +4,7 @@
  * 200 sibling branches stay a readable column that the graph view pans and zooms. Siblings are ordered by fork
  * step (then id), so reading down a column follows the trace forward in time. Pure and deterministic.
  */
+import { forkText } from './runLineage.js';
 
 export interface LayoutRun {
   id: string;
@@ -45,9 +46,9 @@ export interface LayoutOptions {
 export const NODE_WIDTH = 220;
 export const NODE_HEIGHT = 76;
 
-/** The fork label of an edge: the last step the branch shares with its parent (`replay --step N` forks at N). */
+/** The fork label of an edge: the branch's first own step, worded as everywhere else (runLineage.forkText). */
 export function forkLabel(forkSeq: number | undefined): string {
-  return forkSeq === undefined ? 'fork' : `step ${forkSeq}`;
+  return forkText(forkSeq);
 }
 
 export function layoutRunTree(runs: readonly LayoutRun[], opts: LayoutOptions = {}): GraphLayout {

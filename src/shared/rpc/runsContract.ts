@@ -5,6 +5,7 @@
 import type { Failure, FailureClass, FixStatus, Verdict } from '../afe/types.js';
 import { z } from 'zod';
 import { EVENT_KINDS, type EventSummary } from '../model/eventSummary.js';
+import type { EditSummary } from '../model/runLineage.js';
 import type { EventKind, RunMeta, RunStatus, StateAtStep, TraceEvent } from '../trace/types.js';
 import { runId, seq, type ApiOf } from './schema.js';
 
@@ -15,6 +16,8 @@ export interface RunSummary {
   status: RunStatus;
   parentId?: string;
   forkSeq?: number;
+  /** A branch's edits (its overrides), by step: what the graph says was changed. */
+  edits?: EditSummary[];
   steps: number;
   llmCalls: number;
   totalTokens: number;

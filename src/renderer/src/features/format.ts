@@ -2,6 +2,7 @@
 export { formatDuration } from '../../../shared/model/eventSummary';
 export { formatBytes } from '../../../shared/model/formatBytes';
 import { formatUsd } from '../../../shared/model/pricing';
+import { forkText } from '../../../shared/model/runLineage';
 export { formatUsd };
 
 export function runLabel(r: { name?: string; scriptPath: string }): string {
@@ -16,7 +17,7 @@ export function costText(r: { llmCalls: number; costUsd?: number; unpricedCalls?
 
 /** What the LLM-usage figures of a run count: a branch's are its own calls, after its fork. */
 export function usageScope(r: { parentId?: string; forkSeq?: number }): string {
-  return r.parentId ? `calls after the fork at step ${r.forkSeq ?? '?'} (earlier steps are replayed from the record at no cost)` : 'all calls of the run';
+  return r.parentId ? `the calls ${forkText(r.forkSeq)} on (earlier steps are replayed from the record at no cost)` : 'all calls of the run';
 }
 
 /** Time of an event relative to the run's start: +1.2s. */

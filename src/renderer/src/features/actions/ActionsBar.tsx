@@ -1,6 +1,7 @@
 import type { ReplayVerdictView } from '../../../../shared/rpc/contract';
 import { useState } from 'react';
 import { formatBytes } from '../format';
+import { forkBlockedReason } from './editDraft';
 import type { Actions } from './useActions';
 import './ActionsBar.css';
 
@@ -36,6 +37,7 @@ export function ActionsBar(p: Props): React.JSX.Element {
   const [deleteError, setDeleteError] = useState<string | undefined>(undefined);
   const hasStep = p.step !== undefined;
   const stepHint = hasStep ? `step ${p.step}` : 'select a step first';
+  const forkBlocked = forkBlockedReason({ finished: p.finished, pending: p.pending, ...(hasStep ? { step: p.step } : {}), ...(p.stepKind !== undefined ? { stepKind: p.stepKind } : {}) });
   return (
     <div className="actions-bar" role="toolbar" aria-label="Trace actions">
       {p.pending && (
@@ -53,11 +55,18 @@ export function ActionsBar(p: Props): React.JSX.Element {
         type="button"
         className="btn btn-primary"
         onClick={() => hasStep && p.onFork(p.step as number)}
-        disabled={!p.finished || !hasStep || !p.editable}
-        title={p.editable ? `Edit the result of ${stepHint} and run a branch from it` : 'Select an LLM call, HTTP call or value to edit'}
+        disabled={forkBlocked !== undefined || !p.editable}
+        title={forkBlocked ?? `Edit the result of ${stepHint} and run a branch from it`}
+        {...(forkBlocked !== undefined ? { 'aria-describedby': 'ab-fork-why' } : {})}
+        data-testid="edit-fork"
       >
         Edit &amp; fork
       </button>
+      {forkBlocked !== undefined && (
+        <span id="ab-fork-why" className="visually-hidden">
+          {forkBlocked}
+        </span>
+      )}
       <button type="button" className="btn" onClick={p.onCompare} title="Compare this run with another run of its tree">
         Compare with…
       </button>

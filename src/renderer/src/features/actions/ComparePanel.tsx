@@ -119,11 +119,11 @@ function ChangeRow({ c }: { c: RunDiffChange }): React.JSX.Element {
   );
 }
 
-/** An LLM reply as its text and its tool calls (`name(arguments)`, one a line); anything else as JSON. */
-function show(v: Json): string {
+/** An LLM reply as its text and tool calls (`name(arguments)`); anything else as JSON. */
+export function show(v: Json): string {
   if (v && typeof v === 'object' && !Array.isArray(v) && typeof v.content === 'string') {
     const calls = Array.isArray(v.toolCalls) ? v.toolCalls : [];
-    const lines = calls.map((t) => (t && typeof t === 'object' && !Array.isArray(t) ? `${String(t.name)}(${String(t.arguments)})` : JSON.stringify(t)));
+    const lines = calls.map((c) => (c && typeof c === 'object' && !Array.isArray(c) ? `${String(c.name)}(${typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments)})` : JSON.stringify(c)));
     return [v.content, ...lines].filter((l) => l !== '').join('\n');
   }
   return typeof v === 'string' ? v : JSON.stringify(v, null, 2);

@@ -1,3 +1,4 @@
+import { inheritedText } from '../../../../shared/model/runLineage';
 import type { ForkState } from './useActions';
 import './EditForkPanel.css';
 
@@ -23,7 +24,9 @@ export function EditForkPanel({ fork, onText, onConfirm, onCancel }: Props): Rea
           Edit &amp; fork at step {fork.seq}
           {d && <span className="ef-kind">{d.kind === 'llm' ? 'LLM reply text' : `${d.kind} payload (JSON)`}</span>}
         </h3>
-        <span className="ef-help">A branch is created at this step with the edit and run from there; the steps before it are replayed from the record.</span>
+        <span className="ef-help" data-testid="edit-fork-help">
+          The branch runs from step {fork.seq}: {inheritedText(fork.seq - 1)} replayed from the record, step {fork.seq} with your edit, live after it.
+        </span>
       </header>
       {!d && !fork.error && <p className="ef-loading">Loading the event…</p>}
       {d && (

@@ -13,6 +13,19 @@ export function isEditable(kind: EventKind | string | undefined): boolean {
   return kind !== undefined && (EDITABLE_KINDS as readonly string[]).includes(kind);
 }
 
+/**
+ * Why Edit & fork cannot be used right now (shown on the disabled button), or undefined when it can: the run must
+ * have finished, a step must be selected, and that step must be an input of the run (a reply, a result, a value).
+ */
+export function forkBlockedReason(o: { finished: boolean; pending?: boolean; step?: number; stepKind?: string }): string | undefined {
+  if (o.pending) return 'This branch has not run yet: run it first, then edit its steps';
+  if (!o.finished) return 'The run is still recording: wait for it to finish';
+  if (o.step === undefined) return 'Select a step first: an LLM call, an HTTP call or a random/time value';
+  if (o.stepKind === undefined) return `Loading step ${o.step}…`;
+  if (!isEditable(o.stepKind)) return `Step ${o.step} is a ${o.stepKind} event, which is not an input of the run: select an LLM call, an HTTP call or a random/time value to edit`;
+  return undefined;
+}
+
 export interface Draft {
   kind: EventKind;
   /** 'text': the LLM reply as plain text; 'json': a JSON payload. */

@@ -1,4 +1,5 @@
 import type { Async } from '../../app/useAsync';
+import type { ToolLink } from '../../../../shared/model/toolLinks';
 import { Placeholder } from '../../components/Placeholder';
 import { ConsoleTab } from './ConsoleTab';
 import { EventTab } from './EventTab';
@@ -23,6 +24,10 @@ interface Props {
   data: InspectorData;
   filePath?: string;
   onOpenFile: (path: string) => void;
+  /** LLM events: where the reply's tool calls ran and where their results went. */
+  toolLinks?: Async<ToolLink[]>;
+  /** Selects another step (a link from the event, e.g. a tool call to the step that ran it). */
+  onSelectStep?: (seq: number) => void;
 }
 
 function Loaded<T>({ a, what, children }: { a: Async<T>; what: string; children: (v: T) => React.ReactNode }): React.JSX.Element {
@@ -33,7 +38,7 @@ function Loaded<T>({ a, what, children }: { a: Async<T>; what: string; children:
 }
 
 /** The selected step in tabs: Event, State, Stack, Files, Console (pure view over loaded data). */
-export function StateInspector({ seq, tab, onTab, data, filePath, onOpenFile }: Props): React.JSX.Element {
+export function StateInspector({ seq, tab, onTab, data, filePath, onOpenFile, toolLinks, onSelectStep }: Props): React.JSX.Element {
   // Roving focus: the selected tab is the one tab stop; arrows select (and focus) the neighbour.
   const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>): void => {
     const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
@@ -68,7 +73,7 @@ export function StateInspector({ seq, tab, onTab, data, filePath, onOpenFile }: 
           <Placeholder kind="empty">Select a step in the timeline (j/k or arrow keys move the selection).</Placeholder>
         ) : tab === 'event' ? (
           <Loaded a={data.event} what="event">
-            {(d) => <EventTab detail={d} />}
+            {(d) => <EventTab detail={d} {...(toolLinks ? { toolLinks } : {})} {...(onSelectStep ? { onSelectStep } : {})} />}
           </Loaded>
         ) : tab === 'state' ? (
           <Loaded a={data.state} what="state">

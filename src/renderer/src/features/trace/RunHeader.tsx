@@ -1,4 +1,5 @@
 import type { RunDetail } from '../../../../shared/rpc/contract';
+import { forkText, inheritedText } from '../../../../shared/model/runLineage';
 import { StatusBadge } from '../../components/StatusBadge';
 import { costText, formatDuration, runLabel, usageScope } from '../format';
 import './RunHeader.css';
@@ -51,8 +52,13 @@ export function RunHeader({ run, onBack, onOpenRun }: Props): React.JSX.Element 
             )}
           </dl>
           {run.parentId && (
-            <button type="button" className="rh-fork" onClick={() => onOpenRun(run.parentId as string)}>
-              forked from {run.parentId} at step {run.forkSeq}
+            <button
+              type="button"
+              className="rh-fork"
+              onClick={() => onOpenRun(run.parentId as string)}
+              title={run.forkSeq === undefined ? undefined : `${inheritedText(run.forkSeq)} replayed from ${run.parentId}; this branch's own steps start at step ${run.forkSeq + 1}`}
+            >
+              branch of {run.parentId}, {forkText(run.forkSeq)}
             </button>
           )}
           {run.warnings.length > 0 && (

@@ -12,6 +12,7 @@ import { isEditable } from '../actions/editDraft';
 import { EditForkPanel } from '../actions/EditForkPanel';
 import { useActions, useStepKind } from '../actions/useActions';
 import { BranchGraph } from '../branchGraph/BranchGraph';
+import { useToolLinks } from '../chatView/useToolLinks';
 import { StateInspector } from '../stateInspector/StateInspector';
 import { useInspector, type InspectorTab } from '../stateInspector/useInspector';
 import { Timeline } from '../timeline/Timeline';
@@ -46,6 +47,8 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
   const live = detail?.status === 'running';
   const inspectorReload = live ? detail.steps + 1 : 0;
   const inspector = useInspector(api, runId, step, tab, filePath, inspectorReload);
+  const eventDetail = inspector.event.status === 'ready' ? inspector.event.value : undefined;
+  const toolLinks = useToolLinks(api, runId, eventDetail);
   const actions = useActions(api, runId);
   const stepKind = useStepKind(api, runId, step);
   const { compareWith } = actions;
@@ -132,7 +135,7 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
                   <Placeholder kind="loading">Loading branches…</Placeholder>
                 )
               }
-              second={<StateInspector seq={step} tab={tab} onTab={setTab} data={inspector} filePath={filePath} onOpenFile={setFilePath} />}
+              second={<StateInspector seq={step} tab={tab} onTab={setTab} data={inspector} filePath={filePath} onOpenFile={setFilePath} toolLinks={toolLinks} onSelectStep={select} />}
             />
           }
         />

@@ -1,5 +1,6 @@
 import type { RunSummary } from '../../../../shared/rpc/contract';
 import { failureClassLabel } from '../../../../shared/model/fixReview';
+import { forkText } from '../../../../shared/model/runLineage';
 import { StatusBadge } from '../../components/StatusBadge';
 import { VerdictBadge } from '../../components/VerdictBadge';
 import { isFixable } from '../trace/FailureBanner';
@@ -62,7 +63,7 @@ export function TraceList({ runs, onOpen, onFix, onOpenFix }: Props): React.JSX.
             </td>
             <td title={r.id}>
               {r.parentId && (
-                <span className="branch-mark" title={`branch of ${r.parentId} at step ${r.forkSeq ?? '?'}`}>
+                <span className="branch-mark" title={`branch of ${r.parentId}, ${forkText(r.forkSeq)}`}>
                   ↳{' '}
                 </span>
               )}
