@@ -14,6 +14,7 @@ import { runInternal } from '../core/internal.js';
 import { stateRuntime } from '../state/runtimeApi.js';
 import { installThrowSites } from './throwSites.js';
 import { errorPayload } from './errorPayload.js';
+import { errorSources } from './errorSources.js';
 
 export function installErrors(rec: Recorder): void {
   const insp = sharedInspector((where, e) => rec.fault(where, e));
@@ -31,6 +32,8 @@ export function installErrors(rec: Recorder): void {
         const state = stateRuntime();
         state?.flushState();
         const { payload, capture } = errorPayload(err, origin, rec.secrets, insp);
+        const sources = errorSources([...capture.stack, ...(payload.frames ?? [])], rec);
+        if (sources.length) payload.sources = sources;
         rec.emit('error', payload);
         state?.forceKeyframe(capture, 'error');
       });
