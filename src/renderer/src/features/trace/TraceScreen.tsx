@@ -12,6 +12,7 @@ import { isEditable } from '../actions/editDraft';
 import { EditForkPanel } from '../actions/EditForkPanel';
 import { useActions, useStepKind } from '../actions/useActions';
 import { BranchGraph } from '../branchGraph/BranchGraph';
+import { useOpenOnError } from '../errorPanel/useOpenOnError';
 import { StateInspector } from '../stateInspector/StateInspector';
 import { useInspector, type InspectorTab } from '../stateInspector/useInspector';
 import { Timeline } from '../timeline/Timeline';
@@ -63,6 +64,8 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
   );
   const select = useCallback((seq: number) => navigate({ screen: 'run', runId, step: seq }, { replace: true }), [navigate, runId]);
   const openRun = useCallback((id: string) => navigate({ screen: 'run', runId: id, ...(step === undefined ? {} : { step }) }), [navigate, step]);
+  const loadSource = useCallback((file: string) => api.getSource({ runId, file }), [api, runId]);
+  useOpenOnError(api, run.status === 'ready' ? run.value : undefined, step, select);
 
   const treeRuns = useMemo(() => (tree.status === 'ready' ? tree.value.runs : tree.status === 'loading' ? (tree.stale?.runs ?? []) : []), [tree]);
   const runStart = detail?.startedAt ?? 0;
@@ -132,7 +135,7 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
                   <Placeholder kind="loading">Loading branches…</Placeholder>
                 )
               }
-              second={<StateInspector seq={step} tab={tab} onTab={setTab} data={inspector} filePath={filePath} onOpenFile={setFilePath} />}
+              second={<StateInspector seq={step} tab={tab} onTab={setTab} data={inspector} filePath={filePath} onOpenFile={setFilePath} loadSource={loadSource} />}
             />
           }
         />
