@@ -53,10 +53,13 @@ function SourceLines({ source, line }: { source: SourceView; line: number }): Re
   const box = useRef<HTMLDivElement>(null);
   const current = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    // Centre the frame's line inside the code box only (scrollIntoView would also scroll the page).
+    // Centre the frame's line inside the code box (its offsetParent: positioned), then bring the box into the
+    // inspector's view without moving the page.
     const b = box.current;
     const c = current.current;
-    if (b && c) b.scrollTop = Math.max(0, c.offsetTop - b.offsetTop - b.clientHeight / 2 + c.clientHeight / 2);
+    if (!b || !c) return;
+    b.scrollTop = Math.max(0, c.offsetTop - b.clientHeight / 2 + c.clientHeight / 2);
+    b.scrollIntoView?.({ block: 'nearest' });
   }, [first, line]);
   return (
     <>
