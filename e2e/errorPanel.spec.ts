@@ -5,7 +5,7 @@
  * folded), and for a chosen frame the recorded source at its line and the locals of that pass (i = 9, Atlantis).
  * Opening the run again from its URL selects the error step again; everything works from the keyboard.
  */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
