@@ -112,6 +112,7 @@ export class LocalsInspector {
   private readonly scripts: ScriptInfo[] = [];
   private readonly scriptListeners: ((s: ScriptInfo) => void)[] = [];
   private readonly bpHandlers = new Map<string, (frames: CdpCallFrame[]) => void>();
+  private exceptionHandler: ((frames: CdpCallFrame[], exception: { objectId?: string }) => void) | undefined;
   private pending: { result?: CaptureResult } | null = null;
   private paused = false;
   private stashed: object | undefined;
@@ -131,7 +132,7 @@ export class LocalsInspector {
       configurable: true,
     });
     this.session.on('Debugger.scriptParsed', (m: { params: { scriptId: string; url: string } }) => this.onScriptParsed(m.params));
-    this.session.on('Debugger.paused', (m: { params: { callFrames: CdpCallFrame[]; hitBreakpoints?: string[] } }) => this.onPaused(m.params));
+    this.session.on('Debugger.paused', (m: { params: { callFrames: CdpCallFrame[]; hitBreakpoints?: string[]; reason?: string; data?: { objectId?: string } } }) => this.onPaused(m.params));
     this.post('Debugger.enable');
   }
 
@@ -173,6 +174,22 @@ export class LocalsInspector {
     const r = this.post('Debugger.setBreakpoint', { location: { scriptId, lineNumber, columnNumber } }) as { breakpointId?: string } | undefined;
     if (r?.breakpointId) this.bpHandlers.set(r.breakpointId, handler);
     return r?.breakpointId;
+  }
+
+  /**
+   * Pauses on every exception thrown with the agent's own code on top (library and Node code blackboxed) and calls
+   * handler with the frames and the exception. Opt-in (see AGENTTRACE_LOCALS=exceptions): V8 formats the error's
+   * stack for the pause, which changes the source line Node prints for an unhandled rejection.
+   */
+  pauseOnExceptions(handler: (frames: CdpCallFrame[], exception: { objectId?: string }) => void): void {
+    this.exceptionHandler = handler;
+    this.post('Debugger.setBlackboxPatterns', { patterns: ['/node_modules/', '^node:', '^' + SDK_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')] });
+    this.post('Debugger.setPauseOnExceptions', { state: 'all' });
+  }
+
+  /** The object behind a remote object id of the current pause (read only). */
+  objectOf(objectId: string): object | undefined {
+    return this.stash(objectId);
   }
 
   removeBreakpoint(id: string): void {
@@ -284,7 +301,7 @@ export class LocalsInspector {
     for (const fn of this.scriptListeners) this.safe('script listener', () => fn(s));
   }
 
-  private onPaused(p: { callFrames: CdpCallFrame[]; hitBreakpoints?: string[] }): void {
+  private onPaused(p: { callFrames: CdpCallFrame[]; hitBreakpoints?: string[]; reason?: string; data?: { objectId?: string } }): void {
     const t0 = perfNow();
     // capture() times its own pause as a whole; breakpoint pauses are timed here.
     const timed = !this.pending;
@@ -293,6 +310,9 @@ export class LocalsInspector {
       if (this.pending) {
         // Frame 0 is pauseHere itself (SDK code): collect() skips it by url.
         this.pending.result = this.collect(p.callFrames);
+      } else if ((p.reason === 'exception' || p.reason === 'promiseRejection') && this.exceptionHandler) {
+        const h = this.exceptionHandler;
+        this.safe('exception handler', () => h(p.callFrames, p.data ?? {}));
       } else {
         for (const id of p.hitBreakpoints ?? []) {
           const h = this.bpHandlers.get(id);

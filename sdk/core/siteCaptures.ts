@@ -39,6 +39,8 @@ export class SiteCaptures {
   private order = 0;
   /** The newest pause of any throw site: its key and global ordinal (a rethrow or a thrown non-Error match it). */
   private lastThrow: { key: string; order: number } | undefined;
+  /** Captures taken at exception pauses (opt-in), by the thrown object itself. */
+  private readonly byThrown = new WeakMap<object, SiteCapture>();
   /** LLM calls started at a breakpoint and not yet recorded as an `llm` event. */
   private llmInFlight = 0;
   private llmOverlap = false;
@@ -73,6 +75,16 @@ export class SiteCaptures {
     if (!site || site.hits !== hit) return;
     site.last = { kind, hit, order: this.order, at: perfNow(), capture };
     if (kind === 'llm' && this.llmOverlap) site.last.overlapped = true;
+  }
+
+  /** Locals read at the pause of an exception, keyed by the thrown object (first throw wins: that is where it arose). */
+  storeThrown(thrown: object, capture: CaptureResult): void {
+    if (!this.byThrown.has(thrown)) this.byThrown.set(thrown, { kind: 'throw', hit: 0, order: ++this.order, at: perfNow(), capture });
+  }
+
+  /** The capture taken when this very object was thrown, if any. */
+  thrownCapture(thrown: unknown): SiteCapture | undefined {
+    return typeof thrown === 'object' && thrown !== null ? this.byThrown.get(thrown) : undefined;
   }
 
   /** The site stops being observed (its breakpoint is gone): nothing at it can be trusted any more. */

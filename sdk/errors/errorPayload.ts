@@ -32,6 +32,7 @@ export function errorPayload(err: unknown, origin: string, secrets: SecretSet, i
 
 /**
  * Own frames with locals read on the failing pass, innermost first, or undefined.
+ * 0. With exception pauses on (opt-in), the pause of this very object's throw.
  * 1. The error's innermost own frame, if its call site was captured on its latest pass: the `throw` statement that
  *    created the error, or the LLM call an `async` frame was suspended at (calls that overlapped are refused).
  *    Only the innermost: an outer frame's line was passed on another iteration, not on the failing one.
@@ -40,6 +41,8 @@ export function errorPayload(err: unknown, origin: string, secrets: SecretSet, i
  * 3. A thrown non-Error (no stack): the throw statement that paused just before.
  */
 export function failingFrames(err: unknown, frames: StackFrame[], sites: SiteCaptures): FrameLocals[] | undefined {
+  const own = sites.thrownCapture(err);
+  if (own && own.capture.frames.length) return own.capture.frames;
   const newest = sites.newestThrow();
   if (frames.length === 0) {
     const recent = newest && perfNow() - newest.at <= NON_ERROR_MS;

@@ -15,12 +15,15 @@ import { stateRuntime } from '../state/runtimeApi.js';
 import { installThrowSites } from './throwSites.js';
 import { errorPayload } from './errorPayload.js';
 import { errorSources } from './errorSources.js';
+import { installExceptionPauses } from './exceptionPauses.js';
+import { sdkEnv } from '../core/sdkEnv.js';
 
 export function installErrors(rec: Recorder): void {
   const insp = sharedInspector((where, e) => rec.fault(where, e));
   if (insp) {
     try {
       installThrowSites(insp);
+      if (sdkEnv().localsOnExceptions) installExceptionPauses(insp);
     } catch (e) {
       rec.fault('locals at throw sites', e);
     }

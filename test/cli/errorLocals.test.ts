@@ -23,8 +23,8 @@ const AGENT = 'test/agents/err-locals.mjs';
 const agentSource = fs.readFileSync(path.join(REPO, AGENT), 'utf8');
 const lineOf = (marker: string, text = agentSource): number => text.split('\n').findIndex((l) => l.includes(marker)) + 1;
 
-async function recordError(home: string, script: string, args: string[]): Promise<{ id: string; error: ErrorPayload; stderr: string }> {
-  const rec = await runCli(['record', script, '--json', '--', ...args], { home, env: { MOCK_LLM_URL: mock.url } });
+async function recordError(home: string, script: string, args: string[], env: Record<string, string> = {}): Promise<{ id: string; error: ErrorPayload; stderr: string }> {
+  const rec = await runCli(['record', script, '--json', '--', ...args], { home, env: { MOCK_LLM_URL: mock.url, ...env } });
   expect(rec.code, rec.stderr).toBe(1);
   const { id } = lastJsonLine<{ id: string }>(rec.stdout);
   const { events } = await cliJson<{ events: TraceEvent<'error'>[] }>(['show', id, '--kind', 'error', '--json'], { home });
@@ -75,6 +75,22 @@ describe('locals at the error', () => {
     expect(error.stack).toContain('at readName (');
     expect(error.frames).toBeUndefined();
   }, 60_000);
+});
+
+describe('locals at every exception (AGENTTRACE_LOCALS=exceptions)', () => {
+  it('a TypeError on a missing field: the locals of that frame, with the object', async () => {
+    const { error } = await recordError(tmpHome(), AGENT, ['missing'], { AGENTTRACE_LOCALS: 'exceptions' });
+    expect(error.name).toBe('TypeError');
+    expect(error.frames![0]).toMatchObject({ functionName: 'readName', line: lineOf('${user.profile.name}'), locals: { user: { id: 2 }, greeting: 'Hello' } });
+  }, 60_000);
+
+  it('a late loop pass and a rethrow keep their own locals too', async () => {
+    const loop = await recordError(tmpHome(), AGENT, ['loop'], { AGENTTRACE_LOCALS: 'exceptions' });
+    expect(frame(loop.error, 'loop')!.locals).toMatchObject({ i: 9, city: 'Atlantis' });
+    // The exception pause of JSON.parse's SyntaxError happened in rethrow's try block, before the catch ran.
+    const re = await recordError(tmpHome(), AGENT, ['rethrow'], { AGENTTRACE_LOCALS: 'exceptions' });
+    expect(re.error.frames![0]).toMatchObject({ functionName: 'rethrow', locals: { attempt: 3 } });
+  }, 120_000);
 });
 
 describe('source at the error', () => {

@@ -96,7 +96,7 @@ function Locals({ frame }: { frame: ErrorFrame }): React.JSX.Element {
         ? 'locals are captured for your own code only.'
         : frame.async
           ? 'this frame was waiting at an await when the error happened, and its variables were not read then.'
-          : 'locals are read where your code throws (throw statements) or calls an LLM; this error was raised elsewhere (for example reading a property of undefined).';
+          : 'locals are read where your code throws (throw statements) or calls an LLM; this error was raised elsewhere (for example reading a property of undefined). Record with AGENTTRACE_LOCALS=exceptions to read them at every exception.';
     return (
       <p className="ep-muted sp-not-captured">
         <strong>Not captured</strong> — {why}
