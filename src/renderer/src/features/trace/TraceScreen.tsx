@@ -65,7 +65,8 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
   const select = useCallback((seq: number) => navigate({ screen: 'run', runId, step: seq }, { replace: true }), [navigate, runId]);
   const openRun = useCallback((id: string) => navigate({ screen: 'run', runId: id, ...(step === undefined ? {} : { step }) }), [navigate, step]);
   const loadSource = useCallback((file: string) => api.getSource({ runId, file }), [api, runId]);
-  useOpenOnError(api, run.status === 'ready' ? run.value : undefined, step, select);
+  // Opened for a comparison (the fix review's Compare), the compare view is what was asked for: no jump.
+  useOpenOnError(api, run.status === 'ready' && !compare ? run.value : undefined, step, select);
 
   const treeRuns = useMemo(() => (tree.status === 'ready' ? tree.value.runs : tree.status === 'loading' ? (tree.stale?.runs ?? []) : []), [tree]);
   const runStart = detail?.startedAt ?? 0;
