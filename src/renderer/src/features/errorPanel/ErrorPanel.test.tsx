@@ -83,6 +83,21 @@ describe('ErrorPanel', () => {
     expect(await screen.findByText(/Source not recorded for this file/)).toBeTruthy();
   });
 
+  it('locals of a frame suspended at an await say when they were read', async () => {
+    const llmError: ErrorPayload = {
+      origin: 'unhandledRejection',
+      name: 'InternalServerError',
+      message: '500 Internal server error (mock)',
+      stack: `Error: 500\n    at APIError.generate (file:///w/node_modules/openai/error.mjs:63:20)\n    at async summarize (${AGENT}:8:15)`,
+      frames: [{ functionName: 'summarize', url: AGENT, line: 8, column: 15, locals: { doc: { title: 'q' } } }],
+    };
+    render(<ErrorPanel error={llmError} loadSource={async () => source()} />);
+    expect(screen.getAllByRole('button', { current: true })[0].textContent).toContain('summarize');
+    expect(screen.getByText(/made the call it was still awaiting/)).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'Locals at the error' })).getByRole('tree').textContent).toContain('title');
+    await screen.findByRole('region', { name: 'Source around line 8' });
+  });
+
   it('a value thrown without a stack', () => {
     render(<ErrorPanel error={{ origin: 'uncaughtException', name: 'object', message: '{"code":42}' }} loadSource={async () => source()} />);
     expect(screen.getByText(/No stack was recorded/)).toBeTruthy();

@@ -107,6 +107,7 @@ function Locals({ frame }: { frame: ErrorFrame }): React.JSX.Element {
   return (
     <>
       {frame.localsLine !== undefined && <p className="sp-meta">Read at line {frame.localsLine}, where the error was thrown again.</p>}
+      {frame.async && <p className="sp-meta">Read when this frame made the call it was still awaiting when the error happened.</p>}
       {names.length === 0 ? <p className="ep-muted">This frame has no local variables.</p> : <JsonTree value={frame.locals} rootPath="locals" label="locals" marks={NO_MARKS} openDepth={2} />}
     </>
   );
