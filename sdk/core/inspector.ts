@@ -18,6 +18,7 @@ import { findSourceMap, type SourceMap } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FrameLocals, Json, StackFrame } from '../../src/shared/trace/types.js';
 import { sdkEnv } from './sdkEnv.js';
+import { SiteCaptures } from './siteCaptures.js';
 import { Budget, LOCALS_BOUNDS, MODULE_LOCALS_BOUNDS, boundedJson } from '../state/boundedJson.js';
 
 /** The parts of a CDP Debugger.CallFrame we use. */
@@ -34,6 +35,11 @@ export interface CaptureResult {
   frames: FrameLocals[];
   /** Non-internal, non-SDK frames (own code and libraries), innermost first. */
   stack: StackFrame[];
+  /**
+   * Objects held by the innermost own frame's variables (not serialized): at a `throw e` pause, the value about to
+   * be thrown is among them, which ties a rethrow to its error by identity.
+   */
+  held?: WeakSet<object>;
 }
 
 export interface ScriptInfo {
@@ -44,7 +50,6 @@ export interface ScriptInfo {
 export type CodeKind = 'own' | 'library' | 'internal' | 'sdk';
 
 const MAX_FRAMES = 10;
-const RECENT_MAX = 24;
 const MAX_VARS = 60;
 const CAPTURE_CHARS = 160 * 1024;
 /** Top-level CommonJS wrapper parameters: present in every CJS module, never interesting. */
@@ -107,13 +112,14 @@ export class LocalsInspector {
   private readonly scripts: ScriptInfo[] = [];
   private readonly scriptListeners: ((s: ScriptInfo) => void)[] = [];
   private readonly bpHandlers = new Map<string, (frames: CdpCallFrame[]) => void>();
+  private exceptionHandler: ((frames: CdpCallFrame[], exception: { objectId?: string }) => void) | undefined;
   private pending: { result?: CaptureResult } | null = null;
   private paused = false;
   private stashed: object | undefined;
   /** Milliseconds spent paused in captures so far (for budgets and the report). */
   spentMs = 0;
-  /** The latest captures with own frames, oldest first: error capture matches a crash against them. */
-  readonly recent: { at: number; capture: CaptureResult }[] = [];
+  /** Captures at call sites (throw statements, LLM calls), with the pass they belong to: error capture uses them. */
+  readonly sites = new SiteCaptures();
 
   private constructor(private readonly fault: (where: string, e: unknown) => void) {
     this.session = new inspector.Session();
@@ -126,7 +132,7 @@ export class LocalsInspector {
       configurable: true,
     });
     this.session.on('Debugger.scriptParsed', (m: { params: { scriptId: string; url: string } }) => this.onScriptParsed(m.params));
-    this.session.on('Debugger.paused', (m: { params: { callFrames: CdpCallFrame[]; hitBreakpoints?: string[] } }) => this.onPaused(m.params));
+    this.session.on('Debugger.paused', (m: { params: { callFrames: CdpCallFrame[]; hitBreakpoints?: string[]; reason?: string; data?: { objectId?: string } } }) => this.onPaused(m.params));
     this.post('Debugger.enable');
   }
 
@@ -170,6 +176,22 @@ export class LocalsInspector {
     return r?.breakpointId;
   }
 
+  /**
+   * Pauses on every exception thrown with the agent's own code on top (library and Node code blackboxed) and calls
+   * handler with the frames and the exception. Opt-in (see AGENTTRACE_LOCALS=exceptions): V8 formats the error's
+   * stack for the pause, which changes the source line Node prints for an unhandled rejection.
+   */
+  pauseOnExceptions(handler: (frames: CdpCallFrame[], exception: { objectId?: string }) => void): void {
+    this.exceptionHandler = handler;
+    this.post('Debugger.setBlackboxPatterns', { patterns: ['/node_modules/', '^node:', '^' + SDK_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')] });
+    this.post('Debugger.setPauseOnExceptions', { state: 'all' });
+  }
+
+  /** The object behind a remote object id of the current pause (read only). */
+  objectOf(objectId: string): object | undefined {
+    return this.stash(objectId);
+  }
+
   removeBreakpoint(id: string): void {
     this.bpHandlers.delete(id);
     this.post('Debugger.removeBreakpoint', { breakpointId: id });
@@ -199,6 +221,7 @@ export class LocalsInspector {
     const frames: FrameLocals[] = [];
     const stack: StackFrame[] = [];
     const budget = new Budget(CAPTURE_CHARS);
+    let held: WeakSet<object> | undefined;
     for (const cf of callFrames) {
       const url = this.urlOf(cf.location.scriptId) || cf.url || '';
       const kind = this.kind(url);
@@ -211,17 +234,29 @@ export class LocalsInspector {
         column: (pos?.column ?? cf.location.columnNumber) + 1,
       };
       stack.push(frame);
-      if (kind === 'own' && frames.length < MAX_FRAMES) frames.push({ ...frame, locals: this.frameLocals(cf, budget) });
+      if (kind === 'own' && frames.length < MAX_FRAMES) {
+        if (frames.length === 0) held = new WeakSet();
+        frames.push({ ...frame, locals: this.frameLocals(cf, budget, frames.length === 0 ? held : undefined) });
+      }
     }
-    const result = { frames, stack };
-    if (frames.length) {
-      if (this.recent.length >= RECENT_MAX) this.recent.shift();
-      this.recent.push({ at: perfNow(), capture: result });
-    }
-    return result;
+    return held ? { frames, stack, held } : { frames, stack };
   }
 
-  private frameLocals(cf: CdpCallFrame, budget: Budget): Record<string, Json> {
+  /**
+   * The agent's innermost own frame of a pause, as `url:line` (1-based, source-mapped like collect()), without
+   * reading any scope: cheap enough for every pause, captured or not.
+   */
+  ownSite(callFrames: CdpCallFrame[]): string | undefined {
+    for (const cf of callFrames) {
+      const url = this.urlOf(cf.location.scriptId) || cf.url || '';
+      if (this.kind(url) !== 'own') continue;
+      const pos = originalPosition(url, cf.location.lineNumber, cf.location.columnNumber);
+      return SiteCaptures.key(url, (pos?.line ?? cf.location.lineNumber) + 1);
+    }
+    return undefined;
+  }
+
+  private frameLocals(cf: CdpCallFrame, budget: Budget, held?: WeakSet<object>): Record<string, Json> {
     const locals: Record<string, Json> = {};
     // Module top-level code has no function scope (an anonymous arrow has one): only then are module variables its
     // locals. A CommonJS top level is the wrapper function, whose parameters are dropped.
@@ -241,6 +276,7 @@ export class LocalsInspector {
           return locals;
         }
         const d = Object.getOwnPropertyDescriptor(obj, name);
+        if (held && d && 'value' in d && typeof d.value === 'object' && d.value !== null) held.add(d.value as object);
         const bounds = scope.type === 'module' || scope.type === 'script' ? MODULE_LOCALS_BOUNDS : LOCALS_BOUNDS;
         locals[name] = d && 'value' in d ? boundedJson(d.value, bounds, budget) : '[unavailable]';
       }
@@ -265,7 +301,7 @@ export class LocalsInspector {
     for (const fn of this.scriptListeners) this.safe('script listener', () => fn(s));
   }
 
-  private onPaused(p: { callFrames: CdpCallFrame[]; hitBreakpoints?: string[] }): void {
+  private onPaused(p: { callFrames: CdpCallFrame[]; hitBreakpoints?: string[]; reason?: string; data?: { objectId?: string } }): void {
     const t0 = perfNow();
     // capture() times its own pause as a whole; breakpoint pauses are timed here.
     const timed = !this.pending;
@@ -274,6 +310,9 @@ export class LocalsInspector {
       if (this.pending) {
         // Frame 0 is pauseHere itself (SDK code): collect() skips it by url.
         this.pending.result = this.collect(p.callFrames);
+      } else if ((p.reason === 'exception' || p.reason === 'promiseRejection') && this.exceptionHandler) {
+        const h = this.exceptionHandler;
+        this.safe('exception handler', () => h(p.callFrames, p.data ?? {}));
       } else {
         for (const id of p.hitBreakpoints ?? []) {
           const h = this.bpHandlers.get(id);

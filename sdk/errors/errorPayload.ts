@@ -1,14 +1,16 @@
 /**
  * The `error` event of an uncaught exception or unhandled rejection: name, message, masked stack, and the locals of
- * the throwing frame and its callers (own code), taken from the most recent capture that matches the error's stack.
+ * the failing frames — only as read on the failing pass (see siteCaptures.ts). A frame whose locals were not read
+ * at that moment gets none (the viewer says "not captured"): values of another iteration or call are never used.
  */
 import type { ErrorPayload, FrameLocals, StackFrame } from '../../src/shared/trace/types.js';
 import type { SecretSet } from '../../src/shared/trace/redact.js';
 import { maskJson } from '../../src/shared/trace/redact.js';
 import { codeKind, parseStack, type CaptureResult, type LocalsInspector } from '../core/inspector.js';
+import type { SiteCaptures } from '../core/siteCaptures.js';
 
-/** A capture this old cannot belong to the error unless its location matches exactly. */
-const LOOSE_MATCH_MS = 100;
+/** A thrown non-Error has no stack: only a throw statement paused at this recently can be its origin. */
+const NON_ERROR_MS = 100;
 const MAX_MESSAGE = 8 * 1024;
 const perfNow = performance.now.bind(performance);
 
@@ -23,36 +25,33 @@ export function errorPayload(err: unknown, origin: string, secrets: SecretSet, i
     message: secrets.maskText(isErr ? String(err.message) : describe(err)).slice(0, MAX_MESSAGE),
   };
   if (stack) payload.stack = secrets.maskText(stack);
-  const locals = matchLocals(frames, insp);
-  if (locals) payload.frames = maskJson(locals, secrets);
-  else {
-    const own = frames.filter((f) => codeKind(f.url) === 'own');
-    if (own.length) payload.frames = own.map((f) => ({ ...f, locals: {} }));
-  }
+  const locals = insp ? failingFrames(err, frames, insp.sites) : undefined;
+  if (locals?.length) payload.frames = maskJson(locals, secrets);
   return { payload, capture: { frames: payload.frames ?? [], stack: frames } };
 }
 
-/** Frames with locals of the newest capture whose innermost own frame is on the error's stack. */
-function matchLocals(frames: StackFrame[], insp: LocalsInspector | undefined): FrameLocals[] | undefined {
-  if (!insp || insp.recent.length === 0) return undefined;
-  const own = frames.filter((f) => codeKind(f.url) === 'own');
-  const recent = insp.recent;
-  const now = perfNow();
-  // 0. A thrown non-Error has no stack: the capture of a throw site just before is the best evidence.
+/**
+ * Own frames with locals read on the failing pass, innermost first, or undefined.
+ * 0. With exception pauses on (opt-in), the pause of this very object's throw.
+ * 1. The error's innermost own frame, if its call site was captured on its latest pass: the `throw` statement that
+ *    created the error, or the LLM call an `async` frame was suspended at (calls that overlapped are refused).
+ *    Only the innermost: an outer frame's line was passed on another iteration, not on the failing one.
+ * 2. A rethrow (`catch (e) { throw e }`) or an error thrown away from where it was created: the newest throw
+ *    statement pause, if the thrown object was held by that frame's variables (identity, not a guess).
+ * 3. A thrown non-Error (no stack): the throw statement that paused just before.
+ */
+export function failingFrames(err: unknown, frames: StackFrame[], sites: SiteCaptures): FrameLocals[] | undefined {
+  const own = sites.thrownCapture(err);
+  if (own && own.capture.frames.length) return own.capture.frames;
+  const newest = sites.newestThrow();
   if (frames.length === 0) {
-    const last = recent[recent.length - 1];
-    return now - last.at <= LOOSE_MATCH_MS ? last.capture.frames : undefined;
+    const recent = newest && perfNow() - newest.at <= NON_ERROR_MS;
+    return recent && !(err instanceof Error) ? newest.capture.frames : undefined;
   }
-  // 1. Same file and line (the throw statement, or the awaited call an async frame points at).
-  for (let i = recent.length - 1; i >= 0; i--) {
-    const top = recent[i].capture.frames[0];
-    if (own.some((f) => f.url === top.url && f.line === top.line)) return recent[i].capture.frames;
-  }
-  // 2. Transformed sources (TypeScript through tsx) report other line numbers: same file and function, if recent.
-  for (let i = recent.length - 1; i >= 0 && now - recent[i].at <= LOOSE_MATCH_MS; i--) {
-    const top = recent[i].capture.frames[0];
-    if (own.some((f) => f.url === top.url && f.functionName === top.functionName)) return recent[i].capture.frames;
-  }
+  const top = frames.find((f) => codeKind(f.url) === 'own');
+  const cap = top ? sites.current(top.url, top.line) : undefined;
+  if (cap && cap.capture.frames.length) return cap.capture.frames;
+  if (newest && typeof err === 'object' && err !== null && newest.capture.held?.has(err)) return newest.capture.frames;
   return undefined;
 }
 

@@ -14,12 +14,16 @@ import { runInternal } from '../core/internal.js';
 import { stateRuntime } from '../state/runtimeApi.js';
 import { installThrowSites } from './throwSites.js';
 import { errorPayload } from './errorPayload.js';
+import { errorSources } from './errorSources.js';
+import { installExceptionPauses } from './exceptionPauses.js';
+import { sdkEnv } from '../core/sdkEnv.js';
 
 export function installErrors(rec: Recorder): void {
   const insp = sharedInspector((where, e) => rec.fault(where, e));
   if (insp) {
     try {
       installThrowSites(insp);
+      if (sdkEnv().localsOnExceptions) installExceptionPauses(insp);
     } catch (e) {
       rec.fault('locals at throw sites', e);
     }
@@ -31,6 +35,8 @@ export function installErrors(rec: Recorder): void {
         const state = stateRuntime();
         state?.flushState();
         const { payload, capture } = errorPayload(err, origin, rec.secrets, insp);
+        const sources = errorSources([...capture.stack, ...(payload.frames ?? [])], rec);
+        if (sources.length) payload.sources = sources;
         rec.emit('error', payload);
         state?.forceKeyframe(capture, 'error');
       });

@@ -8,12 +8,13 @@
  * (V8 predicts them caught by the module's evaluation promise).
  *
  * Instead: a breakpoint on each `throw` statement of the agent's own scripts. A breakpoint pause carries no
- * exception, so nothing is formatted; the handler reads the frames (inspector `recent` captures) and resumes. The
- * uncaught-exception monitor later matches the error's stack against these captures. Hot throw sites (caught in a
- * loop) lose their breakpoint after a few hits, and captures obey the shared time budget.
+ * exception, so nothing is formatted; the handler reads the frames into the inspector's site captures (with the
+ * pass they belong to, see siteCaptures.ts) and resumes. The uncaught-exception monitor later looks up the capture
+ * of the failing pass. Every pass of a throw site is captured: the time budget of LLM-call and keyframe captures
+ * does not apply, or a run that spent its budget early would have no locals at its failure. Hot throw sites (caught
+ * in a loop) lose their breakpoint after a few hits instead, and are then closed (never matched).
  */
 import type { LocalsInspector } from '../core/inspector.js';
-import { CaptureBudget } from '../state/captureBudget.js';
 
 const THROW = /\bthrow\b/g;
 const MAX_PER_SCRIPT = 200;
@@ -22,7 +23,6 @@ const MAX_TOTAL = 3000;
 const MAX_HITS = 25;
 
 export function installThrowSites(insp: LocalsInspector): void {
-  const budget = new CaptureBudget(insp);
   let total = 0;
   insp.onScript(({ scriptId, url }) => {
     if (insp.kind(url) !== 'own' || total >= MAX_TOTAL) return;
@@ -38,9 +38,17 @@ export function installThrowSites(insp: LocalsInspector): void {
         const before = text.slice(0, m.index);
         if (before.includes('//') || /^\s*\*/.test(before)) break;
         let hits = 0;
+        let site: string | undefined;
         const id: string | undefined = insp.setBreakpoint(scriptId, line, m.index, (frames) => {
-          if (++hits >= MAX_HITS && id) insp.removeBreakpoint(id);
-          if (budget.allow()) insp.collect(frames);
+          site ??= insp.ownSite(frames);
+          if (!site) return;
+          const hit = insp.sites.hit('throw', site);
+          if (++hits > MAX_HITS) {
+            if (id) insp.removeBreakpoint(id);
+            insp.sites.close(site);
+            return;
+          }
+          insp.sites.store('throw', site, hit, insp.collect(frames));
         });
         if (id) {
           perScript++;

@@ -24,8 +24,12 @@ export function installLlmBreakpoints(insp: LocalsInspector, state: StateManager
     const column = head.length - (head.lastIndexOf('\n') + 1);
     // V8 moves the location to the first breakable position inside the body.
     insp.setBreakpoint(scriptId, line, column, (frames) => {
+      // Every call counts, captured or not: a failure of this call may only show locals read at this call.
+      const site = insp.ownSite(frames);
+      const hit = site ? insp.sites.hit('llm', site) : 0;
       if (!state.budget.allow()) return;
       const cap = insp.collect(frames);
+      if (site) insp.sites.store('llm', site, hit, cap);
       if (cap.frames.length) state.llmCallCaptured(cap);
     });
   });

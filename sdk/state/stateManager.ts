@@ -200,6 +200,7 @@ export class StateManager implements StateRuntime {
   /** After an event: file map, and the keyframe policy. */
   private afterEvent(_seq: number, kind: EventKind, payload: unknown): void {
     if (kind === 'fs') applyFsEvent(this.files, payload as FsPayload);
+    if (kind === 'llm') this.insp?.sites.llmDone();
     if (this.busy) return;
     this.busy = true;
     try {

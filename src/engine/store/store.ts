@@ -133,7 +133,11 @@ export class TraceStore {
     if (!p) throw new BadArgsError('empty run id', 'pass an id or a unique prefix from `agenttrace list`');
     if (this.stmts.run.get(p)) return p;
     const rows = this.#db.prepare('SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT 6').all(p, p + '\uffff') as { id: string }[];
-    if (rows.length === 0) throw new NotFoundError(`no run with id ${p}`, 'run `agenttrace list` to see the recorded runs', { prefix: p });
+    if (rows.length === 0) {
+      const branch = this.resolveBranchPrefix(p);
+      if (branch) return branch;
+      throw new NotFoundError(`no run with id ${p}`, 'run `agenttrace list` to see the recorded runs', { prefix: p });
+    }
     if (rows.length > 1) {
       // Branch ids extend their trace's id (`<id>__<name>`): a prefix that matches one trace and only its branches
       // means the trace.
@@ -145,6 +149,24 @@ export class TraceStore {
       throw new AmbiguousIdError(p, rows.map((r) => r.id));
     }
     return rows[0].id;
+  }
+
+  /**
+   * A branch id written with its trace's id abbreviated (`3f2a__terse` for `3f2a…-…__terse`): the part before the
+   * first `__` is resolved as a run id prefix (ambiguity reported for it), the rest completes the branch id.
+   */
+  private resolveBranchPrefix(p: string): string | undefined {
+    const cut = p.indexOf('__');
+    if (cut <= 0 || cut + 2 >= p.length) return undefined;
+    let head: string;
+    try {
+      head = this.resolveRunId(p.slice(0, cut));
+    } catch (e) {
+      if (e instanceof NotFoundError) return undefined;
+      throw e;
+    }
+    const full = `${head}__${p.slice(cut + 2)}`;
+    return full === p ? undefined : this.resolveRunId(full);
   }
 
   findRun(id: string): StoredRun | undefined {

@@ -17,6 +17,7 @@ export type { EventSummary } from '../model/eventSummary.js';
 export type { ConsoleLine, EventDetail, EventPage, FileView, ResolvedBody, RunDetail, RunsApi, RunSummary, StateView } from './runsContract.js';
 export type { ImportApi, ImportOutcome } from './importContract.js';
 export type { RecordApi } from './recordContract.js';
+export type { SourceApi, SourceView } from './sourceContract.js';
 export type { FixApi, FixListItem, AiSettingsView, KeyTestResult, FixStats } from './fixContract.js';
 export type { ActionsApi, EditValidation, ExportedFile, ReplayVerdictView, RunDiffChange, RunDiffSide, RunDiffView } from './actionsContract.js';
 

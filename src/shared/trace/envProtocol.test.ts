@@ -11,7 +11,7 @@ describe('env protocol', () => {
   });
 
   it('gives the defaults for an empty environment', () => {
-    expect(parseAgentEnv({})).toEqual({ offline: false, keyframeEvery: DEFAULT_KEYFRAME_EVERY, locals: true, testHooks: false, debug: false });
+    expect(parseAgentEnv({})).toEqual({ offline: false, keyframeEvery: DEFAULT_KEYFRAME_EVERY, locals: true, localsOnExceptions: false, testHooks: false, debug: false });
   });
 
   it('parses modes, numbers and flags as the SDK and the host always did', () => {

@@ -37,7 +37,11 @@ export const ENV = {
   keyframeEvery: 'AGENTTRACE_KEYFRAME_EVERY',
   /** AgentTrace's data folder (store and journals); default `~/.agenttrace`. */
   home: 'AGENTTRACE_HOME',
-  /** `off`, `0` or `false` turns capture of local variables (the inspector) off; default on. */
+  /**
+   * `off`, `0` or `false` turns capture of local variables (the inspector) off; default on. `exceptions` also pauses
+   * on every exception of the agent's own code (locals of any error, at the cost of Node printing its own internals
+   * as the source line of an unhandled rejection).
+   */
   locals: 'AGENTTRACE_LOCALS',
   /** `1` exposes the SDK's internal-context probe to integration tests. */
   testHooks: 'AGENTTRACE_TEST_HOOKS',
@@ -87,6 +91,8 @@ export interface AgentEnv {
   keyframeEvery: number;
   home?: string;
   locals: boolean;
+  /** AGENTTRACE_LOCALS=exceptions. */
+  localsOnExceptions: boolean;
   testHooks: boolean;
   sqliteBinding?: string;
   sample?: string;
@@ -115,6 +121,7 @@ export function parseAgentEnv(env: EnvVars): AgentEnv {
     keyframeEvery: Math.max(1, Number(env[ENV.keyframeEvery]) || DEFAULT_KEYFRAME_EVERY),
     home: trimmed(ENV.home),
     locals: !['off', '0', 'false'].includes((env[ENV.locals] ?? '').toLowerCase()),
+    localsOnExceptions: (env[ENV.locals] ?? '').trim().toLowerCase() === 'exceptions',
     testHooks: env[ENV.testHooks] === '1',
     sqliteBinding: trimmed(ENV.sqliteBinding),
     sample: raw(ENV.sample),

@@ -216,8 +216,23 @@ export interface ErrorPayload {
   name: string;
   message: string;
   stack?: string;
-  /** Locals of the throwing frame and its callers (own code only, bounded). */
+  /**
+   * Locals of the failing frames, read on the failing pass (own code only, bounded). A frame of `stack` missing here
+   * had no locals captured at that moment.
+   */
   frames?: FrameLocals[];
+  /** Source of every own file on the failing stack, as it was when the error happened (secrets masked). */
+  sources?: SourceSnapshot[];
+}
+
+/** A user file's text captured at record time. */
+export interface SourceSnapshot {
+  /** file URL as in stack frames. */
+  url: string;
+  /** sha256 of the file's bytes on disk at capture time (before masking), to tell if it changed since. */
+  sha256: string;
+  /** The masked text. */
+  text: BlobRef;
 }
 
 export interface ExitPayload {

@@ -1,5 +1,8 @@
 import type { Async } from '../../app/useAsync';
 import type { ToolLink } from '../../../../shared/model/toolLinks';
+import type { SourceView } from '../../../../shared/rpc/contract';
+import type { ErrorPayload } from '../../../../shared/trace/types';
+import { ErrorPanel } from '../errorPanel/ErrorPanel';
 import { Placeholder } from '../../components/Placeholder';
 import { ConsoleTab } from './ConsoleTab';
 import { EventTab } from './EventTab';
@@ -28,6 +31,8 @@ interface Props {
   toolLinks?: Async<ToolLink[]>;
   /** Selects another step (a link from the event, e.g. a tool call to the step that ran it). */
   onSelectStep?: (seq: number) => void;
+  /** Recorded sources for the error panel (an `error` step's Event tab). */
+  loadSource?: (file: string) => Promise<SourceView>;
 }
 
 function Loaded<T>({ a, what, children }: { a: Async<T>; what: string; children: (v: T) => React.ReactNode }): React.JSX.Element {
@@ -38,7 +43,7 @@ function Loaded<T>({ a, what, children }: { a: Async<T>; what: string; children:
 }
 
 /** The selected step in tabs: Event, State, Stack, Files, Console (pure view over loaded data). */
-export function StateInspector({ seq, tab, onTab, data, filePath, onOpenFile, toolLinks, onSelectStep }: Props): React.JSX.Element {
+export function StateInspector({ seq, tab, onTab, data, filePath, onOpenFile, toolLinks, onSelectStep, loadSource }: Props): React.JSX.Element {
   // Roving focus: the selected tab is the one tab stop; arrows select (and focus) the neighbour.
   const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>): void => {
     const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
@@ -73,7 +78,13 @@ export function StateInspector({ seq, tab, onTab, data, filePath, onOpenFile, to
           <Placeholder kind="empty">Select a step in the timeline (j/k or arrow keys move the selection).</Placeholder>
         ) : tab === 'event' ? (
           <Loaded a={data.event} what="event">
-            {(d) => <EventTab detail={d} {...(toolLinks ? { toolLinks } : {})} {...(onSelectStep ? { onSelectStep } : {})} />}
+            {(d) =>
+              d.event.kind === 'error' && loadSource ? (
+                <ErrorPanel key={`${d.runId}:${d.event.seq}`} error={d.event.payload as ErrorPayload} loadSource={loadSource} />
+              ) : (
+                <EventTab detail={d} {...(toolLinks ? { toolLinks } : {})} {...(onSelectStep ? { onSelectStep } : {})} />
+              )
+            }
           </Loaded>
         ) : tab === 'state' ? (
           <Loaded a={data.state} what="state">

@@ -13,6 +13,7 @@ import { EditForkPanel } from '../actions/EditForkPanel';
 import { useActions, useStepKind } from '../actions/useActions';
 import { BranchGraph } from '../branchGraph/BranchGraph';
 import { useToolLinks } from '../chatView/useToolLinks';
+import { useOpenOnError } from '../errorPanel/useOpenOnError';
 import { StateInspector } from '../stateInspector/StateInspector';
 import { useInspector, type InspectorTab } from '../stateInspector/useInspector';
 import { Timeline } from '../timeline/Timeline';
@@ -66,6 +67,9 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
   );
   const select = useCallback((seq: number) => navigate({ screen: 'run', runId, step: seq }, { replace: true }), [navigate, runId]);
   const openRun = useCallback((id: string) => navigate({ screen: 'run', runId: id, ...(step === undefined ? {} : { step }) }), [navigate, step]);
+  const loadSource = useCallback((file: string) => api.getSource({ runId, file }), [api, runId]);
+  // Opened for a comparison (the fix review's Compare), the compare view is what was asked for: no jump.
+  useOpenOnError(api, run.status === 'ready' && !compare ? run.value : undefined, step, select);
 
   const treeRuns = useMemo(() => (tree.status === 'ready' ? tree.value.runs : tree.status === 'loading' ? (tree.stale?.runs ?? []) : []), [tree]);
   const runStart = detail?.startedAt ?? 0;
@@ -135,7 +139,7 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
                   <Placeholder kind="loading">Loading branches…</Placeholder>
                 )
               }
-              second={<StateInspector seq={step} tab={tab} onTab={setTab} data={inspector} filePath={filePath} onOpenFile={setFilePath} toolLinks={toolLinks} onSelectStep={select} />}
+              second={<StateInspector seq={step} tab={tab} onTab={setTab} data={inspector} filePath={filePath} onOpenFile={setFilePath} toolLinks={toolLinks} onSelectStep={select} loadSource={loadSource} />}
             />
           }
         />
