@@ -51,7 +51,7 @@ export function RunHeader({ run, onBack, onOpenRun }: Props): React.JSX.Element 
             )}
           </dl>
           {run.parentId && (
-            <button type="button" className="rh-fork" onClick={() => onOpenRun(run.parentId as string)}>
+            <button type="button" className="rh-fork" title={`Open ${run.parentId} (forked at step ${run.forkSeq})`} onClick={() => onOpenRun(run.parentId as string)}>
               forked from {run.parentId} at step {run.forkSeq}
             </button>
           )}
