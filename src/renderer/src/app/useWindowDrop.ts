@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import type { TraceDrop } from '../features/traceList/useTraceDrop';
 
 const hasFiles = (e: DragEvent): boolean => Array.from(e.dataTransfer?.types ?? []).includes('Files');
@@ -10,11 +10,9 @@ const hasFiles = (e: DragEvent): boolean => Array.from(e.dataTransfer?.types ?? 
  * or says why nothing happened.
  */
 export function useWindowDrop(drop: TraceDrop): void {
-  // The listeners stay for the window's life; they read the latest drop state through the ref.
-  const latest = useRef(drop);
-  latest.current = drop;
+  // Both are stable callbacks: the listeners are added once.
+  const { importFiles, notify } = drop;
   useEffect(() => {
-    const drop = (): TraceDrop => latest.current;
     const onDragOver = (e: DragEvent): void => {
       e.preventDefault();
       if (e.dataTransfer) e.dataTransfer.dropEffect = hasFiles(e) ? 'copy' : 'none';
@@ -23,8 +21,8 @@ export function useWindowDrop(drop: TraceDrop): void {
       if (e.defaultPrevented) return;
       e.preventDefault();
       const files = Array.from(e.dataTransfer?.files ?? []);
-      if (files.length) void drop().importFiles(files);
-      else drop().notify('Only .agenttrace files can be dropped on the workbench: nothing was imported.');
+      if (files.length) void importFiles(files);
+      else notify('Only .agenttrace files can be dropped on the workbench: nothing was imported.');
     };
     document.addEventListener('dragover', onDragOver);
     document.addEventListener('drop', onDrop);
@@ -32,5 +30,5 @@ export function useWindowDrop(drop: TraceDrop): void {
       document.removeEventListener('dragover', onDragOver);
       document.removeEventListener('drop', onDrop);
     };
-  }, []);
+  }, [importFiles, notify]);
 }

@@ -31,7 +31,7 @@ interface Props {
 export function TracesScreen({ api, subscribe, onOpen, onFix, onOpenFix, drop }: Props): React.JSX.Element {
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<RunStatus | ''>('');
-  const runs = useRuns(api, subscribe, query);
+  const runs = useRuns(api, subscribe, query, drop.importedCount);
   const stats = useFixStats(api, subscribe);
   const fileInput = useRef<HTMLInputElement>(null);
   const record = useRecordDialog(api, onOpen);

@@ -9,6 +9,8 @@ export interface TraceDrop {
   failures: Extract<ImportOutcome, { ok: false }>[];
   /** Files of that drop that did import, when some failed (the banner offers to open them). */
   imported: Extract<ImportOutcome, { ok: true }>[];
+  /** Goes up after each import that stored something (lists reload on it). */
+  importedCount: number;
   /** A note about the last drop that imported nothing and failed nothing (e.g. no files in it). */
   note: string | null;
   dismiss(): void;
@@ -40,6 +42,7 @@ export function useTraceDrop(api: WorkbenchApi, onOpen: (runId: string) => void)
   const [failures, setFailures] = useState<TraceDrop['failures']>([]);
   const [imported, setImported] = useState<TraceDrop['imported']>([]);
   const [note, setNote] = useState<string | null>(null);
+  const [importedCount, setImportedCount] = useState(0);
 
   // With a failure among the files, stay where the banner is: opening a run would hide the errors. The good files
   // are imported all the same, and the banner offers to open them.
@@ -50,6 +53,7 @@ export function useTraceDrop(api: WorkbenchApi, onOpen: (runId: string) => void)
       setFailures(bad);
       setImported(bad.length ? good : []);
       setNote(null);
+      if (good.length) setImportedCount((n) => n + 1);
       if (!bad.length && good[0]) onOpen(good[0].focus);
     },
     [onOpen],
@@ -104,5 +108,5 @@ export function useTraceDrop(api: WorkbenchApi, onOpen: (runId: string) => void)
     setNote(text);
   }, []);
 
-  return { busy, failures, imported, note, dismiss, notify, importFiles, importSample };
+  return { busy, failures, imported, importedCount, note, dismiss, notify, importFiles, importSample };
 }
