@@ -12,6 +12,7 @@ import { REPO, cli, startWorkbench, tempHome, type Workbench } from './workbench
 let wb: Workbench;
 let rootId: string;
 let branchId: string;
+let editedId: string;
 
 test.beforeAll(async () => {
   const home = tempHome();
@@ -19,6 +20,10 @@ test.beforeAll(async () => {
   const runs = JSON.parse(cli(home, ['list', '--json'])) as { id: string; parentId?: string }[];
   rootId = runs.find((r) => !r.parentId)?.id ?? '';
   branchId = runs.find((r) => r.parentId === rootId)?.id ?? '';
+  // A branch with a long name and an edit, not run yet: the widest header (fork link, edit, status).
+  editedId = `${rootId}__what-if-the-forecast-said-sunny-all-week`;
+  cli(home, ['branch', 'create', rootId, '--step', '15', '--name', 'what-if-the-forecast-said-sunny-all-week']);
+  cli(home, ['branch', 'edit', editedId, '--event', '15', '--payload', JSON.stringify({ content: 'Sunny all week.' })]);
   expect(branchId).toContain('__');
   wb = await startWorkbench(home);
 });
@@ -52,12 +57,14 @@ async function headerProblems(page: Page): Promise<string[]> {
 for (const width of [1280, 1024]) {
   test(`a branch's run header fits at ${width} px`, async ({ page }) => {
     await page.setViewportSize({ width, height: 800 });
-    await page.goto(`${wb.url}#/run/${encodeURIComponent(branchId)}`);
-    await expect(page.locator('.tl-row').first()).toBeVisible();
-    await expect(page.locator('.rh-fork')).toBeVisible();
-    expect(await headerProblems(page)).toEqual([]);
-    expect(await overflowingX(page, '.trace-screen')).toEqual([]);
-    await expect(page.locator('.rh-fork')).toHaveAttribute('title', new RegExp(rootId));
+    for (const id of [branchId, editedId]) {
+      await page.goto(`${wb.url}#/run/${encodeURIComponent(id)}`);
+      await expect(page.locator('.tl-row').first()).toBeVisible();
+      await expect(page.locator('.rh-fork')).toBeVisible();
+      expect(await headerProblems(page), id).toEqual([]);
+      expect(await overflowingX(page, '.trace-screen'), id).toEqual([]);
+      await expect(page.locator('.rh-fork')).toHaveAttribute('title', new RegExp(rootId));
+    }
   });
 }
 
