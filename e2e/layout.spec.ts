@@ -13,6 +13,7 @@ let wb: Workbench;
 let rootId: string;
 let branchId: string;
 let editedId: string;
+let loneId: string;
 
 test.beforeAll(async () => {
   const home = tempHome();
@@ -25,6 +26,9 @@ test.beforeAll(async () => {
   cli(home, ['branch', 'create', rootId, '--step', '15', '--name', 'what-if-the-forecast-said-sunny-all-week']);
   cli(home, ['branch', 'edit', editedId, '--event', '15', '--payload', JSON.stringify({ content: 'Sunny all week.' })]);
   expect(branchId).toContain('__');
+  // A run without branches: one node, the most common graph.
+  const lone = JSON.parse(cli(home, ['record', path.join(REPO, 'test/agents/cli-basic.mjs'), '--name', 'lone', '--json']).trim().split('\n').pop() ?? '{}') as { id: string };
+  loneId = lone.id;
   wb = await startWorkbench(home);
 });
 test.afterAll(async () => {
@@ -68,24 +72,29 @@ for (const width of [1280, 1024]) {
   });
 }
 
-test('the branch graph pane is as tall as its tree; the inspector takes the rest', async ({ page }) => {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${wb.url}#/run/${rootId}?step=1`);
-  await expect(page.locator('.branch-graph .react-flow__node')).toHaveCount(2);
-  // Let the graph fit itself to the pane.
-  await page.waitForTimeout(500);
-  const m = await page.evaluate(() => {
-    const pane = document.querySelector('.branch-graph')!.getBoundingClientRect();
-    const nodes = Array.from(document.querySelectorAll('.branch-graph .react-flow__node')).map((n) => n.getBoundingClientRect());
-    const top = Math.min(...nodes.map((r) => r.top));
-    const bottom = Math.max(...nodes.map((r) => r.bottom));
-    const column = document.querySelector('.trace-body .split-pane-rest')!.getBoundingClientRect();
-    return { pane: pane.height, content: bottom - top, column: column.height, inside: top >= pane.top && bottom <= pane.bottom };
+for (const [what, nodes] of [
+  ['a lone run', 1],
+  ['a trace with two branches', 3],
+] as const) {
+  test(`the branch graph pane is as tall as its tree (${what}); the inspector takes the rest`, async ({ page }) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${wb.url}#/run/${nodes === 1 ? loneId : rootId}?step=1`);
+    await expect(page.locator('.branch-graph .react-flow__node')).toHaveCount(nodes);
+    // Let the graph fit itself to the pane.
+    await page.waitForTimeout(500);
+    const m = await page.evaluate(() => {
+      const pane = document.querySelector('.branch-graph')!.getBoundingClientRect();
+      const rects = Array.from(document.querySelectorAll('.branch-graph .react-flow__node')).map((n) => n.getBoundingClientRect());
+      const top = Math.min(...rects.map((r) => r.top));
+      const bottom = Math.max(...rects.map((r) => r.bottom));
+      const column = document.querySelector('.trace-body .split-pane-rest')!.getBoundingClientRect();
+      return { pane: pane.height, content: bottom - top, column: column.height, inside: top >= pane.top && bottom <= pane.bottom };
+    });
+    expect(m.inside, JSON.stringify(m)).toBe(true);
+    // Padding and the zoom controls only: not ~200 px of empty canvas.
+    expect(m.pane - m.content, JSON.stringify(m)).toBeLessThanOrEqual(130);
+    await expect(page.locator('.insp-tabs')).toBeVisible();
+    const inspector = await page.locator('.trace-body .split-pane-rest .split-pane-rest').evaluate((el) => el.getBoundingClientRect().height);
+    expect(inspector + m.pane + 2, JSON.stringify({ inspector, ...m })).toBeGreaterThanOrEqual(m.column - 2);
   });
-  expect(m.inside).toBe(true);
-  // Padding and the zoom controls only: no ~240 px of empty canvas.
-  expect(m.pane - m.content, JSON.stringify(m)).toBeLessThanOrEqual(130);
-  await expect(page.locator('.insp-tabs')).toBeVisible();
-  const inspector = await page.locator('.trace-body .split-pane-rest .split-pane-rest').evaluate((el) => el.getBoundingClientRect().height);
-  expect(inspector + m.pane + 2, JSON.stringify({ inspector, ...m })).toBeGreaterThanOrEqual(m.column - 2);
-});
+}
