@@ -6,11 +6,10 @@
  * run (focus lands on the timeline), finds and leaves the find box, reaches a branch graph node and opens it, and
  * `?` lists every shortcut in a dialog that keeps and returns the focus; the focus ring is visible.
  */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { SHORTCUTS } from '../src/renderer/src/app/shortcuts.js';
 import { startMockLlm, type MockLlmServer } from '../test/mock/llmServer.js';
 import { failOnPageErrors, lowContrastTexts } from './pageChecks.js';
 import { REPO, cli, cliAsync, startWorkbench, tempHome, type Workbench } from './workbenchServer.js';
@@ -67,7 +66,7 @@ async function axeProblems(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`));
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact ?? ''}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1]?.trim() ?? v.help}`));
 }
 
 async function openTraceScreen(page: Page): Promise<void> {
@@ -163,11 +162,27 @@ test('? lists every shortcut in a modal dialog; Esc closes it and the focus goes
   const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
-  for (const group of SHORTCUTS) {
-    await expect(dialog.getByRole('heading', { name: group.where })).toBeVisible();
-    for (const k of group.keys) await expect(dialog.locator('dd', { hasText: k.what }).first()).toBeVisible();
+  // Every shortcut the workbench has, with its keys (the renderer's list is not importable here: layers).
+  const row = (what: string) => dialog.locator('.sh-row', { has: page.locator('dd', { hasText: what }) }).first();
+  for (const [where, keys, what] of [
+    ['Anywhere', ['?'], 'Show this list of shortcuts'],
+    ['Traces list', ['j', '↓'], 'Next run'],
+    ['Traces list', ['Enter', 'Space'], 'Open the run'],
+    ['Timeline', ['j', '↓'], 'Next step'],
+    ['Timeline', ['k', '↑'], 'Previous step'],
+    ['Timeline', ['PageDown', 'PageUp'], 'A page of steps'],
+    ['Timeline', ['Home', 'End'], 'First or last step'],
+    ['Timeline', ['→', 'Enter'], 'Unfold a group'],
+    ['Timeline', ['/'], 'Find in the timeline'],
+    ['Timeline', ['Esc'], 'clear it and go back to the timeline'],
+    ['Branch graph', ['Enter', 'Space'], 'Open that run'],
+    ['Inspector and panes', ['←', '→'], 'previous or next tab'],
+    ['Edit & fork', ['Ctrl+Enter', '⌘+Enter'], 'Run the branch with the edit'],
+  ] as const) {
+    await expect(dialog.getByRole('heading', { name: where })).toBeVisible();
+    await expect(row(what)).toBeVisible();
+    expect(await row(what).locator('kbd').allTextContents()).toEqual([...keys]);
   }
-  expect(await dialog.locator('.sh-row').count()).toBe(SHORTCUTS.reduce((n, g) => n + g.keys.length, 0));
   // Focus stays in the dialog while it is open.
   for (let i = 0; i < 5; i++) {
     await page.keyboard.press('Tab');
