@@ -39,12 +39,19 @@ const CONTROLS_PX = 110;
  */
 export function graphPaneHeight(runs: readonly RunSummary[]): number {
   if (runs.length === 0) return CONTROLS_PX + PANE_CHROME_PX;
+  // The screen passes the same (memoized) array on every render (each j/k): lay a big tree out once.
+  const known = paneHeights.get(runs);
+  if (known !== undefined) return known;
   const layout = layoutRunTree(runs);
   const top = Math.min(...layout.nodes.map((n) => n.y));
   const bottom = Math.max(...layout.nodes.map((n) => n.y + NODE_HEIGHT));
   const content = (bottom - top) * FIT_BASE.maxZoom;
-  return Math.ceil(Math.max(CONTROLS_PX, content) * (1 + 2 * FIT_BASE.padding) + PANE_CHROME_PX / 2);
+  const height = Math.ceil(Math.max(CONTROLS_PX, content) * (1 + 2 * FIT_BASE.padding) + PANE_CHROME_PX / 2);
+  paneHeights.set(runs, height);
+  return height;
 }
+
+const paneHeights = new WeakMap<readonly RunSummary[], number>();
 
 interface Props {
   runs: RunSummary[];
