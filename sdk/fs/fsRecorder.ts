@@ -18,6 +18,16 @@ import { bytesOf, callbackIndex, copyBytes, encodingOf, errorText, fdWriteBytes,
 /** Larger writes are recorded with their size only (the journal would balloon). */
 export const MAX_CONTENT = 8 * 1024 * 1024;
 
+/**
+ * Largest file read back after a partial write (fd, FileHandle or stream write, appendFile, truncate) or a rename,
+ * so the Files tab can show the whole file at that step. Every chunk of a growing file is read again: the cap keeps a
+ * long log written line by line from costing quadratic time. Larger files keep the chunk only.
+ */
+export const MAX_READBACK = 1024 * 1024;
+
+/** Ops whose recorded bytes are not the whole file: the file is read back after them. */
+const PARTIAL_OPS: ReadonlySet<FsOp> = new Set<FsOp>(['write', 'appendFile', 'truncate']);
+
 /** What a call is about, decided before it runs; null means "not ours to record". */
 interface Described {
   op: FsOp;
@@ -34,6 +44,11 @@ export interface FsRecorderOptions {
   /** Paths never recorded: the journal, and everything under these directories (AGENTTRACE_HOME). */
   ownFiles: string[];
   ownDirs: string[];
+  /**
+   * The whole file at `abs` right after a call, or undefined (missing, a directory, larger than `max` bytes).
+   * Default: the disk; the replay sandbox reads its overlay (nothing of the replay is on disk).
+   */
+  readBack?: (abs: string, max: number) => Buffer | undefined;
 }
 
 export class FsRecorder implements FsHooks {
@@ -48,7 +63,10 @@ export class FsRecorder implements FsHooks {
     private readonly opts: FsRecorderOptions,
   ) {
     this.streamFs = { open: fs.open, write: fs.write, writev: fs.writev, close: fs.close, fsync: fs.fsync } as unknown as Record<string, AnyFn>;
+    this.readBack = opts.readBack ?? readSmall;
   }
+
+  private readonly readBack: (abs: string, max: number) => Buffer | undefined;
 
   call(spec: FsCallSpec, original: AnyFn, thisArg: unknown, args: unknown[]): unknown {
     if (spec.shape === 'close') this.forget(spec.host === 'handle' ? fdOfHandle(thisArg) : args[0]);
@@ -128,7 +146,7 @@ export class FsRecorder implements FsHooks {
 
   /** Records each chunk once the stream has written it to disk. */
   private wrapStreamWrites(ws: WritableInternals, file: string): void {
-    const record = (err: Error | null | undefined, bytes: Buffer | undefined): void => this.record('write', 'stream', file, undefined, err ?? null, bytes);
+    const record = (err: Error | null | undefined, bytes: Buffer | undefined): void => this.record('write', 'stream', file, undefined, err ?? null, bytes, undefined, err ? undefined : this.readBackSafe(file, MAX_READBACK));
     const write = ws._write;
     if (typeof write === 'function') {
       ws._write = function (this: unknown, chunk: unknown, encoding: BufferEncoding, cb: (err?: Error | null) => void): unknown {
@@ -222,15 +240,18 @@ export class FsRecorder implements FsHooks {
         const written = typeof result === 'number' ? result : Number((result as { bytesWritten?: number } | undefined)?.bytesWritten ?? 0);
         bytes = spec.shape === 'fdWrite' ? fdWriteBytes(d.rest ?? [], written) : writevBytes(d.rest?.[0], written);
       }
-      if (!err && d.op === 'copyFile' && d.dest) bytes = readSmall(d.dest);
-      this.record(d.op, spec.api, path, d.dest, err, bytes, d.size);
+      // copyFile and rename record what landed at the destination (a renamed file may never have been written by
+      // the agent, or may replace an existing one): the Files tab then shows it moved, not deleted.
+      if (!err && (d.op === 'copyFile' || d.op === 'rename') && d.dest) bytes = this.readBackSafe(d.dest, MAX_CONTENT);
+      const after = !err && PARTIAL_OPS.has(d.op) ? this.readBackSafe(path, MAX_READBACK) : undefined;
+      this.record(d.op, spec.api, path, d.dest, err, bytes, d.size, after);
     } catch (e) {
       this.rec.fault('file capture', e);
     }
   }
 
   /** Emits one fs event. Never throws. */
-  private record(op: FsOp, api: FsPayload['api'], path: string, dest: string | undefined, err: unknown, bytes?: Buffer, size?: number): void {
+  private record(op: FsOp, api: FsPayload['api'], path: string, dest: string | undefined, err: unknown, bytes?: Buffer, size?: number, after?: Buffer): void {
     try {
       const payload: FsPayload = { op, path: this.mask(path), api };
       if (dest !== undefined) payload.dest = this.mask(dest);
@@ -240,6 +261,10 @@ export class FsRecorder implements FsHooks {
         const content = this.content(bytes);
         if (content) payload.content = content;
       } else if (size !== undefined) payload.size = size;
+      if (!err && after !== undefined) {
+        const whole = this.content(after);
+        if (whole) payload.after = whole;
+      }
       this.rec.emit('fs', payload);
     } catch (e) {
       this.rec.fault('file capture', e);
@@ -253,6 +278,15 @@ export class FsRecorder implements FsHooks {
     if (text === undefined) return this.rec.blob(bytes);
     const masked = this.rec.secrets.maskText(text);
     return this.rec.blob(masked === text ? bytes : masked);
+  }
+
+  /** readBack inside the internal context (its own fs calls are not the agent's); never throws. */
+  private readBackSafe(abs: string, max: number): Buffer | undefined {
+    try {
+      return runInternal(() => this.readBack(abs, max));
+    } catch {
+      return undefined;
+    }
   }
 
   private mask(s: string): string {
@@ -291,10 +325,13 @@ function snapshotBuffers(buffers: unknown): Buffer[] | undefined {
   return buffers.filter((b): b is ArrayBufferView => ArrayBuffer.isView(b)).map((b) => Buffer.from(Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
 }
 
-/** The file's bytes when small enough to store (copyFile records what landed at the destination). */
-function readSmall(p: string): Buffer | undefined {
+/** A regular file's bytes from the disk when at most `max` bytes. */
+function readSmall(p: string, max: number): Buffer | undefined {
   try {
-    return runInternal(() => (fs.statSync(p).size <= MAX_CONTENT ? fs.readFileSync(p) : undefined));
+    return runInternal(() => {
+      const st = fs.statSync(p);
+      return st.isFile() && st.size <= max ? fs.readFileSync(p) : undefined;
+    });
   } catch {
     return undefined;
   }

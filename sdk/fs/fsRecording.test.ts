@@ -150,7 +150,8 @@ describe('file capture', () => {
       ['writeFile', 'two.txt', 'promise', 'cjs promise'],
       ['appendFile', 'two.txt', 'promise', '+'],
       ['mkdir', 'sub', 'callback', null],
-      ['rename', 'one.txt', 'callback', null],
+      // A rename carries what landed at its destination (read back), so the Files tab can show it moved.
+      ['rename', 'one.txt', 'callback', 'cjs sync'],
     ]);
     expect(evs[4].dest).toBe(path.join(dir, 'sub', 'one.txt'));
   });

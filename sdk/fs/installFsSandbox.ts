@@ -54,7 +54,9 @@ export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] 
   });
   const realFs = { open: fs.open, write: fs.write, writev: fs.writev, read: fs.read, close: fs.close, fsync: fs.fsync } as unknown as Record<string, AnyFn>;
   // Both keep original functions: construct them before patching.
-  const recorder = new FsRecorder(rec, { ownFiles: journal ? [journal] : [], ownDirs: [home] });
+  // Read-backs after writes see the overlay: the replay's files exist only there.
+  const readBack = (abs: string, max: number): Buffer | undefined => (overlay.kind(abs) === 'file' && overlay.size(abs) <= max ? overlay.readBytes(abs, abs) : undefined);
+  const recorder = new FsRecorder(rec, { ownFiles: journal ? [journal] : [], ownDirs: [home], readBack });
   const hooks = new SandboxHooks(overlay, recorder, realFs);
 
   const p = new Patcher();

@@ -175,6 +175,14 @@ export class Overlay {
     this.noteVol(abs);
   }
 
+  /** The size of a file in the merged view (Infinity when it is not there). */
+  size(abs: string): number {
+    const w = this.where(abs);
+    if (w === 'gone') return Infinity;
+    const st = w === 'vol' ? this.vol.statSync(abs) : this.real.statSync(abs, { throwIfNoEntry: false });
+    return st ? st.size : Infinity;
+  }
+
   /** The bytes of a file in the merged view. */
   readBytes(abs: string, user: string): Buffer {
     const w = this.where(abs);

@@ -54,10 +54,30 @@ describe('ui server', () => {
   it('serves the renderer publicly and prints a URL carrying the token', async () => {
     expect(server.url).toBe(`${origin()}/?token=${server.token}`);
     expect(server.token).toMatch(/^[0-9a-f]{48}$/);
-    const res = await fetch(`${origin()}/`);
+    const res = await fetch(server.url);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<title>AgentTrace</title>');
     expect((await fetch(`${origin()}/..%2f..%2fetc%2fpasswd`)).status).toBeGreaterThanOrEqual(403);
+  });
+
+  it('answers the page without a token, or with a wrong one, with an explanation that does not leak the token', async () => {
+    for (const [query, says] of [
+      ['', 'has no access token'],
+      ['?token=', 'has no access token'],
+      [`?token=${server.token.slice(0, -1)}0`, 'is not the one of the running'],
+      ['?token=nope', 'is not the one of the running'],
+    ] as const) {
+      for (const page of ['/', '/index.html']) {
+        const res = await fetch(`${origin()}${page}${query}`);
+        expect(res.status, `${page}${query}`).toBe(401);
+        expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+        const html = await res.text();
+        expect(html).toContain('Open the link printed by <code>agenttrace ui</code>');
+        expect(html).toContain(says);
+        expect(html).not.toContain(server.token);
+        expect(html).not.toContain('<title>AgentTrace</title>');
+      }
+    }
   });
 
   it('refuses contract calls without the token or with a wrong one', async () => {

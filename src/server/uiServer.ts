@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { Dispatch } from '../engine/api/dispatcher.js';
 import { RPC_ERROR } from '../shared/errors.js';
 import type { EventSubscribe } from '../shared/rpc/contract.js';
+import { accessPageHtml } from './accessPage.js';
 import { attachEventSocket } from './eventSocket.js';
 import { loopbackRefusal } from './loopbackGuard.js';
 
@@ -111,6 +112,12 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     }
     const file = path.resolve(root, rel);
     if (!file.startsWith(root + path.sep)) return send(res, 403, 'text/plain', 'forbidden');
+    // The workbench page without the right token would load and then fail every call: explain instead.
+    if (rel === 'index.html') {
+      const given = url.searchParams.get('token');
+      if (given === null || given === '') return send(res, 401, 'text/html; charset=utf-8', accessPageHtml('missing'));
+      if (!isAuthorized(given)) return send(res, 401, 'text/html; charset=utf-8', accessPageHtml('wrong'));
+    }
     try {
       const data = await readFile(file);
       return send(res, 200, MIME[path.extname(file)] ?? 'application/octet-stream', data);

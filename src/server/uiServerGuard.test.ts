@@ -78,7 +78,7 @@ const call = (body: string, extra: string[] = []): Promise<RawResponse> =>
 describe('ui server: Host and Origin (DNS rebinding, cross-site)', () => {
   it('answers its own loopback names, with or without a same-server Origin', async () => {
     for (const name of ['127.0.0.1', 'localhost', '[::1]', 'LOCALHOST']) {
-      expect((await raw(['GET / HTTP/1.1', `Host: ${name}:${server.port}`])).status).toBe(200);
+      expect((await raw([`GET /?token=${server.token} HTTP/1.1`, `Host: ${name}:${server.port}`])).status).toBe(200);
     }
     const ok = await call(JSON.stringify({ method: 'getRun', params: { runId: ROOT_ID } }), [`Origin: http://localhost:${server.port}`]);
     expect(ok.status).toBe(200);

@@ -11,6 +11,7 @@ import type { StateAtStep, TraceEvent } from '../../shared/trace/types.js';
 import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
 import { failureLines, statusWithClass } from '../failureLines.js';
+import { renamesAt } from '../../engine/api/runQueries.js';
 import { EVENT_KINDS, formatDuration, formatTime, summarizeEvent, table } from '../format.js';
 import type { Printer } from '../printer.js';
 
@@ -21,15 +22,16 @@ export const showCommand: Command = {
   spec: {
     name: 'show',
     summary: 'Show a run and its events. With --step N: that event plus the state at that step.',
-    usage: 'show <id> [--step N] [--kind K] [--limit N] [--json]',
+    usage: 'show <id> [--step N] [--files] [--kind K] [--limit N] [--json]',
     positionals: [{ name: 'id', required: true, description: 'run id or a unique prefix of it' }],
     options: [
       { name: 'step', type: 'int', min: 0, valueName: 'N', description: 'show event N (0-based) and the state at that step' },
+      { name: 'files', type: 'boolean', description: 'list the files the agent wrote, renamed or deleted, as at step N (default: the last step)' },
       { name: 'kind', type: 'list', valueName: 'K', description: `only events of these kinds (repeat or comma-separate): ${EVENT_KINDS.join(', ')}` },
       { name: 'limit', type: 'int', min: 1, valueName: 'N', description: `at most N events (default ${DEFAULT_HUMAN_LIMIT} without --json, all with --json)` },
       { name: 'json', type: 'boolean', description: 'print JSON: {run, failure, events} or, with --step, {run, event, state}' },
     ],
-    examples: ['agenttrace show 3f2a', 'agenttrace show 3f2a --kind llm,http', 'agenttrace show 3f2a --step 12 --json'],
+    examples: ['agenttrace show 3f2a', 'agenttrace show 3f2a --kind llm,http', 'agenttrace show 3f2a --step 12 --json', 'agenttrace show 3f2a --files'],
   },
   async run(args, ctx) {
     const o = args.options;
@@ -43,6 +45,7 @@ export const showCommand: Command = {
       if (prices.warning) ctx.printer.err(`agenttrace: warning: ${prices.warning}\n`);
       const cost = lineageCost(store, stored, prices.table);
       const run = withCostFields(stored, cost);
+      if (o.files) return showFiles(store, run, o.step as number | undefined, Boolean(o.json), ctx.printer);
       if (o.step !== undefined) return showStep(store, run, o.step as number, Boolean(o.json), ctx.printer);
       const json = Boolean(o.json);
       const limit = (o.limit as number | undefined) ?? (json ? undefined : DEFAULT_HUMAN_LIMIT);
@@ -70,6 +73,24 @@ export const showCommand: Command = {
   },
 };
 
+/** `show --files`: the files at a step (the last one by default), one line each; JSON: {seq, files, renamed}. */
+function showFiles(store: TraceStore, run: StoredRun, step: number | undefined, json: boolean, printer: Printer): number {
+  const last = Math.max(run.steps - 1, run.forkSeq ?? -1);
+  if (last < 0) throw new NotFoundError(`run ${run.id} recorded no steps`, 'record a run that does something first', { steps: run.steps });
+  const seq = step ?? last;
+  if (seq > last) throw new NotFoundError(`run ${run.id} has no step ${seq}`, `steps of this run: 0..${last}`, { step: seq, steps: run.steps });
+  const files = store.lineage(run).stateAt(seq).files;
+  const renamed = renamesAt(store, run, seq);
+  if (json) {
+    printer.json({ seq, files, renamed });
+    return 0;
+  }
+  const entries = Object.entries(files).sort(([a], [b]) => a.localeCompare(b));
+  printer.out(entries.length ? `Files at step ${seq} of ${run.id}:\n` : `No files written by step ${seq} of ${run.id}.\n`);
+  for (const [p, h] of entries) printer.out(`  ${fileLine(p, h, renamed)}\n`);
+  return 0;
+}
+
 /** The `show --step` view of one step (also printed by `replay --step N --offline` where it stopped). */
 export function showStep(store: TraceStore, run: StoredRun, step: number, json: boolean, printer: Printer): number {
   const lineage = store.lineage(run);
@@ -78,7 +99,7 @@ export function showStep(store: TraceStore, run: StoredRun, step: number, json: 
     const n = store.countEvents(run.id);
     throw new NotFoundError(`run ${run.id} has no step ${step}`, n > 0 ? `steps of this run: 0..${run.steps - 1}` : 'this run recorded no events', { step, steps: run.steps });
   }
-  const state = lineage.stateAt(step);
+  const state = { ...lineage.stateAt(step), renamed: renamesAt(store, run, step) };
   if (json) {
     printer.json({ run, event, state });
     return 0;
@@ -134,7 +155,7 @@ function printEvent(ev: TraceEvent, run: StoredRun, printer: Printer): void {
   printer.out(indent(JSON.stringify(ev.payload, null, 2)) + '\n');
 }
 
-function printState(state: StateAtStep, printer: Printer): void {
+function printState(state: StateAtStep & { renamed: Record<string, string> }, printer: Printer): void {
   printer.out(`State at step ${state.seq}${state.keyframeSeq !== null ? ` (keyframe ${state.keyframeSeq} + deltas)` : ' (no keyframe yet: deltas only)'}\n`);
   const tracked = Object.keys(state.tracked);
   if (tracked.length === 0) printer.out('  tracked: (none)\n');
@@ -148,11 +169,18 @@ function printState(state: StateAtStep, printer: Printer): void {
   for (const f of state.frames.slice(0, 5)) {
     printer.out(`  locals of ${f.functionName || '<anonymous>'}:\n${indent(JSON.stringify(f.locals, null, 2), 4)}\n`);
   }
-  const files = Object.entries(state.files);
+  const files = Object.entries(state.files).sort(([a], [b]) => a.localeCompare(b));
   if (files.length) {
     printer.out('  files written:\n');
-    for (const [p, h] of files) printer.out(`    ${p}  ${h === null ? '(deleted)' : h.slice(0, 12)}\n`);
+    for (const [p, h] of files) printer.out(`    ${fileLine(p, h, state.renamed)}\n`);
   }
+}
+
+/** One line of the files listing: content hash, "(deleted)" or "(renamed → dest)". */
+export function fileLine(p: string, hash: string | null, renamed: Record<string, string>): string {
+  if (hash !== null) return `${p}  ${hash.slice(0, 12)}`;
+  const dest = renamed[p];
+  return dest !== undefined ? `${p}  (renamed → ${dest})` : `${p}  (deleted)`;
 }
 
 function indent(text: string, n = 2): string {

@@ -7,7 +7,8 @@ import { toEventSummary } from '../../shared/model/eventSummary.js';
 import { editSummaries } from '../../shared/model/runLineage.js';
 import type { ConsoleLine, EventDetail, EventPage, FileView, ParamsOf, RunDetail, RunSummary, StateView } from '../../shared/rpc/contract.js';
 import { changedPaths } from '../../shared/trace/stateDiff.js';
-import type { ConsolePayload, HttpPayload, Json, StateAtStep } from '../../shared/trace/types.js';
+import { fileRenames } from '../../shared/trace/fsFiles.js';
+import type { ConsolePayload, FsPayload, HttpPayload, Json, StateAtStep } from '../../shared/trace/types.js';
 import { failureClasses, getFailure } from '../store/failureStore.js';
 import { latestFixByRun } from '../store/fixStore.js';
 import { NotFoundError } from '../errors.js';
@@ -143,7 +144,12 @@ export function getStateView(store: TraceStore, runId: string, seq: number): Sta
   const run = store.getRun(runId);
   const state = stateAtChecked(store, run, seq);
   const prev = seq > 0 ? store.lineage(run).stateAt(seq - 1) : { tracked: {}, globals: {}, frames: [] };
-  return { ...state, changedPaths: changedPaths(comparable(prev), comparable(state)) };
+  return { ...state, changedPaths: changedPaths(comparable(prev), comparable(state)), renamed: renamesAt(store, run, seq) };
+}
+
+/** Renames recorded up to `seq` along the run's lineage (source → destination). */
+export function renamesAt(store: TraceStore, run: StoredRun | string, seq: number): Record<string, string> {
+  return fileRenames(store.lineage(run).events({ to: seq, kinds: ['fs'] }).map((e) => e.payload as FsPayload));
 }
 
 export function getConsoleLines(store: TraceStore, p: ParamsOf<'getConsole'>): { lines: ConsoleLine[]; total: number } {

@@ -87,6 +87,8 @@ export interface EventDetail {
 /** The state at a step plus what changed since the step before, as dot-joined paths under tracked/globals/frames. */
 export interface StateView extends StateAtStep {
   changedPaths: string[];
+  /** Files renamed up to the step: source path → destination (the source shows as moved, not deleted). */
+  renamed: Record<string, string>;
 }
 
 export interface ConsoleLine {

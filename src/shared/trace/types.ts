@@ -173,6 +173,11 @@ export interface FsPayload {
   dest?: string;
   size?: number;
   content?: BlobRef;
+  /**
+   * The whole file right after a partial write (fd, FileHandle or stream write, appendFile, truncate), when small
+   * enough to read back; `content` holds only the bytes of the call. Absent in traces recorded before it existed.
+   */
+  after?: BlobRef;
   /** Synchronous, callback or promise API. */
   api: 'sync' | 'callback' | 'promise' | 'stream';
   error?: string;

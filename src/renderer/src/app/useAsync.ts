@@ -2,7 +2,13 @@ import { useEffect, useState } from 'react';
 import { errorText } from '../features/format';
 
 /** `stale`: while the next value loads, the previous one (views keep showing it instead of jumping to a spinner). */
-export type Async<T> = { status: 'idle' } | { status: 'loading'; stale?: T } | { status: 'ready'; value: T } | { status: 'error'; message: string };
+/** `code`: the host's error code when the failure came from it (ATR_NOT_FOUND for an unknown run id). */
+export type Async<T> = { status: 'idle' } | { status: 'loading'; stale?: T } | { status: 'ready'; value: T } | { status: 'error'; message: string; code?: string };
+
+function codeOf(e: unknown): string | undefined {
+  const code = e && typeof e === 'object' ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
 
 /**
  * Runs `load` (memoize it with useCallback: a new function means new data) and tracks its result. A result that
@@ -16,7 +22,10 @@ export function useAsync<T>(load: (() => Promise<T>) | null, reload = 0): Async<
     let live = true;
     load().then(
       (value) => live && setState({ for: load, value: { status: 'ready', value } }),
-      (e: unknown) => live && setState({ for: load, value: { status: 'error', message: errorText(e) } }),
+      (e: unknown) => {
+        const code = codeOf(e);
+        if (live) setState({ for: load, value: { status: 'error', message: errorText(e), ...(code ? { code } : {}) } });
+      },
     );
     return () => {
       live = false;

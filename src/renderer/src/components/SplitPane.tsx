@@ -9,6 +9,8 @@ interface Props {
   initial: number;
   min?: number;
   max?: number;
+  /** Caps the first pane in pixels (its content needs no more): the second pane takes the rest. */
+  maxFirstPx?: number;
   first: React.ReactNode;
   second: React.ReactNode;
   label: string;
@@ -22,7 +24,7 @@ function readSize(key: string, fallback: number): number {
 }
 
 /** Two panes with a draggable (and keyboard-movable) divider; sizes are fractions so window resizes keep ratios. */
-export function SplitPane({ direction, storageKey, initial, min = 0.15, max = 0.85, first, second, label }: Props): React.JSX.Element {
+export function SplitPane({ direction, storageKey, initial, min = 0.15, max = 0.85, maxFirstPx, first, second, label }: Props): React.JSX.Element {
   const [size, setSize] = useState(() => clamp(readSize(storageKey, initial), min, max));
   const box = useRef<HTMLDivElement>(null);
   const horizontal = direction === 'horizontal';
@@ -65,7 +67,7 @@ export function SplitPane({ direction, storageKey, initial, min = 0.15, max = 0.
   const pct = `${(size * 100).toFixed(2)}%`;
   return (
     <div ref={box} className={`split split-${direction}`}>
-      <div className="split-pane" style={{ flexBasis: pct }}>
+      <div className="split-pane" style={{ flexBasis: pct, ...(maxFirstPx === undefined ? {} : horizontal ? { maxWidth: maxFirstPx } : { maxHeight: maxFirstPx }) }}>
         {first}
       </div>
       <div

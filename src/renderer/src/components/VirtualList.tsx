@@ -11,7 +11,7 @@ interface Props {
   overscan?: number;
   className?: string;
   /** Props for the scrolling element (role, aria-*, tabIndex, keyboard handler). */
-  containerProps?: React.HTMLAttributes<HTMLDivElement>;
+  containerProps?: React.HTMLAttributes<HTMLDivElement> & { [data: `data-${string}`]: string };
 }
 
 /** A windowed list: only the rows in view (plus a few) are in the DOM. */

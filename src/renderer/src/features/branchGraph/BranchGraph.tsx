@@ -1,9 +1,9 @@
 import { useEffect, useMemo } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore, type Edge, type FitViewOptions, type NodeMouseHandler } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { focusIds, layoutRunTree } from '../../../../shared/model/graphLayout';
+import { NODE_HEIGHT, focusIds, layoutRunTree } from '../../../../shared/model/graphLayout';
 import type { RunSummary } from '../../../../shared/rpc/contract';
-import { RunNode, type RunNodeType } from './RunNode';
+import { RunNode, runNodeLabel, type RunNodeType } from './RunNode';
 import './BranchGraph.css';
 
 // Module scope: a new object per render would make React Flow remount every node.
@@ -29,6 +29,30 @@ function FitOnChange({ options, fitKey }: { options: FitViewOptions; fitKey: str
   return null;
 }
 
+/** Room the graph pane needs besides the tree: the fit padding and the zoom controls (3 buttons, bottom left). */
+const PANE_CHROME_PX = 60;
+const CONTROLS_PX = 110;
+
+/**
+ * The height the branch graph pane needs for this tree: its rows at the fit zoom with padding, never less than the
+ * zoom controls. A lone run or a small tree then leaves the rest of the column to the inspector.
+ */
+export function graphPaneHeight(runs: readonly RunSummary[]): number {
+  if (runs.length === 0) return CONTROLS_PX + PANE_CHROME_PX;
+  // The screen passes the same (memoized) array on every render (each j/k): lay a big tree out once.
+  const known = paneHeights.get(runs);
+  if (known !== undefined) return known;
+  const layout = layoutRunTree(runs);
+  const top = Math.min(...layout.nodes.map((n) => n.y));
+  const bottom = Math.max(...layout.nodes.map((n) => n.y + NODE_HEIGHT));
+  const content = (bottom - top) * FIT_BASE.maxZoom;
+  const height = Math.ceil(Math.max(CONTROLS_PX, content) * (1 + 2 * FIT_BASE.padding) + PANE_CHROME_PX / 2);
+  paneHeights.set(runs, height);
+  return height;
+}
+
+const paneHeights = new WeakMap<readonly RunSummary[], number>();
+
 interface Props {
   runs: RunSummary[];
   currentId: string;
@@ -47,6 +71,10 @@ export function BranchGraph({ runs, currentId, onOpenRun }: Props): React.JSX.El
       data: { run: byId.get(n.id) as RunSummary, current: n.id === currentId },
       draggable: false,
       connectable: false,
+      // Tab reaches each run; Enter or Space opens it (onKeyDown below).
+      focusable: true,
+      ariaRole: 'button' as const,
+      ariaLabel: runNodeLabel(byId.get(n.id) as RunSummary, n.id === currentId),
     }));
     const edges: Edge[] = layout.edges.map((e) => ({
       id: e.id,
@@ -64,9 +92,17 @@ export function BranchGraph({ runs, currentId, onOpenRun }: Props): React.JSX.El
   const fitKey = `${runs.length}:${currentId}`;
 
   const onNodeClick: NodeMouseHandler<RunNodeType> = (_e, node) => onOpenRun(node.id);
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>): void => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    const node = (e.target as HTMLElement).closest<HTMLElement>('.react-flow__node');
+    const id = node?.dataset.id;
+    if (!id) return;
+    e.preventDefault();
+    onOpenRun(id);
+  };
 
   return (
-    <div className="branch-graph" aria-label="Branch graph">
+    <div className="branch-graph" role="region" aria-label="Branch graph" onKeyDown={onKeyDown}>
       <ReactFlow<RunNodeType, Edge>
         nodes={nodes}
         edges={edges}
@@ -75,6 +111,8 @@ export function BranchGraph({ runs, currentId, onOpenRun }: Props): React.JSX.El
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
+        nodesFocusable
+        edgesFocusable={false}
         onlyRenderVisibleElements={runs.length > 60}
         fitView
         fitViewOptions={fitOptions}

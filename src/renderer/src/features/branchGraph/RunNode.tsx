@@ -13,6 +13,12 @@ export interface RunNodeData extends Record<string, unknown> {
 
 export type RunNodeType = Node<RunNodeData, 'run'>;
 
+/** What a screen reader says for a run's node (it is a button: Enter opens the run). */
+export function runNodeLabel(run: RunSummary, current: boolean): string {
+  const what = run.status === 'pending' ? 'not run yet' : `${run.status}, ${run.steps} steps`;
+  return `${current ? 'Current run' : 'Open run'} ${runLabel(run)}: ${what}`;
+}
+
 /** One run of the tree: name, status colour, steps, tokens and cost. Memoized: the graph re-renders on every pan. */
 export const RunNode = memo(function RunNode({ data }: NodeProps<RunNodeType>): React.JSX.Element {
   const { run, current } = data;

@@ -20,7 +20,8 @@ const theme = EditorView.theme({
   '&.cm-focused': { outline: '2px solid var(--focus)', outlineOffset: '-2px' },
 });
 
-const sideExtensions: Extension[] = [EditorState.readOnly.of(true), EditorView.editable.of(false), theme];
+/** A side's editor, named for screen readers ("agent.mjs, before"). */
+const sideExtensions = (label: string): Extension[] => [EditorState.readOnly.of(true), EditorView.editable.of(false), EditorView.contentAttributes.of({ 'aria-label': label }), theme];
 
 /**
  * One file of a candidate side by side (before | after), read-only, with the changed lines and characters marked
@@ -32,15 +33,19 @@ export function FileDiff({ name, before, after }: Props): React.JSX.Element {
     const parent = host.current;
     if (!parent) return;
     const view = new MergeView({
-      a: { doc: before, extensions: sideExtensions },
-      b: { doc: after, extensions: sideExtensions },
+      a: { doc: before, extensions: sideExtensions(`${name}, before`) },
+      b: { doc: after, extensions: sideExtensions(`${name}, after`) },
       parent,
       gutter: true,
       highlightChanges: true,
       collapseUnchanged: { margin: 3, minSize: 6 },
     });
+    // The merge view is what scrolls: it takes the keyboard focus (arrow keys scroll it) and the group's name.
+    view.dom.tabIndex = 0;
+    view.dom.setAttribute('role', 'group');
+    view.dom.setAttribute('aria-label', `Changes to ${name}: before on the left, after on the right`);
     return () => view.destroy();
-  }, [before, after]);
+  }, [name, before, after]);
   return (
     <figure className="file-diff" data-testid="file-diff" data-file={name}>
       <figcaption className="fd-head">
@@ -50,7 +55,7 @@ export function FileDiff({ name, before, after }: Props): React.JSX.Element {
           <span>after</span>
         </span>
       </figcaption>
-      <div className="fd-body" ref={host} tabIndex={0} role="group" aria-label={`Changes to ${name}: before on the left, after on the right`} />
+      <div className="fd-body" ref={host} />
     </figure>
   );
 }

@@ -215,7 +215,11 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') setQuery('');
+            if (e.key !== 'Escape') return;
+            // Esc leaves the find box: cleared, focus back on the events (j/k work again).
+            e.preventDefault();
+            setQuery('');
+            e.currentTarget.closest('.timeline')?.querySelector<HTMLElement>('.tl-list')?.focus();
           }}
         />
         <span className="tl-count" aria-live="polite">
@@ -243,6 +247,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
             role: 'listbox',
             tabIndex: 0,
             'aria-label': 'Events',
+            'data-focus-on-open': '',
             'aria-activedescendant': activeId,
             onKeyDown,
           }}

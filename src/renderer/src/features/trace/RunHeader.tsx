@@ -56,7 +56,7 @@ export function RunHeader({ run, onBack, onOpenRun }: Props): React.JSX.Element 
               type="button"
               className="rh-fork"
               onClick={() => onOpenRun(run.parentId as string)}
-              title={run.forkSeq === undefined ? undefined : `${inheritedText(run.forkSeq)} replayed from ${run.parentId}; this branch's own steps start at step ${run.forkSeq + 1}`}
+              title={run.forkSeq === undefined ? `Open ${run.parentId}` : `Open ${run.parentId}: ${inheritedText(run.forkSeq)} replayed from it; this branch's own steps start at step ${run.forkSeq + 1}`}
             >
               branch of {run.parentId}, {forkText(run.forkSeq)}
             </button>

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
 import { descendantsOf, recordingStartOf } from '../../../../shared/model/runLineage';
 import type { EventKind } from '../../../../shared/trace/types';
+import { ATR } from '../../../../shared/errors';
+import { RunNotFound } from '../../app/RunNotFound';
 import type { Navigate } from '../../app/useHashRoute';
 import { Placeholder } from '../../components/Placeholder';
 import { SplitPane } from '../../components/SplitPane';
@@ -11,7 +13,7 @@ import { ComparePanel } from '../actions/ComparePanel';
 import { isEditable } from '../actions/editDraft';
 import { EditForkPanel } from '../actions/EditForkPanel';
 import { useActions, useStepKind } from '../actions/useActions';
-import { BranchGraph } from '../branchGraph/BranchGraph';
+import { BranchGraph, graphPaneHeight } from '../branchGraph/BranchGraph';
 import { useToolLinks } from '../chatView/useToolLinks';
 import { useOpenOnError } from '../errorPanel/useOpenOnError';
 import { StateInspector } from '../stateInspector/StateInspector';
@@ -75,6 +77,7 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
   const runStart = detail?.startedAt ?? 0;
   const startOf = useMemo(() => recordingStartOf(treeRuns, runId, runStart), [treeRuns, runId, runStart]);
   if (run.status === 'error') {
+    if (run.code === ATR.NOT_FOUND) return <RunNotFound runId={runId} onBack={() => navigate({ screen: 'traces' })} />;
     return (
       <section className="trace-screen">
         <Placeholder kind="error">{run.message}</Placeholder>
@@ -130,6 +133,7 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
               storageKey="trace.graph"
               initial={0.36}
               label="Resize branch graph"
+              maxFirstPx={graphPaneHeight(treeRuns)}
               first={
                 tree.status === 'ready' || (tree.status === 'loading' && tree.stale) ? (
                   <BranchGraph runs={(tree.status === 'ready' ? tree.value : tree.stale)!.runs} currentId={runId} onOpenRun={openRun} />

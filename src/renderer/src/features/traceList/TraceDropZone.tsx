@@ -5,8 +5,8 @@ import './TraceDropZone.css';
 const hasFiles = (e: React.DragEvent): boolean => Array.from(e.dataTransfer.types).includes('Files');
 
 /**
- * The Traces screen's drop target: dropping `.agenttrace` files anywhere on it imports them; failures show in a
- * banner above the list, one line per file with the reason, until dismissed or the next drop.
+ * The Traces screen's drop target: dropping `.agenttrace` files on it imports them (with a highlighted overlay while
+ * dragging). The outcome shows in the window's DropBanner; drops elsewhere in the window go through useWindowDrop.
  */
 export function TraceDropZone({ drop, children }: { drop: TraceDrop; children: React.ReactNode }): React.JSX.Element {
   const [over, setOver] = useState(false);
@@ -40,25 +40,6 @@ export function TraceDropZone({ drop, children }: { drop: TraceDrop; children: R
         if (files.length) void drop.importFiles(files);
       }}
     >
-      {drop.failures.length > 0 && (
-        <div className="trace-drop-banner" role="alert">
-          <div className="trace-drop-banner-text">
-            {drop.failures.map((f, i) => (
-              <div key={`${f.file}-${i}`}>
-                Could not import <strong>{f.file}</strong>: {f.message}
-              </div>
-            ))}
-          </div>
-          <button type="button" className="btn" onClick={drop.dismiss} aria-label="Dismiss import errors">
-            Dismiss
-          </button>
-        </div>
-      )}
-      {drop.busy && (
-        <div className="trace-drop-status" role="status">
-          Importing…
-        </div>
-      )}
       {children}
       {over && (
         <div className="trace-drop-overlay" aria-hidden="true">

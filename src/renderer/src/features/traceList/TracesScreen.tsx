@@ -9,7 +9,7 @@ import { TraceDropZone } from './TraceDropZone';
 import { FixStatsStrip } from './FixStatsStrip';
 import { TraceList } from './TraceList';
 import { useFixStats } from './useFixStats';
-import { useTraceDrop } from './useTraceDrop';
+import type { TraceDrop } from './useTraceDrop';
 import { useRuns } from './useRuns';
 import './TracesScreen.css';
 
@@ -23,15 +23,16 @@ interface Props {
   onFix: (runId: string) => void;
   /** Opens a fix attempt. */
   onOpenFix: (fixId: string) => void;
+  /** The window's trace-file import (its banner lives above every screen). */
+  drop: TraceDrop;
 }
 
 /** The Traces screen: every run of the store, searchable and filterable; trace files dropped on it are imported. */
-export function TracesScreen({ api, subscribe, onOpen, onFix, onOpenFix }: Props): React.JSX.Element {
+export function TracesScreen({ api, subscribe, onOpen, onFix, onOpenFix, drop }: Props): React.JSX.Element {
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<RunStatus | ''>('');
-  const runs = useRuns(api, subscribe, query);
+  const runs = useRuns(api, subscribe, query, drop.importedCount);
   const stats = useFixStats(api, subscribe);
-  const drop = useTraceDrop(api, onOpen);
   const fileInput = useRef<HTMLInputElement>(null);
   const record = useRecordDialog(api, onOpen);
   const shown = useMemo(() => (runs.status === 'ready' ? runs.runs.filter((r) => !status || r.status === status) : []), [runs, status]);

@@ -4,8 +4,11 @@ import { useEventGeneration } from '../../app/useEventGeneration';
 
 export type RunsState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; runs: RunSummary[]; total: number };
 
-/** Runs matching a text query (id, name, script), newest first; reloaded when the host reports a run change. */
-export function useRuns(api: WorkbenchApi, subscribe: EventSubscribe, query: string): RunsState {
+/**
+ * Runs matching a text query (id, name, script), newest first; reloaded when the host reports a run change, and
+ * when `reload` changes (an import on this screen: its runs must show at once).
+ */
+export function useRuns(api: WorkbenchApi, subscribe: EventSubscribe, query: string, reload = 0): RunsState {
   const [state, setState] = useState<RunsState>({ status: 'loading' });
   const generation = useEventGeneration(subscribe);
 
@@ -22,6 +25,6 @@ export function useRuns(api: WorkbenchApi, subscribe: EventSubscribe, query: str
       live = false;
       clearTimeout(timer);
     };
-  }, [api, query, generation]);
+  }, [api, query, generation, reload]);
   return state;
 }

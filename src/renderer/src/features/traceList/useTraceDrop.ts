@@ -7,7 +7,15 @@ export interface TraceDrop {
   busy: boolean;
   /** Failed files of the last drop (or sample import): the error banner. */
   failures: Extract<ImportOutcome, { ok: false }>[];
+  /** Files of that drop that did import, when some failed (the banner offers to open them). */
+  imported: Extract<ImportOutcome, { ok: true }>[];
+  /** Goes up after each import that stored something (lists reload on it). */
+  importedCount: number;
+  /** A note about the last drop that imported nothing and failed nothing (e.g. no files in it). */
+  note: string | null;
   dismiss(): void;
+  /** Shows a note in the banner (a drop the window cannot use). */
+  notify(note: string): void;
   /** Imports dropped files and opens the first one that imported. */
   importFiles(files: File[]): Promise<void>;
   /** Imports the sample trace and opens it. */
@@ -32,12 +40,21 @@ const failed = (file: string, message: string, code: AtrErrorCode = ATR.TRACE_FI
 export function useTraceDrop(api: WorkbenchApi, onOpen: (runId: string) => void): TraceDrop {
   const [busy, setBusy] = useState(false);
   const [failures, setFailures] = useState<TraceDrop['failures']>([]);
+  const [imported, setImported] = useState<TraceDrop['imported']>([]);
+  const [note, setNote] = useState<string | null>(null);
+  const [importedCount, setImportedCount] = useState(0);
 
+  // With a failure among the files, stay where the banner is: opening a run would hide the errors. The good files
+  // are imported all the same, and the banner offers to open them.
   const finish = useCallback(
     (outcomes: ImportOutcome[]) => {
-      setFailures(outcomes.filter((o): o is Extract<ImportOutcome, { ok: false }> => !o.ok));
-      const first = outcomes.find((o) => o.ok);
-      if (first?.ok) onOpen(first.focus);
+      const bad = outcomes.filter((o): o is Extract<ImportOutcome, { ok: false }> => !o.ok);
+      const good = outcomes.filter((o): o is Extract<ImportOutcome, { ok: true }> => o.ok);
+      setFailures(bad);
+      setImported(bad.length ? good : []);
+      setNote(null);
+      if (good.length) setImportedCount((n) => n + 1);
+      if (!bad.length && good[0]) onOpen(good[0].focus);
     },
     [onOpen],
   );
@@ -49,6 +66,7 @@ export function useTraceDrop(api: WorkbenchApi, onOpen: (runId: string) => void)
         finish(await work());
       } catch (e) {
         setFailures([{ file: '(import)', ok: false, code: ATR.INTERNAL, message: e instanceof Error ? e.message : String(e) }]);
+        setImported([]);
       } finally {
         setBusy(false);
       }
@@ -79,5 +97,16 @@ export function useTraceDrop(api: WorkbenchApi, onOpen: (runId: string) => void)
 
   const importSample = useCallback(() => run(async () => [await api.importSample({})]), [api, run]);
 
-  return { busy, failures, dismiss: () => setFailures([]), importFiles, importSample };
+  const dismiss = useCallback(() => {
+    setFailures([]);
+    setImported([]);
+    setNote(null);
+  }, []);
+  const notify = useCallback((text: string) => {
+    setFailures([]);
+    setImported([]);
+    setNote(text);
+  }, []);
+
+  return { busy, failures, imported, importedCount, note, dismiss, notify, importFiles, importSample };
 }
