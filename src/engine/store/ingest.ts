@@ -10,7 +10,8 @@
  * - A branch run (a resume recorded by replaying its parent up to the fork) stores only the events after its fork
  *   step (`keepAfterSeq`, or the run line's forkSeq): the earlier ones are its parent's. The state they built is
  *   folded into one keyframe at the fork step, so seeking inside the branch never needs the parent.
- * - Replay records (diverge/verify/verdict) are kept on the ingestor for the host and noted in the run's warnings.
+ * - Replay records (diverge/verify/verdict) are kept on the ingestor for the host; a divergence that stopped the replay
+ *   and a state mismatch are noted in the run's warnings (a branch going live at its first changed request is not).
  * Hot path: >= 100k events/s. Secret masking is skipped for chunks that cannot contain a secret (storeMasker.ts).
  */
 import type Database from 'better-sqlite3';
@@ -262,6 +263,9 @@ export class JournalIngestor {
           break;
         case 'diverge':
           this.divergence ??= mask(line.report);
+          // Under `live`/`fallback` (a branch or a resume) the run continues past the first unmatched request by
+          // design: an edited reply changes every later prompt. Only a replay stopped by a divergence is a warning.
+          if (line.report.policy === 'live' || line.report.policy === 'fallback') break;
           warnings.push(`replay diverged at step ${String(line.report.seq)} (${String(line.report.kind)}): ${masker.secrets.maskText(String(line.report.message))}`);
           break;
         case 'verify':
