@@ -15,7 +15,7 @@ const PAGE_ROWS = 20;
 
 interface Props {
   data: TimelineData;
-  /** Start of the run that recorded a step (a branch's inherited steps: its ancestor's); times are relative to it. */
+  /** The origin a step's time is measured from (one axis across a branch's forks, see shared/model/timeAxis). */
   startOf: (seq: number) => number;
   selectedSeq?: number;
   onSelect: (seq: number) => void;

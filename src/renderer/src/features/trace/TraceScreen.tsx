@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
-import { descendantsOf, recordingStartOf } from '../../../../shared/model/runLineage';
+import { descendantsOf } from '../../../../shared/model/runLineage';
+import { timelineOrigins } from '../../../../shared/model/timeAxis';
 import type { EventKind } from '../../../../shared/trace/types';
 import type { Navigate } from '../../app/useHashRoute';
 import { Placeholder } from '../../components/Placeholder';
@@ -66,7 +67,8 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
 
   const treeRuns = useMemo(() => (tree.status === 'ready' ? tree.value.runs : tree.status === 'loading' ? (tree.stale?.runs ?? []) : []), [tree]);
   const runStart = detail?.startedAt ?? 0;
-  const startOf = useMemo(() => recordingStartOf(treeRuns, runId, runStart), [treeRuns, runId, runStart]);
+  // One time axis across forks: a branch's own steps continue from its last inherited one (never backwards).
+  const startOf = useMemo(() => timelineOrigins(treeRuns, runId, timeline.rows, runStart), [treeRuns, runId, timeline.rows, runStart]);
   if (run.status === 'error') {
     return (
       <section className="trace-screen">
