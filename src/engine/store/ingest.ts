@@ -234,8 +234,9 @@ export class JournalIngestor {
             n -= drop;
           }
           if (n === 0) break;
-          const payload = JSON.stringify(f64 !== undefined ? { source: line.source, f64 } : { source: line.source, values: mask(values) });
-          this.s.insertEvent.run(this.runId, first, first + n - 1, 1, line.kind, line.ts, payload, null, null);
+          const lib = line.lib === true ? { lib: true } : {};
+          const payload = JSON.stringify(f64 !== undefined ? { source: line.source, f64, ...lib } : { source: line.source, values: mask(values), ...lib });
+          this.s.insertEvent.run(this.runId, first, first + n - 1, 1, line.kind, line.ts, payload, null, isSeq(line.parent) ? line.parent : null);
           if (first + n - 1 > maxSeq) maxSeq = first + n - 1;
           res.events += n;
           break;

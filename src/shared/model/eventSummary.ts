@@ -34,6 +34,10 @@ export interface EventSummary {
   error?: boolean;
   /** Values of one source (`random:Math.random`, `time:Date.now`): runs of these fold into one timeline group. */
   group?: string;
+  /** A value consumed inside a client library (openai, undici...), hidden unless "show library internals" is on. */
+  lib?: boolean;
+  /** The enclosing step or tool (recorded nesting): the span tree's parent. */
+  parentSeq?: number;
 }
 
 export function formatDuration(ms: number | undefined | null): string {
@@ -110,7 +114,13 @@ export function summarizeEvent(ev: TraceEvent, max = 100): string {
 export function toEventSummary(ev: TraceEvent, maxTitle = 160): EventSummary {
   const out: EventSummary = { seq: ev.seq, kind: ev.kind, ts: ev.ts, title: summarizeEvent(ev, maxTitle) };
   const source = (ev.payload as { source?: unknown } | null)?.source;
-  if ((ev.kind === 'random' || ev.kind === 'time' || ev.kind === 'crypto') && typeof source === 'string') out.group = `${ev.kind}:${source}`;
+  if ((ev.kind === 'random' || ev.kind === 'time' || ev.kind === 'crypto') && typeof source === 'string') {
+    // Library values fold apart from the agent's own values of the same source.
+    const lib = (ev.payload as { lib?: unknown }).lib === true;
+    out.group = `${ev.kind}:${source}${lib ? ' (library)' : ''}`;
+    if (lib) out.lib = true;
+  }
+  if (ev.parentSeq !== undefined) out.parentSeq = ev.parentSeq;
   try {
     const facts = factsOf(ev);
     if (facts.detail) out.detail = truncate(facts.detail, 120);
