@@ -7,6 +7,7 @@ import { createActionsApi, type ActionsApiOptions } from './actions.js';
 import { createFixApi, type FixApiOptions } from './fixApi.js';
 import { createImportApi, type ImportApiOptions } from './importApi.js';
 import { createRecordApi, type RecordApiOptions } from './recordApi.js';
+import { searchEvents } from '../store/searchEvents.js';
 import { getConsoleLines, getEventDetail, getEventsPage, getFileAt, getRunDetail, getRunTree, getStateView, withFixInfo } from './runQueries.js';
 
 export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApiOptions; actions?: ActionsApiOptions; record?: RecordApiOptions; fix?: FixApiOptions } = {}): WorkbenchApi {
@@ -27,5 +28,11 @@ export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApi
     getStateAt: async ({ runId, seq }) => getStateView(store, runId, seq),
     getConsole: async (params) => getConsoleLines(store, params),
     getFile: async (params) => getFileAt(store, params),
+    searchEvents: async ({ runId, query, limit }) => {
+      const max = limit ?? 100;
+      // One extra hit tells whether there are more.
+      const { hits } = searchEvents(store, store.getRun(runId).id, query, max + 1);
+      return { hits: hits.slice(0, max), more: hits.length > max };
+    },
   };
 }
