@@ -30,6 +30,8 @@ export interface EventSummary {
   /** A second, quieter line: provider and token split, HTTP status, console stream, state paths... */
   detail?: string;
   durationMs?: number;
+  /** Calls: milliseconds until the first response byte (the waterfall's waiting part). */
+  ttfbMs?: number;
   /** The event records a failure: an error, an HTTP status >= 400, a network error, a failed step or fs call. */
   error?: boolean;
   /** Values of one source (`random:Math.random`, `time:Date.now`): runs of these fold into one timeline group. */
@@ -125,6 +127,8 @@ export function toEventSummary(ev: TraceEvent, maxTitle = 160): EventSummary {
     const facts = factsOf(ev);
     if (facts.detail) out.detail = truncate(facts.detail, 120);
     if (facts.durationMs !== undefined && Number.isFinite(facts.durationMs)) out.durationMs = facts.durationMs;
+    const ttfb = (ev.kind === 'llm' || ev.kind === 'http') && (ev.payload as HttpPayload).ttfbMs;
+    if (typeof ttfb === 'number' && Number.isFinite(ttfb) && out.durationMs !== undefined) out.ttfbMs = ttfb;
     if (facts.error) out.error = true;
   } catch {
     // An unexpected payload shape: the title alone (already a JSON fallback) still describes it.

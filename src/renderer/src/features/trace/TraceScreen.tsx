@@ -63,6 +63,7 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
     [api, runId, navigate],
   );
   const select = useCallback((seq: number) => navigate({ screen: 'run', runId, step: seq }, { replace: true }), [navigate, runId]);
+  const search = useCallback((query: string) => api.searchEvents({ runId, query, limit: 200 }), [api, runId]);
   const openRun = useCallback((id: string) => navigate({ screen: 'run', runId: id, ...(step === undefined ? {} : { step }) }), [navigate, step]);
 
   const treeRuns = useMemo(() => (tree.status === 'ready' ? tree.value.runs : tree.status === 'loading' ? (tree.stale?.runs ?? []) : []), [tree]);
@@ -118,7 +119,7 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
           storageKey="trace.timeline"
           initial={0.46}
           label="Resize timeline"
-          first={<Timeline data={timeline} startOf={startOf} selectedSeq={step} onSelect={select} kinds={kinds} onKindsChange={setKinds} live={live} />}
+          first={<Timeline data={timeline} startOf={startOf} selectedSeq={step} onSelect={select} kinds={kinds} onKindsChange={setKinds} live={live} search={search} />}
           second={
             <SplitPane
               direction="vertical"
