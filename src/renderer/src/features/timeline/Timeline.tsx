@@ -44,21 +44,23 @@ function Snippet({ hit }: { hit: SearchHit }): React.JSX.Element {
   return <>{parts}</>;
 }
 
+/** The row of a seq in rows sorted by seq (binary search: this runs on every render of a 100k-row timeline). */
+function rowBySeq(rows: readonly EventSummary[], seq: number): EventSummary | undefined {
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid].seq === seq) return rows[mid];
+    if (rows[mid].seq < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
 /** The steps enclosing a row, innermost first (by the recorded nesting of the loaded rows). */
 function ancestorsOf(rows: readonly EventSummary[], seq: number): number[] {
-  const bySeq = (s: number): EventSummary | undefined => {
-    let lo = 0;
-    let hi = rows.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (rows[mid].seq === s) return rows[mid];
-      if (rows[mid].seq < s) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return undefined;
-  };
   const out: number[] = [];
-  for (let r = bySeq(seq); r?.parentSeq !== undefined && out.length < 1000; r = bySeq(r.parentSeq)) out.push(r.parentSeq);
+  for (let r = rowBySeq(rows, seq); r?.parentSeq !== undefined && out.length < 1000; r = rowBySeq(rows, r.parentSeq)) out.push(r.parentSeq);
   return out;
 }
 
@@ -113,7 +115,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
   // inside a collapsed step it opens the steps around it; a library value shows library values.
   const hiding = foldedGroupHiding(items, rows, selectedSeq);
   if (hiding) setExpanded(new Set(expanded).add(hiding.key));
-  const selectedRow = selectedSeq === undefined ? undefined : matched.find((r) => r.seq === selectedSeq);
+  const selectedRow = selectedSeq === undefined ? undefined : rowBySeq(matched, selectedSeq);
   if (selectedRow?.lib && !showLibrary) setShowLibrary(true);
   if (selectedRow && collapsed.size > 0) {
     const closed = ancestorsOf(matched, selectedRow.seq).filter((a) => collapsed.has(a));
