@@ -32,6 +32,8 @@ export interface EventSummary {
   durationMs?: number;
   /** Calls: milliseconds until the first response byte (the waterfall's waiting part). */
   ttfbMs?: number;
+  /** Streamed calls: arrival times of the chunks (ms since the request), at most MAX_CHUNK_TIMES, evenly sampled. */
+  chunkTimes?: number[];
   /** The event records a failure: an error, an HTTP status >= 400, a network error, a failed step or fs call. */
   error?: boolean;
   /** Values of one source (`random:Math.random`, `time:Date.now`): runs of these fold into one timeline group. */
@@ -127,13 +129,27 @@ export function toEventSummary(ev: TraceEvent, maxTitle = 160): EventSummary {
     const facts = factsOf(ev);
     if (facts.detail) out.detail = truncate(facts.detail, 120);
     if (facts.durationMs !== undefined && Number.isFinite(facts.durationMs)) out.durationMs = facts.durationMs;
-    const ttfb = (ev.kind === 'llm' || ev.kind === 'http') && (ev.payload as HttpPayload).ttfbMs;
-    if (typeof ttfb === 'number' && Number.isFinite(ttfb) && out.durationMs !== undefined) out.ttfbMs = ttfb;
+    if (ev.kind === 'llm' || ev.kind === 'http') {
+      const h = ev.payload as HttpPayload;
+      if (typeof h.ttfbMs === 'number' && Number.isFinite(h.ttfbMs) && out.durationMs !== undefined) out.ttfbMs = h.ttfbMs;
+      const chunks = h.response?.chunks;
+      if (Array.isArray(chunks) && chunks.length > 0) out.chunkTimes = sampleTimes(chunks.map((c) => c.t));
+    }
     if (facts.error) out.error = true;
   } catch {
     // An unexpected payload shape: the title alone (already a JSON fallback) still describes it.
   }
   return out;
+}
+
+/** Chunk arrival times kept per row: enough to draw the stream on the waterfall, bounded for 100k-row pages. */
+export const MAX_CHUNK_TIMES = 32;
+
+function sampleTimes(times: number[]): number[] {
+  const ok = times.filter((t) => typeof t === 'number' && Number.isFinite(t));
+  if (ok.length <= MAX_CHUNK_TIMES) return ok;
+  // Evenly spaced picks, always keeping the first and the last chunk.
+  return Array.from({ length: MAX_CHUNK_TIMES }, (_, i) => ok[Math.round((i * (ok.length - 1)) / (MAX_CHUNK_TIMES - 1))]);
 }
 
 interface Facts {

@@ -218,7 +218,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
           className={`tl-row${it.member ? ' tl-member' : ''}${selected ? ' tl-selected' : ''}${e.error ? ' tl-error' : ''}${e.lib ? ' tl-lib' : ''}`}
           style={depth > 0 ? { ...style, paddingLeft: `calc(var(--space-3) + ${depth * 16}px)` } : style}
           onClick={() => onSelect(e.seq)}
-          title={e.detail ? `${e.title}\n${e.detail}` : e.title}
+          title={`${e.detail ? `${e.title}\n${e.detail}` : e.title}${e.chunkTimes ? `\nstreamed, first chunk after ${formatDuration(e.chunkTimes[0])}` : ''}`}
         >
           {inside > 0 ? (
             <button
@@ -253,6 +253,9 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
           <span className="tl-wf" aria-hidden="true">
             <span className={`tl-wf-bar kind-${e.kind}`} style={{ left: `${bar.left * 100}%`, width: bar.width > 0 ? `max(2px, ${bar.width * 100}%)` : '2px' }}>
               {e.ttfbMs !== undefined && e.durationMs ? <span className="tl-wf-wait" style={{ width: `${Math.min(100, (e.ttfbMs / e.durationMs) * 100)}%` }} /> : null}
+              {e.chunkTimes && e.durationMs
+                ? e.chunkTimes.map((t, k) => <span key={k} className="tl-wf-chunk" style={{ left: `${Math.min(100, (t / (e.durationMs as number)) * 100)}%` }} />)
+                : null}
             </span>
           </span>
           <span className="tl-dur mono">{e.durationMs !== undefined ? formatDuration(e.durationMs) : ''}</span>
