@@ -52,6 +52,8 @@ test('a word only inside an LLM reply body is found in the payloads and jumps to
   await expect(find).toBeFocused();
   await find.fill(WORD.slice(0, 9));
   const hit = row(page, llmSeq());
+  // The snippet with the word is shown on the row (also in a narrow timeline).
+  await expect(hit.getByTestId('payload-hit')).toBeVisible();
   await expect(hit.getByTestId('payload-hit')).toContainText(WORD);
   await expect(hit.locator('mark').first()).toHaveText(new RegExp(`^${WORD}`, 'i'));
   await expect(page.locator('.tl-row')).toHaveCount(1);

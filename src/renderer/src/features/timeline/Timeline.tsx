@@ -31,10 +31,15 @@ interface Props {
   search?: (query: string) => Promise<SearchResult>;
 }
 
-/** A snippet with its matched words marked. */
+/** Characters kept before the first match: the cell is narrow, the match must be in view. */
+const SNIPPET_LEAD = 12;
+
+/** A snippet with its matched words marked, starting shortly before the first match. */
 function Snippet({ hit }: { hit: SearchHit }): React.JSX.Element {
   const parts: React.ReactNode[] = [];
-  let at = 0;
+  const first = hit.matches[0]?.[0] ?? 0;
+  let at = Math.max(0, first - SNIPPET_LEAD);
+  if (at > 0) parts.push('…');
   for (const [a, b] of hit.matches) {
     if (a > at) parts.push(hit.snippet.slice(at, a));
     parts.push(<mark key={a}>{hit.snippet.slice(a, b)}</mark>);
