@@ -3,11 +3,12 @@
  * original fs functions (a SIGKILLed process loses at most one flush interval of batched values, and no event).
  * IMPORTANT: every method is synchronous and never throws into the agent; faults degrade to one stderr line.
  */
-import type { JournalDiverge, JournalLine, JournalVerdict, JournalVerify } from '../../src/shared/trace/journal.js';
+import type { JournalBatch, JournalDiverge, JournalLine, JournalVerdict, JournalVerify } from '../../src/shared/trace/journal.js';
 import type { BlobRef, Body, EventKind, ExitPayload, Json, Keyframe, PayloadByKind, RunMeta, RunStatus } from '../../src/shared/trace/types.js';
 import { SecretSet } from '../../src/shared/trace/redact.js';
 import { orig, sha256 } from './originals.js';
 import { runInternal } from './internal.js';
+import { libraryMark, takeLibraryMark } from './libraryMark.js';
 
 /** Bodies up to this size that are valid UTF-8 are stored inline; larger ones become blobs. */
 export const INLINE_BODY_LIMIT = 64 * 1024;
@@ -35,6 +36,15 @@ export class Recorder {
   private batchSeq = 0;
   private batchTs = 0;
   private batchValues: Json[] = [];
+  /** The open batch holds values consumed by library code (libraryMark.ts): such values never share a batch. */
+  private batchLib = false;
+  /** The enclosing step of the open batch's values (steps flush the batch when they begin and end). */
+  private batchParent: number | undefined;
+  /**
+   * The enclosing step of an event being recorded now (the SDK's step context), so calls, values and console lines
+   * nest under the step that made them. Unset: no nesting recorded.
+   */
+  parentOf: (() => number | undefined) | undefined;
   /**
    * Numeric batches (Math.random, Date.now, performance.now...) are kept in a Float64Array and written as base64
    * (`f64`): formatting doubles as JSON text costs ~80 ns each, which alone would make a recorded Math.random ~10x
@@ -58,12 +68,6 @@ export class Recorder {
   private readonly beforeEnd: ((status: RunStatus, exit: ExitPayload) => RunStatus | void)[] = [];
   /** Listeners called before a non-batched event gets its seq (tracked-state deltas noticed so far go first). */
   private readonly beforeEvent: ((kind: EventKind) => void)[] = [];
-  /**
-   * The seq of the SDK step()/tool() the running code is inside (set by the state manager): LLM and HTTP calls record
-   * it as their parentSeq, so exports nest a call under the step that made it even when steps run concurrently.
-   */
-  enclosingStep: (() => number | undefined) | undefined;
-
   constructor(opts: RecorderOptions) {
     this.meta = opts.meta;
     this.secrets = opts.secrets;
@@ -113,7 +117,7 @@ export class Recorder {
     this.cursorCounts[kind] = (this.cursorCounts[kind] ?? 0) + 1;
     const line: JournalLine = { t: 'ev', seq, kind, ts: orig.dateNow(), payload: payload as unknown as Json };
     if (extra?.fingerprint) line.fp = extra.fingerprint;
-    const parent = extra?.parentSeq ?? (kind === 'llm' || kind === 'http' ? this.enclosingStep?.() : undefined);
+    const parent = extra?.parentSeq ?? (kind === 'step' || kind === 'tool' ? undefined : this.enclosingStep());
     if (parent !== undefined) line.parent = parent;
     this.write(line);
     for (const fn of this.afterEvent) {
@@ -133,14 +137,18 @@ export class Recorder {
 
   /** Records one cheap value (Math.random, Date.now, ...) in a batch; returns its seq. Hot path: keep it lean. */
   value(kind: BatchKind, source: string, v: Json): number {
-    if (this.batchKind !== kind || this.batchSource !== source || this.batchN + this.batchValues.length >= BATCH_MAX) {
+    const lib = takeLibraryMark();
+    if (this.batchKind !== kind || this.batchSource !== source || this.batchLib !== lib || this.batchN + this.batchValues.length >= BATCH_MAX) {
       this.flushBatch();
       this.batchKind = kind;
       this.batchSource = source;
+      this.batchLib = lib;
+      this.batchParent = this.enclosingStep();
       this.batchSeq = this.seq;
       this.batchTs = orig.dateNow();
       const lane = this.lanes.get(source);
-      this.openLane = lane !== undefined && lane.kind === kind && this.batchF64 !== null ? lane : null;
+      // A library batch never continues through a lane: the agent's next value must start its own batch.
+      this.openLane = !lib && lane !== undefined && lane.kind === kind && this.batchF64 !== null ? lane : null;
     }
     if (typeof v === 'number' && this.batchF64 !== null && this.batchValues.length === 0) this.batchF64[this.batchN++] = v;
     else {
@@ -165,10 +173,11 @@ export class Recorder {
     }
     const token = lane;
     // A batch of this source already open in f64 mode continues through the lane.
-    if (this.batchKind === kind && this.batchSource === source && this.batchF64 !== null && this.batchValues.length === 0) this.openLane = token;
+    if (this.batchKind === kind && this.batchSource === source && !this.batchLib && this.batchF64 !== null && this.batchValues.length === 0) this.openLane = token;
     const f64 = this.batchF64;
     return (v: number): number => {
-      if (this.openLane === token && this.batchN < BATCH_MAX) {
+      // libraryMark.pending: a library call site is about to consume this value (rare; value() takes the mark).
+      if (this.openLane === token && this.batchN < BATCH_MAX && !libraryMark.pending) {
         (f64 as Float64Array)[this.batchN++] = v;
         return this.seq++;
       }
@@ -181,7 +190,7 @@ export class Recorder {
    * typed-array store), anything else takes the general path.
    */
   valueNumber(kind: BatchKind, source: string, v: number): number {
-    if (this.batchKind === kind && this.batchSource === source && this.batchN < BATCH_MAX && this.batchF64 !== null && this.batchValues.length === 0) {
+    if (this.batchKind === kind && this.batchSource === source && !this.batchLib && !libraryMark.pending && this.batchN < BATCH_MAX && this.batchF64 !== null && this.batchValues.length === 0) {
       this.batchF64[this.batchN++] = v;
       return this.seq++;
     }
@@ -198,17 +207,30 @@ export class Recorder {
     this.batchCounted = 0;
     if (this.batchN > 0 && this.batchF64 !== null) {
       // Hand-built line: base64 needs no escaping, and JSON.stringify would scan ~44 KB per flush.
-      const head: JournalLine = { t: 'batch', seq: this.batchSeq, kind: this.batchKind, source: this.batchSource, ts: this.batchTs, values: [] };
+      const head: JournalBatch = { t: 'batch', seq: this.batchSeq, kind: this.batchKind, source: this.batchSource, ts: this.batchTs, values: [] };
+      if (this.batchLib) head.lib = true;
+      if (this.batchParent !== undefined) head.parent = this.batchParent;
       const b64 = Buffer.from(this.batchF64.buffer, 0, this.batchN * 8).toString('base64');
       this.batchKind = null;
       this.batchN = 0;
       this.writeRaw(JSON.stringify(head).slice(0, -1) + ',"f64":"' + b64 + '"}\n');
       return;
     }
-    const line: JournalLine = { t: 'batch', seq: this.batchSeq, kind: this.batchKind, source: this.batchSource, ts: this.batchTs, values: this.batchValues };
+    const line: JournalBatch = { t: 'batch', seq: this.batchSeq, kind: this.batchKind, source: this.batchSource, ts: this.batchTs, values: this.batchValues };
+    if (this.batchLib) line.lib = true;
+    if (this.batchParent !== undefined) line.parent = this.batchParent;
     this.batchKind = null;
     this.batchValues = [];
     this.write(line);
+  }
+
+  private enclosingStep(): number | undefined {
+    try {
+      return this.parentOf?.();
+    } catch (e) {
+      this.fault('step nesting', e);
+      return undefined;
+    }
   }
 
   private moveF64ToValues(): void {

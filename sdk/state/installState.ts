@@ -6,6 +6,7 @@ import type { Recorder } from '../core/recorder.js';
 import { sharedInspector } from '../core/inspector.js';
 import { StateManager } from './stateManager.js';
 import { setSdkRuntime } from './runtimeApi.js';
+import { installLibraryBreakpoints } from './libraryBreakpoints.js';
 import { installLlmBreakpoints } from './llmBreakpoints.js';
 import { installResolveHooks } from './resolveHook.js';
 
@@ -18,6 +19,11 @@ export function installState(rec: Recorder): void {
       installLlmBreakpoints(insp, state);
     } catch (e) {
       rec.fault('locals at LLM calls', e);
+    }
+    try {
+      installLibraryBreakpoints(insp);
+    } catch (e) {
+      rec.fault('library values', e);
     }
   }
   try {

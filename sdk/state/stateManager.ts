@@ -67,7 +67,9 @@ export class StateManager implements StateRuntime {
     this.baseline = globalsBaseline();
     rec.onBeforeEvent((kind) => this.beforeEvent(kind));
     rec.onAfterEvent((seq, kind, payload) => this.afterEvent(seq, kind, payload));
-    rec.enclosingStep = () => this.stepAls.getStore();
+    // Events and values recorded inside a step nest under it (the span tree); an ALS read, never on the hot path
+    // of a value (only when a batch opens).
+    rec.parentOf = () => this.stepAls.getStore();
   }
 
   // ---- public API (through SdkRuntime) ----
@@ -110,7 +112,11 @@ export class StateManager implements StateRuntime {
   }
 
   leaveStep(token: StepToken): void {
-    this.guard('step', () => this.stepAls.enterWith((token as OpenStep).parent as number));
+    this.guard('step', () => {
+      // The step's values so far are its own; what follows belongs to the enclosing step.
+      this.rec.flushBatch();
+      this.stepAls.enterWith((token as OpenStep).parent as number);
+    });
   }
 
   endStep(token: StepToken, ok: boolean, value: unknown): void {
@@ -118,6 +124,7 @@ export class StateManager implements StateRuntime {
     if (t.done) return;
     t.done = true;
     this.guard('step end', () => {
+      this.rec.flushBatch();
       const durationMs = Math.round((perfNow() - t.t0) * 1000) / 1000;
       const patch: Partial<StepPayload> = { durationMs };
       if (ok) {

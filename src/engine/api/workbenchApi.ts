@@ -8,6 +8,7 @@ import { createFixApi, type FixApiOptions } from './fixApi.js';
 import { createImportApi, type ImportApiOptions } from './importApi.js';
 import { createRecordApi, type RecordApiOptions } from './recordApi.js';
 import { getSourceView } from './sourceQueries.js';
+import { searchEvents } from '../store/searchEvents.js';
 import { getConsoleLines, getEventDetail, getEventsPage, getFileAt, getRunDetail, getRunTree, getStateView, withFixInfo } from './runQueries.js';
 
 export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApiOptions; actions?: ActionsApiOptions; record?: RecordApiOptions; fix?: FixApiOptions } = {}): WorkbenchApi {
@@ -29,5 +30,11 @@ export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApi
     getConsole: async (params) => getConsoleLines(store, params),
     getFile: async (params) => getFileAt(store, params),
     getSource: async ({ runId, file }) => getSourceView(store, runId, file),
+    searchEvents: async ({ runId, query, limit }) => {
+      const max = limit ?? 100;
+      // One extra hit tells whether there are more.
+      const { hits } = searchEvents(store, store.getRun(runId).id, query, max + 1);
+      return { hits: hits.slice(0, max), more: hits.length > max };
+    },
   };
 }

@@ -196,6 +196,24 @@ describe('branch runs (resume)', () => {
     ]);
   });
 
+  it('an edit branch going live at its first changed request is not a warning (policy live or fallback)', () => {
+    const s = store();
+    recordedRun(s);
+    for (const policy of ['live', 'fallback'] as const) {
+      const id = `run-1__edit-${policy}`;
+      const ing = s.ingestor(id);
+      ing.ingestText(
+        journal(
+          { t: 'run', meta: meta(id, { parentId: 'run-1', forkSeq: 3, mode: 'branch' }) },
+          { t: 'diverge', report: { seq: 5, kind: 'llm', reason: 'unmatched-request', message: 'request at step 5 matches no recorded call', policy } },
+        ),
+      );
+      // The host still learns where the branch left the recording.
+      expect(ing.divergence).toMatchObject({ seq: 5, policy });
+      expect(s.getRun(id).warnings).toEqual([]);
+    }
+  });
+
   it('a divergence is kept on the ingestor and noted on the run; deleteRun replaces a branch but never a parent', () => {
     const s = store();
     recordedRun(s);

@@ -78,6 +78,11 @@ describe('diffStoredRuns', () => {
     expect(d.a).toMatchObject({ id: 'trace-1', steps: 6, llmCalls: 3, totalTokens: 4500, unpricedCalls: 0, status: 'ok', exitCode: 0 });
     // The branch's totals include the inherited call at step 1.
     expect(d.b).toMatchObject({ id: 'trace-1__edit', parentId: 'trace-1', forkSeq: 1, steps: 7, llmCalls: 3, totalTokens: 4500, status: 'failed', exitCode: 1 });
+    // One definition everywhere: the branch's own tokens are the runs list's number for it; the rest is inherited.
+    const listed = s.listRuns().runs.find((r) => r.id === 'trace-1__edit');
+    expect(d.b.ownTokens).toBe(3000);
+    expect(listed?.totalTokens).toBe(d.b.ownTokens);
+    expect(d.a.ownTokens).toBeUndefined();
     expect(d.delta).toMatchObject({ tokens: 0, costUsd: 0, steps: 1, durationMs: 100 });
     expect(d.counts).toEqual({ aligned: 6, same: 2, changed: 4, onlyInA: 0, onlyInB: 1 });
   });

@@ -65,7 +65,8 @@ export function diffStoredRuns(store: TraceStore, idA: string, idB: string, opts
 }
 
 function runInfo(store: TraceStore, run: StoredRun, events: TraceEvent[], prices: PriceTable): DiffRunInfo {
-  const cost = lineageCost(store, run, prices).total;
+  const lineage = lineageCost(store, run, prices);
+  const cost = lineage.total;
   const info: DiffRunInfo = {
     id: run.id,
     scriptPath: run.scriptPath,
@@ -79,7 +80,10 @@ function runInfo(store: TraceStore, run: StoredRun, events: TraceEvent[], prices
     durationMs: run.endedAt !== null ? Math.max(0, run.endedAt - run.startedAt) : null,
   };
   if (run.name !== undefined) info.name = run.name;
-  if (run.parentId !== undefined) info.parentId = run.parentId;
+  if (run.parentId !== undefined) {
+    info.parentId = run.parentId;
+    info.ownTokens = lineage.own.usage.totalTokens;
+  }
   if (run.forkSeq !== undefined) info.forkSeq = run.forkSeq;
   return info;
 }

@@ -10,7 +10,8 @@
  * - A branch run (a resume recorded by replaying its parent up to the fork) stores only the events after its fork
  *   step (`keepAfterSeq`, or the run line's forkSeq): the earlier ones are its parent's. The state they built is
  *   folded into one keyframe at the fork step, so seeking inside the branch never needs the parent.
- * - Replay records (diverge/verify/verdict) are kept on the ingestor for the host and noted in the run's warnings.
+ * - Replay records (diverge/verify/verdict) are kept on the ingestor for the host; a divergence that stopped the replay
+ *   and a state mismatch are noted in the run's warnings (a branch going live at its first changed request is not).
  * Hot path: >= 100k events/s. Secret masking is skipped for chunks that cannot contain a secret (storeMasker.ts).
  */
 import type Database from 'better-sqlite3';
@@ -233,8 +234,9 @@ export class JournalIngestor {
             n -= drop;
           }
           if (n === 0) break;
-          const payload = JSON.stringify(f64 !== undefined ? { source: line.source, f64 } : { source: line.source, values: mask(values) });
-          this.s.insertEvent.run(this.runId, first, first + n - 1, 1, line.kind, line.ts, payload, null, null);
+          const lib = line.lib === true ? { lib: true } : {};
+          const payload = JSON.stringify(f64 !== undefined ? { source: line.source, f64, ...lib } : { source: line.source, values: mask(values), ...lib });
+          this.s.insertEvent.run(this.runId, first, first + n - 1, 1, line.kind, line.ts, payload, null, isSeq(line.parent) ? line.parent : null);
           if (first + n - 1 > maxSeq) maxSeq = first + n - 1;
           res.events += n;
           break;
@@ -262,6 +264,9 @@ export class JournalIngestor {
           break;
         case 'diverge':
           this.divergence ??= mask(line.report);
+          // Under `live`/`fallback` (a branch or a resume) the run continues past the first unmatched request by
+          // design: an edited reply changes every later prompt. Only a replay stopped by a divergence is a warning.
+          if (line.report.policy === 'live' || line.report.policy === 'fallback') break;
           warnings.push(`replay diverged at step ${String(line.report.seq)} (${String(line.report.kind)}): ${masker.secrets.maskText(String(line.report.message))}`);
           break;
         case 'verify':

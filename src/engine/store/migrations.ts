@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { StoreVersionError } from '../errors.js';
+import { SEARCH_SCHEMA_SQL } from './searchSchema.js';
 
 export type Migration = (db: Database.Database) => void;
 
@@ -117,6 +118,11 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (fix_id, applied_at)
       );
     `);
+  },
+  // 4: full-text search over event payloads (FTS5), kept by triggers on events; the events already stored are
+  // indexed here (searchSchema.ts).
+  (db) => {
+    db.exec(SEARCH_SCHEMA_SQL);
   },
 ];
 

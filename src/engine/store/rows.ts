@@ -155,14 +155,17 @@ export function expandRow(r: EventRow, from: number, to: number, out: TraceEvent
     out.push(ev);
     return out.length < limit;
   }
-  const parsed = JSON.parse(r.payload) as { source: string; values?: Json[]; f64?: string };
+  const parsed = JSON.parse(r.payload) as { source: string; values?: Json[]; f64?: string; lib?: boolean };
   const { source } = parsed;
+  const lib = parsed.lib === true;
   const values: ArrayLike<Json> = parsed.f64 !== undefined ? decodeF64(parsed.f64) : (parsed.values ?? []);
   const first = Math.max(from, r.seq);
   const last = Math.min(to, r.end_seq);
   for (let s = first; s <= last; s++) {
     if (out.length >= limit) return false;
-    out.push({ seq: s, kind: r.kind as EventKind, ts: r.ts, payload: payloadOf(r.kind as EventKind, { source, value: values[s - r.seq] }) });
+    const ev: TraceEvent = { seq: s, kind: r.kind as EventKind, ts: r.ts, payload: payloadOf(r.kind as EventKind, lib ? { source, value: values[s - r.seq], lib } : { source, value: values[s - r.seq] }) };
+    if (r.parent_seq !== null) ev.parentSeq = r.parent_seq;
+    out.push(ev);
   }
   return out.length < limit;
 }

@@ -19,7 +19,13 @@ export interface DiffRunInfo {
   /** Events compared (a branch: inherited + own). */
   steps: number;
   llmCalls: number;
+  /** Tokens of the whole execution compared: for a branch, the inherited calls up to its fork plus its own. */
   totalTokens: number;
+  /**
+   * A branch only: tokens of its own calls (after its fork), the number the runs list, the branch graph and the run
+   * header show for it; totalTokens minus ownTokens is what it inherits.
+   */
+  ownTokens?: number;
   /** Absent when every LLM call is unpriced. */
   costUsd?: number;
   unpricedCalls: number;

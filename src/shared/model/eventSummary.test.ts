@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../trace/types.js';
-import { EVENT_KINDS, summarizeEvent, toEventSummary } from './eventSummary.js';
+import { EVENT_KINDS, MAX_CHUNK_TIMES, summarizeEvent, toEventSummary } from './eventSummary.js';
 
 const ev = (kind: TraceEvent['kind'], payload: unknown, seq = 3): TraceEvent => ({ seq, kind, ts: 1000 + seq, payload }) as TraceEvent;
 
@@ -16,6 +16,21 @@ const llm = {
   finishReason: 'stop',
   durationMs: 42.5,
 };
+
+describe('toEventSummary: span tree and waterfall facts', () => {
+  it('carries the parent step, the library mark, the wait and the stream chunk times (bounded)', () => {
+    const chunks = Array.from({ length: 100 }, (_, i) => ({ t: 50 + i, data: `data: ${i}\n\n` }));
+    const s = toEventSummary({ ...ev('llm', { ...llm, stream: true, ttfbMs: 45, response: { status: 200, headers: {}, chunks } }), parentSeq: 1 });
+    expect(s.parentSeq).toBe(1);
+    expect(s.ttfbMs).toBe(45);
+    expect(s.chunkTimes).toHaveLength(MAX_CHUNK_TIMES);
+    expect(s.chunkTimes?.[0]).toBe(50);
+    expect(s.chunkTimes?.[MAX_CHUNK_TIMES - 1]).toBe(149);
+    const lib = toEventSummary(ev('time', { source: 'Date.now', value: 1, lib: true }));
+    expect(lib).toMatchObject({ lib: true, group: 'time:Date.now (library)' });
+    expect(toEventSummary(ev('time', { source: 'Date.now', value: 1 }))).not.toHaveProperty('lib');
+  });
+});
 
 describe('toEventSummary', () => {
   it('uses the CLI summary as the title and adds duration, detail and no error flag for a good LLM call', () => {

@@ -30,10 +30,18 @@ export interface EventSummary {
   /** A second, quieter line: provider and token split, HTTP status, console stream, state paths... */
   detail?: string;
   durationMs?: number;
+  /** Calls: milliseconds until the first response byte (the waterfall's waiting part). */
+  ttfbMs?: number;
+  /** Streamed calls: arrival times of the chunks (ms since the request), at most MAX_CHUNK_TIMES, evenly sampled. */
+  chunkTimes?: number[];
   /** The event records a failure: an error, an HTTP status >= 400, a network error, a failed step or fs call. */
   error?: boolean;
   /** Values of one source (`random:Math.random`, `time:Date.now`): runs of these fold into one timeline group. */
   group?: string;
+  /** A value consumed inside a client library (openai, undici...), hidden unless "show library internals" is on. */
+  lib?: boolean;
+  /** The enclosing step or tool (recorded nesting): the span tree's parent. */
+  parentSeq?: number;
 }
 
 export function formatDuration(ms: number | undefined | null): string {
@@ -110,16 +118,38 @@ export function summarizeEvent(ev: TraceEvent, max = 100): string {
 export function toEventSummary(ev: TraceEvent, maxTitle = 160): EventSummary {
   const out: EventSummary = { seq: ev.seq, kind: ev.kind, ts: ev.ts, title: summarizeEvent(ev, maxTitle) };
   const source = (ev.payload as { source?: unknown } | null)?.source;
-  if ((ev.kind === 'random' || ev.kind === 'time' || ev.kind === 'crypto') && typeof source === 'string') out.group = `${ev.kind}:${source}`;
+  if ((ev.kind === 'random' || ev.kind === 'time' || ev.kind === 'crypto') && typeof source === 'string') {
+    // Library values fold apart from the agent's own values of the same source.
+    const lib = (ev.payload as { lib?: unknown }).lib === true;
+    out.group = `${ev.kind}:${source}${lib ? ' (library)' : ''}`;
+    if (lib) out.lib = true;
+  }
+  if (ev.parentSeq !== undefined) out.parentSeq = ev.parentSeq;
   try {
     const facts = factsOf(ev);
     if (facts.detail) out.detail = truncate(facts.detail, 120);
     if (facts.durationMs !== undefined && Number.isFinite(facts.durationMs)) out.durationMs = facts.durationMs;
+    if (ev.kind === 'llm' || ev.kind === 'http') {
+      const h = ev.payload as HttpPayload;
+      if (typeof h.ttfbMs === 'number' && Number.isFinite(h.ttfbMs) && out.durationMs !== undefined) out.ttfbMs = h.ttfbMs;
+      const chunks = h.response?.chunks;
+      if (Array.isArray(chunks) && chunks.length > 0) out.chunkTimes = sampleTimes(chunks.map((c) => c.t));
+    }
     if (facts.error) out.error = true;
   } catch {
     // An unexpected payload shape: the title alone (already a JSON fallback) still describes it.
   }
   return out;
+}
+
+/** Chunk arrival times kept per row: enough to draw the stream on the waterfall, bounded for 100k-row pages. */
+export const MAX_CHUNK_TIMES = 32;
+
+function sampleTimes(times: number[]): number[] {
+  const ok = times.filter((t) => typeof t === 'number' && Number.isFinite(t));
+  if (ok.length <= MAX_CHUNK_TIMES) return ok;
+  // Evenly spaced picks, always keeping the first and the last chunk.
+  return Array.from({ length: MAX_CHUNK_TIMES }, (_, i) => ok[Math.round((i * (ok.length - 1)) / (MAX_CHUNK_TIMES - 1))]);
 }
 
 interface Facts {

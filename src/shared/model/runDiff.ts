@@ -96,6 +96,8 @@ function content(e: TraceEvent): Json {
   delete p.durationMs;
   delete p.ttfbMs;
   delete p.startedAtMs;
+  // Who consumed a value (the agent or a client library) is not what the value was.
+  delete p.lib;
   if (p.response && typeof p.response === 'object' && !Array.isArray(p.response)) {
     const r = { ...(p.response as Record<string, Json>) };
     delete r.headers;

@@ -1,26 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forkLabel } from './graphLayout.js';
-import { descendantsOf, editSummaries, editsText, firstOwnStep, forkText, inheritedText, recordingStartOf, type LineageRun } from './runLineage.js';
-
-describe('recordingStartOf', () => {
-  const runs: LineageRun[] = [
-    { id: 't', startedAt: 1000 },
-    { id: 't__a', parentId: 't', forkSeq: 4, startedAt: 5000 },
-    { id: 't__a__b', parentId: 't__a', forkSeq: 9, startedAt: 9000 },
-  ];
-
-  it("times a branch's inherited steps from the ancestor that recorded them", () => {
-    const start = recordingStartOf(runs, 't__a__b', 0);
-    expect([0, 4, 5, 9, 10, 50].map(start)).toEqual([1000, 1000, 5000, 5000, 9000, 9000]);
-    expect([0, 4, 5].map(recordingStartOf(runs, 't__a', 0))).toEqual([1000, 1000, 5000]);
-    expect(recordingStartOf(runs, 't', 0)(3)).toBe(1000);
-  });
-
-  it('falls back while the tree is unknown, and stops at a missing ancestor', () => {
-    expect(recordingStartOf([], 't__a', 42)(1)).toBe(42);
-    expect(recordingStartOf(runs.slice(1), 't__a', 0)(1)).toBe(5000);
-  });
-});
+import { descendantsOf, editSummaries, editsText, firstOwnStep, forkText, inheritedText } from './runLineage.js';
 
 describe('descendantsOf', () => {
   it('lists the branches below a run, recursively, and nothing for a leaf', () => {

@@ -1,27 +1,12 @@
 /**
- * Which run recorded each step of a run's timeline: a branch shows its ancestors' events up to its fork, and those
- * were recorded by the ancestors, at their times. Times on the timeline are relative to the start of the run that
- * recorded the step, so inherited steps read as they did in the original recording.
+ * A run's place in its branch tree: a branch shows its ancestors' events up to its fork (timed on one axis by
+ * timeAxis.ts) and can be deleted with its descendants.
  */
 export interface LineageRun {
   id: string;
   parentId?: string;
   forkSeq?: number;
   startedAt: number;
-}
-
-/** seq → start time of the run that recorded it; `fallback` when runId is not among `runs` (tree still loading). */
-export function recordingStartOf(runs: readonly LineageRun[], runId: string, fallback: number): (seq: number) => number {
-  const byId = new Map(runs.map((r) => [r.id, r]));
-  const chain: LineageRun[] = [];
-  for (let r = byId.get(runId); r && chain.length <= runs.length; r = r.parentId === undefined ? undefined : byId.get(r.parentId)) chain.push(r);
-  if (chain.length === 0) return () => fallback;
-  return (seq) => {
-    let i = 0;
-    // Up the chain while the step is inherited (at or before this run's fork) and the parent is known.
-    while (i + 1 < chain.length && chain[i].forkSeq !== undefined && seq <= (chain[i].forkSeq as number)) i++;
-    return chain[i].startedAt;
-  };
 }
 
 /**

@@ -35,6 +35,13 @@ describe('groupTimeline', () => {
     expect(items.map((it) => (it.type === 'group' ? `G${it.group.source}` : `${it.row}`))).toEqual(['GMath.random', '5', 'Gcrypto.randomUUID']);
   });
 
+  it('folds a burst within one step: values of another step start another group', () => {
+    const inStep = (seq: number, parentSeq: number | undefined): EventSummary => ({ ...row(seq, 'random:Math.random'), ...(parentSeq === undefined ? {} : { parentSeq }) });
+    const burst = [...Array.from({ length: MIN_GROUP }, (_, i) => inStep(i, 50)), ...Array.from({ length: MIN_GROUP }, (_, i) => inStep(MIN_GROUP + i, undefined))];
+    const items = groupTimeline(burst, new Set());
+    expect(items.map((it) => (it.type === 'group' ? `G${it.group.firstSeq}-${it.group.lastSeq}` : `${it.row}`))).toEqual([`G0-${MIN_GROUP - 1}`, `G${MIN_GROUP}-${2 * MIN_GROUP - 1}`]);
+  });
+
   it('keeps a growing group under the same key as a live run appends to it', () => {
     const early = groupTimeline(rows.slice(0, 10), new Set());
     const later = groupTimeline(rows, new Set());
@@ -76,6 +83,9 @@ describe('filterRows', () => {
     expect(filterRows(rows, 'http 500').map((r) => r.seq)).toEqual([2]);
     expect(filterRows(rows, 'llm crabs').map((r) => r.seq)).toEqual([0]);
     expect(filterRows(rows, 'nothing like this')).toEqual([]);
+    // Payload matches (the store's full-text search) are found even when the summary does not say the word.
+    expect(filterRows(rows, 'azulejo', new Set([2])).map((r) => r.seq)).toEqual([2]);
+    expect(filterRows(rows, 'otters', new Set([2])).map((r) => r.seq)).toEqual([0, 1, 2]);
   });
   it('returns the rows themselves for an empty query', () => {
     expect(filterRows(rows, '  ')).toBe(rows);

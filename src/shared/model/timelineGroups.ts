@@ -33,7 +33,9 @@ export function groupTimeline(rows: readonly EventSummary[], expanded: ReadonlyS
   while (i < rows.length) {
     const g = rows[i].group;
     let j = i + 1;
-    if (g !== undefined && !rows[i].error) while (j < rows.length && rows[j].group === g && !rows[j].error) j++;
+    // A burst folds within one step: values of another step (span tree nesting) start another group.
+    const parent = rows[i].parentSeq;
+    if (g !== undefined && !rows[i].error) while (j < rows.length && rows[j].group === g && rows[j].parentSeq === parent && !rows[j].error) j++;
     const count = j - i;
     if (g === undefined || count < minGroup) {
       for (let k = i; k < j; k++) items.push({ type: 'event', row: k, member: false });
@@ -103,13 +105,15 @@ function indexInGroup(rows: readonly EventSummary[], g: TimelineGroup, seq: numb
 }
 
 /**
- * The rows whose summary or detail contains every word of `query` (case-insensitive), in order; all rows for an
- * empty query. The timeline's find box: it searches what the rows say, the same text the user sees.
+ * The rows whose summary or detail contains every word of `query` (case-insensitive), or whose payload matched the
+ * full-text search (`payloadHits`: seqs the store found in LLM messages and replies, bodies, console lines, errors,
+ * tool arguments), in order; all rows for an empty query. The timeline's find box.
  */
-export function filterRows(rows: readonly EventSummary[], query: string): readonly EventSummary[] {
+export function filterRows(rows: readonly EventSummary[], query: string, payloadHits?: { has(seq: number): boolean }): readonly EventSummary[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return rows;
   return rows.filter((r) => {
+    if (payloadHits?.has(r.seq)) return true;
     const text = `${r.seq} ${r.kind} ${r.title} ${r.detail ?? ''}`.toLowerCase();
     return words.every((w) => text.includes(w));
   });

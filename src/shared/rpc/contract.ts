@@ -14,7 +14,7 @@ import type { CONTRACT_PARAMS, ContractResults } from './contractParams.js';
 import type { ApiOf } from './schema.js';
 
 export type { EventSummary } from '../model/eventSummary.js';
-export type { ConsoleLine, EventDetail, EventPage, FileView, ResolvedBody, RunDetail, RunsApi, RunSummary, StateView } from './runsContract.js';
+export type { ConsoleLine, EventDetail, EventPage, FileView, ResolvedBody, RunDetail, RunsApi, RunSummary, SearchHit, SearchResult, StateView } from './runsContract.js';
 export type { ImportApi, ImportOutcome } from './importContract.js';
 export type { RecordApi } from './recordContract.js';
 export type { SourceApi, SourceView } from './sourceContract.js';

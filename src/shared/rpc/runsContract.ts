@@ -110,6 +110,27 @@ export interface FileView {
   note?: string;
 }
 
+/** One event whose payload text matches a search, with the matched words in context. */
+export interface SearchHit {
+  seq: number;
+  kind: EventKind;
+  /** The run that recorded the event (an ancestor for a branch's inherited steps). */
+  runId: string;
+  /** Masked payload text around the first matches (one line). */
+  snippet: string;
+  /** Character ranges of the matched words in `snippet`. */
+  matches: [number, number][];
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** More events match than `limit`: refine the words. */
+  more: boolean;
+}
+
+/** Results per search at most (the find box lists them; more means "refine your words"). */
+export const SEARCH_LIMIT_MAX = 500;
+
 const kind = z.enum(EVENT_KINDS as [EventKind, ...EventKind[]]);
 
 export const runsParams = {
@@ -142,6 +163,18 @@ export const runsParams = {
   getConsole: z.object({ runId, toSeq: seq.optional(), limit: z.number().int().min(1).max(100_000).optional() }).strict(),
   /** A file the agent wrote, as it was at step `seq`. */
   getFile: z.object({ runId, seq, path: z.string().min(1).max(4096) }).strict(),
+  /**
+   * Full-text search of the run's payloads (LLM messages and replies, HTTP bodies, console lines, errors, tool
+   * arguments; a branch: with its inherited steps): matching events in seq order, each with a snippet. Every
+   * word is required and matches as a prefix; the text is never query syntax.
+   */
+  searchEvents: z
+    .object({
+      runId,
+      query: z.string().max(500),
+      limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).optional(),
+    })
+    .strict(),
 };
 
 export interface RunsResults {
@@ -153,6 +186,7 @@ export interface RunsResults {
   getStateAt: StateView;
   getConsole: { lines: ConsoleLine[]; total: number };
   getFile: FileView;
+  searchEvents: SearchResult;
 }
 
 export type RunsApi = ApiOf<typeof runsParams, RunsResults>;

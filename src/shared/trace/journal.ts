@@ -41,6 +41,10 @@ export interface JournalBatch {
   source: string;
   ts: number;
   values: Json[];
+  /** The values were consumed by library code (an LLM/HTTP client's own clock reads and random draws). */
+  lib?: boolean;
+  /** The enclosing step or tool of these values. */
+  parent?: number;
   /**
    * Writer-side encoding of an all-number batch: the values as little-endian float64, base64 (formatting doubles as
    * JSON costs more than a recorded Math.random may). parseJournal decodes it into `values` and drops it.

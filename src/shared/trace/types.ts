@@ -142,6 +142,8 @@ export interface RandomPayload {
   source: RandomSource;
   /** number for Math.random/randomInt, string for randomUUID, hex string for byte sources. */
   value: number | string;
+  /** Consumed by library code (an LLM/HTTP client's own bookkeeping), not by the agent. Absent in older traces. */
+  lib?: boolean;
 }
 
 export type TimeSource = 'Date.now' | 'new Date' | 'Date()' | 'performance.now' | 'process.hrtime' | 'process.hrtime.bigint';
@@ -150,6 +152,8 @@ export interface TimePayload {
   source: TimeSource;
   /** ms since epoch for Date sources; ms for performance.now; [s, ns] for hrtime; decimal string for bigint. */
   value: number | [number, number] | string;
+  /** Consumed by library code (an LLM/HTTP client's own bookkeeping), not by the agent. Absent in older traces. */
+  lib?: boolean;
 }
 
 export type FsOp =

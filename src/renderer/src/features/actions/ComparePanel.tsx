@@ -49,7 +49,7 @@ function DiffBody({ d }: { d: RunDiffView }): React.JSX.Element {
         <dl className="cmp-delta">
           <dt>Δ steps</dt>
           <dd>{signed(d.delta.steps)}</dd>
-          <dt>Δ tokens</dt>
+          <dt title="Tokens of the whole executions: a branch's inherited calls up to its fork plus its own">Δ tokens (total)</dt>
           <dd>{signed(d.delta.tokens)}</dd>
           <dt>Δ cost</dt>
           <dd>{d.delta.costUsd === null ? 'unknown' : `${d.delta.costUsd < 0 ? '−' : '+'}${formatUsd(Math.abs(d.delta.costUsd))}`}</dd>
@@ -95,7 +95,13 @@ function Side({ side, label }: { side: RunDiffSide; label: string }): React.JSX.
       <div className="cmp-side-facts">
         <span className={`cmp-status s-${side.status}`}>{side.status}</span>
         <span>{side.steps} steps</span>
-        <span>{side.totalTokens} tok</span>
+        {side.ownTokens === undefined ? (
+          <span>{side.totalTokens} tok</span>
+        ) : (
+          <span title="Total: the calls inherited up to the fork plus the branch's own (the runs list and branch graph show the own tokens)">
+            {side.totalTokens} tok total ({side.ownTokens} own)
+          </span>
+        )}
         {side.exitCode !== null && <span>exit {side.exitCode}</span>}
       </div>
     </div>

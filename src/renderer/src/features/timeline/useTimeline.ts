@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { mergeFreshRows, openSeqs } from '../../../../shared/model/liveRows';
 import type { EventSubscribe, EventSummary, WorkbenchApi } from '../../../../shared/rpc/contract';
 import type { EventKind } from '../../../../shared/trace/types';
 import { errorText } from '../format';
@@ -18,7 +19,8 @@ const NEXT_PAGE = 5000;
 
 /**
  * Loads a run's timeline page by page, then stays live: when the host reports the run changed (a recording or
- * branch run in progress), it loads what was added since its last row. `kinds` must be a stable array (state).
+ * branch run in progress), it re-reads the rows still open (calls and steps a later patch completes: their reply,
+ * outcome and duration) and loads what was added since its last row. `kinds` must be a stable array (state).
  */
 export function useTimeline(api: WorkbenchApi, subscribe: EventSubscribe, runId: string, kinds: EventKind[] | undefined): TimelineData {
   const key = `${runId}|${kinds?.join(',') ?? '*'}`;
@@ -44,8 +46,19 @@ export function useTimeline(api: WorkbenchApi, subscribe: EventSubscribe, runId:
       let rows: EventSummary[] = [];
       let from = 0;
       let limit = FIRST_PAGE;
+      let caughtUp = false;
       while (live) {
         dirty = false;
+        if (caughtUp) {
+          // Woken by a change: rows shown as pending may have completed since.
+          const open = openSeqs(rows);
+          const fresh = await Promise.all(open.map((seq) => api.getEvents({ runId, from: seq, limit: 1, ...(kinds ? { kinds } : {}) })));
+          if (!live) return;
+          rows = mergeFreshRows(
+            rows,
+            fresh.flatMap((p, i) => p.events.filter((e) => e.seq === open[i])),
+          );
+        }
         const page = await api.getEvents({ runId, from, limit, ...(kinds ? { kinds } : {}) });
         if (!live) return;
         // Fewer events than already shown: the run was cleared (a branch re-run); start over.
@@ -63,6 +76,7 @@ export function useTimeline(api: WorkbenchApi, subscribe: EventSubscribe, runId:
           continue;
         }
         from = rows.length > 0 ? rows[rows.length - 1].seq + 1 : 0;
+        caughtUp = true;
         await waitForChange();
       }
     };

@@ -33,7 +33,7 @@ export function RunHeader({ run, onBack, onOpenRun }: Props): React.JSX.Element 
               <dd>{run.llmCalls}</dd>
             </div>
             <div title={`LLM calls, tokens and cost of ${usageScope(run)}`}>
-              <dt>Tokens</dt>
+              <dt>{run.parentId ? 'Tokens (own)' : 'Tokens'}</dt>
               <dd>{run.totalTokens}</dd>
             </div>
             <div title={`LLM calls, tokens and cost of ${usageScope(run)}`}>

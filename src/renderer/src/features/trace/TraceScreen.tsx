@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { EventSubscribe, WorkbenchApi } from '../../../../shared/rpc/contract';
-import { descendantsOf, recordingStartOf } from '../../../../shared/model/runLineage';
+import { descendantsOf } from '../../../../shared/model/runLineage';
+import { timelineOrigins } from '../../../../shared/model/timeAxis';
 import type { EventKind } from '../../../../shared/trace/types';
 import { ATR } from '../../../../shared/errors';
 import { RunNotFound } from '../../app/RunNotFound';
@@ -68,6 +69,7 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
     [api, runId, navigate],
   );
   const select = useCallback((seq: number) => navigate({ screen: 'run', runId, step: seq }, { replace: true }), [navigate, runId]);
+  const search = useCallback((query: string) => api.searchEvents({ runId, query, limit: 200 }), [api, runId]);
   const openRun = useCallback((id: string) => navigate({ screen: 'run', runId: id, ...(step === undefined ? {} : { step }) }), [navigate, step]);
   const loadSource = useCallback((file: string) => api.getSource({ runId, file }), [api, runId]);
   // Opened for a comparison (the fix review's Compare), the compare view is what was asked for: no jump.
@@ -75,7 +77,8 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
 
   const treeRuns = useMemo(() => (tree.status === 'ready' ? tree.value.runs : tree.status === 'loading' ? (tree.stale?.runs ?? []) : []), [tree]);
   const runStart = detail?.startedAt ?? 0;
-  const startOf = useMemo(() => recordingStartOf(treeRuns, runId, runStart), [treeRuns, runId, runStart]);
+  // One time axis across forks: a branch's own steps continue from its last inherited one (never backwards).
+  const startOf = useMemo(() => timelineOrigins(treeRuns, runId, timeline.rows, runStart), [treeRuns, runId, timeline.rows, runStart]);
   if (run.status === 'error') {
     if (run.code === ATR.NOT_FOUND) return <RunNotFound runId={runId} onBack={() => navigate({ screen: 'traces' })} />;
     return (
@@ -126,7 +129,7 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
           storageKey="trace.timeline"
           initial={0.46}
           label="Resize timeline"
-          first={<Timeline data={timeline} startOf={startOf} selectedSeq={step} onSelect={select} kinds={kinds} onKindsChange={setKinds} live={live} />}
+          first={<Timeline data={timeline} startOf={startOf} selectedSeq={step} onSelect={select} kinds={kinds} onKindsChange={setKinds} live={live} search={search} />}
           second={
             <SplitPane
               direction="vertical"

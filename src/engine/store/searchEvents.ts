@@ -1,0 +1,127 @@
+/**
+ * Full-text search over a run's event payloads (the FTS5 index of searchSchema.ts, brought up to date for the runs
+ * searched first), branch-aware: a branch searches
+ * its own events and the ones it inherits up to its fork (its lineage segments), never its parent's later events.
+ * The user's text is never FTS syntax: each word becomes a quoted prefix phrase ("word"*), all required, so any
+ * input is a valid query; an unexpected SQLite failure still becomes one clear error, not a crash.
+ */
+import type Database from 'better-sqlite3';
+import type { SearchHit } from '../../shared/rpc/contract.js';
+import type { EventKind } from '../../shared/trace/types.js';
+import { ATR, AtrError } from '../errors.js';
+import { dbOf } from './handle.js';
+import { EVENT_TEXT_SQL, KIND_LIST } from './searchSchema.js';
+import type { TraceStore } from './store.js';
+
+/** Snippet markers: control characters that cannot occur in indexed text the user sees as a match boundary. */
+const OPEN = '\u0002';
+const CLOSE = '\u0003';
+/** Words of context around a match in a snippet. */
+const SNIPPET_TOKENS = 12;
+const MAX_TERMS = 16;
+
+/**
+ * The FTS5 query for the user's text: each whitespace-separated word as a quoted prefix phrase, all required.
+ * Quotes inside a word are doubled (FTS5 string syntax); words the tokenizer drops entirely (punctuation only) are
+ * skipped. Empty when nothing searchable is left.
+ */
+export function ftsQuery(text: string): string {
+  const words = text
+    .split(/\s+/)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w))
+    .slice(0, MAX_TERMS);
+  return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' ');
+}
+
+const SQL = `
+  SELECT d.seq AS seq, d.kind AS kind, d.run_id AS runId, snippet(search_fts, 0, '${OPEN}', '${CLOSE}', '…', ${SNIPPET_TOKENS}) AS snip
+  FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid
+  WHERE search_fts MATCH @q AND d.run_id = @run AND d.seq > @after AND d.seq <= @upTo
+  ORDER BY d.seq
+  LIMIT @limit`;
+
+/**
+ * Indexes one run: the documents of changed rows (queued by the patch trigger) are taken out, then the changed rows
+ * and every indexable event past the run's highest indexed seq go in with their current text.
+ */
+const DRAIN_SQL = [
+  // Changed rows: their documents out (they are re-added with the current text below).
+  'DELETE FROM search_fts WHERE rowid IN (SELECT d.id FROM search_docs d JOIN search_pending p ON p.run_id = d.run_id AND p.seq = d.seq WHERE p.run_id = @run)',
+  'DELETE FROM search_docs WHERE run_id = @run AND seq IN (SELECT seq FROM search_pending WHERE run_id = @run)',
+  // New rows (past the highest indexed seq) and the changed ones.
+  `INSERT INTO search_docs (run_id, seq, kind)
+     SELECT e.run_id, e.seq, e.kind FROM events e
+     WHERE e.run_id = @run AND e.batched = 0 AND e.kind IN (${KIND_LIST})
+       AND (e.seq > coalesce((SELECT max(seq) FROM search_docs WHERE run_id = @run), -1)
+            OR e.seq IN (SELECT seq FROM search_pending WHERE run_id = @run))
+       AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.run_id = e.run_id AND d.seq = e.seq)`,
+  `INSERT INTO search_fts (rowid, text)
+     SELECT d.id, ${EVENT_TEXT_SQL} FROM search_docs d JOIN events e ON e.run_id = d.run_id AND e.seq = d.seq
+     WHERE d.run_id = @run AND d.id > @lastId`,
+  'DELETE FROM search_pending WHERE run_id = @run',
+];
+
+interface Statements {
+  search: Database.Statement;
+  drain: (run: string) => void;
+}
+const statements = new WeakMap<Database.Database, Statements>();
+
+function prepare(db: Database.Database): Statements {
+  const drain = DRAIN_SQL.map((sql) => db.prepare(sql));
+  // Documents added by this drain have ids above the largest one before it (INTEGER PRIMARY KEY grows).
+  const lastId = db.prepare('SELECT coalesce(max(id), 0) FROM search_docs').pluck();
+  return {
+    search: db.prepare(SQL),
+    drain: db.transaction((run: string) => {
+      const params = { run, lastId: lastId.get() as number };
+      for (const st of drain) st.run(params);
+    }),
+  };
+}
+
+/** Brings the index of these runs up to date (one write transaction each). */
+export function drainSearchIndex(store: TraceStore, runIds: readonly string[]): void {
+  const db = dbOf(store);
+  let st = statements.get(db);
+  if (!st) statements.set(db, (st = prepare(db)));
+  for (const id of runIds) st.drain(id);
+}
+
+/** Up to `limit` events of the run (with its inherited ones) whose text matches `text`, in seq order. */
+export function searchEvents(store: TraceStore, runId: string, text: string, limit: number): { hits: SearchHit[]; query: string } {
+  const q = ftsQuery(text);
+  if (!q) return { hits: [], query: q };
+  const db = dbOf(store);
+  let st = statements.get(db);
+  if (!st) statements.set(db, (st = prepare(db)));
+  const segments = store.lineage(runId).segments;
+  drainSearchIndex(store, segments.map((seg) => seg.runId));
+  const hits: SearchHit[] = [];
+  try {
+    for (const seg of segments) {
+      if (hits.length >= limit) break;
+      const rows = st.search.all({ q, run: seg.runId, after: seg.after, upTo: Math.min(seg.upTo, Number.MAX_SAFE_INTEGER), limit: limit - hits.length }) as { seq: number; kind: string; runId: string; snip: string }[];
+      for (const r of rows) hits.push({ seq: r.seq, kind: r.kind as EventKind, runId: r.runId, ...markedSnippet(r.snip) });
+    }
+  } catch (e) {
+    if (e instanceof AtrError) throw e;
+    throw new AtrError(ATR.BAD_PARAMS, `search for "${text.slice(0, 80)}" could not be run: ${e instanceof Error ? e.message : String(e)}`, { hint: 'search for plain words' });
+  }
+  return { hits, query: q };
+}
+
+/** The snippet text without markers, and the character ranges the markers enclosed (the matched words). */
+export function markedSnippet(raw: string): { snippet: string; matches: [number, number][] } {
+  let snippet = '';
+  const matches: [number, number][] = [];
+  let start = -1;
+  for (const ch of raw) {
+    if (ch === OPEN) start = snippet.length;
+    else if (ch === CLOSE) {
+      if (start >= 0) matches.push([start, snippet.length]);
+      start = -1;
+    } else snippet += ch === '\n' || ch === '\r' || ch === '\t' ? ' ' : ch;
+  }
+  return { snippet, matches };
+}
