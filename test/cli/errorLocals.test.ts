@@ -95,6 +95,8 @@ describe('locals at every exception (AGENTTRACE_LOCALS=exceptions)', () => {
 
 describe('source at the error', () => {
   it('keeps the text of every own file on the failing stack, masked, through export and import, and says when the file changed', async () => {
+    // .tmp is git-ignored: a fresh clone does not have it.
+    fs.mkdirSync(path.join(REPO, '.tmp'), { recursive: true });
     const dir = fs.mkdtempSync(path.join(REPO, '.tmp', 'err-src-'));
     scratch.push(dir);
     const helper = [
