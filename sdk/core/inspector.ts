@@ -47,6 +47,8 @@ const MAX_FRAMES = 10;
 const RECENT_MAX = 24;
 const MAX_VARS = 60;
 const CAPTURE_CHARS = 160 * 1024;
+/** Time cap of one capture's collection: frames past it keep their location but no locals. */
+const CAPTURE_MAX_MS = 2;
 /** Top-level CommonJS wrapper parameters: present in every CJS module, never interesting. */
 const CJS_WRAPPER = new Set(['exports', 'require', 'module', '__filename', '__dirname']);
 const SINK_KEY = Symbol.for('agenttrace.scopeSink');
@@ -110,8 +112,10 @@ export class LocalsInspector {
   private pending: { result?: CaptureResult } | null = null;
   private paused = false;
   private stashed: object | undefined;
-  /** Milliseconds spent paused in captures so far (for budgets and the report). */
+  /** Milliseconds spent paused in captures so far, from the pause's start to the resume (for budgets). */
   spentMs = 0;
+  /** When a conditional breakpoint decided to pause (see notePauseStart); the pause is timed from there. */
+  private pauseStartedAt: number | undefined;
   /** The latest captures with own frames, oldest first: error capture matches a crash against them. */
   readonly recent: { at: number; capture: CaptureResult }[] = [];
 
@@ -163,9 +167,14 @@ export class LocalsInspector {
     return r?.scriptSource;
   }
 
-  /** Sets a breakpoint whose pauses call handler (then resume); returns its id. Positions are 0-based. */
-  setBreakpoint(scriptId: string, lineNumber: number, columnNumber: number, handler: (frames: CdpCallFrame[]) => void): string | undefined {
-    const r = this.post('Debugger.setBreakpoint', { location: { scriptId, lineNumber, columnNumber } }) as { breakpointId?: string } | undefined;
+  /**
+   * Sets a breakpoint whose pauses call handler (then resume); returns its id. Positions are 0-based. With a
+   * condition (a JS expression evaluated at each hit), V8 pauses only when it is true: a hit that does not pause
+   * costs microseconds, a pause about a millisecond.
+   */
+  setBreakpoint(scriptId: string, lineNumber: number, columnNumber: number, handler: (frames: CdpCallFrame[]) => void, condition?: string): string | undefined {
+    const params = { location: { scriptId, lineNumber, columnNumber }, ...(condition ? { condition } : {}) };
+    const r = this.post('Debugger.setBreakpoint', params) as { breakpointId?: string } | undefined;
     if (r?.breakpointId) this.bpHandlers.set(r.breakpointId, handler);
     return r?.breakpointId;
   }
@@ -173,6 +182,14 @@ export class LocalsInspector {
   removeBreakpoint(id: string): void {
     this.bpHandlers.delete(id);
     this.post('Debugger.removeBreakpoint', { breakpointId: id });
+  }
+
+  /**
+   * Called by a breakpoint condition that is about to return true: the pause is counted in spentMs from here, so
+   * the budget pays for V8 building the paused frames, not only for reading them.
+   */
+  notePauseStart(): void {
+    this.pauseStartedAt = perfNow();
   }
 
   /**
@@ -199,6 +216,7 @@ export class LocalsInspector {
     const frames: FrameLocals[] = [];
     const stack: StackFrame[] = [];
     const budget = new Budget(CAPTURE_CHARS);
+    const deadline = perfNow() + CAPTURE_MAX_MS;
     for (const cf of callFrames) {
       const url = this.urlOf(cf.location.scriptId) || cf.url || '';
       const kind = this.kind(url);
@@ -211,7 +229,9 @@ export class LocalsInspector {
         column: (pos?.column ?? cf.location.columnNumber) + 1,
       };
       stack.push(frame);
-      if (kind === 'own' && frames.length < MAX_FRAMES) frames.push({ ...frame, locals: this.frameLocals(cf, budget) });
+      if (kind === 'own' && frames.length < MAX_FRAMES) {
+        frames.push({ ...frame, locals: perfNow() < deadline ? this.frameLocals(cf, budget) : { '…': '[locals left out: capture time cap]' } });
+      }
     }
     const result = { frames, stack };
     if (frames.length) {
@@ -266,7 +286,8 @@ export class LocalsInspector {
   }
 
   private onPaused(p: { callFrames: CdpCallFrame[]; hitBreakpoints?: string[] }): void {
-    const t0 = perfNow();
+    const t0 = this.pauseStartedAt ?? perfNow();
+    this.pauseStartedAt = undefined;
     // capture() times its own pause as a whole; breakpoint pauses are timed here.
     const timed = !this.pending;
     this.paused = true;

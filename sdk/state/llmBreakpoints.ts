@@ -3,6 +3,10 @@
  * client method the agent calls: a breakpoint on `create(` of the chat-completions / messages / responses resources
  * of openai, groq-sdk and @anthropic-ai/sdk (CJS and ESM builds), set when V8 compiles those scripts. On a hit the
  * agent's own frames (below the client's) are read and kept for the keyframe written at that call's `llm` event.
+ *
+ * Cost policy: a pause costs the agent ~1-1.7 ms, so the breakpoint is conditional and pauses only when the call's
+ * `llm` event will be a keyframe anyway (every-N policy) and the capture budget, which counts the whole pause,
+ * allows it. Between keyframes a hit costs only the condition (microseconds).
  */
 import type { LocalsInspector } from '../core/inspector.js';
 import type { StateManager } from './stateManager.js';
@@ -13,7 +17,21 @@ const CLIENT_SCRIPT =
 /** The method definition `create(body, options) {` of the resource class. */
 const CREATE_DEF = /^[ \t]*(?:async[ \t]+)?create[ \t]*\([^)]*\)[ \t]*\{/m;
 
+/** The global the breakpoint condition calls (a condition is a JS expression evaluated in the agent's frame). */
+const WANTED_KEY = Symbol.for('agenttrace.llmLocalsWanted');
+const CONDITION = `globalThis[Symbol.for('agenttrace.llmLocalsWanted')]?.() === true`;
+
 export function installLlmBreakpoints(insp: LocalsInspector, state: StateManager): void {
+  const wanted = (): boolean => {
+    try {
+      if (!state.llmKeyframeDue() || !state.budget.allow()) return false;
+      insp.notePauseStart();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  Object.defineProperty(globalThis, WANTED_KEY, { value: wanted, enumerable: false, configurable: true });
   insp.onScript(({ scriptId, url }) => {
     if (!CLIENT_SCRIPT.test(url)) return;
     const src = insp.scriptSource(scriptId);
@@ -23,11 +41,16 @@ export function installLlmBreakpoints(insp: LocalsInspector, state: StateManager
     const line = countLines(head);
     const column = head.length - (head.lastIndexOf('\n') + 1);
     // V8 moves the location to the first breakable position inside the body.
-    insp.setBreakpoint(scriptId, line, column, (frames) => {
-      if (!state.budget.allow()) return;
-      const cap = insp.collect(frames);
-      if (cap.frames.length) state.llmCallCaptured(cap);
-    });
+    insp.setBreakpoint(
+      scriptId,
+      line,
+      column,
+      (frames) => {
+        const cap = insp.collect(frames);
+        if (cap.frames.length) state.llmCallCaptured(cap);
+      },
+      CONDITION,
+    );
   });
 }
 
