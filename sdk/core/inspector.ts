@@ -47,7 +47,7 @@ const MAX_FRAMES = 10;
 const RECENT_MAX = 24;
 const MAX_VARS = 60;
 const CAPTURE_CHARS = 160 * 1024;
-/** Time cap of one capture's collection: frames past it keep their location but no locals. */
+/** Time cap of one capture's collection: frames past it (never the innermost own frame) keep their location only. */
 const CAPTURE_MAX_MS = 2;
 /** Top-level CommonJS wrapper parameters: present in every CJS module, never interesting. */
 const CJS_WRAPPER = new Set(['exports', 'require', 'module', '__filename', '__dirname']);
@@ -230,7 +230,7 @@ export class LocalsInspector {
       };
       stack.push(frame);
       if (kind === 'own' && frames.length < MAX_FRAMES) {
-        frames.push({ ...frame, locals: perfNow() < deadline ? this.frameLocals(cf, budget) : { '…': '[locals left out: capture time cap]' } });
+        frames.push({ ...frame, locals: frames.length === 0 || perfNow() < deadline ? this.frameLocals(cf, budget) : { '…': '[locals left out: capture time cap]' } });
       }
     }
     const result = { frames, stack };
