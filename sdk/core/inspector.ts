@@ -47,8 +47,6 @@ const MAX_FRAMES = 10;
 const RECENT_MAX = 24;
 const MAX_VARS = 60;
 const CAPTURE_CHARS = 160 * 1024;
-/** Time cap of one capture's collection: frames past it (never the innermost own frame) keep their location only. */
-const CAPTURE_MAX_MS = 2;
 /** Top-level CommonJS wrapper parameters: present in every CJS module, never interesting. */
 const CJS_WRAPPER = new Set(['exports', 'require', 'module', '__filename', '__dirname']);
 const SINK_KEY = Symbol.for('agenttrace.scopeSink');
@@ -211,12 +209,16 @@ export class LocalsInspector {
     return req.result;
   }
 
-  /** Reads frames of a pause: locals of up to MAX_FRAMES own frames, and the stack. Only valid while paused. */
-  collect(callFrames: CdpCallFrame[]): CaptureResult {
+  /**
+   * Reads frames of a pause: locals of up to MAX_FRAMES own frames, and the stack. Only valid while paused. With
+   * maxMs, frames reached after that much time (never the innermost own frame) keep their location only, which
+   * bounds the pause of an optional capture (LLM calls); a failure's capture is always complete.
+   */
+  collect(callFrames: CdpCallFrame[], maxMs = Infinity): CaptureResult {
     const frames: FrameLocals[] = [];
     const stack: StackFrame[] = [];
     const budget = new Budget(CAPTURE_CHARS);
-    const deadline = perfNow() + CAPTURE_MAX_MS;
+    const deadline = perfNow() + maxMs;
     for (const cf of callFrames) {
       const url = this.urlOf(cf.location.scriptId) || cf.url || '';
       const kind = this.kind(url);

@@ -17,19 +17,35 @@ const CLIENT_SCRIPT =
 /** The method definition `create(body, options) {` of the resource class. */
 const CREATE_DEF = /^[ \t]*(?:async[ \t]+)?create[ \t]*\([^)]*\)[ \t]*\{/m;
 
+/** Time cap of an LLM call's locals collection (the innermost own frame is always read in full). */
+const LLM_CAPTURE_MAX_MS = 2;
 /** The global the breakpoint condition calls (a condition is a JS expression evaluated in the agent's frame). */
 const WANTED_KEY = Symbol.for('agenttrace.llmLocalsWanted');
 const CONDITION = `globalThis[Symbol.for('agenttrace.llmLocalsWanted')]?.() === true`;
 
 export function installLlmBreakpoints(insp: LocalsInspector, state: StateManager): void {
+  let calls = 0;
+  /** Captures taken here that are still in insp.recent (error capture matches a failure against those). */
+  const ours = new WeakSet<object>();
   const wanted = (): boolean => {
     try {
-      if (!state.llmKeyframeDue() || !state.budget.allow()) return false;
+      // The first call is always worth it (startup burst): a run that fails at its only call gets its locals.
+      if ((calls++ > 0 && !state.llmKeyframeDue()) || !state.budget.allow()) {
+        forgetOlderCaptures();
+        return false;
+      }
       insp.notePauseStart();
       return true;
     } catch {
       return false;
     }
+  };
+  /**
+   * A call that is not captured makes earlier LLM-call captures stale: a failure of this call must not show the
+   * locals an earlier call had at the same line (a debugger shows true data or none).
+   */
+  const forgetOlderCaptures = (): void => {
+    for (let i = insp.recent.length - 1; i >= 0; i--) if (ours.has(insp.recent[i])) insp.recent.splice(i, 1);
   };
   Object.defineProperty(globalThis, WANTED_KEY, { value: wanted, enumerable: false, configurable: true });
   insp.onScript(({ scriptId, url }) => {
@@ -46,7 +62,9 @@ export function installLlmBreakpoints(insp: LocalsInspector, state: StateManager
       line,
       column,
       (frames) => {
-        const cap = insp.collect(frames);
+        const cap = insp.collect(frames, LLM_CAPTURE_MAX_MS);
+        const last = insp.recent[insp.recent.length - 1];
+        if (last?.capture === cap) ours.add(last);
         if (cap.frames.length) state.llmCallCaptured(cap);
       },
       CONDITION,
