@@ -56,12 +56,13 @@ if (only.has('real-agent')) {
   const ra = await benchRealAgent({ calls, rounds });
   raw.realAgent = ra;
   console.log(`\nreal agent: openai client, ${ra.calls} sequential calls, ${ra.rounds} interleaved round(s)`);
-  console.log(`  ${'mode'.padEnd(20)} ${'added/call @0ms'.padStart(16)} ${'wall @20ms'.padStart(11)} ${'vs native'.padStart(10)} ${'bytes/call'.padStart(11)}`);
+  console.log(`  ${'mode'.padEnd(20)} ${'added/call @0ms'.padStart(16)} ${'CPU/call'.padStart(10)} ${'wall @20ms'.padStart(11)} ${'vs native'.padStart(10)} ${'bytes/call'.padStart(11)}`);
   for (const m of ra.modes) {
     const bytes = m.bytesPerCall !== undefined ? Math.round(m.bytesPerCall).toLocaleString('en') : '';
-    console.log(`  ${m.mode.padEnd(20)} ${`${m.addedMs >= 0 ? '+' : ''}${m.addedMs.toFixed(2)} ms`.padStart(16)} ${ms(m.wall20Ms).padStart(11)} ${`${m.wallRatio.toFixed(2)}x`.padStart(10)} ${bytes.padStart(11)}`);
+    const cpu = m.addedCpuMsPerCall !== undefined ? `${m.addedCpuMsPerCall >= 0 ? '+' : ''}${m.addedCpuMsPerCall.toFixed(2)} ms` : '';
+    console.log(`  ${m.mode.padEnd(20)} ${`${m.addedMs >= 0 ? '+' : ''}${m.addedMs.toFixed(2)} ms`.padStart(16)} ${cpu.padStart(10)} ${ms(m.wall20Ms).padStart(11)} ${`${m.wallRatio.toFixed(2)}x`.padStart(10)} ${bytes.padStart(11)}`);
   }
-  if (ra.exportBytesPerCall !== undefined) console.log(`  ${'agenttrace export'.padEnd(20)} ${''.padStart(16)} ${''.padStart(11)} ${''.padStart(10)} ${Math.round(ra.exportBytesPerCall).toLocaleString('en').padStart(11)}`);
+  if (ra.exportBytesPerCall !== undefined) console.log(`  ${'agenttrace export'.padEnd(20)} ${''.padStart(16)} ${''.padStart(10)} ${''.padStart(11)} ${''.padStart(10)} ${Math.round(ra.exportBytesPerCall).toLocaleString('en').padStart(11)}`);
   const mode = (name: string) => ra.modes.find((m) => m.mode === name);
   const at = mode('agenttrace');
   const off = mode('agenttrace-nolocals');

@@ -9,7 +9,9 @@
  * Modes are interleaved in each round (the order rotates) so machine load hits them alike. Figures:
  *   - added latency per call: median arrival-to-arrival time at the server (0 ms latency) minus native's;
  *   - wall ratio: median whole-process wall time (spawn to exit) at 20 ms latency over native's;
- *   - bytes per call: store growth (agenttrace), nock's JSON, Polly's HAR, and our export file, over N.
+ *   - bytes per call: store growth (agenttrace), nock's JSON, Polly's HAR, and our export file, over N;
+ *   - CPU per call (where /usr/bin/time exists): user+sys time of the whole process tree (CLI, agent) at 0 ms
+ *     latency, minus native's, over N. Less sensitive to machine load than wall times.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +25,9 @@ const AGENT = 'bench/agents/openai-calls.mjs';
 const CLI = path.join(REPO, 'bin/agenttrace.mjs');
 /** The first turns include module loading and JIT warm-up in every mode; they are not a call's steady cost. */
 const WARM_TURNS = 5;
+/** GNU time, for the process tree's CPU time (children included once waited for). */
+const TIME_BIN = '/usr/bin/time';
+const HAS_TIME = fs.existsSync(TIME_BIN);
 
 export const MODES = ['native', 'agenttrace', 'agenttrace-nolocals', 'nock', 'polly'] as const;
 export type Mode = (typeof MODES)[number];
@@ -39,6 +44,8 @@ export interface ModeResult {
   wallRatio: number;
   /** Bytes kept per call (store growth, JSON, HAR); undefined for native. */
   bytesPerCall?: number;
+  /** Median CPU (user+sys, whole process tree) per call at 0 ms latency, minus native's; undefined without GNU time. */
+  addedCpuMsPerCall?: number;
 }
 
 export interface RealAgentResult {
@@ -57,6 +64,7 @@ export interface RealAgentOptions {
 
 interface RunOut {
   wallMs: number;
+  cpuMs?: number;
   intervals: number[];
   bytes?: number;
   exportBytes?: number;
@@ -74,10 +82,12 @@ function baseEnv(url: string): NodeJS.ProcessEnv {
   return env;
 }
 
-function run(cmd: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; wallMs: number }> {
+function run(cmd: string[], env: NodeJS.ProcessEnv, cpuFile?: string): Promise<{ code: number | null; stdout: string; stderr: string; wallMs: number }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, cmd, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = cpuFile
+      ? spawn(TIME_BIN, ['-q', '-f', '%U %S', '-o', cpuFile, process.execPath, ...cmd], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(process.execPath, cmd, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -125,13 +135,18 @@ async function runMode(mode: Mode, server: TimingServer, latencyMs: number, call
     cmd = [AGENT, String(calls)];
   }
   server.reset(latencyMs);
+  const cpuFile = HAS_TIME && latencyMs === 0 ? path.join(tmp, 'cpu.txt') : undefined;
   try {
-    const r = await run(cmd, env);
+    const r = await run(cmd, env, cpuFile);
     if (r.code !== 0 || !r.stdout.includes(`done: ${calls} calls`)) throw new Error(`bench agent (${mode}) failed: exit ${String(r.code)}\n${r.stderr.slice(-2000)}`);
     if (server.arrivals.length !== calls) throw new Error(`bench agent (${mode}) made ${server.arrivals.length} calls, expected ${calls}`);
     const a = server.arrivals;
     const intervals = a.slice(WARM_TURNS + 1).map((t, i) => t - a[WARM_TURNS + i]);
     const out: RunOut = { wallMs: r.wallMs, intervals };
+    if (cpuFile && fs.existsSync(cpuFile)) {
+      const [user, sys] = fs.readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number);
+      if (Number.isFinite(user) && Number.isFinite(sys)) out.cpuMs = (user + sys) * 1000;
+    }
     if (measureBytes && emptyStore > 0) {
       out.bytes = storeBytes(tmp) - emptyStore;
       const id = (JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('\n{') + 1)) as { id: string }).id;
@@ -155,6 +170,7 @@ export async function benchRealAgent(opts: RealAgentOptions = {}): Promise<RealA
   const server = await startTimingServer();
   const turns = new Map<Mode, number[]>(modes.map((m) => [m, []]));
   const walls = new Map<Mode, number[]>(modes.map((m) => [m, []]));
+  const cpus = new Map<Mode, number[]>(modes.map((m) => [m, []]));
   const bytes = new Map<Mode, number>();
   let exportBytes: number | undefined;
   try {
@@ -164,6 +180,7 @@ export async function benchRealAgent(opts: RealAgentOptions = {}): Promise<RealA
       for (const mode of order) {
         const r0 = await runMode(mode, server, 0, calls, round === 0 && mode !== 'native');
         turns.get(mode)!.push(...r0.intervals);
+        if (r0.cpuMs !== undefined) cpus.get(mode)!.push(r0.cpuMs);
         if (r0.bytes !== undefined) bytes.set(mode, r0.bytes);
         if (mode === 'agenttrace' && r0.exportBytes !== undefined) exportBytes = r0.exportBytes;
         const r20 = await runMode(mode, server, 20, calls, false);
@@ -175,6 +192,7 @@ export async function benchRealAgent(opts: RealAgentOptions = {}): Promise<RealA
   }
   const nativeTurn = median(turns.get('native')!);
   const nativeWall = median(walls.get('native')!);
+  const nativeCpu = median(cpus.get('native')!);
   return {
     calls,
     rounds,
@@ -182,7 +200,16 @@ export async function benchRealAgent(opts: RealAgentOptions = {}): Promise<RealA
       const turnMs = median(turns.get(mode)!);
       const wall20Ms = median(walls.get(mode)!);
       const b = bytes.get(mode);
-      return { mode, turnMs, addedMs: turnMs - nativeTurn, wall20Ms, wallRatio: wall20Ms / nativeWall, ...(b !== undefined ? { bytesPerCall: b / calls } : {}) };
+      const cpu = median(cpus.get(mode)!);
+      return {
+        mode,
+        turnMs,
+        addedMs: turnMs - nativeTurn,
+        wall20Ms,
+        wallRatio: wall20Ms / nativeWall,
+        ...(b !== undefined ? { bytesPerCall: b / calls } : {}),
+        ...(Number.isFinite(cpu) && Number.isFinite(nativeCpu) ? { addedCpuMsPerCall: (cpu - nativeCpu) / calls } : {}),
+      };
     }),
     ...(exportBytes !== undefined ? { exportBytesPerCall: exportBytes / calls } : {}),
   };
