@@ -4,11 +4,13 @@
  * of openai, groq-sdk and @anthropic-ai/sdk (CJS and ESM builds), set when V8 compiles those scripts. On a hit the
  * agent's own frames (below the client's) are read and kept for the keyframe written at that call's `llm` event.
  *
- * Cost policy: a pause costs the agent ~1-1.7 ms, so the breakpoint is conditional and pauses only when the call's
- * `llm` event will be a keyframe anyway (every-N policy) and the capture budget, which counts the whole pause,
- * allows it. Between keyframes a hit costs only the condition (microseconds).
+ * Cost policy: a pause costs the agent ~1-1.7 ms, so the breakpoints are set only while the next call's `llm` event
+ * will be a keyframe anyway (every-N policy) and the capture budget allows a pause, and removed once that keyframe is
+ * written. Calls in between run with no breakpoint at all (a conditional breakpoint would evaluate its condition,
+ * compiled anew, at every call).
  */
-import type { LocalsInspector } from '../core/inspector.js';
+import type { CdpCallFrame, LocalsInspector } from '../core/inspector.js';
+import type { Recorder } from '../core/recorder.js';
 import type { StateManager } from './stateManager.js';
 
 /** Client resource scripts whose `create` starts an LLM call (npm aliases such as `openai-v4` included). */
@@ -19,56 +21,85 @@ const CREATE_DEF = /^[ \t]*(?:async[ \t]+)?create[ \t]*\([^)]*\)[ \t]*\{/m;
 
 /** Time cap of an LLM call's locals collection (the innermost own frame is always read in full). */
 const LLM_CAPTURE_MAX_MS = 2;
-/** The global the breakpoint condition calls (a condition is a JS expression evaluated in the agent's frame). */
-const WANTED_KEY = Symbol.for('agenttrace.llmLocalsWanted');
-const CONDITION = `globalThis[Symbol.for('agenttrace.llmLocalsWanted')]?.() === true`;
 
-export function installLlmBreakpoints(insp: LocalsInspector, state: StateManager): void {
-  let calls = 0;
+interface Site {
+  scriptId: string;
+  line: number;
+  column: number;
+}
+
+export function installLlmBreakpoints(insp: LocalsInspector, state: StateManager, rec: Recorder): void {
+  const sites: Site[] = [];
+  /** Breakpoint ids while armed; empty while disarmed. */
+  let armed: string[] = [];
+  /** Captured calls whose `llm` event has not come yet. */
+  let capturedPending = 0;
   /** Captures taken here that are still in insp.recent (error capture matches a failure against those). */
   const ours = new WeakSet<object>();
-  const wanted = (): boolean => {
-    try {
-      // The first call is always worth it (startup burst): a run that fails at its only call gets its locals.
-      if ((calls++ > 0 && !state.llmKeyframeDue()) || !state.budget.allow()) {
-        forgetOlderCaptures();
-        return false;
-      }
-      insp.notePauseStart();
-      return true;
-    } catch {
-      return false;
+
+  const onHit = (frames: CdpCallFrame[]): void => {
+    // Also notes where this call started, for the keyframe look-ahead; the first call is always worth it.
+    const due = state.llmKeyframeDue();
+    if ((!due && state.llmCalls > 0) || !state.budget.allow()) return;
+    const cap = insp.collect(frames, LLM_CAPTURE_MAX_MS);
+    const last = insp.recent[insp.recent.length - 1];
+    if (last?.capture === cap) ours.add(last);
+    if (cap.frames.length) {
+      capturedPending++;
+      state.llmCallCaptured(cap);
     }
   };
+  const arm = (): void => {
+    if (armed.length > 0) return;
+    for (const s of sites) {
+      const id = insp.setBreakpoint(s.scriptId, s.line, s.column, onHit);
+      if (id) armed.push(id);
+    }
+  };
+  const disarm = (): void => {
+    const ids = armed;
+    armed = [];
+    for (const id of ids) insp.removeBreakpoint(id);
+  };
   /**
-   * A call that is not captured makes earlier LLM-call captures stale: a failure of this call must not show the
+   * A call that was not captured makes earlier LLM-call captures stale: a failure of this call must not show the
    * locals an earlier call had at the same line (a debugger shows true data or none).
    */
   const forgetOlderCaptures = (): void => {
     for (let i = insp.recent.length - 1; i >= 0; i--) if (ours.has(insp.recent[i])) insp.recent.splice(i, 1);
   };
-  Object.defineProperty(globalThis, WANTED_KEY, { value: wanted, enumerable: false, configurable: true });
+
+  rec.onAfterEvent((_seq, kind) => {
+    try {
+      if (kind === 'llm') {
+        if (capturedPending > 0) capturedPending--;
+        else forgetOlderCaptures();
+      }
+      // Armed only while an LLM call starting now would be due for a keyframe and the budget allows a pause. A hit
+      // does not disarm: calls started concurrently before the keyframe is written are due too.
+      // Until the first call is recorded, every client stays armed (see onScript).
+      const wanted = (state.llmCalls === 0 || state.llmKeyframeAhead()) && state.budget.allow();
+      if (wanted && armed.length === 0 && sites.length > 0) arm();
+      else if (!wanted && armed.length > 0) disarm();
+    } catch (e) {
+      rec.fault('locals at LLM calls', e);
+    }
+  });
+
   insp.onScript(({ scriptId, url }) => {
     if (!CLIENT_SCRIPT.test(url)) return;
     const src = insp.scriptSource(scriptId);
     const m = src ? CREATE_DEF.exec(src) : null;
     if (!src || !m) return;
     const head = src.slice(0, m.index + m[0].length);
-    const line = countLines(head);
-    const column = head.length - (head.lastIndexOf('\n') + 1);
     // V8 moves the location to the first breakable position inside the body.
-    insp.setBreakpoint(
-      scriptId,
-      line,
-      column,
-      (frames) => {
-        const cap = insp.collect(frames, LLM_CAPTURE_MAX_MS);
-        const last = insp.recent[insp.recent.length - 1];
-        if (last?.capture === cap) ours.add(last);
-        if (cap.frames.length) state.llmCallCaptured(cap);
-      },
-      CONDITION,
-    );
+    const site = { scriptId, line: countLines(head), column: head.length - (head.lastIndexOf('\n') + 1) };
+    sites.push(site);
+    // Until the first call, every client is armed: a run that fails at its first call gets that call's locals.
+    if (state.llmCalls === 0) {
+      const id = insp.setBreakpoint(site.scriptId, site.line, site.column, onHit);
+      if (id) armed.push(id);
+    }
   });
 }
 

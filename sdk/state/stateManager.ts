@@ -178,7 +178,17 @@ export class StateManager implements StateRuntime {
    */
   llmKeyframeDue(): boolean {
     this.llmHitAt = this.rec.steps;
+    return this.llmKeyframeAhead();
+  }
+
+  /** llmKeyframeDue without noting a call: would an LLM call starting now be due for a keyframe? */
+  llmKeyframeAhead(): boolean {
     return this.rec.steps + this.llmLag - this.lastKeyframeSeq >= this.rec.meta.keyframeEvery;
+  }
+
+  /** LLM events recorded so far. */
+  get llmCalls(): number {
+    return this.rec.cursors.llm ?? 0;
   }
 
   /** Locals captured at an LLM client call; written as a keyframe at that call's `llm` event. */
