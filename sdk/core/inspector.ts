@@ -110,10 +110,8 @@ export class LocalsInspector {
   private pending: { result?: CaptureResult } | null = null;
   private paused = false;
   private stashed: object | undefined;
-  /** Milliseconds spent paused in captures so far, from the pause's start to the resume (for budgets). */
+  /** Milliseconds spent paused in captures so far (for budgets and the report). */
   spentMs = 0;
-  /** When a conditional breakpoint decided to pause (see notePauseStart); the pause is timed from there. */
-  private pauseStartedAt: number | undefined;
   /** The latest captures with own frames, oldest first: error capture matches a crash against them. */
   readonly recent: { at: number; capture: CaptureResult }[] = [];
 
@@ -180,14 +178,6 @@ export class LocalsInspector {
   removeBreakpoint(id: string): void {
     this.bpHandlers.delete(id);
     this.post('Debugger.removeBreakpoint', { breakpointId: id });
-  }
-
-  /**
-   * Called by a breakpoint condition that is about to return true: the pause is counted in spentMs from here, so
-   * the budget pays for V8 building the paused frames, not only for reading them.
-   */
-  notePauseStart(): void {
-    this.pauseStartedAt = perfNow();
   }
 
   /**
@@ -288,8 +278,7 @@ export class LocalsInspector {
   }
 
   private onPaused(p: { callFrames: CdpCallFrame[]; hitBreakpoints?: string[] }): void {
-    const t0 = this.pauseStartedAt ?? perfNow();
-    this.pauseStartedAt = undefined;
+    const t0 = perfNow();
     // capture() times its own pause as a whole; breakpoint pauses are timed here.
     const timed = !this.pending;
     this.paused = true;
