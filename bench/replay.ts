@@ -40,6 +40,9 @@ export interface SeekTiming {
   medianMs: number;
   p95Ms: number;
   cliMs: number;
+  /** Store file growth for the trace (over an empty store) and the payload JSON it holds (events + keyframes). */
+  storeBytes: number;
+  payloadBytes: number;
 }
 
 function percentile(xs: number[], p: number): number {
@@ -117,8 +120,18 @@ export async function benchSeek(events = 100_000, samples = 500): Promise<SeekTi
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'atr-bench-seek-'));
   const runId = 'seek-bench';
   const store = openStore({ home, env: {} });
+  const dbFile = path.join(home, 'traces.db');
+  const fileBytes = (): number => ['', '-wal'].reduce((n, x) => n + (fs.existsSync(dbFile + x) ? fs.statSync(dbFile + x).size : 0), 0);
+  const emptyBytes = fileBytes();
   try {
     const text = seekJournal(runId, events);
+    let payloadBytes = 0;
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      const l = JSON.parse(line) as JournalLine;
+      if (l.t === 'ev') payloadBytes += JSON.stringify(l.payload).length;
+      else if (l.t === 'kf') payloadBytes += JSON.stringify(l.keyframe).length;
+    }
     const ing = store.ingestor(runId);
     for (let pos = 0; pos < text.length; ) {
       let end = text.indexOf('\n', Math.min(text.length - 1, pos + 1024 * 1024));
@@ -136,13 +149,14 @@ export async function benchSeek(events = 100_000, samples = 500): Promise<SeekTi
       if (!ev || !state.tracked.memory) throw new Error(`seek to ${step} found nothing`);
     }
     store.close();
+    const storeBytes = fileBytes() - emptyBytes;
     const step = String(Math.floor(events / 2) + 7);
     const bin = path.join(REPO, 'bin/agenttrace.mjs');
     const cliEnv = { ...process.env, AGENTTRACE_HOME: home };
     const t0 = performance.now();
     execFileSync(process.execPath, [bin, 'show', runId, '--step', step], { env: cliEnv, stdio: 'ignore' });
     const cliMs = performance.now() - t0;
-    return { events, samples, medianMs: percentile(times, 0.5), p95Ms: percentile(times, 0.95), cliMs };
+    return { events, samples, medianMs: percentile(times, 0.5), p95Ms: percentile(times, 0.95), cliMs, storeBytes, payloadBytes };
   } finally {
     store.close();
     fs.rmSync(home, { recursive: true, force: true });

@@ -39,6 +39,8 @@ function patchStream(p: Patcher, rec: Recorder, stream: NodeJS.WriteStream, name
   const decoder = new StringDecoder('utf8');
   p.wrap<AnyFn>(stream, 'write', (original) => {
     return function write(this: unknown, ...args: unknown[]): unknown {
+      // The events before this output reach the journal first: a line the agent printed is never ahead of them.
+      rec.flush();
       const result: unknown = original.apply(this, args);
       if (!isInternal()) {
         try {

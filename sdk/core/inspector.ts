@@ -169,9 +169,14 @@ export class LocalsInspector {
     return r?.scriptSource;
   }
 
-  /** Sets a breakpoint whose pauses call handler (then resume); returns its id. Positions are 0-based. */
-  setBreakpoint(scriptId: string, lineNumber: number, columnNumber: number, handler: (frames: CdpCallFrame[]) => void): string | undefined {
-    const r = this.post('Debugger.setBreakpoint', { location: { scriptId, lineNumber, columnNumber } }) as { breakpointId?: string } | undefined;
+  /**
+   * Sets a breakpoint whose pauses call handler (then resume); returns its id. Positions are 0-based. With a
+   * condition (a JS expression evaluated at each hit), V8 pauses only when it is true: a hit that does not pause
+   * costs microseconds, a pause about a millisecond.
+   */
+  setBreakpoint(scriptId: string, lineNumber: number, columnNumber: number, handler: (frames: CdpCallFrame[]) => void, condition?: string): string | undefined {
+    const params = { location: { scriptId, lineNumber, columnNumber }, ...(condition ? { condition } : {}) };
+    const r = this.post('Debugger.setBreakpoint', params) as { breakpointId?: string } | undefined;
     if (r?.breakpointId) this.bpHandlers.set(r.breakpointId, handler);
     return r?.breakpointId;
   }
@@ -227,12 +232,17 @@ export class LocalsInspector {
     return req.result;
   }
 
-  /** Reads frames of a pause: locals of up to MAX_FRAMES own frames, and the stack. Only valid while paused. */
-  collect(callFrames: CdpCallFrame[]): CaptureResult {
+  /**
+   * Reads frames of a pause: locals of up to MAX_FRAMES own frames, and the stack. Only valid while paused. With
+   * maxMs, frames reached after that much time (never the innermost own frame) keep their location only, which
+   * bounds the pause of an optional capture (LLM calls); a failure's capture is always complete.
+   */
+  collect(callFrames: CdpCallFrame[], maxMs = Infinity): CaptureResult {
     const frames: FrameLocals[] = [];
     const stack: StackFrame[] = [];
     const budget = new Budget(CAPTURE_CHARS);
     let held: WeakSet<object> | undefined;
+    const deadline = perfNow() + maxMs;
     for (const cf of callFrames) {
       const url = this.urlOf(cf.location.scriptId) || cf.url || '';
       const kind = this.kind(url);
@@ -246,8 +256,9 @@ export class LocalsInspector {
       };
       stack.push(frame);
       if (kind === 'own' && frames.length < MAX_FRAMES) {
-        if (frames.length === 0) held = new WeakSet();
-        frames.push({ ...frame, locals: this.frameLocals(cf, budget, frames.length === 0 ? held : undefined) });
+        const innermost = frames.length === 0;
+        if (innermost) held = new WeakSet();
+        frames.push({ ...frame, locals: innermost || perfNow() < deadline ? this.frameLocals(cf, budget, innermost ? held : undefined) : { '…': '[locals left out: capture time cap]' } });
       }
     }
     return held ? { frames, stack, held } : { frames, stack };

@@ -69,6 +69,14 @@ export class SiteCaptures {
     if (this.llmInFlight > 0) this.llmInFlight--;
   }
 
+  /**
+   * An LLM call ran without a pause (its breakpoint was not armed): no LLM-call capture can be told to be of the
+   * latest pass through its site any more, so none matches a failure from now on.
+   */
+  llmUnobserved(): void {
+    for (const site of this.sites.values()) if (site.last?.kind === 'llm') site.last = undefined;
+  }
+
   /** Stores the locals read at a hit (the hit number returned by `hit`). */
   store(kind: SiteKind, key: string, hit: number, capture: CaptureResult): void {
     const site = this.sites.get(key);

@@ -22,6 +22,7 @@ describe('NetCall', () => {
     call.data(gz.subarray(10));
     call.end();
     await tick();
+    rec.flush(); // journal lines are buffered until the next flush
     const p = readJournalEvents(journal)[0].payload as LlmPayload;
     expect(p.provider).toBe('openai');
     expect(p.response?.body).toMatchObject({ encoding: 'binary', size: gz.byteLength });
@@ -40,10 +41,12 @@ describe('NetCall', () => {
     call.data(Buffer.from(frame(secret)));
     call.end();
     await tick();
+    rec.flush(); // journal lines are buffered until the next flush
     const text = readJournalLines(journal)
       .map((l) => JSON.stringify(l))
       .join('\n');
     expect(text).not.toContain(secret);
+    rec.flush(); // journal lines are buffered until the next flush
     const p = readJournalEvents(journal)[0].payload as LlmPayload;
     expect(p.reply?.content).toBe('key is ***');
     expect(p.response?.chunks?.[1].data).toContain('***');
@@ -55,9 +58,11 @@ describe('NetCall', () => {
     const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x80]);
     NetCall.start(rec, 'http', { method: 'PUT', url: 'http://h/bin', headers: {}, body: bytes });
     NetCall.start(rec, 'http', { method: 'PUT', url: 'http://h/bin', headers: {}, body: Buffer.from([0xff, 0xfe, 0x00, 0x81]) });
+    rec.flush(); // journal lines are buffered until the next flush
     const [a, b] = readJournalEvents(journal);
     expect((a.payload as HttpPayload).request.body).toMatchObject({ encoding: 'binary', size: 4 });
     expect(a.fingerprint).not.toBe(b.fingerprint);
+    rec.flush(); // journal lines are buffered until the next flush
     expect(readJournalLines(journal).filter((l) => l.t === 'blob')).toHaveLength(2);
     rec.end('ok', { code: 0 });
   });
@@ -70,8 +75,10 @@ describe('NetCall', () => {
     expect(copy.overflow).toBe(true);
     expect(copy.bytes()).toBeNull();
     NetCall.start(rec, 'http', { method: 'POST', url: 'http://h/up', headers: {}, body: copy.bytes(), truncatedSize: copy.size });
+    rec.flush(); // journal lines are buffered until the next flush
     const [ev] = readJournalEvents(journal);
     expect((ev.payload as HttpPayload).request.body).toBeUndefined();
+    rec.flush(); // journal lines are buffered until the next flush
     expect(readJournalLines(journal).some((l) => l.t === 'warn' && l.message.includes('request body over 64 MB'))).toBe(true);
     rec.end('ok', { code: 0 });
   });
@@ -84,6 +91,7 @@ describe('NetCall', () => {
     call.fail(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
     call.end();
     await tick();
+    rec.flush(); // journal lines are buffered until the next flush
     const p = readJournalEvents(journal)[0].payload as HttpPayload;
     expect(p.error).toEqual({ name: 'Error', message: 'socket hang up', code: 'ECONNRESET' });
     expect(p.response?.body).toEqual({ text: 'part' });

@@ -76,6 +76,7 @@ describe('recordingInterceptor', () => {
     expect(seen[0].internal).toBe(true);
     expect(caller.contexts).toEqual({ start: false, head: false, data: false, end: false });
     expect(caller.body()).toBe(sse + sse2);
+    rec.flush(); // journal lines are buffered until the next flush
     const [ev] = readJournalEvents(journal);
     const p = ev.payload as LlmPayload;
     expect(ev.kind).toBe('llm');
@@ -96,6 +97,7 @@ describe('recordingInterceptor', () => {
     await caller.done;
     expect(Buffer.isBuffer(seen[0].opts.body)).toBe(true);
     expect(String(seen[0].opts.body)).toBe(chatBody);
+    rec.flush(); // journal lines are buffered until the next flush
     const [ev] = readJournalEvents(journal);
     expect((ev.payload as LlmPayload).request.body).toEqual({ text: chatBody });
     expect((ev.payload as LlmPayload).response?.status).toBe(200);
@@ -120,6 +122,7 @@ describe('recordingInterceptor', () => {
     dispatch({ origin: 'http://h', path: '/upload', method: 'PUT', headers: {}, body: gen(['a', 'b', 'c']) }, caller.handler as never);
     await caller.done;
     expect(seen[0].opts.sent).toBe('abc');
+    rec.flush(); // journal lines are buffered until the next flush
     const [ev] = readJournalEvents(journal);
     expect(ev.kind).toBe('http');
     expect(ev.payload).toMatchObject({ request: { method: 'PUT', url: 'http://h/upload', body: { text: 'abc' } }, response: { status: 201 } });
@@ -138,6 +141,7 @@ describe('recordingInterceptor', () => {
     await caller.done;
     expect(caller.body()).toBe('ok');
     expect(seen[0].opts.body).toBe(chatBody);
+    rec.flush(); // journal lines are buffered until the next flush
     const lines = readJournalLines(journal);
     expect(lines.some((l) => l.t === 'warn' && l.message.includes('disk on fire'))).toBe(true);
     expect(lines.some((l) => l.t === 'ev' || l.t === 'patch')).toBe(false);
@@ -151,6 +155,7 @@ describe('recordingInterceptor', () => {
     const caller = callerHandler();
     dispatch({ origin: 'http://h', path: '/ws', method: 'GET', headers: {}, upgrade: 'websocket' }, caller.handler as never);
     await caller.done;
+    rec.flush(); // journal lines are buffered until the next flush
     expect(readJournalEvents(journal)).toEqual([]);
     rec.end('ok', { code: 0 });
   });

@@ -16,7 +16,7 @@ export function installState(rec: Recorder): void {
   setSdkRuntime(state);
   if (insp) {
     try {
-      installLlmBreakpoints(insp, state);
+      installLlmBreakpoints(insp, state, rec);
     } catch (e) {
       rec.fault('locals at LLM calls', e);
     }

@@ -55,6 +55,9 @@ export class StateManager implements StateRuntime {
   private readonly baseline: Set<string>;
   private readonly stepErrors: { seq: number; err: WeakRef<Error> }[] = [];
   private lastKeyframeSeq = -1;
+  /** Seqs an LLM client takes between its `create` and the call's `llm` event (ids, clock reads); see llmKeyframeDue. */
+  private llmLag = 0;
+  private llmHitAt: number | undefined;
   private busy = false;
   /** Unforced checks still to skip after an expensive one (see checkAll). */
   private skipChecks = 0;
@@ -177,6 +180,25 @@ export class StateManager implements StateRuntime {
     return out;
   }
 
+  /**
+   * True when the next event would be due for a keyframe by the every-N policy: only then is an LLM client call
+   * worth a locals pause (its `llm` event becomes that keyframe, with the caller's locals).
+   */
+  llmKeyframeDue(): boolean {
+    this.llmHitAt = this.rec.steps;
+    return this.llmKeyframeAhead();
+  }
+
+  /** llmKeyframeDue without noting a call: would an LLM call starting now be due for a keyframe? */
+  llmKeyframeAhead(): boolean {
+    return this.rec.steps + this.llmLag - this.lastKeyframeSeq >= this.rec.meta.keyframeEvery;
+  }
+
+  /** LLM events recorded so far. */
+  get llmCalls(): number {
+    return this.rec.cursors.llm ?? 0;
+  }
+
   /** Locals captured at an LLM client call; written as a keyframe at that call's `llm` event. */
   llmCallCaptured(capture: CaptureResult): void {
     if (this.pendingLlm.length >= PENDING_LLM_MAX) this.pendingLlm.shift();
@@ -205,9 +227,12 @@ export class StateManager implements StateRuntime {
   }
 
   /** After an event: file map, and the keyframe policy. */
-  private afterEvent(_seq: number, kind: EventKind, payload: unknown): void {
+  private afterEvent(seq: number, kind: EventKind, payload: unknown): void {
     if (kind === 'fs') applyFsEvent(this.files, payload as FsPayload);
-    if (kind === 'llm') this.insp?.sites.llmDone();
+    if (kind === 'llm' && this.llmHitAt !== undefined) {
+      this.llmLag = Math.min(Math.max(0, seq - this.llmHitAt), this.rec.meta.keyframeEvery - 1);
+      this.llmHitAt = undefined;
+    }
     if (this.busy) return;
     this.busy = true;
     try {

@@ -66,6 +66,27 @@ describe('crash safety', () => {
     expect(inputs.slice(0, seen)).toEqual(Array.from({ length: seen }, (_, i) => i + 1));
   });
 
+  it('SIGKILL of an agent that prints nothing: events recorded ~100 ms before the kill are all kept', async () => {
+    const home = tmpHome();
+    const noted = path.join(home, 'ticks.txt');
+    const rec = startCli(['record', 'test/agents/cli-quiet-loop.mjs', '--', noted], { home });
+    const pid = Number((await rec.waitFor(/^pid (\d+)$/m))[1]);
+    killLater.push(pid);
+    const lastNoted = (): number => Number(fs.readFileSync(noted, 'utf8').trim().split('\n').pop() || 0);
+    while (lastNoted() < 30) await sleep(20);
+    // Every tick noted before the kill must be in the journal a flush later (every 25 ms): 250 ms = the 100 ms goal
+    // plus scheduling slack on a loaded 2-core machine.
+    const early = lastNoted();
+    await sleep(250);
+    process.kill(pid, 'SIGKILL');
+    const r = await rec.done;
+    expect(r.code).toBe(137);
+    const runs = await cliJson<RunListItem[]>(['list', '--json'], { home });
+    const inputs = await tickInputs(home, runs[0].id);
+    expect(inputs.length).toBeGreaterThanOrEqual(early);
+    expect(inputs).toEqual(Array.from({ length: inputs.length }, (_, i) => i + 1));
+  });
+
   it('SIGKILL of the CLI: the store already holds the events up to ~100 ms before the kill; the next list recovers the rest', async () => {
     const home = tmpHome();
     const rec = startCli(['record', 'test/agents/cli-loop.mjs'], { home });

@@ -24,7 +24,9 @@ export function readJournalEvents(path: string): TraceEvent[] {
       bySeq.set(line.seq, ev);
     } else if (line.t === 'batch') {
       line.values.forEach((value, i) => {
-        bySeq.set(line.seq + i, { seq: line.seq + i, kind: line.kind, ts: line.ts, payload: { source: line.source, value } } as unknown as TraceEvent);
+        const ev = { seq: line.seq + i, kind: line.kind, ts: line.ts, payload: line.lib === true ? { source: line.source, value, lib: true } : { source: line.source, value } } as unknown as TraceEvent;
+        if (line.parent !== undefined) ev.parentSeq = line.parent;
+        bySeq.set(line.seq + i, ev);
       });
     } else if (line.t === 'patch') {
       patches.push({ seq: line.seq, payload: line.payload as Record<string, unknown> });

@@ -23,6 +23,7 @@ import { checkLine, isSeq } from './checkLine.js';
 import { metaParams } from './rows.js';
 import { StateFold } from './stateFold.js';
 import type { StoreMasker } from './storeMasker.js';
+import { decodePayload, encodePayload } from './payloadCodec.js';
 
 /** Warnings kept per run (diagnostics, not data: bounded so a noisy recorder cannot bloat the row). */
 const MAX_WARNINGS = 100;
@@ -200,7 +201,7 @@ export class JournalIngestor {
             payload = { ...(payload as Record<string, Json>), ...pending };
             this.pendingPatches.delete(line.seq);
           }
-          this.s.insertEvent.run(this.runId, line.seq, line.seq, 0, line.kind, line.ts, JSON.stringify(payload), typeof line.fp === 'string' ? line.fp : null, isSeq(line.parent) ? line.parent : null);
+          this.s.insertEvent.run(this.runId, line.seq, line.seq, 0, line.kind, line.ts, encodePayload(JSON.stringify(payload), payload), typeof line.fp === 'string' ? line.fp : null, isSeq(line.parent) ? line.parent : null);
           if (line.seq > maxSeq) maxSeq = line.seq;
           if (line.kind === 'llm') usageDirty = true;
           res.events++;
@@ -214,8 +215,8 @@ export class JournalIngestor {
             this.pendingPatches.set(line.seq, { ...(this.pendingPatches.get(line.seq) ?? {}), ...fields });
             break;
           }
-          const merged = { ...(JSON.parse(row.payload) as Record<string, Json>), ...fields };
-          this.s.updatePayload.run(JSON.stringify(merged), this.runId, line.seq);
+          const merged = { ...(JSON.parse(decodePayload(row.payload)) as Record<string, Json>), ...fields };
+          this.s.updatePayload.run(encodePayload(JSON.stringify(merged), merged), this.runId, line.seq);
           if (row.kind === 'llm') usageDirty = true;
           break;
         }
@@ -252,7 +253,7 @@ export class JournalIngestor {
             this.forkDirty = true;
             break;
           }
-          this.s.insertKeyframe.run(this.runId, line.keyframe.seq, JSON.stringify(mask(line.keyframe)));
+          this.s.insertKeyframe.run(this.runId, line.keyframe.seq, encodePayload(JSON.stringify(mask(line.keyframe))));
           break;
         case 'end':
           this.end = line;
@@ -279,7 +280,7 @@ export class JournalIngestor {
       }
     }
     if (this.fork && this.forkDirty && this.forkSeq !== undefined) {
-      this.s.insertKeyframe.run(this.runId, this.forkSeq, JSON.stringify(this.fork.toKeyframe(this.forkSeq, 'fork')));
+      this.s.insertKeyframe.run(this.runId, this.forkSeq, encodePayload(JSON.stringify(this.fork.toKeyframe(this.forkSeq, 'fork'))));
       this.forkDirty = false;
     }
     if (res.lines > 0 || res.bad > 0 || endOffset !== undefined) this.ensureRun();

@@ -124,6 +124,9 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.exec(SEARCH_SCHEMA_SQL);
   },
+  // 5 (storage): event payloads and keyframes of 1 KB and more may be stored deflated (payloadCodec.ts). No table
+  // changes: the version bump keeps builds that cannot decode them out of a store that has them (StoreVersionError).
+  () => undefined,
 ];
 
 /** Brings a database to the latest schema. Throws StoreVersionError for a store from a newer AgentTrace. */

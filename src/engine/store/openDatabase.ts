@@ -31,6 +31,9 @@ function isBindingFailure(e: unknown): boolean {
   return /bindings file|NODE_MODULE_VERSION|\.node\b|ELF|dlopen|was compiled against/i.test(err?.message ?? '');
 }
 
+/** Page size of new store files (existing files keep theirs). */
+export const PAGE_SIZE = 16 * 1024;
+
 export interface OpenDatabaseOptions {
   /** Path of a better_sqlite3.node built for this runtime (Electron); default: better-sqlite3's own build. */
   nativeBinding?: string;
@@ -70,6 +73,9 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
     throw new StoreError(`cannot open the store ${file}: ${msg}`, 'check AGENTTRACE_HOME and its permissions', { file }, e);
   }
   try {
+    // A new file gets 16 KB pages: an LLM call's row (1-3 KB) then fits in its page instead of spilling into
+    // mostly empty overflow pages. page_size only applies before the first table (and before WAL is set).
+    if (db.pragma('page_count', { simple: true }) === 0) db.pragma(`page_size = ${PAGE_SIZE}`);
     if (opts.scratch) {
       db.pragma('journal_mode = OFF');
       db.pragma('synchronous = OFF');

@@ -2,6 +2,7 @@
 import { applyPayloadSteps, type PayloadStep } from '../../shared/trace/payloadModernize.js';
 import type { EventKind, Json, RunMeta, RunStatus, TraceEvent } from '../../shared/trace/types.js';
 import type { RunListItem, StoredRun } from './storeTypes.js';
+import { decodePayload } from './payloadCodec.js';
 
 export interface RunRow {
   id: string;
@@ -149,7 +150,7 @@ export function expandRow(r: EventRow, from: number, to: number, out: TraceEvent
   const payloadOf = (kind: EventKind, p: Json): TraceEvent['payload'] => (steps.length === 0 ? (p as unknown as TraceEvent['payload']) : applyPayloadSteps(kind, p, steps));
   if (!r.batched) {
     if (r.seq < from || r.seq > to) return true;
-    const ev: TraceEvent = { seq: r.seq, kind: r.kind as EventKind, ts: r.ts, payload: payloadOf(r.kind as EventKind, JSON.parse(r.payload) as Json) };
+    const ev: TraceEvent = { seq: r.seq, kind: r.kind as EventKind, ts: r.ts, payload: payloadOf(r.kind as EventKind, JSON.parse(decodePayload(r.payload)) as Json) };
     if (r.fingerprint !== null) ev.fingerprint = r.fingerprint;
     if (r.parent_seq !== null) ev.parentSeq = r.parent_seq;
     out.push(ev);

@@ -1,10 +1,11 @@
 /**
  * Raw rows of a run (events as stored — cheap values stay batched — and keyframes), for trace files: the export
- * writes them as they are and the import compares a stored run with a file's. Read from the store itself or from an
+ * writes them as they are (payloads decoded: payloadCodec.ts) and the import compares a stored run with a file's. Read from the store itself or from an
  * import's staging database (same tables). Payloads stay in the run's stored format: a file carries the run's
  * formatVersion with them, and whoever reads them modernizes (store.getEvents).
  */
 import { dbOf } from './handle.js';
+import { decodePayload } from './payloadCodec.js';
 import type { EventRow } from './rows.js';
 import type { Staging } from './staging.js';
 import type { TraceStore } from './store.js';
@@ -23,12 +24,17 @@ const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 /** Event rows of a run in seq order, up to seq `upTo` (a batch that straddles it is cut there). */
 export function* eventRows(from: TraceStore | Staging, runId: string, upTo = NO_LIMIT): Generator<RawEventRow> {
   const stmt = dbOf(from).prepare('SELECT seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq FROM events WHERE run_id = ? AND seq <= ? ORDER BY seq');
-  for (const row of stmt.iterate(runId, upTo) as IterableIterator<RawEventRow>) yield row.end_seq > upTo ? cutBatch(row, upTo) : row;
+  for (const row of stmt.iterate(runId, upTo) as IterableIterator<RawEventRow>) {
+    if (!row.batched) row.payload = decodePayload(row.payload);
+    yield row.end_seq > upTo ? cutBatch(row, upTo) : row;
+  }
 }
 
 /** Keyframe rows of a run in seq order, up to seq `upTo`. */
 export function keyframeRows(from: TraceStore | Staging, runId: string, upTo = NO_LIMIT): RawKeyframeRow[] {
-  return dbOf(from).prepare('SELECT seq, data FROM keyframes WHERE run_id = ? AND seq <= ? ORDER BY seq').all(runId, upTo) as RawKeyframeRow[];
+  const rows = dbOf(from).prepare('SELECT seq, data FROM keyframes WHERE run_id = ? AND seq <= ? ORDER BY seq').all(runId, upTo) as RawKeyframeRow[];
+  for (const r of rows) r.data = decodePayload(r.data);
+  return rows;
 }
 
 /**

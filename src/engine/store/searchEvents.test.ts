@@ -36,6 +36,20 @@ const recorded = (id: string): JournalLine[] => [
 const seqs = (s: TraceStore, run: string, q: string): number[] => searchEvents(s, run, q, 50).hits.map((h) => h.seq);
 
 describe('searchEvents', () => {
+  it('finds words inside payloads stored compressed (large LLM calls)', () => {
+    const s = open(tmpHome());
+    const long = 'filler words about nothing in particular. '.repeat(80);
+    s.ingestor('big').ingestText(
+      journal(
+        { t: 'run', meta: meta('big') },
+        { t: 'ev', seq: 0, kind: 'llm', ts: 1, payload: { layer: 'fetch', provider: 'openai', model: 'gpt-4o-mini', stream: false, request: { method: 'POST', url: 'http://mock/v1/chat/completions', headers: {} }, messages: [{ role: 'user', content: long }], reply: { role: 'assistant', content: `${long} the quetzal flies` } } },
+      ),
+    );
+    const stored = dbOf(s).prepare("SELECT payload FROM events WHERE run_id = 'big' AND seq = 0").pluck().get() as string;
+    expect(stored.startsWith('{"$z":')).toBe(true);
+    expect(seqs(s, 'big', 'quetzal')).toEqual([0]);
+  });
+
   it('finds words of replies that arrived in a patch, tool results, console lines and errors, with snippets', () => {
     const s = open(tmpHome(), { MY_TOKEN: SECRET });
     s.ingestor('r1').ingestText(journal(...recorded('r1')));

@@ -10,6 +10,7 @@ import type { SearchHit } from '../../shared/rpc/contract.js';
 import type { EventKind } from '../../shared/trace/types.js';
 import { ATR, AtrError } from '../errors.js';
 import { dbOf } from './handle.js';
+import { decodePayload } from './payloadCodec.js';
 import { EVENT_TEXT_SQL, KIND_LIST } from './searchSchema.js';
 import type { TraceStore } from './store.js';
 
@@ -55,9 +56,13 @@ const DRAIN_SQL = [
        AND (e.seq > coalesce((SELECT max(seq) FROM search_docs WHERE run_id = @run), -1)
             OR e.seq IN (SELECT seq FROM search_pending WHERE run_id = @run))
        AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.run_id = e.run_id AND d.seq = e.seq)`,
-  `INSERT INTO search_fts (rowid, text)
-     SELECT d.id, ${EVENT_TEXT_SQL} FROM search_docs d JOIN events e ON e.run_id = d.run_id AND e.seq = d.seq
-     WHERE d.run_id = @run AND d.id > @lastId`,
+  // Payloads may be stored compressed (payloadCodec.ts): the text is read from the decoded payload, decoded once per
+  // row (MATERIALIZED keeps SQLite from inlining the decode into every json_extract of the text expression).
+  `WITH e AS MATERIALIZED (
+     SELECT d.id AS id, ev.kind AS kind, atr_payload(ev.payload) AS payload
+     FROM search_docs d JOIN events ev ON ev.run_id = d.run_id AND ev.seq = d.seq
+     WHERE d.run_id = @run AND d.id > @lastId)
+   INSERT INTO search_fts (rowid, text) SELECT e.id, ${EVENT_TEXT_SQL} FROM e`,
   'DELETE FROM search_pending WHERE run_id = @run',
 ];
 
@@ -68,6 +73,7 @@ interface Statements {
 const statements = new WeakMap<Database.Database, Statements>();
 
 function prepare(db: Database.Database): Statements {
+  db.function('atr_payload', { deterministic: true }, (stored: unknown) => (typeof stored === 'string' ? decodePayload(stored) : stored));
   const drain = DRAIN_SQL.map((sql) => db.prepare(sql));
   // Documents added by this drain have ids above the largest one before it (INTEGER PRIMARY KEY grows).
   const lastId = db.prepare('SELECT coalesce(max(id), 0) FROM search_docs').pluck();

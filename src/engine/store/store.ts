@@ -18,6 +18,7 @@ import type { Migration } from './migrations.js';
 import { openDatabase } from './openDatabase.js';
 import { expandRow, rowToListItem, rowToRun, type EventRow, type RunRow } from './rows.js';
 import { StateFold } from './stateFold.js';
+import { decodePayload } from './payloadCodec.js';
 import { StoreMasker } from './storeMasker.js';
 import { sweepStaleScratch } from './staging.js';
 import { removeMarker, writeOpenMarker } from './storeFaults.js';
@@ -250,11 +251,11 @@ export class TraceStore {
   stateAt(runId: string, seq: number): StateAtStep {
     const kfRow = this.stmts.keyframeAtOrBefore.get(runId, seq) as { seq: number; data: string } | undefined;
     const fold = new StateFold();
-    if (kfRow) fold.keyframe(JSON.parse(kfRow.data) as Keyframe);
+    if (kfRow) fold.keyframe(JSON.parse(decodePayload(kfRow.data)) as Keyframe);
     const base = kfRow ? kfRow.seq : -1;
     const steps = this.stepsOf(runId);
-    for (const row of this.stmts.kindBetween.iterate(runId, 'state', base, seq) as IterableIterator<EventRow>) fold.state(applyPayloadSteps('state', JSON.parse(row.payload) as Json, steps) as StatePayload);
-    for (const row of this.stmts.kindBetween.iterate(runId, 'fs', base, seq) as IterableIterator<EventRow>) fold.fs(applyPayloadSteps('fs', JSON.parse(row.payload) as Json, steps) as FsPayload);
+    for (const row of this.stmts.kindBetween.iterate(runId, 'state', base, seq) as IterableIterator<EventRow>) fold.state(applyPayloadSteps('state', JSON.parse(decodePayload(row.payload)) as Json, steps) as StatePayload);
+    for (const row of this.stmts.kindBetween.iterate(runId, 'fs', base, seq) as IterableIterator<EventRow>) fold.fs(applyPayloadSteps('fs', JSON.parse(decodePayload(row.payload)) as Json, steps) as FsPayload);
     return fold.at(seq);
   }
 
@@ -272,7 +273,7 @@ export class TraceStore {
 
   getKeyframe(runId: string, seq: number): Keyframe | undefined {
     const row = this.#db.prepare('SELECT data FROM keyframes WHERE run_id = ? AND seq = ?').get(runId, seq) as { data: string } | undefined;
-    return row ? (JSON.parse(row.data) as Keyframe) : undefined;
+    return row ? (JSON.parse(decodePayload(row.data)) as Keyframe) : undefined;
   }
 
   keyframeSeqs(runId: string): number[] {

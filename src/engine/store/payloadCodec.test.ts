@@ -1,0 +1,129 @@
+/**
+ * Payloads at rest: large event payloads and keyframes are stored deflated (payloadCodec.ts) in 16 KB pages, and
+ * every read returns exactly what the agent recorded. A real agent (openai v6 against the mock LLM server) is
+ * recorded, its journal ingested, and the store's events, keyframes and raw rows compared to the journal; a store of
+ * the previous schema (plain payloads, 4 KB pages) is migrated and reads the same.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Keyframe, LlmPayload, TraceEvent } from '../../shared/trace/types.js';
+import { readJournalEvents, readJournalLines } from '../../../test/helpers/journal.js';
+import { runAgent } from '../../../test/helpers/recordAgent.js';
+import { useMockLlm } from '../../../test/mock/useMockLlm.js';
+import { dbOf } from './handle.js';
+import { MIGRATIONS } from './migrations.js';
+import { COMPRESS_MIN_CHARS, decodePayload, encodePayload } from './payloadCodec.js';
+import { eventRows, keyframeRows } from './runRows.js';
+import { openStore, type TraceStore } from './store.js';
+import { removeTmpHomes, tmpHome } from './testJournal.js';
+
+const mock = useMockLlm();
+afterAll(removeTmpHomes);
+const opened: TraceStore[] = [];
+afterEach(() => {
+  for (const s of opened.splice(0)) s.close();
+});
+
+let journalFile = '';
+let journalText = '';
+let expected: TraceEvent[] = [];
+let expectedKfs: Keyframe[] = [];
+
+beforeAll(async () => {
+  const run = await runAgent('test/agents/state-llm-loop.mjs', { args: ['30'], env: { MOCK_LLM_URL: mock.url } });
+  if (run.code !== 0) throw new Error(`agent failed: ${run.stderr}`);
+  journalFile = run.journal!;
+  journalText = fs.readFileSync(journalFile, 'utf8');
+  expected = readJournalEvents(journalFile);
+  expectedKfs = readJournalLines(journalFile).flatMap((l) => (l.t === 'kf' ? [l.keyframe] : []));
+}, 120_000);
+
+function ingestInto(home: string, migrations = MIGRATIONS): TraceStore {
+  const s = openStore({ home, env: {}, migrations });
+  opened.push(s);
+  s.ingestor('run-1').ingestText(journalText, Buffer.byteLength(journalText));
+  return s;
+}
+
+/** Everything a reader can get back, compared with the journal. */
+function expectSameAsJournal(s: TraceStore): void {
+  expect(s.getEvents('run-1')).toEqual(expected);
+  for (const kf of expectedKfs) expect(s.getKeyframe('run-1', kf.seq)).toEqual(kf);
+  // Raw rows (export, import comparison): the payload texts parse to the journal's payloads.
+  const bySeq = new Map(expected.map((e) => [e.seq, e]));
+  for (const row of eventRows(s, 'run-1')) if (!row.batched) expect(JSON.parse(row.payload)).toEqual(bySeq.get(row.seq)!.payload);
+  expect(keyframeRows(s, 'run-1').map((k) => JSON.parse(k.data) as Keyframe)).toEqual(expectedKfs);
+  const llm = expected.filter((e) => e.kind === 'llm').map((e) => e.payload as LlmPayload);
+  const run = s.getRun('run-1');
+  expect(run.llmCalls).toBe(30);
+  expect(run.usage.totalTokens).toBe(llm.reduce((n, p) => n + (p.usage?.totalTokens ?? 0), 0));
+  expect(run.usage.totalTokens).toBeGreaterThan(0);
+}
+
+describe('payloads at rest', () => {
+  it('round-trips texts exactly; small ones stay plain JSON, large ones keep model and usage readable by SQL', () => {
+    const small = JSON.stringify({ name: 'x' });
+    expect(encodePayload(small)).toBe(small);
+    const value = { model: 'gpt-4o-mini', usage: { totalTokens: 3 }, messages: [{ role: 'user', content: 'é'.repeat(COMPRESS_MIN_CHARS) }] };
+    const text = JSON.stringify(value);
+    const stored = encodePayload(text, value);
+    expect(stored.length).toBeLessThan(text.length / 4);
+    expect(decodePayload(stored)).toBe(text);
+    expect(JSON.parse(stored)).toMatchObject({ model: 'gpt-4o-mini', usage: { totalTokens: 3 } });
+    // A plain text that looks like an encoded one is encoded anyway, so it cannot be misread.
+    const lookalike = '{"$z":1,"d":"not base64"}';
+    expect(decodePayload(encodePayload(lookalike))).toBe(lookalike);
+  });
+
+  it('stores a real agent run compressed in 16 KB pages and reads back exactly what was recorded', () => {
+    const home = tmpHome();
+    const s = ingestInto(home);
+    const db = dbOf(s);
+    expect(db.pragma('page_size', { simple: true })).toBe(16384);
+    const llmRows = db.prepare("SELECT payload FROM events WHERE run_id = 'run-1' AND kind = 'llm'").pluck().all() as string[];
+    expect(llmRows.length).toBe(30);
+    expect(llmRows.every((p) => p.startsWith('{"$z":1,'))).toBe(true);
+    const plain = expected.filter((e) => e.kind === 'llm').reduce((n, e) => n + JSON.stringify(e.payload).length, 0);
+    const stored = llmRows.reduce((n, p) => n + p.length, 0);
+    expect(stored).toBeLessThan(plain / 3);
+    expect(db.prepare("SELECT count(*) FROM keyframes WHERE run_id = 'run-1' AND data LIKE '{\"$z\":1,%'").pluck().get()).toBeGreaterThan(0);
+    expectSameAsJournal(s);
+    // Cost per model reads the clear head of compressed rows.
+    expect(db.prepare("SELECT DISTINCT json_extract(payload, '$.model') FROM events WHERE kind = 'llm'").pluck().all()).toEqual(['gpt-4o-mini']);
+  });
+
+  it('migrates a store of the previous schema (plain payloads, 4 KB pages) and reads its runs the same', () => {
+    const home = tmpHome();
+    // The previous schema: 4 KB pages, migrations 1-3, every payload plain JSON text.
+    const file = path.join(home, 'traces.db');
+    fs.mkdirSync(home, { recursive: true });
+    const raw = new Database(file);
+    raw.pragma('page_size = 4096');
+    raw.exec('VACUUM');
+    raw.close();
+    const old = ingestInto(home, MIGRATIONS.slice(0, 3));
+    const db = dbOf(old);
+    for (const r of db.prepare('SELECT run_id, seq, payload FROM events').all() as { run_id: string; seq: number; payload: string }[]) {
+      db.prepare('UPDATE events SET payload = ? WHERE run_id = ? AND seq = ?').run(decodePayload(r.payload), r.run_id, r.seq);
+    }
+    for (const r of db.prepare('SELECT run_id, seq, data FROM keyframes').all() as { run_id: string; seq: number; data: string }[]) {
+      db.prepare('UPDATE keyframes SET data = ? WHERE run_id = ? AND seq = ?').run(decodePayload(r.data), r.run_id, r.seq);
+    }
+    expect(db.prepare("SELECT count(*) FROM events WHERE payload LIKE '{\"$z\":%'").pluck().get()).toBe(0);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    old.close();
+    opened.splice(0);
+
+    const s = openStore({ home, env: {} });
+    opened.push(s);
+    expect(dbOf(s).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(dbOf(s).pragma('page_size', { simple: true })).toBe(4096);
+    expectSameAsJournal(s);
+    // New runs in the migrated store are stored compressed next to the old plain ones.
+    s.ingestor('run-2').ingestText(journalText.replaceAll('"id":"x"', '"id":"run-2"'));
+    expect(dbOf(s).prepare("SELECT count(*) FROM events WHERE run_id = 'run-2' AND payload LIKE '{\"$z\":1,%'").pluck().get()).toBe(30);
+    expect(s.getEvents('run-2')).toEqual(expected);
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * Compression of large payloads at rest (event payloads and keyframe data of 1 KB and more). A stored value stays a
+ * JSON text either way: an encoded one is `{"$z":1,"model":…,"usage":…,"d":"<base64>"}`, where `d` is the original
+ * text deflated with the preset dictionary below, and `model`/`usage` are copied out so the SQL that reads them
+ * (usage totals, cost per model) keeps working. decodePayload returns the exact original text, so every reader
+ * (getEvent, lineage rows, replay tapes, export) sees byte-identical payloads; a text without the marker (stores
+ * written before, imports, small values) is returned as is.
+ *
+ * IMPORTANT: the dictionary is part of the stored format: never edit it. A better one needs a new marker value
+ * (`"$z":2`) with its own dictionary, and decoding must keep knowing every earlier one.
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+
+/** Values shorter than this stay plain JSON text (compression gains little and costs a zlib call). */
+export const COMPRESS_MIN_CHARS = 1024;
+const PREFIX = '{"$z":1,';
+/** Fields copied in clear next to the compressed text, for SQL (json_extract). */
+const HEAD_FIELDS = ['model', 'usage'] as const;
+
+/**
+ * Dictionary 1: the shape of an OpenAI-compatible chat call as the SDK records it (request and response headers,
+ * bodies, parsed fields) and of a keyframe. deflate finds a recorded call's repeated parts in it, which a lone
+ * 2 KB payload could not reference otherwise (about 230 bytes instead of 820 for a typical call).
+ */
+const DICT_1 = Buffer.from(
+  "{\"seq\":0,\"tracked\":{},\"globals\":{},\"frames\":[{\"functionName\":\"\",\"url\":\"file:///\",\"line\":1,\"column\":1,\"locals\":{}}],\"stack\":[{\"functionName\":\"create\",\"url\":\"file:///node_modules/openai/resources/chat/completions/completions.mjs\",\"line\":1,\"column\":1}],\"files\":{},\"cursors\":{\"Math.random\":0,\"Date.now\":0,\"llm\":0},\"label\":\"llm call\"}" +
+    "{\"layer\":\"fetch\",\"request\":{\"method\":\"POST\",\"url\":\"https://api.openai.com/v1/chat/completions\",\"headers\":{\"accept\":\"application/json\",\"user-agent\":\"OpenAI/JS 6.0.0\",\"x-stainless-retry-count\":\"0\",\"x-stainless-lang\":\"js\",\"x-stainless-package-version\":\"6.0.0\",\"x-stainless-os\":\"Linux\",\"x-stainless-arch\":\"x64\",\"x-stainless-runtime\":\"node\",\"x-stainless-runtime-version\":\"v20.0.0\",\"authorization\":\"***\",\"content-type\":\"application/json\",\"accept-language\":\"*\",\"content-length\":\"100\",\"sec-fetch-mode\":\"cors\",\"accept-encoding\":\"gzip, deflate\"},\"body\":{\"text\":\"{\\\"model\\\":\\\"gpt-4o-mini\\\",\\\"messages\\\":[{\\\"role\\\":\\\"system\\\",\\\"content\\\":\\\"You are a helpful assistant.\\\"},{\\\"role\\\":\\\"user\\\",\\\"content\\\":\\\"\\\"}],\\\"temperature\\\":0,\\\"max_tokens\\\":100,\\\"stream\\\":false,\\\"tools\\\":[{\\\"type\\\":\\\"function\\\",\\\"function\\\":{\\\"name\\\":\\\"\\\",\\\"description\\\":\\\"\\\",\\\"parameters\\\":{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{}}}}]}\"}},\"startedAtMs\":1700000000000.0,\"provider\":\"openai-compatible\",\"stream\":false,\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},{\"role\":\"user\",\"content\":\"\"}],\"durationMs\":0,\"ttfbMs\":0,\"reply\":{\"role\":\"assistant\",\"content\":\"\"},\"finishReason\":\"stop\",\"usage\":{\"promptTokens\":0,\"completionTokens\":0,\"totalTokens\":0},\"response\":{\"status\":200,\"headers\":{\"content-type\":\"application/json\",\"content-length\":\"300\",\"date\":\"Mon, 01 Jan 2026 00:00:00 GMT\",\"connection\":\"keep-alive\",\"keep-alive\":\"timeout=5\",\"openai-organization\":\"\",\"openai-processing-ms\":\"\",\"x-request-id\":\"req_\",\"x-ratelimit-remaining-requests\":\"\",\"x-ratelimit-remaining-tokens\":\"\"},\"statusText\":\"OK\",\"body\":{\"text\":\"{\\\"id\\\":\\\"chatcmpl-\\\",\\\"object\\\":\\\"chat.completion\\\",\\\"created\\\":1700000000,\\\"model\\\":\\\"gpt-4o-mini\\\",\\\"choices\\\":[{\\\"index\\\":0,\\\"message\\\":{\\\"role\\\":\\\"assistant\\\",\\\"content\\\":\\\"\\\",\\\"refusal\\\":null,\\\"tool_calls\\\":[{\\\"id\\\":\\\"call_\\\",\\\"type\\\":\\\"function\\\",\\\"function\\\":{\\\"name\\\":\\\"\\\",\\\"arguments\\\":\\\"\\\"}}]},\\\"logprobs\\\":null,\\\"finish_reason\\\":\\\"stop\\\"}],\\\"usage\\\":{\\\"prompt_tokens\\\":0,\\\"completion_tokens\\\":0,\\\"total_tokens\\\":0},\\\"system_fingerprint\\\":\\\"fp_\\\"}\"}}}",
+  'utf8',
+);
+
+/** The stored form of a payload or keyframe text: compressed when large and worth it, else the text itself. */
+export function encodePayload(text: string, value?: unknown): string {
+  // A plain text that happened to start like an encoded one is always encoded, so decoding never misreads it.
+  if (text.length < COMPRESS_MIN_CHARS && !text.startsWith(PREFIX)) return text;
+  const z = deflateRawSync(Buffer.from(text, 'utf8'), { dictionary: DICT_1 }).toString('base64');
+  let head = '';
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    for (const f of HEAD_FIELDS) if (o[f] !== undefined) head += `"${f}":${JSON.stringify(o[f])},`;
+  }
+  const out = `${PREFIX}${head}"d":"${z}"}`;
+  return out.length < text.length || text.startsWith(PREFIX) ? out : text;
+}
+
+/** The original text of a stored payload or keyframe (see encodePayload). */
+export function decodePayload(stored: string): string {
+  if (!stored.startsWith(PREFIX)) return stored;
+  const d = (JSON.parse(stored) as { d: string }).d;
+  return inflateRawSync(Buffer.from(d, 'base64'), { dictionary: DICT_1 }).toString('utf8');
+}
