@@ -15,6 +15,7 @@ import { removeHomes, tmpHome, type CliResult } from '../cli/cliHarness.js';
 import { useGroqMock, type GroqMockMode } from '../mock/groqMock.js';
 import { useMockLlm } from '../mock/useMockLlm.js';
 import { branchIds, cli, fixJson, newProject, record, removeProjects, type Ctx, type Project } from './autofixHarness.js';
+import { scanTexts } from '../helpers/secretScan.js';
 
 afterAll(() => {
   removeProjects();
@@ -115,9 +116,9 @@ describe('fix with the Groq-compatible mock', () => {
     const needles = [KEY, KEY.slice(4)];
     const scanned: string[] = [];
     const scan = (f: string): void => {
-      const bytes = fs.readFileSync(f);
+      const texts = scanTexts(f);
       scanned.push(path.basename(f));
-      for (const n of needles) expect(bytes.includes(Buffer.from(n)), `${n} in ${f}`).toBe(false);
+      for (const n of needles) expect(texts.some((t) => t.includes(n)), `${n} in ${f}`).toBe(false);
     };
     const walk = (d: string): void => {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? walk : scan)(path.join(d, e.name));

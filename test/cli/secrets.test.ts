@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
 import { cliJson, lastJsonLine, runCli, tmpHome, removeHomes } from './cliHarness.js';
+import { scanTexts } from '../helpers/secretScan.js';
 
 afterAll(removeHomes);
 
@@ -15,8 +16,8 @@ function scan(dir: string): string[] {
   for (const name of fs.readdirSync(dir, { recursive: true }) as string[]) {
     const f = path.join(dir, name);
     if (!fs.statSync(f).isFile()) continue;
-    const bytes = fs.readFileSync(f).toString('latin1');
-    for (const s of LEAKS) if (bytes.includes(s)) hits.push(`${name}: ${s}`);
+    const texts = scanTexts(f);
+    for (const s of LEAKS) if (texts.some((t) => t.includes(s))) hits.push(`${name}: ${s}`);
   }
   return hits;
 }

@@ -14,9 +14,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { decodePayload, encodePayload } from '../../src/engine/store/payloadCodec.js';
 import { queryFile } from '../../src/engine/store/testSql.js';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
 import { cliJson, lastJsonLine, removeHomes, runCli, tmpHome } from '../cli/cliHarness.js';
+import { scanTexts } from '../helpers/secretScan.js';
 import { useMockLlm } from '../mock/useMockLlm.js';
 
 afterAll(removeHomes);
@@ -73,13 +76,13 @@ function leaksIn(dir: string): string[] {
       }
       if (st.isDirectory()) walk(f);
       else if (st.isFile()) {
-        let bytes: string;
+        let texts: string[];
         try {
-          bytes = fs.readFileSync(f).toString('latin1');
+          texts = scanTexts(f);
         } catch {
           continue;
         }
-        for (const [kind, v] of Object.entries(PLANTED)) if (bytes.includes(v)) hits.push(`${f}: ${kind}`);
+        for (const [kind, v] of Object.entries(PLANTED)) if (texts.some((t) => t.includes(v))) hits.push(`${f}: ${kind}`);
       }
     }
   };
@@ -138,7 +141,10 @@ describe('secrets at rest', () => {
     // The byte scan itself finds what it looks for (the agent's own output holds some of the values).
     const probe = fs.mkdtempSync(path.join(home, 'probe-'));
     fs.writeFileSync(path.join(probe, 'stdout.bin'), r.stdout, 'latin1');
-    expect(leaksIn(probe)).toEqual(expect.arrayContaining([expect.stringMatching(/argvEq$/), expect.stringMatching(/envPassword$/)]));
+    const packed = encodePayload(JSON.stringify({ note: 'padding '.repeat(200), secret: PLANTED.query }));
+    expect(packed.includes(PLANTED.query)).toBe(false);
+    fs.writeFileSync(path.join(probe, 'page.bin'), `\0\0${packed}\0`, 'latin1');
+    expect(leaksIn(probe)).toEqual(expect.arrayContaining([expect.stringMatching(/argvEq$/), expect.stringMatching(/envPassword$/), expect.stringMatching(/page\.bin: query$/)]));
     fs.rmSync(probe, { recursive: true });
 
     // Every byte of the home (traces.db, -wal, -shm, journals/*), as the CLI left it.
@@ -160,7 +166,13 @@ describe('secrets at rest', () => {
     const error = shown.events.find((e) => e.kind === 'error');
     expect(JSON.stringify(error?.payload)).toContain('"refreshToken":"***"');
     const dbFile = path.join(home, 'traces.db');
-    expect(queryFile(dbFile, "SELECT group_concat(data, '\n') FROM keyframes WHERE run_id = ?", id)).toContain('"sessionSecret":"***"');
+    const keyframes = new Database(dbFile, { readonly: true });
+    try {
+      const texts = (keyframes.prepare('SELECT data FROM keyframes WHERE run_id = ?').pluck().all(id) as string[]).map(decodePayload);
+      expect(texts.join('\n')).toContain('"sessionSecret":"***"');
+    } finally {
+      keyframes.close();
+    }
     expect(queryFile(dbFile, 'SELECT script_source FROM runs WHERE id = ?', id)).toContain("const dbPassword = '***';");
 
     // A branch from the echo call on: the part after the fork runs live again (echo, error) and is stored as a run.

@@ -72,6 +72,11 @@ describe('payloads at rest', () => {
     expect(stored.length).toBeLessThan(text.length / 4);
     expect(decodePayload(stored)).toBe(text);
     expect(JSON.parse(stored)).toMatchObject({ model: 'gpt-4o-mini', usage: { totalTokens: 3 } });
+    // A reply without usage stays visible to the cost query (a call of unknown cost), not its text.
+    const unmetered = { model: 'm', reply: { role: 'assistant', content: 'x'.repeat(COMPRESS_MIN_CHARS) } };
+    const packed = JSON.parse(encodePayload(JSON.stringify(unmetered), unmetered)) as Record<string, unknown>;
+    expect(packed.reply).toBe(1);
+    expect(packed.usage).toBeUndefined();
     // A plain text that looks like an encoded one is encoded anyway, so it cannot be misread.
     const lookalike = '{"$z":1,"d":"not base64"}';
     expect(decodePayload(encodePayload(lookalike))).toBe(lookalike);

@@ -1,8 +1,8 @@
 /**
  * Compression of large payloads at rest (event payloads and keyframe data of 1 KB and more). A stored value stays a
  * JSON text either way: an encoded one is `{"$z":1,"model":…,"usage":…,"d":"<base64>"}`, where `d` is the original
- * text deflated with the preset dictionary below, and `model`/`usage` are copied out so the SQL that reads them
- * (usage totals, cost per model) keeps working. decodePayload returns the exact original text, so every reader
+ * text deflated with the preset dictionary below, and `model`/`usage` are copied out (and `reply` as a presence
+ * flag) so the SQL that reads them (usage totals, cost per model, calls of unknown cost) keeps working. decodePayload returns the exact original text, so every reader
  * (getEvent, lineage rows, replay tapes, export) sees byte-identical payloads; a text without the marker (stores
  * written before, imports, small values) is returned as is.
  *
@@ -37,6 +37,8 @@ export function encodePayload(text: string, value?: unknown): string {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
     for (const f of HEAD_FIELDS) if (o[f] !== undefined) head += `"${f}":${JSON.stringify(o[f])},`;
+    // Presence only: the cost query tells a call that got a reply without usage (cost unknown) by `$.reply`.
+    if (o.reply !== undefined) head += '"reply":1,';
   }
   const out = `${PREFIX}${head}"d":"${z}"}`;
   return out.length < text.length || text.startsWith(PREFIX) ? out : text;
