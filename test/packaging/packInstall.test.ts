@@ -71,7 +71,13 @@ let home: string;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atr-pack-'));
-  const packed = await run(NPM, ['pack', '--pack-destination', tmp], REPO);
+  // npm pack runs in a copy of the sources: its prepack rebuilds dist/ and out/, which the other test files running
+  // at the same time spawn and serve from this checkout.
+  const source = path.join(tmp, 'source');
+  const skip = new Set(['node_modules', 'dist', 'out', '.git', '.tmp', 'test-results', 'release', '.agenttrace']);
+  fs.cpSync(REPO, source, { recursive: true, filter: (f) => !skip.has(path.relative(REPO, f).split(path.sep)[0]) });
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(source, 'node_modules'), 'dir');
+  const packed = await run(NPM, ['pack', '--pack-destination', tmp], source);
   expect(packed.code, packed.stderr).toBe(0);
   const tarball = path.join(tmp, packed.stdout.trim().split('\n').pop() ?? '');
   expect(fs.existsSync(tarball), packed.stdout).toBe(true);
