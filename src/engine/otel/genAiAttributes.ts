@@ -6,6 +6,7 @@
  * Everything comes from the recorded payload and bodies, which were secret-masked when they were recorded.
  */
 import { parseSse } from '../../shared/trace/llm.js';
+import { parseJsonObject } from '../../shared/trace/llmWireKit.js';
 import type { LlmPayload, LlmProvider } from '../../shared/trace/types.js';
 import { inputMessages, outputMessages } from './genAiMessages.js';
 import type { AttrValue } from './spanPlan.js';
@@ -19,25 +20,15 @@ export function providerName(p: LlmProvider): string {
   return p === 'openai-compatible' ? '_OTHER' : p;
 }
 
-function parseObj(text: string | undefined): Obj | undefined {
-  if (!text) return undefined;
-  try {
-    const v: unknown = JSON.parse(text);
-    return isObj(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Response model and id: from a JSON reply, or from the first stream events that carry them (any API). */
 function responseIdentity(text: string | undefined, chunks: { data: string }[] | undefined): { model?: string; id?: string } {
   const objs: Obj[] = [];
-  const body = parseObj(text);
+  const body = parseJsonObject(text);
   if (body) objs.push(body);
   else {
     const sse = chunks ? chunks.map((c) => c.data).join('') : (text ?? '');
     for (const e of parseSse(sse).slice(0, 50)) {
-      const o = parseObj(e.data);
+      const o = parseJsonObject(e.data);
       if (o) objs.push(o, ...[o.message, o.response].filter(isObj));
     }
   }
@@ -90,7 +81,7 @@ export function llmAttributes(p: LlmPayload, bodies: LlmBodies): Record<string, 
   };
   if (p.model) a['gen_ai.request.model'] = p.model;
   a['gen_ai.request.stream'] = p.stream;
-  const req = parseObj(bodies.request);
+  const req = parseJsonObject(bodies.request);
   if (req) Object.assign(a, requestParams(req));
   const resp = responseIdentity(bodies.response, p.response?.chunks);
   if (resp.model) a['gen_ai.response.model'] = resp.model;

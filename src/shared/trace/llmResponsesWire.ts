@@ -6,7 +6,7 @@
  * echo (instructions, tools, temperature…) and usage are kept; only the output items and the status change.
  */
 import { parseSse } from './llm.js';
-import { estimateTokens, textPieces, type EditedReply, type WireTemplate } from './llmWireKit.js';
+import { estimateTokens, parseJsonObject, textPieces, type EditedReply, type WireTemplate } from './llmWireKit.js';
 import type { LlmToolCall } from './types.js';
 
 type Obj = Record<string, unknown>;
@@ -18,23 +18,14 @@ export function responsesFinish(e: EditedReply): string {
   return e.finishReason ?? 'completed';
 }
 
-function parseObj(text: string): Obj | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return isObj(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The recorded `response` object: the JSON body, or the last response carried by the recorded event stream. */
 function recordedResponse(t: WireTemplate): Obj | undefined {
   const text = t.recordedText ?? '';
-  const json = parseObj(text);
+  const json = parseJsonObject(text);
   if (json) return json.object === 'response' ? json : undefined;
   let last: Obj | undefined;
   for (const ev of parseSse(text)) {
-    const e = parseObj(ev.data);
+    const e = parseJsonObject(ev.data);
     if (e && isObj(e.response)) last = e.response;
   }
   return last;

@@ -9,7 +9,7 @@
  */
 import { parseSse, type LlmApi } from './llm.js';
 import { responsesFinish, responsesJson, responsesStream } from './llmResponsesWire.js';
-import { estimateTokens, textPieces, type EditedReply, type WireTemplate } from './llmWireKit.js';
+import { estimateTokens, parseJsonObject, textPieces, type EditedReply, type WireTemplate } from './llmWireKit.js';
 import type { LlmReply, LlmToolCall } from './types.js';
 
 export { textPieces, type EditedReply, type WireTemplate };
@@ -17,16 +17,6 @@ export { textPieces, type EditedReply, type WireTemplate };
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-function parseObj(text: string | undefined): Obj | undefined {
-  if (!text) return undefined;
-  try {
-    const v: unknown = JSON.parse(text);
-    return isObj(v) ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function chatUsage(t: WireTemplate, reply: LlmReply): Obj {
   if (t.usage) return { prompt_tokens: t.usage.promptTokens, completion_tokens: t.usage.completionTokens, total_tokens: t.usage.totalTokens };
@@ -38,7 +28,7 @@ const toolId = (t: LlmToolCall, i: number, prefix: string): string => t.id ?? `$
 
 /** The tool call's arguments as an object (Anthropic's tool_use.input); {} when they are not a JSON object. */
 function toolInput(t: LlmToolCall): Obj {
-  return parseObj(t.arguments) ?? {};
+  return parseJsonObject(t.arguments) ?? {};
 }
 
 /** The finish reason the rendered reply carries: the edit's own, else `stop`/`end_turn` (`tool_calls`/`tool_use`). */
@@ -68,7 +58,7 @@ export function replyStream(api: LlmApi, e: EditedReply, t: WireTemplate): strin
 }
 
 function chatJson(e: EditedReply, t: WireTemplate): Obj {
-  const recorded = parseObj(t.recordedText);
+  const recorded = parseJsonObject(t.recordedText);
   const base: Obj = recorded && recorded.object === 'chat.completion' ? { ...recorded } : { id: 'chatcmpl-agenttrace-edit', object: 'chat.completion', created: 0, model: t.model ?? 'unknown' };
   const choices = Array.isArray(base.choices) ? base.choices.filter(isObj) : [];
   const first = choices.find((c) => c.index === 0) ?? choices[0] ?? {};
@@ -86,7 +76,7 @@ function chatJson(e: EditedReply, t: WireTemplate): Obj {
 function chatStream(e: EditedReply, t: WireTemplate): string[] {
   const recorded = parseSse(t.recordedText ?? '')
     .filter((ev) => ev.data.trim() !== '[DONE]')
-    .map((ev) => parseObj(ev.data))
+    .map((ev) => parseJsonObject(ev.data))
     .filter(isObj);
   const hasChoices = (c: Obj): boolean => Array.isArray(c.choices) && c.choices.length > 0;
   const first = recorded.find(hasChoices) ?? recorded[0] ?? {};
@@ -124,7 +114,7 @@ function anthropicUsage(t: WireTemplate, reply: LlmReply): Obj {
 }
 
 function anthropicJson(e: EditedReply, t: WireTemplate): Obj {
-  const recorded = parseObj(t.recordedText);
+  const recorded = parseJsonObject(t.recordedText);
   const base: Obj = recorded && recorded.type === 'message' ? { ...recorded } : { id: 'msg_agenttrace_edit', type: 'message', role: 'assistant', model: t.model ?? 'unknown' };
   base.role = e.reply.role || 'assistant';
   base.content = anthropicBlocks(e);
@@ -135,7 +125,7 @@ function anthropicJson(e: EditedReply, t: WireTemplate): Obj {
 }
 
 function anthropicStream(e: EditedReply, t: WireTemplate): string[] {
-  const recorded = parseSse(t.recordedText ?? '').map((ev) => parseObj(ev.data)).filter(isObj);
+  const recorded = parseSse(t.recordedText ?? '').map((ev) => parseJsonObject(ev.data)).filter(isObj);
   const start = recorded.find((ev) => ev.type === 'message_start');
   const delta = recorded.find((ev) => ev.type === 'message_delta');
   const message: Obj =

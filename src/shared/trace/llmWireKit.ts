@@ -39,3 +39,14 @@ export function estimateTokens(reply: LlmReply): number {
   const n = reply.content.length + (reply.toolCalls ?? []).reduce((s, t) => s + t.name.length + t.arguments.length, 0);
   return Math.max(1, Math.ceil(n / 4));
 }
+
+/** A JSON text's object, or undefined when it is empty, not JSON or not an object. */
+export function parseJsonObject(text: string | undefined): Record<string, unknown> | undefined {
+  if (!text) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
