@@ -30,6 +30,13 @@ describe('workbench API over the store', () => {
     expect(root).toMatchObject({ id: ROOT_ID, name: 'demo', status: 'ok', steps: 12, llmCalls: 1, totalTokens: 20, promptTokens: 12, completionTokens: 8, rootId: ROOT_ID, eventCount: 12, scriptSource: 'console.log(1)\n', overrideSeqs: [] });
     const branch = await api.getRun({ runId: BRANCH_ID });
     expect(branch).toMatchObject({ id: BRANCH_ID, parentId: ROOT_ID, forkSeq: BRANCH_FORK, rootId: ROOT_ID, eventCount: BRANCH_FORK + 1 + 2, mode: 'resume' });
+    // The header's cost is the list row's: the same fields, the same numbers.
+    const { runs } = await api.listRuns({});
+    for (const detail of [root, branch]) {
+      const row = runs.find((r) => r.id === detail.id);
+      expect(detail.unpricedCalls).toBeDefined();
+      expect([detail.costUsd, detail.unpricedCalls]).toEqual([row?.costUsd, row?.unpricedCalls]);
+    }
   });
 
   it('getRunTree: the root and its branches from any member', async () => {

@@ -22,7 +22,8 @@ export function createWorkbenchApi(store: TraceStore, opts: { import?: ImportApi
       // Prices are re-read per call: the user may edit prices.json while the workbench is open.
       return { ...page, runs: withFixInfo(store, withCosts(store, page.runs, loadPrices(store.home).table)) };
     },
-    getRun: async ({ runId }) => getRunDetail(store, runId),
+    // The header's cost: the same own-cost fields as the list's row of this run.
+    getRun: async ({ runId }) => withCosts(store, [getRunDetail(store, runId)], loadPrices(store.home).table)[0],
     getRunTree: async ({ runId }) => getRunTree(store, runId),
     getEvents: async (params) => getEventsPage(store, params),
     getEvent: async ({ runId, seq }) => getEventDetail(store, runId, seq),
