@@ -4,10 +4,10 @@
  * the raw pages where whole and read decoded from the rows of a store file (WAL included), and the gzip'd body of a
  * `.agenttrace` file.
  */
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { decodePayload } from '../../src/engine/store/payloadCodec.js';
+import { decodedRowsOfFile } from '../../src/engine/store/testSql.js';
 
 /** The texts of the compressed values (`{"$z":1,…,"d":"<base64>"}`) found whole in some bytes. */
 function inflatedIn(bytes: string): string[] {
@@ -20,20 +20,6 @@ function inflatedIn(bytes: string): string[] {
     }
   }
   return out;
-}
-
-/** Every event payload and keyframe of a store file, decoded (read-only, its WAL included). */
-function storeRowsOf(file: string): string[] {
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
-    const rows = db.prepare('SELECT payload FROM events UNION ALL SELECT data FROM keyframes').pluck().all() as string[];
-    return rows.map(decodePayload);
-  } catch {
-    return [];
-  } finally {
-    db?.close();
-  }
 }
 
 /** The gzip'd part of a trace file (a JSON header line, then gzip'd NDJSON). */
@@ -51,5 +37,5 @@ function traceFileBody(buf: Buffer): string[] {
 export function scanTexts(file: string): string[] {
   const buf = fs.readFileSync(file);
   const bytes = buf.toString('latin1');
-  return [bytes, ...inflatedIn(bytes), ...(file.endsWith('.db') ? storeRowsOf(file) : []), ...traceFileBody(buf)];
+  return [bytes, ...inflatedIn(bytes), ...(file.endsWith('.db') ? decodedRowsOfFile(file) : []), ...traceFileBody(buf)];
 }

@@ -14,9 +14,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { decodePayload, encodePayload } from '../../src/engine/store/payloadCodec.js';
-import { queryFile } from '../../src/engine/store/testSql.js';
+import { encodePayload } from '../../src/engine/store/payloadCodec.js';
+import { decodedRowsOfFile, queryFile } from '../../src/engine/store/testSql.js';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
 import { cliJson, lastJsonLine, removeHomes, runCli, tmpHome } from '../cli/cliHarness.js';
 import { scanTexts } from '../helpers/secretScan.js';
@@ -166,13 +165,7 @@ describe('secrets at rest', () => {
     const error = shown.events.find((e) => e.kind === 'error');
     expect(JSON.stringify(error?.payload)).toContain('"refreshToken":"***"');
     const dbFile = path.join(home, 'traces.db');
-    const keyframes = new Database(dbFile, { readonly: true });
-    try {
-      const texts = (keyframes.prepare('SELECT data FROM keyframes WHERE run_id = ?').pluck().all(id) as string[]).map(decodePayload);
-      expect(texts.join('\n')).toContain('"sessionSecret":"***"');
-    } finally {
-      keyframes.close();
-    }
+    expect(decodedRowsOfFile(dbFile, id).join('\n')).toContain('"sessionSecret":"***"');
     expect(queryFile(dbFile, 'SELECT script_source FROM runs WHERE id = ?', id)).toContain("const dbPassword = '***';");
 
     // A branch from the echo call on: the part after the fork runs live again (echo, error) and is stored as a run.

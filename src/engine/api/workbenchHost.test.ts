@@ -44,7 +44,9 @@ describe('createWorkbenchHost', () => {
     expect(seen).toEqual(['listRuns']);
     expect(await host.dispatch('listRuns', { limt: 5 })).toMatchObject({ ok: false, error: { code: 'ATR_BAD_PARAMS' } });
 
-    const started = await host.dispatch('recordScript', { script: path.join(AGENTS, 'cli-basic.mjs') });
+    // An agent that runs for ~300 ms, several watch intervals: its 'running' state is seen before its end whatever
+    // the machine's load (a run shorter than one interval may first be seen ended).
+    const started = await host.dispatch('recordScript', { script: path.join(AGENTS, 'cli-loop.mjs'), args: ['--max', '30'] });
     if (!started.ok) throw new Error(started.error.message);
     const { runId } = started.result as { runId: string };
     await vi.waitFor(() => expect(updates.filter((u) => u.runId === runId).at(-1)?.status).toBe('ok'), { timeout: 20_000, interval: 50 });

@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { dbOf } from './handle.js';
+import { decodePayload } from './payloadCodec.js';
 import type { TraceStore } from './store.js';
 
 /** Runs one statement on an open store; returns the number of rows changed. */
@@ -50,4 +51,22 @@ export function dumpStore(store: TraceStore): string {
     null,
     1,
   );
+}
+
+/**
+ * Every event payload and keyframe of a store file as stored texts decoded (payloadCodec.ts), read-only with its WAL:
+ * what a secret scan must search besides the file's raw bytes. Empty when the file is no readable store.
+ */
+export function decodedRowsOfFile(file: string, runId?: string): string[] {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const sql = runId === undefined ? 'SELECT payload FROM events UNION ALL SELECT data FROM keyframes' : 'SELECT data FROM keyframes WHERE run_id = ?';
+    const rows = (runId === undefined ? db.prepare(sql).pluck().all() : db.prepare(sql).pluck().all(runId)) as string[];
+    return rows.map(decodePayload);
+  } catch {
+    return [];
+  } finally {
+    db?.close();
+  }
 }
