@@ -215,7 +215,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
           id={`tl-${e.seq}`}
           role="option"
           aria-selected={selected}
-          aria-level={depth + 1}
+          // (a listbox option takes no aria-level: the nesting is data-depth and the indent)
           aria-expanded={inside > 0 ? open : undefined}
           data-seq={e.seq}
           data-kind={e.kind}
