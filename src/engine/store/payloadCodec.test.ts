@@ -93,7 +93,16 @@ describe('payloads at rest', () => {
     const plain = expected.filter((e) => e.kind === 'llm').reduce((n, e) => n + JSON.stringify(e.payload).length, 0);
     const stored = llmRows.reduce((n, p) => n + p.length, 0);
     expect(stored).toBeLessThan(plain / 3);
-    expect(db.prepare("SELECT count(*) FROM keyframes WHERE run_id = 'run-1' AND data LIKE '{\"$z\":1,%'").pluck().get()).toBeGreaterThan(0);
+    // Keyframes of 1 KB and more are stored compressed, smaller ones plain (how many captures fit in the locals
+    // budget depends on the machine's load, so the count of large ones is not fixed).
+    const kfRows = db.prepare("SELECT data FROM keyframes WHERE run_id = 'run-1' ORDER BY seq").pluck().all() as string[];
+    expect(kfRows.length).toBe(expectedKfs.length);
+    kfRows.forEach((data, i) => {
+      // Clear of the threshold (masking may change a text's length a little on the way in).
+      const size = JSON.stringify(expectedKfs[i]).length;
+      if (size >= 2 * COMPRESS_MIN_CHARS) expect(data.startsWith('{"$z":1,'), `keyframe ${expectedKfs[i].seq}`).toBe(true);
+      if (size < COMPRESS_MIN_CHARS / 2) expect(data.startsWith('{"$z":1,'), `keyframe ${expectedKfs[i].seq}`).toBe(false);
+    });
     expectSameAsJournal(s);
     // Cost per model reads the clear head of compressed rows.
     expect(db.prepare("SELECT DISTINCT json_extract(payload, '$.model') FROM events WHERE kind = 'llm'").pluck().all()).toEqual(['gpt-4o-mini']);
