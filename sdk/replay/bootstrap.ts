@@ -78,7 +78,9 @@ export function startReplay(deps: ReplayBootDeps): ReplayController | undefined 
   const meta = deps.makeMeta(secrets, id, home);
   meta.mode = tape.branch ? 'resume' : 'replay';
   // A pure replay keeps only its verdict: no locals to capture, so no inspector (it slows every await and call).
-  if (!tape.branch) disableSharedInspector();
+  // Except when the host replays a failed run to read the locals at its error (AGENTTRACE_LOCALS=exceptions): an
+  // exception pause may change what Node prints on stderr, which a replay's output is not compared on.
+  if (!tape.branch && !env.localsOnExceptions) disableSharedInspector();
   if (typeof tape.keyframeEvery === 'number' && tape.keyframeEvery >= 1) meta.keyframeEvery = tape.keyframeEvery;
   if (tape.branch) {
     meta.name = tape.branch.name;

@@ -92,3 +92,20 @@ else if (mode === 'timeout') {
   const users = [{ id: 1, profile: { name: 'Ada' } }, { id: 2 }];
   for (const u of users) console.log(readName(u));
 } else if (mode === 'rethrow') setTimeout(rethrow, 1);
+else if (mode === 'reply-field') {
+  // A TypeError on a field of an LLM-derived object in a late pass, after calls and keyframes: no throw statement.
+  for (let i = 0; i < 6; i++) {
+    const text = await describeCity(cities[i], i);
+    const parsed = i === 4 ? { words: text.split(' ') } : { meta: { words: text.split(' ').length } };
+    console.log(`pass ${i}: ${parsed.meta.words} words`);
+  }
+} else if (mode === 'disk-flag') {
+  // Depends on a file the run deletes for real: a replay (virtual fs, the file already gone) takes the other path,
+  // so it cannot stand for the recording at the error.
+  const fs = await import('node:fs');
+  const flag = process.argv[3];
+  const seen = fs.existsSync(flag);
+  if (seen) fs.unlinkSync(flag);
+  const settings = seen ? {} : { limits: { max: 3 } };
+  console.log(`max ${settings.limits.max}`);
+}

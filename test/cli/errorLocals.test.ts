@@ -1,7 +1,8 @@
 /**
  * Locals at the error, through the real CLI: `agenttrace record` of agents that fail in different ways, then the
  * stored error event. The locals must be those of the failing pass (never another iteration's), and a frame whose
- * locals were not read at the failure has none (the viewer says "not captured").
+ * locals were not read at the failure has none (the viewer says "not captured"). An error raised without a throw
+ * statement gets its locals from an offline replay to the error, only when that replay is the recording.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -69,11 +70,48 @@ describe('locals at the error', () => {
     expect(error.frames![0]).toMatchObject({ functionName: 'rethrow', line: lineOf('throw err;'), locals: { attempt: 3, context: 'attempt 3' } });
   }, 60_000);
 
-  it('a TypeError on a missing field (no throw statement): no locals rather than another moment\'s', async () => {
-    const { error } = await recordError(tmpHome(), AGENT, ['missing']);
-    expect(error).toMatchObject({ name: 'TypeError', message: "Cannot read properties of undefined (reading 'name')" });
+  it('a TypeError on a missing field (no throw statement): the locals of that frame, read by an offline replay to the error', async () => {
+    const { error, stderr } = await recordError(tmpHome(), AGENT, ['missing']);
+    expect(error).toMatchObject({ name: 'TypeError', message: "Cannot read properties of undefined (reading 'name')", framesBy: 'replay' });
     expect(error.stack).toContain('at readName (');
+    expect(error.frames![0]).toMatchObject({ functionName: 'readName', line: lineOf('${user.profile.name}'), locals: { user: { id: 2 }, greeting: 'Hello' } });
+    // The agent's stderr is Node's own: the replay's is never shown.
+    expect(stderr.match(/TypeError: Cannot read properties/g)).toHaveLength(1);
+  }, 60_000);
+
+  it('a TypeError on an LLM reply field in pass 5 of 6: that pass\'s locals (the replay is answered from the recording)', async () => {
+    const home = tmpHome();
+    const { id, error } = await recordError(home, AGENT, ['reply-field']);
+    expect(error).toMatchObject({ name: 'TypeError', framesBy: 'replay' });
+    expect(error.frames![0].locals).toMatchObject({ i: 4, text: 'echo: Describe Paris', parsed: { words: ['echo:', 'Describe', 'Paris'] } });
+    // The state at the error step has the same frames.
+    const { events } = await cliJson<{ events: TraceEvent<'error'>[] }>(['show', id, '--kind', 'error', '--json'], { home });
+    const store = openStore({ home, env: {} });
+    try {
+      expect(store.stateAt(id, events[0].seq).frames[0].locals).toMatchObject({ i: 4 });
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+
+  it('a replay that is not the recording up to the error adds nothing, and says why', async () => {
+    fs.mkdirSync(path.join(REPO, '.tmp'), { recursive: true });
+    const dir = fs.mkdtempSync(path.join(REPO, '.tmp', 'err-flag-'));
+    scratch.push(dir);
+    const flag = path.join(dir, 'flag');
+    fs.writeFileSync(flag, 'x');
+    const { error, stderr } = await recordError(tmpHome(), AGENT, ['disk-flag', flag]);
+    expect(error.name).toBe('TypeError');
     expect(error.frames).toBeUndefined();
+    expect(error.framesBy).toBeUndefined();
+    // The recorded unlink is not replayed (the file is gone): the replay diverges there.
+    expect(stderr).toMatch(/agenttrace: locals at the error not captured: the replay diverged at step \d+/);
+  }, 60_000);
+
+  it('AGENTTRACE_LOCALS=off: no replay, no locals', async () => {
+    const { error, stderr } = await recordError(tmpHome(), AGENT, ['missing'], { AGENTTRACE_LOCALS: 'off' });
+    expect(error.frames).toBeUndefined();
+    expect(stderr).not.toContain('locals at the error');
   }, 60_000);
 });
 

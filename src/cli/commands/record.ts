@@ -1,5 +1,6 @@
 /** `agenttrace record <script>`: runs the agent under the recorder; its stdout, stderr and exit code pass through. */
 import { exitCodeFor, recordScript } from '../../engine/runner/recordScript.js';
+import { addErrorLocalsByReplay } from '../../engine/replay/errorLocalsReplay.js';
 import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
 
@@ -33,6 +34,10 @@ export const recordCommand: Command = {
         store,
         forwardSignals: true,
       });
+      if (result.status === 'failed') {
+        const locals = await addErrorLocalsByReplay(store, result.id, { env: ctx.env, cwd: ctx.cwd, node: o.node as string | undefined });
+        if (locals.status === 'unconfirmed') ctx.printer.err(`agenttrace: locals at the error not captured: ${locals.why}\n`);
+      }
       if (o.json) {
         ctx.printer.json({
           id: result.id,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient, RpcCallError } from '../../shared/rpc/client.js';
 import type { WorkbenchApi } from '../../shared/rpc/contract.js';
+import type { ErrorPayload } from '../../shared/trace/types.js';
 import { memoryTransport } from '../../shared/rpc/memoryTransport.js';
 import { packageRoot } from '../runner/sdkPaths.js';
 import { journalsDir } from '../settings/paths.js';
@@ -90,6 +91,22 @@ describe('recordScript', () => {
     await vi.waitFor(() => expect(recordings.size).toBe(0));
     expect(fs.readdirSync(journalsDir(home))).toEqual([]);
   });
+
+  it('a run failing on an error raised without a throw statement gets its locals by an offline replay', async () => {
+    const { api } = setup();
+    const { runId } = await api.recordScript({ script: path.join(AGENTS, 'err-locals.mjs'), args: ['missing'] });
+    await vi.waitFor(
+      async () => {
+        const { events } = await api.getEvents({ runId, kinds: ['error'] });
+        expect(events).toHaveLength(1);
+        const error = await api.getEvent({ runId, seq: events[0].seq });
+        const payload = error.event.payload as ErrorPayload;
+        expect(payload).toMatchObject({ name: 'TypeError', framesBy: 'replay' });
+        expect(payload.frames?.[0]).toMatchObject({ functionName: 'readName', locals: { user: { id: 2 }, greeting: 'Hello' } });
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+  }, 40_000);
 
   it('resolves a relative script against cwd, and runs the agent in that folder', async () => {
     const { api } = setup({ cwd: '/' });

@@ -13,6 +13,7 @@ import { SCRIPT_EXTENSIONS } from '../../shared/rpc/limits.js';
 import type { RecordApi } from '../../shared/rpc/recordContract.js';
 import { AtrError, BadArgsError } from '../errors.js';
 import { recordScript, type RecordResult } from '../runner/recordScript.js';
+import { addErrorLocalsByReplay } from '../replay/errorLocalsReplay.js';
 import type { TraceStore } from '../store/store.js';
 
 export interface RecordApiOptions {
@@ -140,6 +141,10 @@ export function createRecordApi(store: TraceStore, opts: RecordApiOptions = {}):
         onStdout: quiet,
         onStderr: quiet,
         onStart: ({ runId }) => started?.(runId),
+      }).then(async (r) => {
+        // A failed run's error without locals: read them by an offline replay (errorLocalsReplay.ts).
+        if (r.status === 'failed') await addErrorLocalsByReplay(store, r.id, { env: opts.env ?? process.env, node: opts.node, signal: stop.signal });
+        return r;
       });
       const timer = setInterval(changed, opts.progressMs ?? 300);
       timer.unref();

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { parseJournal, type JournalEnd, type JournalLine } from '../../shared/trace/journal.js';
 import type { AnswerSource, DivergenceReport, ReplayVerdict, StateVerification, Tape } from '../../shared/trace/tape.js';
+import type { ErrorPayload } from '../../shared/trace/types.js';
 
 export interface ReplayJournal {
   /** The SDK's verdict (absent when it never got to write it). */
@@ -29,6 +30,8 @@ export interface ReplayJournal {
   /** Wall-clock time (journal `ts`) of the replay's first and last event, for speed figures. */
   firstTs?: number;
   lastTs?: number;
+  /** The replay's last `error` event (an uncaught exception), as its SDK wrote it. */
+  error?: { seq: number; payload: ErrorPayload };
 }
 
 export function readReplayJournal(file: string): ReplayJournal {
@@ -59,6 +62,7 @@ export function summarize(lines: JournalLine[], bad = 0): ReplayJournal {
         out.firstTs = Math.min(out.firstTs ?? l.ts, l.ts);
         out.lastTs = Math.max(out.lastTs ?? l.ts, l.ts);
         out.signature[l.seq] = l.fp ? `${l.kind}:${l.fp}` : l.kind;
+        if (l.kind === 'error') out.error = { seq: l.seq, payload: l.payload as unknown as ErrorPayload };
         if (l.kind === 'console') {
           const p = l.payload as { stream?: string; text?: string };
           if (p.stream === 'stdout' && typeof p.text === 'string') out.stdout += p.text;

@@ -98,6 +98,8 @@ export interface ReplayResult {
   answered: Record<AnswerSource, number>;
   /** Each request answered from the pool or synthesized (policy fallback). */
   fallbackAnswers: FallbackAnswer[];
+  /** The replay's uncaught error (its `error` event: seq and payload), when it ended on one. */
+  error?: ReplayJournal['error'];
   /** Resume and branch: the branch run the continuation was recorded into (`edits`: branch mode only). */
   branch?: { id: string; status: StoredRun['status']; steps: number; exitCode: number | null; signal: string | null; forkSeq: number; edits?: number };
 }
@@ -368,6 +370,7 @@ function finish(p: Prepared, opts: ReplayOptions, tape: Tape, exit: AgentExit, j
   };
   if (opts.step !== undefined) result.step = opts.step;
   if (j.firstTs !== undefined && j.lastTs !== undefined) result.spanMs = j.lastTs - j.firstTs;
+  if (j.error) result.error = j.error;
   if (!verdict.stdoutIdentical) {
     // A jump compares only the output up to its step: the replay's must then be a beginning of the recorded one.
     const expected = tape.untilSeq === undefined ? tape.stdout : tape.stdout.slice(0, j.stdout.length);

@@ -20,6 +20,8 @@ export interface ErrorFrame {
   locals?: Record<string, Json>;
   /** Where the locals were read when that is not the printed line (a rethrow inside a catch block). */
   localsLine?: number;
+  /** The locals were read by an offline replay of the run to this error (see ErrorPayload.framesBy). */
+  localsBy?: 'replay';
 }
 
 export type FrameRow = { type: 'frame'; index: number; frame: ErrorFrame } | { type: 'folded'; indexes: number[]; frames: ErrorFrame[] };
@@ -57,13 +59,15 @@ export function parseStackText(stack: string): ErrorFrame[] {
 export function errorFrames(payload: ErrorPayload): ErrorFrame[] {
   const captured = payload.frames ?? [];
   const frames = payload.stack ? parseStackText(payload.stack) : [];
-  if (frames.length === 0) return captured.map((f) => ({ functionName: f.functionName, url: f.url, line: f.line, column: f.column, kind: frameKind(f.url), async: false, locals: f.locals }));
+  const by = payload.framesBy === 'replay' ? { localsBy: 'replay' as const } : {};
+  if (frames.length === 0) return captured.map((f) => ({ functionName: f.functionName, url: f.url, line: f.line, column: f.column, kind: frameKind(f.url), async: false, locals: f.locals, ...by }));
   let next = 0;
   for (const f of frames) {
     if (f.kind !== 'own' || next >= captured.length) continue;
     const at = captured.findIndex((c, i) => i >= next && c.url === f.url && c.functionName === f.functionName);
     if (at < 0) continue;
     f.locals = captured[at].locals;
+    Object.assign(f, by);
     if (captured[at].line !== f.line) f.localsLine = captured[at].line;
     next = at + 1;
   }

@@ -230,6 +230,11 @@ export interface ErrorPayload {
    * had no locals captured at that moment.
    */
   frames?: FrameLocals[];
+  /**
+   * How `frames` were read when not by the recording itself: 'replay' — by replaying the run offline to this error
+   * (same steps, same error), because the recording could not pause there (an error raised without a throw statement).
+   */
+  framesBy?: 'replay';
   /** Source of every own file on the failing stack, as it was when the error happened (secrets masked). */
   sources?: SourceSnapshot[];
 }

@@ -83,6 +83,21 @@ describe('ErrorPanel', () => {
     expect(await screen.findByText(/Source not recorded for this file/)).toBeTruthy();
   });
 
+  it('locals read by an offline replay to the error say so', async () => {
+    const typeError: ErrorPayload = {
+      origin: 'uncaughtException',
+      name: 'TypeError',
+      message: "Cannot read properties of undefined (reading 'name')",
+      stack: `TypeError: Cannot read properties of undefined (reading 'name')\n    at readName (${AGENT}:12:40)`,
+      frames: [{ functionName: 'readName', url: AGENT, line: 12, column: 40, locals: { user: { id: 2 } } }],
+      framesBy: 'replay',
+    };
+    render(<ErrorPanel error={typeError} loadSource={async () => source()} />);
+    expect(screen.getByText(/Read by replaying the run offline to this error/)).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'Locals at the error' })).getByRole('tree').textContent).toContain('id');
+    await screen.findByRole('region', { name: 'Source around line 12' });
+  });
+
   it('locals of a frame suspended at an await say when they were read', async () => {
     const llmError: ErrorPayload = {
       origin: 'unhandledRejection',

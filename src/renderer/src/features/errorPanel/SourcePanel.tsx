@@ -96,7 +96,7 @@ function Locals({ frame }: { frame: ErrorFrame }): React.JSX.Element {
         ? 'locals are captured for your own code only.'
         : frame.async
           ? 'this frame was waiting at an await when the error happened, and its variables were not read then.'
-          : 'locals are read where your code throws (throw statements) or calls an LLM; this error was raised elsewhere (for example reading a property of undefined). Record with AGENTTRACE_LOCALS=exceptions to read them at every exception.';
+          : 'locals are read where your code throws (throw statements) or calls an LLM; this error was raised elsewhere (for example reading a property of undefined), and an offline replay to the error did not reproduce the recording (the record command said why). Record with AGENTTRACE_LOCALS=exceptions to read them at every exception.';
     return (
       <p className="ep-muted sp-not-captured">
         <strong>Not captured</strong> — {why}
@@ -107,6 +107,7 @@ function Locals({ frame }: { frame: ErrorFrame }): React.JSX.Element {
   return (
     <>
       {frame.localsLine !== undefined && <p className="sp-meta">Read at line {frame.localsLine}, where the error was thrown again.</p>}
+      {frame.localsBy === 'replay' && <p className="sp-meta">Read by replaying the run offline to this error (same steps, same error): JavaScript raised it without a throw statement, where a recording cannot stop.</p>}
       {frame.async && <p className="sp-meta">Read when this frame made the call it was still awaiting when the error happened.</p>}
       {names.length === 0 ? <p className="ep-muted">This frame has no local variables.</p> : <JsonTree value={frame.locals} rootPath="locals" label="locals" marks={NO_MARKS} openDepth={2} />}
     </>
