@@ -38,9 +38,13 @@ export interface ErrorLocalsOptions {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-/** Whether the failing frame of this error has no locals (the error panel would say "not captured"). */
+/**
+ * Whether a replay could add the failing frame's locals: it has none, and the error arose in the agent's own code
+ * (an exception pause skips library and Node code, so an error raised there has no own frame to read at its throw).
+ */
 export function errorNeedsLocals(payload: ErrorPayload): boolean {
-  return Boolean(payload.stack) && !(payload.frames?.length);
+  if (payload.frames?.length || !payload.stack) return false;
+  return parseStackText(payload.stack)[0]?.kind === 'own';
 }
 
 /** Replays a failed run to its error and stores the locals read there; see the module comment for when it may. */
