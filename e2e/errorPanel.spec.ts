@@ -89,10 +89,13 @@ test('a failed run opens on its error: message, frames, source at the line, loca
   await page.keyboard.press('Enter');
   await expect(fold).toHaveAttribute('aria-expanded', 'true');
 
-  // The locals tree is the inspector's shared JSON tree, checked with the State tab; the panel's own parts here.
-  for (const part of ['.ep-head', '.ep-body > .frame-list', '.sp-title', '.sp-meta', '.sp-code', '.sp-locals h4']) expect(await lowContrastTexts(page, part)).toEqual([]);
-  const axe = await new AxeBuilder({ page }).include('.error-panel').exclude('.json-tree').analyze();
+  for (const part of ['.ep-head', '.ep-body > .frame-list', '.sp-title', '.sp-meta', '.sp-code', '.sp-locals']) expect(await lowContrastTexts(page, part)).toEqual([]);
+  const axe = await new AxeBuilder({ page }).include('.error-panel').analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  // The same in the dark theme (the locals tree's string, number and punctuation colours included).
+  await page.emulateMedia({ colorScheme: 'dark' });
+  for (const part of ['.ep-head', '.ep-body > .frame-list', '.sp-meta', '.sp-code', '.sp-locals']) expect(await lowContrastTexts(page, part)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Opened again from the Traces list, and from a link without a step: the error step is selected again.
   await page.getByRole('button', { name: 'Back to traces' }).click();
