@@ -2,8 +2,6 @@
 import path from 'node:path';
 import { defaultExportName, exportTrace, type ExportResult } from '../../engine/traceFile/exportTrace.js';
 import { BadArgsError } from '../../engine/errors.js';
-import { exportOtel } from '../../engine/otel/exportOtel.js';
-import { otlpProtocol, parseOtlpTarget } from '../../engine/otel/otlpTarget.js';
 import { formatBytes } from '../../shared/model/formatBytes.js';
 import type { ParsedArgs } from '../args.js';
 import type { CliContext, Command } from '../context.js';
@@ -63,6 +61,9 @@ async function exportOtelCommand(idArg: string, o: ParsedArgs['options'], ctx: C
   for (const flag of ['out', 'only', 'allow-secrets'] as const) {
     if (o[flag] !== undefined && o[flag] !== false) throw new BadArgsError(`--${flag} does not apply to --otel`, '--otel exports one run (a branch with its inherited steps) to the file or URL it names');
   }
+  // Loaded on use: the OpenTelemetry packages take ~0.2 s to import, which every other command would pay.
+  const { otlpProtocol, parseOtlpTarget } = await import('../../engine/otel/otlpTarget.js');
+  const { exportOtel } = await import('../../engine/otel/exportOtel.js');
   const target = parseOtlpTarget(String(o.otel), ctx.cwd, otlpProtocol(o['otel-protocol'] as string | undefined, ctx.env));
   const store = openCliStore(ctx);
   try {

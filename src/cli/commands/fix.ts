@@ -7,7 +7,6 @@ import readline from 'node:readline/promises';
 import { VERDICT_LABEL, type FixReport } from '../../shared/afe/types.js';
 import { reportText } from '../../shared/afe/reportText.js';
 import { applyFix, pickCandidate, undoFix } from '../../engine/afe/apply.js';
-import { runFix } from '../../engine/afe/autofix.js';
 import { aiOptionsFrom } from '../../engine/afe/aiSettings.js';
 import { autoApplyAllowed } from '../../engine/afe/policy.js';
 import { BadArgsError } from '../../engine/errors.js';
@@ -99,6 +98,8 @@ async function fixRun(store: TraceStore, ref: string, args: ParsedArgs, ctx: Cli
   const onSig = (): void => ac.abort(new Error('cancelled'));
   process.once('SIGINT', onSig);
   try {
+    // Loaded on use: the pipeline brings groq-sdk, which the other commands need not import.
+    const { runFix } = await import('../../engine/afe/autofix.js');
     const report = await runFix({
       store,
       runId: runRef(ref),

@@ -2,10 +2,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { createWorkbenchHost } from '../../engine/api/workbenchHost.js';
 import { NotFoundError } from '../../engine/errors.js';
 import { packageRoot } from '../../engine/runner/sdkPaths.js';
-import { startUiServer } from '../../server/uiServer.js';
 import { memoryEvents } from '../../shared/rpc/memoryTransport.js';
 import type { Command } from '../context.js';
 import { openCliStore } from '../context.js';
@@ -30,6 +28,8 @@ export const uiCommand: Command = {
     const store = openCliStore(ctx);
     // Store changes (other processes' runs included) reach the browser as events over the WebSocket.
     const events = memoryEvents();
+    // Loaded on use: the host and the server bring the whole engine, groq-sdk and ws.
+    const [{ createWorkbenchHost }, { startUiServer }] = await Promise.all([import('../../engine/api/workbenchHost.js'), import('../../server/uiServer.js')]);
     const host = createWorkbenchHost(store, {
       onRunUpdated: (data) => events.emit({ type: 'runUpdated', data }),
       record: { cwd: ctx.cwd, env: ctx.env },

@@ -3,7 +3,7 @@
  * workbench passes the key it holds); the model from `--model`, else GROQ_MODEL, else the default; GROQ_BASE_URL is
  * respected by groq-sdk itself. The key is only ever held in memory.
  */
-import { DEFAULT_GROQ_MODEL } from './groq.js';
+import { DEFAULT_GROQ_MODEL } from './groqModels.js';
 
 export interface AiOptions {
   enabled: boolean;

@@ -12,20 +12,11 @@ import { promptMasker } from './aiMask.js';
 import { buildAiPrompt, type AiSuggestInput } from './aiPrompt.js';
 import { parseAiAnswer } from './aiSchema.js';
 import { describeGroqError, retryAfterSeconds } from './groqErrors.js';
+import { DEFAULT_GROQ_MODEL } from './groqModels.js';
 
 export type { AiCandidate } from './aiEdits.js';
 export type { AiSuggestInput } from './aiPrompt.js';
-
-/** The default model: a current Groq production model, good at following JSON-mode instructions. */
-export const DEFAULT_GROQ_MODEL = 'llama-3.3-70b-versatile';
-
-/** Models offered by the settings picker (Groq production models that support JSON mode), default first. */
-export const GROQ_MODELS: readonly { id: string; label: string }[] = [
-  { id: DEFAULT_GROQ_MODEL, label: 'Llama 3.3 70B Versatile (default)' },
-  { id: 'openai/gpt-oss-120b', label: 'GPT-OSS 120B (reasoning, slower)' },
-  { id: 'openai/gpt-oss-20b', label: 'GPT-OSS 20B (reasoning, fast)' },
-  { id: 'llama-3.1-8b-instant', label: 'Llama 3.1 8B Instant (fastest, weaker fixes)' },
-];
+export { DEFAULT_GROQ_MODEL, GROQ_MODELS } from './groqModels.js';
 
 export const GROQ_DEFAULT_BASE_URL = 'https://api.groq.com';
 export const AI_TIMEOUT_MS = 60_000;

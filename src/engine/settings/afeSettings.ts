@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_GROQ_MODEL } from '../afe/groq.js';
+import { DEFAULT_GROQ_MODEL } from '../afe/groqModels.js';
 
 export interface AfeSettings {
   model: string;
