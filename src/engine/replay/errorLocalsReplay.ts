@@ -30,13 +30,17 @@ export interface ErrorLocalsOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   node?: string;
-  /** The replay is stopped after this long (default 60 s). */
+  /**
+   * The replay is stopped after this long. Default: the recorded run's duration and a half, at least 10 s and at
+   * most 60 s (an offline replay is faster than its recording, unless the agent sleeps).
+   */
   timeoutMs?: number;
   /** Stopping the caller stops the replay. */
   signal?: AbortSignal;
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
+const MIN_TIMEOUT_MS = 10_000;
+const MAX_TIMEOUT_MS = 60_000;
 
 /**
  * Whether a replay could add the failing frame's locals: it has none, and the error arose in the agent's own code
@@ -59,7 +63,8 @@ export async function addErrorLocalsByReplay(store: TraceStore, runId: string, o
   const payload = recorded.payload as ErrorPayload;
   if (!errorNeedsLocals(payload)) return { status: 'not-needed' };
 
-  const stop = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const recordedMs = run.endedAt ? run.endedAt - run.startedAt : MAX_TIMEOUT_MS;
+  const stop = AbortSignal.timeout(opts.timeoutMs ?? Math.min(MAX_TIMEOUT_MS, Math.max(MIN_TIMEOUT_MS, recordedMs * 1.5)));
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop]) : stop;
   let replay: Awaited<ReturnType<typeof replayRun>>;
   try {
