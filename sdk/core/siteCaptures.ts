@@ -9,7 +9,7 @@
  * uncaptured. Sites whose breakpoint was removed (hot throw sites) stop counting, so they are marked closed and
  * never match again.
  */
-import type { CaptureResult } from './inspector.js';
+import type { CaptureResult } from './scopeReader.js';
 
 export type SiteKind = 'throw' | 'llm';
 

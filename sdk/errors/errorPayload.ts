@@ -6,7 +6,9 @@
 import type { ErrorPayload, FrameLocals, StackFrame } from '../../src/shared/trace/types.js';
 import type { SecretSet } from '../../src/shared/trace/redact.js';
 import { maskJson } from '../../src/shared/trace/redact.js';
-import { codeKind, parseStack, type CaptureResult, type LocalsInspector } from '../core/inspector.js';
+import type { LocalsInspector } from '../core/inspector.js';
+import type { CaptureResult } from '../core/scopeReader.js';
+import { codeKind, parseStack } from '../core/stackFrames.js';
 import type { SiteCaptures } from '../core/siteCaptures.js';
 
 /** A thrown non-Error has no stack: only a throw statement paused at this recently can be its origin. */

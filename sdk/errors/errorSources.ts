@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { SourceSnapshot, StackFrame } from '../../src/shared/trace/types.js';
 import type { Recorder } from '../core/recorder.js';
 import { orig, sha256 } from '../core/originals.js';
-import { codeKind } from '../core/inspector.js';
+import { codeKind } from '../core/stackFrames.js';
 
 const MAX_FILES = 12;
 const MAX_BYTES = 512 * 1024;

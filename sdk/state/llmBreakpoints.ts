@@ -9,7 +9,8 @@
  * written. Calls in between run with no breakpoint at all (a conditional breakpoint would evaluate its condition,
  * compiled anew, at every call).
  */
-import type { CdpCallFrame, LocalsInspector } from '../core/inspector.js';
+import type { LocalsInspector } from '../core/inspector.js';
+import type { CdpCallFrame } from '../core/scopeReader.js';
 import type { Recorder } from '../core/recorder.js';
 import type { StateManager } from './stateManager.js';
 

@@ -4,7 +4,7 @@
  * symbol, so any copy of the public module finds it; without it (outside AgentTrace) the public API is a no-op.
  * Keep this file free of runtime imports: it is bundled into the tiny public module.
  */
-import type { CaptureResult } from '../core/inspector.js';
+import type { CaptureResult } from '../core/scopeReader.js';
 import type { Json } from '../../src/shared/trace/types.js';
 
 export type StepKind = 'step' | 'tool';

@@ -3,6 +3,10 @@
  * fs, network kill switch), never against the user's files. Requests the recording cannot answer are answered from
  * other recorded runs of the same script, else synthesized (and counted, so a verdict can say "simulated"); only
  * `live` lets them reach the network. The branch stays in the store as the proof a person can open.
+ *
+ * The answers of those other runs (the fallback pool) are read once per AutoFix run and shared by all its replays
+ * (root-cause forks, every candidate's validation and regression replays): the runs are finished root recordings, so
+ * the pool is the same for all of them, and reading it means rebuilding every call (bodies, blobs) of up to 10 runs.
  */
 import type { StoredRun } from '../store/storeTypes.js';
 import { branchId, createBranch, deleteBranch, editBranch } from '../branches/branches.js';
@@ -11,6 +15,8 @@ import type { TraceStore } from '../store/store.js';
 import { runsOfScript } from '../store/fixStore.js';
 import { detectRun } from './detectRun.js';
 import type { Failure } from '../../shared/afe/types.js';
+import type { TapeCall } from '../../shared/trace/tape.js';
+import { poolFromRuns } from '../replay/poolFromRuns.js';
 
 /** What every AFE replay needs from its caller. */
 export interface AfeReplayContext {
@@ -24,6 +30,8 @@ export interface AfeReplayContext {
   signal?: AbortSignal;
   /** Other recorded runs of the same script, whose answers serve requests the failing run never made. */
   poolRunIds: string[];
+  /** The calls of `poolRunIds` (poolFromRuns), read on the first replay that needs them and then reused. */
+  pool: () => TapeCall[];
 }
 
 export interface AfeBranchRun {
@@ -43,6 +51,13 @@ export function poolFor(store: TraceStore, run: StoredRun, limit = 10): string[]
     .filter((r) => r.id !== run.id)
     .slice(0, limit)
     .map((r) => r.id);
+}
+
+/** The replay context of one AutoFix run on `run`: its pool runs, and their calls read at most once. */
+export function afeReplayContext(store: TraceStore, run: StoredRun, o: Pick<AfeReplayContext, 'env' | 'cwd' | 'node' | 'live' | 'signal'>): AfeReplayContext {
+  const poolRunIds = poolFor(store, run);
+  let pool: TapeCall[] | undefined;
+  return { store, run, env: o.env, cwd: o.cwd, node: o.node, live: o.live, signal: o.signal, poolRunIds, pool: () => (pool ??= poolFromRuns(store, poolRunIds)) };
 }
 
 /**
@@ -87,7 +102,7 @@ export async function replayWithPatch(ctx: AfeReplayContext, runId: string, patc
 function sandboxed(ctx: AfeReplayContext, patchedFiles: Record<string, string> | undefined, synthContent?: string): Omit<ReplayOptions, 'runId'> {
   const quiet = (): void => undefined;
   return {
-    fallback: { poolRunIds: ctx.poolRunIds, ...(synthContent === undefined ? {} : { synthContent }) },
+    fallback: { pool: ctx.pool(), ...(synthContent === undefined ? {} : { synthContent }) },
     patchedFiles,
     store: ctx.store,
     env: ctx.env,

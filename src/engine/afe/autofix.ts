@@ -13,7 +13,7 @@ import { BadArgsError, toAtrError } from '../errors.js';
 import { patternSuccess, saveFix } from '../store/fixStore.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
-import { poolFor, type AfeReplayContext } from './afeReplay.js';
+import { afeReplayContext } from './afeReplay.js';
 import { detectRun } from './detectRun.js';
 import { aiSuggest } from './groq.js';
 import { heuristicCandidates } from './heuristics.js';
@@ -78,7 +78,7 @@ export async function runFix(o: FixOptions): Promise<FixReport> {
     report.failure = failure;
     save();
 
-    const ctx: AfeReplayContext = { store, run, env: o.env, cwd: o.cwd, node: o.node, live: o.live, signal: o.signal, poolRunIds: poolFor(store, run) };
+    const ctx = afeReplayContext(store, run, o);
     progress('rootCause', `looking for the decisive step among ${failure.suspects.length} suspect${failure.suspects.length === 1 ? '' : 's'}`);
     // Read once: corrections and candidates both work from the user's files as they are now.
     const files = collectSourceFiles(run.scriptPath, run.cwd);

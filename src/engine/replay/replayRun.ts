@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ENV } from '../../shared/trace/envProtocol.js';
-import type { AnswerSource, DivergencePolicy, FallbackAnswer, ReplayVerdict, Tape } from '../../shared/trace/tape.js';
+import type { AnswerSource, DivergencePolicy, FallbackAnswer, ReplayVerdict, Tape, TapeCall } from '../../shared/trace/tape.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../../shared/trace/types.js';
 import { branchId, getBranch, runIsLive } from '../branches/branches.js';
 import { branchParent, branchTape } from '../branches/branchTape.js';
@@ -51,9 +51,10 @@ export interface ReplayOptions {
   /**
    * Policy `fallback` (implied unless onDivergence is `live`): requests the recording cannot answer are answered from
    * the calls of `poolRunIds` (other runs of the script; same request, same answer), else with a synthesized reply
-   * (LLM calls: `synthContent`, else the last recorded reply of the URL, else "OK"); nothing goes live.
+   * (LLM calls: `synthContent`, else the last recorded reply of the URL, else "OK"); nothing goes live. A caller that
+   * runs many replays against the same runs (AutoFix) passes `pool` instead: those calls, built once by poolFromRuns.
    */
-  fallback?: { poolRunIds?: string[]; synthContent?: string };
+  fallback?: FallbackPool & { synthContent?: string };
   /** Source files the agent runs with these texts instead (absolute path → new UTF-8 text); the disk is untouched. */
   patchedFiles?: Record<string, string>;
   pace?: 'instant' | 'recorded';
@@ -75,6 +76,9 @@ export interface ReplayOptions {
   killTimeoutMs?: number;
   forwardSignals?: boolean;
 }
+
+/** Where fallback answers come from: runs whose calls are read for this replay, or calls already read from them. */
+export type FallbackPool = { poolRunIds?: string[]; pool?: never } | { pool: TapeCall[]; poolRunIds?: never };
 
 export interface ReplayResult {
   runId: string;
@@ -174,7 +178,8 @@ function prepare(store: TraceStore, opts: ReplayOptions): Prepared {
   const policy: DivergencePolicy | undefined = opts.fallback && opts.onDivergence !== 'live' ? 'fallback' : opts.onDivergence;
   const extras: Prepared['extras'] = {};
   if (opts.patchedFiles) extras.patchedFiles = absolutePatches(opts.patchedFiles, here);
-  if (opts.fallback?.poolRunIds?.length) extras.pool = poolFromRuns(store, opts.fallback.poolRunIds);
+  const pool = opts.fallback?.pool ?? (opts.fallback?.poolRunIds?.length ? poolFromRuns(store, opts.fallback.poolRunIds) : undefined);
+  if (pool?.length) extras.pool = pool;
   if (opts.fallback?.synthContent !== undefined) extras.synth = { content: opts.fallback.synthContent };
   return { run, branch, mode, script, cwd, notices, policy, extras };
 }

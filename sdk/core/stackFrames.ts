@@ -1,0 +1,92 @@
+/**
+ * Where a piece of code lives and where it came from, for the frames the SDK records (DESIGN §3):
+ * - `codeKind()` sorts a script url into the agent's own code, a library, Node internals or this SDK; only own code
+ *   gets locals, and Node and SDK frames never reach a recorded stack.
+ * - `parseStack()` / `currentStack()` turn a formatted stack (an Error's `.stack`, or the stack right now) into
+ *   frames without a debugger pause, for errors and keyframes taken where no locals are captured.
+ * - `originalPosition()` maps generated positions through Node's source maps (tsx, any mapped script), so paused
+ *   frames show the lines the agent's own stack traces show.
+ *
+ * Pure lookups with no inspector session: error capture uses them even when locals capture is off.
+ */
+import { findSourceMap, type SourceMap } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { StackFrame } from '../../src/shared/trace/types.js';
+
+export type CodeKind = 'own' | 'library' | 'internal' | 'sdk';
+
+/** The folder our own code runs from (dist/sdk when bundled, sdk/ from sources), as a file URL prefix. */
+function sdkUrlPrefix(): string {
+  const here = new URL('.', import.meta.url).href;
+  return here.endsWith('/sdk/core/') ? new URL('..', here).href : here;
+}
+
+/** File URL prefix of every SDK script: their frames are ours, never the agent's. */
+export const SDK_PREFIX = sdkUrlPrefix();
+
+/** Classifies a script url (file URL form): the agent's own code, a library, Node internals, or this SDK. */
+export function codeKind(url: string): CodeKind {
+  if (!url || url.startsWith('node:') || url.startsWith('evalmachine') || !url.includes('/')) return 'internal';
+  if (url.startsWith(SDK_PREFIX)) return 'sdk';
+  if (url.includes('/node_modules/')) return 'library';
+  return 'own';
+}
+
+const STACK_LINE = /^\s*at (?:async )?(?:(.*?) \()?((?:file:|node:|\/|[A-Za-z]:\\).*?):(\d+):(\d+)\)?$/;
+
+/**
+ * Frames of a formatted stack string (an Error's `.stack`), innermost first, without Node internals and this SDK.
+ * Locations become file URLs, lines and columns stay 1-based as printed.
+ */
+export function parseStack(stack: string): StackFrame[] {
+  const out: StackFrame[] = [];
+  for (const line of stack.split('\n')) {
+    const m = STACK_LINE.exec(line);
+    if (!m) continue;
+    const url = toFileUrl(m[2]);
+    const kind = codeKind(url);
+    if (kind === 'internal' || kind === 'sdk') continue;
+    out.push({ functionName: m[1] ?? '', url, line: Number(m[3]), column: Number(m[4]) });
+  }
+  return out;
+}
+
+/** The current JS stack (cheap, no pause): for keyframes taken where no locals are captured. */
+export function currentStack(): StackFrame[] {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 40;
+    Error.captureStackTrace(holder, currentStack);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return parseStack(holder.stack ?? '');
+}
+
+/** Converts a stack-trace location (path or URL) to the file URL form V8 reports for scripts. */
+export function toFileUrl(loc: string): string {
+  if (loc.startsWith('/') || /^[A-Za-z]:\\/.test(loc)) return pathToFileURL(loc).href;
+  return loc;
+}
+
+const sourceMaps = new Map<string, SourceMap | null>();
+
+/**
+ * The original 0-based position of generated code (TypeScript run through tsx, or any script with a source map
+ * Node knows), so captured frames show the lines the agent's stack traces show. undefined when there is no map.
+ */
+export function originalPosition(url: string, line: number, column: number): { line: number; column: number } | undefined {
+  let map = sourceMaps.get(url);
+  if (map === undefined) {
+    try {
+      map = findSourceMap(url.startsWith('file:') ? fileURLToPath(url) : url) ?? findSourceMap(url) ?? null;
+    } catch {
+      map = null;
+    }
+    sourceMaps.set(url, map);
+  }
+  if (!map) return undefined;
+  const e = map.findEntry(line, column) as { originalLine?: number; originalColumn?: number };
+  return typeof e.originalLine === 'number' && typeof e.originalColumn === 'number' ? { line: e.originalLine, column: e.originalColumn } : undefined;
+}
