@@ -2,19 +2,18 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { EVENT_KINDS } from '../../../../shared/model/eventSummary';
 import { buildSpanTree, depthOf, waterfallBar, waterfallExtent } from '../../../../shared/model/spanTree';
 import { filterRows, foldedGroupHiding, groupTimeline, itemIndexOfSeq, seqOfItem, type TimelineGroup } from '../../../../shared/model/timelineGroups';
-import type { EventSummary, SearchHit, SearchResult } from '../../../../shared/rpc/contract';
+import type { SearchResult } from '../../../../shared/rpc/contract';
 import type { EventKind } from '../../../../shared/trace/types';
 import { Placeholder } from '../../components/Placeholder';
 import { VirtualList } from '../../components/VirtualList';
-import { formatDuration, relTime } from '../format';
-import { KindBadge } from '../../components/KindBadge';
 import { KIND_BADGE, KIND_LABEL } from '../../components/kinds';
+import { EventRow, GroupRow } from './TimelineRows';
+import { ancestorsOf, moveSelection, rowBySeq } from './timelineNav';
 import type { TimelineData } from './useTimeline';
 import { usePayloadSearch } from './usePayloadSearch';
 import './Timeline.css';
 
 const ROW_HEIGHT = 30;
-const PAGE_ROWS = 20;
 
 interface Props {
   data: TimelineData;
@@ -29,67 +28,6 @@ interface Props {
   live?: boolean;
   /** Full-text search of the run's payloads (the find box also lists events whose payload has the words). */
   search?: (query: string) => Promise<SearchResult>;
-}
-
-/** Characters kept before the first match: the cell is narrow, the match must be in view. */
-const SNIPPET_LEAD = 12;
-
-/** A snippet with its matched words marked, starting shortly before the first match. */
-function Snippet({ hit }: { hit: SearchHit }): React.JSX.Element {
-  const parts: React.ReactNode[] = [];
-  const first = hit.matches[0]?.[0] ?? 0;
-  let at = Math.max(0, first - SNIPPET_LEAD);
-  if (at > 0) parts.push('…');
-  for (const [a, b] of hit.matches) {
-    if (a > at) parts.push(hit.snippet.slice(at, a));
-    parts.push(<mark key={a}>{hit.snippet.slice(a, b)}</mark>);
-    at = b;
-  }
-  parts.push(hit.snippet.slice(at));
-  return <>{parts}</>;
-}
-
-/** The row of a seq in rows sorted by seq (binary search: this runs on every render of a 100k-row timeline). */
-function rowBySeq(rows: readonly EventSummary[], seq: number): EventSummary | undefined {
-  let lo = 0;
-  let hi = rows.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid].seq === seq) return rows[mid];
-    if (rows[mid].seq < seq) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
-}
-
-/** The steps enclosing a row, innermost first (by the recorded nesting of the loaded rows). */
-function ancestorsOf(rows: readonly EventSummary[], seq: number): number[] {
-  const out: number[] = [];
-  for (let r = rowBySeq(rows, seq); r?.parentSeq !== undefined && out.length < 1000; r = rowBySeq(rows, r.parentSeq)) out.push(r.parentSeq);
-  return out;
-}
-
-/** Next selection for a navigation key, or undefined when the key is not one of ours. */
-function moveSelection(key: string, index: number, count: number): number | undefined {
-  if (count === 0) return undefined;
-  switch (key) {
-    case 'j':
-    case 'ArrowDown':
-      return index < 0 ? 0 : Math.min(count - 1, index + 1);
-    case 'k':
-    case 'ArrowUp':
-      return index < 0 ? 0 : Math.max(0, index - 1);
-    case 'PageDown':
-      return Math.min(count - 1, Math.max(0, index) + PAGE_ROWS);
-    case 'PageUp':
-      return Math.max(0, index - PAGE_ROWS);
-    case 'Home':
-      return 0;
-    case 'End':
-      return count - 1;
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -163,109 +101,41 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
       const selected = i === selectedIndex;
       if (it.type === 'group') {
         const g = it.group;
-        const first = rows[g.first];
-        const last = rows[g.last];
-        const depth = depthOf(tree, first);
         return (
-          <div
+          <GroupRow
             key={`g${g.key}`}
-            id={`tl-g${g.key}`}
-            role="option"
-            aria-selected={selected}
-            aria-expanded={g.expanded}
-            data-group={g.key}
-            data-kind={g.kind}
-            className={`tl-row tl-group${selected ? ' tl-selected' : ''}`}
-            style={depth > 0 ? { ...style, paddingLeft: `calc(var(--space-3) + ${depth * 16}px)` } : style}
+            group={g}
+            first={rows[g.first]}
+            last={rows[g.last]}
+            depth={depthOf(tree, rows[g.first])}
+            selected={selected}
+            style={style}
+            startOf={startOf}
             onClick={() => {
               // Unfolding starts at the burst's first value (the view stays put); folding selects the group again.
               setGroup(g, !g.expanded);
               onSelect(g.expanded ? g.lastSeq : g.firstSeq);
             }}
-            title={`${g.count.toLocaleString()} values of ${g.source}, steps ${g.firstSeq}–${g.lastSeq} (click or → to unfold)`}
-          >
-            <KindBadge kind={g.kind} />
-            <span className="tl-seq mono">{g.firstSeq}</span>
-            <span className="tl-title">
-              <span className="tl-caret" aria-hidden="true">
-                {g.expanded ? '▾' : '▸'}
-              </span>{' '}
-              {g.source} × {g.count.toLocaleString()}
-            </span>
-            <span className="tl-detail">
-              steps {g.firstSeq}–{g.lastSeq}
-            </span>
-            <span className="tl-wf" aria-hidden="true" />
-            <span className="tl-dur mono">{formatDuration(last.ts - first.ts)}</span>
-            <span className="tl-time mono">{relTime(first.ts, startOf(first.seq))}</span>
-          </div>
+          />
         );
       }
       const e = rows[it.row];
-      const depth = depthOf(tree, e);
-      const step = tree.steps.get(e.seq);
-      const inside = step?.descendants ?? 0;
-      const open = !collapsed.has(e.seq);
-      const hit = payload.bySeq.get(e.seq);
-      const offset = e.ts - startOf(e.seq);
-      const bar = waterfallBar(offset, e.durationMs, extent);
       return (
-        <div
+        <EventRow
           key={e.seq}
-          id={`tl-${e.seq}`}
-          role="option"
-          aria-selected={selected}
-          // (a listbox option takes no aria-level: the nesting is data-depth and the indent)
-          aria-expanded={inside > 0 ? open : undefined}
-          data-seq={e.seq}
-          data-kind={e.kind}
-          data-depth={depth}
-          className={`tl-row${it.member ? ' tl-member' : ''}${selected ? ' tl-selected' : ''}${e.error ? ' tl-error' : ''}${e.lib ? ' tl-lib' : ''}`}
-          style={depth > 0 ? { ...style, paddingLeft: `calc(var(--space-3) + ${depth * 16}px)` } : style}
-          onClick={() => onSelect(e.seq)}
-          title={`${e.detail ? `${e.title}\n${e.detail}` : e.title}${e.chunkTimes ? `\nstreamed, first chunk after ${formatDuration(e.chunkTimes[0])}` : ''}`}
-        >
-          {inside > 0 ? (
-            <button
-              type="button"
-              className="tl-caret tl-span-caret"
-              tabIndex={-1}
-              aria-label={`${open ? 'Collapse' : 'Expand'} ${e.title} (${inside} inside)`}
-              onClick={(ev) => {
-                ev.stopPropagation();
-                toggleStep(e.seq, !open);
-              }}
-            >
-              {open ? '▾' : '▸'}
-            </button>
-          ) : (
-            <span className="tl-caret" aria-hidden="true" />
-          )}
-          <KindBadge kind={e.kind} />
-          <span className="tl-seq mono">{e.seq}</span>
-          <span className="tl-title">
-            {e.title}
-            {inside > 0 && !open && <span className="tl-inside"> · {inside.toLocaleString()} inside</span>}
-            {e.lib && <span className="tl-lib-tag"> · library</span>}
-          </span>
-          {hit ? (
-            <span className="tl-detail tl-hit" data-testid="payload-hit">
-              <Snippet hit={hit} />
-            </span>
-          ) : (
-            e.detail && <span className="tl-detail">{e.detail}</span>
-          )}
-          <span className="tl-wf" aria-hidden="true">
-            <span className={`tl-wf-bar kind-${e.kind}`} style={{ left: `${bar.left * 100}%`, width: bar.width > 0 ? `max(2px, ${bar.width * 100}%)` : '2px' }}>
-              {e.ttfbMs !== undefined && e.durationMs ? <span className="tl-wf-wait" style={{ width: `${Math.min(100, (e.ttfbMs / e.durationMs) * 100)}%` }} /> : null}
-              {e.chunkTimes && e.durationMs
-                ? e.chunkTimes.map((t, k) => <span key={k} className="tl-wf-chunk" style={{ left: `${Math.min(100, (t / (e.durationMs as number)) * 100)}%` }} />)
-                : null}
-            </span>
-          </span>
-          <span className="tl-dur mono">{e.durationMs !== undefined ? formatDuration(e.durationMs) : ''}</span>
-          <span className="tl-time mono">{relTime(e.ts, startOf(e.seq))}</span>
-        </div>
+          event={e}
+          depth={depthOf(tree, e)}
+          inside={tree.steps.get(e.seq)?.descendants ?? 0}
+          open={!collapsed.has(e.seq)}
+          member={it.member}
+          selected={selected}
+          hit={payload.bySeq.get(e.seq)}
+          bar={waterfallBar(e.ts - startOf(e.seq), e.durationMs, extent)}
+          style={style}
+          startOf={startOf}
+          onSelect={onSelect}
+          onToggle={toggleStep}
+        />
       );
     },
     [items, rows, selectedIndex, onSelect, startOf, setGroup, tree, collapsed, payload.bySeq, extent, toggleStep],
