@@ -126,6 +126,26 @@ test('Fix… with AI off: stages, root cause, ranked candidates with diffs; appl
   await expect(diff.locator('.cm-mergeView')).toBeVisible();
   await expect(diff.locator('.cm-changedLine').first()).toBeVisible();
   await expect(diff).toContainText('JSON.parse');
+  // Long unchanged stretches fold behind a drawn chevron (an SVG: no glyph a font may lack and show as a box), as a
+  // labelled button; the package's ⦚ glyphs are gone.
+  const folds = diff.locator('.cm-collapsedLines');
+  const fold = folds.first();
+  await expect(fold).toBeVisible();
+  await expect(fold).toHaveText(/^\d+ unchanged lines$/);
+  await expect(fold).toHaveAttribute('role', 'button');
+  await expect(fold).toHaveAttribute('aria-label', /^Show \d+ unchanged lines$/);
+  await expect(fold).toHaveAttribute('title', /^Show \d+ unchanged lines$/);
+  const marker = fold.locator('svg.fd-fold-marker');
+  await expect(marker).toBeVisible();
+  const markerBox = await marker.boundingBox();
+  expect(markerBox?.width).toBeGreaterThan(0);
+  expect(markerBox?.height).toBeGreaterThan(0);
+  expect(await fold.evaluate((el) => [getComputedStyle(el, '::before').content, getComputedStyle(el, '::after').content])).toEqual(['none', 'none']);
+  // "Your code" shows the failing line once (as code), not again as a detail under it.
+  const yourCode = page.getByRole('list', { name: 'Evidence chain' }).getByRole('listitem').filter({ hasText: 'Your code' });
+  const sourceLine = (await yourCode.locator('.rc-source').textContent()) ?? '';
+  expect(sourceLine).toContain('JSON.parse');
+  expect(((await yourCode.textContent()) ?? '').split(sourceLine).length - 1).toBe(1);
   // Readable and whole at 1024 px: text reaches 4.5:1 contrast, nothing sticks out to the right.
   expect(await lowContrastTexts(page, '.fix-review')).toEqual([]);
   await page.setViewportSize({ width: 1024, height: 768 });
@@ -134,6 +154,12 @@ test('Fix… with AI off: stages, root cause, ranked candidates with diffs; appl
   // The README's picture: the screen from its top (stages, root cause, the best candidate).
   await page.locator('.fr-body').evaluate((el) => el.scrollTo(0, 0));
   await page.screenshot({ path: 'test-results/screens/fix-review.png' });
+  // Enter on a fold expands that stretch on both sides and moves the focus to the diff.
+  const foldCount = await folds.count();
+  await fold.focus();
+  await page.keyboard.press('Enter');
+  await expect(folds).toHaveCount(foldCount - 2);
+  await expect(diff.locator('.cm-mergeView')).toBeFocused();
 
   // The evidence chain's steps open the trace screen's inspector at that step.
   const firstStep = page.getByRole('list', { name: 'Evidence chain' }).getByRole('button').first();

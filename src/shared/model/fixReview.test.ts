@@ -15,7 +15,8 @@ const failure: Failure = {
   seq: 9,
   evidence: [
     { kind: 'error', seq: 9, label: 'SyntaxError: Unexpected token `' },
-    { kind: 'frame', label: 'JSON.parse in main', frame: { file: '/home/u/proj/agent.mjs', line: 12, column: 5, functionName: 'main', sourceLine: 'const plan = JSON.parse(reply);' } },
+    // As detection writes a frame link: the source line both in `detail` (for the CLI) and in the frame.
+    { kind: 'frame', label: 'at main (agent.mjs:12)', detail: 'const plan = JSON.parse(reply);', frame: { file: '/home/u/proj/agent.mjs', line: 12, column: 5, functionName: 'main', sourceLine: 'const plan = JSON.parse(reply);' } },
     { kind: 'event', seq: 4, label: 'LLM reply of step 4', detail: '```json {...} ```' },
   ],
   suspects: [{ seq: 4, kind: 'llm', reason: 'its reply was parsed' }],
@@ -97,6 +98,24 @@ describe('evidence chain', () => {
     expect(v.items[1]).toMatchObject({ where: 'agent.mjs:12:5 in main', source: 'const plan = JSON.parse(reply);' });
     expect(v.tries).toEqual(['step 4: reply → the JSON inside the fences → ran clean (1 simulated)']);
     expect(v.decisiveSeq).toBe(4);
+  });
+
+  it('your code shows its source line once: a detail repeating the frame\'s line is dropped, other details stay', () => {
+    const shown = (items: ReturnType<typeof evidenceChain>['items']): string[] => items.flatMap((i) => [i.source, i.detail]).filter((t): t is string => t !== undefined);
+    const code = evidenceChain(failure, undefined).items[1];
+    expect(code).toMatchObject({ role: 'Your code', source: 'const plan = JSON.parse(reply);' });
+    expect(code.detail).toBeUndefined();
+    expect(shown([code]).filter((t) => t.includes('JSON.parse(reply)'))).toHaveLength(1);
+    // The same line with other indentation or spacing is still the same line.
+    const frame = { file: '/p/a.mjs', line: 3, column: 1, functionName: 'f', sourceLine: 'x  =  JSON.parse(y);' };
+    const spaced = evidenceChain({ ...failure, evidence: [{ kind: 'frame', label: 'at f', detail: '    x = JSON.parse(y);  ', frame }] }, undefined).items[0];
+    expect(shown([spaced])).toEqual(['x  =  JSON.parse(y);']);
+    // A detail that says something else, or a frame without a source line, keeps its detail.
+    const other = evidenceChain({ ...failure, evidence: [{ kind: 'frame', label: 'at f', detail: 'called from the retry loop', frame }] }, undefined).items[0];
+    expect(shown([other])).toEqual(['x  =  JSON.parse(y);', 'called from the retry loop']);
+    const { sourceLine: _omit, ...bare } = frame;
+    const noSource = evidenceChain({ ...failure, evidence: [{ kind: 'frame', label: 'at f', detail: 'x = JSON.parse(y);', frame: bare }] }, undefined).items[0];
+    expect(shown([noSource])).toEqual(['x = JSON.parse(y);']);
   });
 
   it('suspected is never blurred with confirmed; a decisive step missing from the evidence is appended', () => {

@@ -162,6 +162,12 @@ export interface EvidenceChainView {
 
 const ROLE: Record<EvidenceStep['kind'], string> = { error: 'Error', status: 'Provider reply', frame: 'Your code', value: 'Wrong value', event: 'Recorded event', exit: 'Exit' };
 
+/** Two renderings of one source line (indentation and runs of spaces aside). */
+function sameCode(a: string, b: string): boolean {
+  const norm = (s: string): string => s.trim().replace(/\s+/g, ' ');
+  return norm(a) === norm(b);
+}
+
 function baseName(file: string): string {
   return file.split(/[\\/]/).pop() || file;
 }
@@ -174,12 +180,13 @@ export function evidenceChain(failure: Failure | undefined, rootCause: RootCause
   const decisiveSeq = rootCause?.seq;
   const items: EvidenceItem[] = (failure?.evidence ?? []).map((e, i) => {
     const item: EvidenceItem = { key: `${i}-${e.kind}-${e.seq ?? ''}`, kind: e.kind, role: ROLE[e.kind], label: e.label, decisive: decisiveSeq !== undefined && e.seq === decisiveSeq };
-    if (e.detail) item.detail = e.detail;
     if (e.seq !== undefined) item.seq = e.seq;
     if (e.frame) {
       item.where = `${baseName(e.frame.file)}:${e.frame.line}:${e.frame.column}${e.frame.functionName ? ` in ${e.frame.functionName}` : ''}`;
       if (e.frame.sourceLine) item.source = e.frame.sourceLine;
     }
+    // Detection also puts a frame's source line in `detail` (the CLI prints it there): shown once, as the code.
+    if (e.detail && !(item.source !== undefined && sameCode(e.detail, item.source))) item.detail = e.detail;
     return item;
   });
   if (decisiveSeq !== undefined && !items.some((i) => i.seq === decisiveSeq)) {

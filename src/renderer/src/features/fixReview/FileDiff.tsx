@@ -3,6 +3,7 @@ import { EditorState, type Extension } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
 import './FileDiff.css';
+import { foldMarkers } from './foldMarkers';
 
 interface Props {
   /** Shown above the two sides (the path relative to the run's folder). */
@@ -21,7 +22,7 @@ const theme = EditorView.theme({
 });
 
 /** A side's editor, named for screen readers ("agent.mjs, before"). */
-const sideExtensions = (label: string): Extension[] => [EditorState.readOnly.of(true), EditorView.editable.of(false), EditorView.contentAttributes.of({ 'aria-label': label }), theme];
+const sideExtensions = (label: string): Extension[] => [EditorState.readOnly.of(true), EditorView.editable.of(false), EditorView.contentAttributes.of({ 'aria-label': label }), theme, foldMarkers];
 
 /**
  * One file of a candidate side by side (before | after), read-only, with the changed lines and characters marked
