@@ -11,6 +11,7 @@
  */
 import { findSourceMap, type SourceMap } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stackLines } from '../../src/shared/trace/stackText.js';
 import type { StackFrame } from '../../src/shared/trace/types.js';
 
 export type CodeKind = 'own' | 'library' | 'internal' | 'sdk';
@@ -32,21 +33,16 @@ export function codeKind(url: string): CodeKind {
   return 'own';
 }
 
-const STACK_LINE = /^\s*at (?:async )?(?:(.*?) \()?((?:file:|node:|\/|[A-Za-z]:\\).*?):(\d+):(\d+)\)?$/;
-
 /**
  * Frames of a formatted stack string (an Error's `.stack`), innermost first, without Node internals and this SDK.
  * Locations become file URLs, lines and columns stay 1-based as printed.
  */
 export function parseStack(stack: string): StackFrame[] {
   const out: StackFrame[] = [];
-  for (const line of stack.split('\n')) {
-    const m = STACK_LINE.exec(line);
-    if (!m) continue;
-    const url = toFileUrl(m[2]);
+  for (const f of stackLines(stack)) {
+    const url = toFileUrl(f.location);
     const kind = codeKind(url);
-    if (kind === 'internal' || kind === 'sdk') continue;
-    out.push({ functionName: m[1] ?? '', url, line: Number(m[3]), column: Number(m[4]) });
+    if (kind !== 'internal' && kind !== 'sdk') out.push({ functionName: f.functionName, url, line: f.line, column: f.column });
   }
   return out;
 }

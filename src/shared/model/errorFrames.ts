@@ -4,6 +4,7 @@
  * runs of library/internal frames folded so the agent's own code comes first.
  */
 import type { ErrorPayload, Json } from '../trace/types.js';
+import { stackLines } from '../trace/stackText.js';
 
 export type FrameKind = 'own' | 'library' | 'internal';
 
@@ -26,8 +27,6 @@ export interface ErrorFrame {
 
 export type FrameRow = { type: 'frame'; index: number; frame: ErrorFrame } | { type: 'folded'; indexes: number[]; frames: ErrorFrame[] };
 
-const FRAME_LINE = /^\s*at (async )?(?:(.*?) \()?((?:file:|node:|\/|[A-Za-z]:\\)[^)]*?):(\d+):(\d+)\)?$/;
-
 /** A printed location as the file URL form the recorder uses for frames. */
 function toUrl(loc: string): string {
   if (loc.startsWith('/')) return `file://${encodeURI(loc)}`;
@@ -42,14 +41,10 @@ export function frameKind(url: string): FrameKind {
 
 /** The frames of a printed stack (`err.stack`), innermost first; lines that are not frames are skipped. */
 export function parseStackText(stack: string): ErrorFrame[] {
-  const out: ErrorFrame[] = [];
-  for (const line of stack.split('\n')) {
-    const m = FRAME_LINE.exec(line);
-    if (!m) continue;
-    const url = toUrl(m[3]);
-    out.push({ functionName: m[2] ?? '', url, line: Number(m[4]), column: Number(m[5]), kind: frameKind(url), async: Boolean(m[1]) });
-  }
-  return out;
+  return stackLines(stack).map((f) => {
+    const url = toUrl(f.location);
+    return { functionName: f.functionName, url, line: f.line, column: f.column, kind: frameKind(url), async: f.async };
+  });
 }
 
 /**
