@@ -103,6 +103,8 @@ describe('recordScript', () => {
         const payload = error.event.payload as ErrorPayload;
         expect(payload).toMatchObject({ name: 'TypeError', framesBy: 'replay' });
         expect(payload.frames?.[0]).toMatchObject({ functionName: 'readName', locals: { user: { id: 2 }, greeting: 'Hello' } });
+        // The finished run's revision went up: an open view of it reloads the error step.
+        expect((await api.getRun({ runId })).revision).toBeGreaterThan(0);
       },
       { timeout: 30_000, interval: 100 },
     );

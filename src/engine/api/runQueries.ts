@@ -34,8 +34,10 @@ export function toRunSummary(r: StoredRun): RunSummary {
 export function getRunDetail(store: TraceStore, runId: string): RunDetail {
   const run = store.getRun(runId);
   const lineage = store.lineage(run);
+  const revision = store.revisionOf(run.id);
   const detail: RunDetail = {
     ...toRunSummary(run),
+    ...(revision > 0 ? { revision } : {}),
     scriptSha256: run.scriptSha256,
     argv: run.argv,
     cwd: run.cwd,

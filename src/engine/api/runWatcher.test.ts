@@ -41,4 +41,29 @@ describe('watchRuns', () => {
       ui.close();
     }
   });
+
+  it('reports a finished run again when one of its stored events changes afterwards (a patch), and not otherwise', async () => {
+    const home = tmpHome();
+    const ui = openStore({ home, env: {} });
+    const writer = openStore({ home, env: {} });
+    const ing = writer.ingestor('done');
+    ing.ingestText(journal({ t: 'run', meta: meta('done') }, { t: 'ev', seq: 0, kind: 'error', ts: 1, payload: { name: 'TypeError', message: 'm' } }, { t: 'end', status: 'failed', exit: { code: 1 }, endedAt: 5, steps: 1 }));
+    const seen: RunUpdate[] = [];
+    const watcher = watchRuns(ui, (u) => seen.push(u), { intervalMs: 20 });
+    try {
+      // A patch for a seq not stored yet changes nothing stored: no report.
+      writer.ingestor('done').ingestText(journal({ t: 'patch', seq: 7, payload: { x: 1 } }));
+      await new Promise((r) => setTimeout(r, 150));
+      expect(seen).toEqual([]);
+      expect(ui.revisionOf('done')).toBe(0);
+      writer.ingestor('done').ingestText(journal({ t: 'patch', seq: 0, payload: { frames: [], framesBy: 'replay' } }));
+      await until(() => seen.length >= 1);
+      expect(seen).toEqual([{ runId: 'done', status: 'failed', steps: 1 }]);
+      expect(ui.revisionOf('done')).toBe(1);
+    } finally {
+      watcher.stop();
+      writer.close();
+      ui.close();
+    }
+  });
 });

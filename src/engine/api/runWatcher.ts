@@ -20,19 +20,21 @@ const RECENT = 200;
 
 export function watchRuns(store: TraceStore, onUpdate: (u: RunUpdate) => void, opts: { intervalMs?: number } = {}): RunWatcher {
   const known = new Map<string, string>();
-  const key = (r: { status: string; steps: number }): string => `${r.status}:${r.steps}`;
-  const snapshot = (): RunUpdate[] => {
+  /** What a run looks like to the watcher: its update, and its revision (a finished run whose events changed). */
+  type Seen = RunUpdate & { revision: number };
+  const key = (r: Seen): string => `${r.status}:${r.steps}:${r.revision}`;
+  const snapshot = (): Seen[] => {
     const seen = new Set<string>();
-    const out: RunUpdate[] = [];
-    for (const r of store.listRuns({ limit: RECENT }).runs) {
+    const out: Seen[] = [];
+    for (const r of store.runStates(RECENT)) {
       seen.add(r.id);
-      out.push({ runId: r.id, status: r.status, steps: r.steps });
+      out.push({ runId: r.id, status: r.status, steps: r.steps, revision: r.revision });
     }
     // A run that was running when last seen but has dropped out of the recent page still gets its final status.
     for (const [id, k] of known) {
       if (seen.has(id) || !k.startsWith('running:')) continue;
       const r = store.findRun(id);
-      if (r) out.push({ runId: r.id, status: r.status, steps: r.steps });
+      if (r) out.push({ runId: r.id, status: r.status, steps: r.steps, revision: store.revisionOf(r.id) });
     }
     return out;
   };
@@ -45,7 +47,7 @@ export function watchRuns(store: TraceStore, onUpdate: (u: RunUpdate) => void, o
       const k = key(u);
       if (known.get(u.runId) === k) continue;
       known.set(u.runId, k);
-      onUpdate(u);
+      onUpdate({ runId: u.runId, status: u.status, steps: u.steps });
     }
   };
   const timer = setInterval(() => {

@@ -48,6 +48,10 @@ export interface IngestResult {
 }
 
 type Stmts = ReturnType<typeof prepare>;
+
+function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  return (db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).pluck().get(column) as number | undefined) === 1;
+}
 const cache = new WeakMap<Database.Database, Stmts>();
 
 function prepare(db: Database.Database) {
@@ -75,6 +79,8 @@ function prepare(db: Database.Database) {
     insertKeyframe: db.prepare('INSERT OR REPLACE INTO keyframes (run_id, seq, data) VALUES (?, ?, ?)'),
     end: db.prepare('UPDATE runs SET status = ?, exit_code = ?, exit_signal = ?, ended_at = ?, steps = max(steps, ?) WHERE id = ?'),
     progress: db.prepare('UPDATE runs SET steps = max(steps, ?), journal_offset = coalesce(?, journal_offset), host_pid = coalesce(?, host_pid) WHERE id = ?'),
+    // Absent only in a store opened with an older migration list (the migration tests build such stores).
+    bumpRevision: hasColumn(db, 'runs', 'revision') ? db.prepare('UPDATE runs SET revision = revision + 1 WHERE id = ?') : undefined,
     warnings: db.prepare('SELECT warnings FROM runs WHERE id = ?').pluck(),
     setWarnings: db.prepare('UPDATE runs SET warnings = ? WHERE id = ?'),
     usage: db.prepare(
@@ -159,6 +165,8 @@ export class JournalIngestor {
     const warnings: string[] = [];
     let maxSeq = -1;
     let usageDirty = false;
+    /** A stored event changed (a patch merged into it): the run's revision goes up once for this chunk. */
+    let changedStored = false;
     let start = 0;
     let lineNo = 0;
     while (start < text.length) {
@@ -217,6 +225,7 @@ export class JournalIngestor {
           }
           const merged = { ...(JSON.parse(decodePayload(row.payload)) as Record<string, Json>), ...fields };
           this.s.updatePayload.run(encodePayload(JSON.stringify(merged), merged), this.runId, line.seq);
+          changedStored = true;
           if (row.kind === 'llm') usageDirty = true;
           break;
         }
@@ -285,6 +294,7 @@ export class JournalIngestor {
     }
     if (res.lines > 0 || res.bad > 0 || endOffset !== undefined) this.ensureRun();
     this.s.progress.run(maxSeq + 1, endOffset ?? null, this.opts.hostPid ?? null, this.runId);
+    if (changedStored) this.s.bumpRevision?.run(this.runId);
     if (usageDirty) this.s.usage.run({ id: this.runId });
     if (warnings.length > 0) this.addWarnings(warnings);
     return res;

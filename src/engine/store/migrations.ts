@@ -127,6 +127,11 @@ export const MIGRATIONS: readonly Migration[] = [
   // 5 (storage): event payloads and keyframes of 1 KB and more may be stored deflated (payloadCodec.ts). No table
   // changes: the version bump keeps builds that cannot decode them out of a store that has them (StoreVersionError).
   () => undefined,
+  // 6: a run's revision, bumped when events already stored change afterwards (a patch merged into a stored event:
+  // a streamed reply completed, locals at an error added by replay), so watchers see a finished run change too.
+  (db) => {
+    db.exec('ALTER TABLE runs ADD COLUMN revision INTEGER NOT NULL DEFAULT 0');
+  },
 ];
 
 /** Brings a database to the latest schema. Throws StoreVersionError for a store from a newer AgentTrace. */

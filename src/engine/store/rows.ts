@@ -35,6 +35,7 @@ export interface RunRow {
   total_tokens: number;
   warnings: string;
   journal_offset: number;
+  revision: number;
 }
 
 export interface EventRow {

@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import { PAYLOAD_STEPS, PayloadVersionError, applyPayloadSteps, payloadStepsFrom, type PayloadStep, type PayloadSteps } from '../../shared/trace/payloadModernize.js';
-import { TRACE_FORMAT_VERSION, type FsPayload, type Json, type Keyframe, type StateAtStep, type StatePayload, type TraceEvent } from '../../shared/trace/types.js';
+import { TRACE_FORMAT_VERSION, type FsPayload, type Json, type Keyframe, type RunStatus, type StateAtStep, type StatePayload, type TraceEvent } from '../../shared/trace/types.js';
 import { AtrError, BadArgsError, AmbiguousIdError, NotFoundError } from '../errors.js';
 import { agentTraceHome, storeFile } from '../settings/paths.js';
 import { attachDb } from './handle.js';
@@ -308,6 +308,20 @@ export class TraceStore {
       this.#db.prepare('DELETE FROM keyframes WHERE run_id = ?').run(runId);
       this.#db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
     })();
+  }
+
+  /**
+   * What a watcher compares, for the newest runs: status, steps and revision (bumped each time events already stored
+   * changed afterwards, e.g. locals added by replay after the run ended). Store bookkeeping, not run data: a trace
+   * file does not carry it.
+   */
+  runStates(limit: number): { id: string; status: RunStatus; steps: number; revision: number }[] {
+    return this.#db.prepare('SELECT id, status, steps, revision FROM runs ORDER BY started_at DESC, id LIMIT ?').all(limit) as { id: string; status: RunStatus; steps: number; revision: number }[];
+  }
+
+  /** A run's revision (see runStates); 0 for an unknown run. */
+  revisionOf(runId: string): number {
+    return (this.#db.prepare('SELECT revision FROM runs WHERE id = ?').pluck().get(runId) as number | undefined) ?? 0;
   }
 
   /** Sets the final status of a run (runner on exit, recovery after a crash). */

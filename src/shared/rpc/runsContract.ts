@@ -39,6 +39,11 @@ export interface RunSummary {
 
 /** Everything the Trace screen's header needs about one run. */
 export interface RunDetail extends RunSummary {
+  /**
+   * Bumped each time events already stored changed afterwards (a streamed reply completed, locals at the error
+   * added by an offline replay); absent: never. A view of a finished run reloads when it changes.
+   */
+  revision?: number;
   scriptSha256: string;
   /** Source text of the script at record time (bounded by the recorder), when it was readable. */
   scriptSource?: string;

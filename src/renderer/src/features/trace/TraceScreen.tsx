@@ -46,10 +46,11 @@ export function TraceScreen({ api, subscribe, runId, step, compare, navigate }: 
   const tree = useRunTree(api, subscribe, runId, rootId);
   const timeline = useTimeline(api, subscribe, runId, kinds);
   // A run still recording: each progress report reloads the selected step (showing the current one meanwhile), and
-  // the report of its end changes the key once more, so the final state is loaded too.
+  // the report of its end changes the key once more, so the final state is loaded too. A finished run reloads when
+  // its stored events change (its revision: e.g. the locals at its error, read by replay after it ended).
   const detail = run.status === 'ready' ? run.value : run.status === 'loading' ? run.stale : undefined;
   const live = detail?.status === 'running';
-  const inspectorReload = live ? detail.steps + 1 : 0;
+  const inspectorReload = live ? detail.steps + 1 : detail?.revision ? -detail.revision : 0;
   const inspector = useInspector(api, runId, step, tab, filePath, inspectorReload);
   const eventDetail = inspector.event.status === 'ready' ? inspector.event.value : undefined;
   const toolLinks = useToolLinks(api, runId, eventDetail);
