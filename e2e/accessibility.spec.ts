@@ -110,7 +110,7 @@ test('keyboard: open a run, j/k, find and Esc, reach a graph node and open it wi
   await row.focus();
   await page.keyboard.press('Enter');
   // Focus lands on the timeline once the run opened: j selects the next step right away.
-  const list = page.getByRole('listbox', { name: 'Events' });
+  const list = page.getByRole('tree', { name: 'Events' });
   await expect(list).toBeFocused();
   await page.keyboard.press('j');
   await expect(page).toHaveURL(/step=0$/);
@@ -156,7 +156,7 @@ test('keyboard: open a run, j/k, find and Esc, reach a graph node and open it wi
 
 test('? lists every shortcut in a modal dialog; Esc closes it and the focus goes back', async ({ page }) => {
   await openTraceScreen(page);
-  const list = page.getByRole('listbox', { name: 'Events' });
+  const list = page.getByRole('tree', { name: 'Events' });
   await list.focus();
   await page.keyboard.press('?');
   const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });

@@ -31,7 +31,7 @@ test('a 100k-event run opens windowed, loads fully, and End/Home reach both ends
   await expect(page.locator('.tl-count')).toHaveText(`${total.toLocaleString('en-US')} events`, { timeout: 30_000 });
   // Windowed: only the rows in view (plus overscan) exist in the DOM.
   expect(await page.locator('.tl-row').count()).toBeLessThan(100);
-  await page.getByRole('listbox', { name: 'Events' }).focus();
+  await page.getByRole('tree', { name: 'Events' }).focus();
   await page.keyboard.press('End');
   await expect(page.locator(`.tl-row[data-seq="${total - 1}"]`)).toHaveAttribute('aria-selected', 'true');
   await expect(page.locator(`.tl-row[data-seq="${total - 1}"]`)).toContainText('code 0');
@@ -59,7 +59,7 @@ test('100,000 Math.random values fold into one group row that unfolds and folds;
   await expect(group).toHaveAttribute('aria-expanded', 'true');
   await expect(page).toHaveURL(/step=1$/);
   await expect(page.locator('.tl-row.tl-member[data-seq="1"]')).toHaveAttribute('aria-selected', 'true');
-  await page.getByRole('listbox', { name: 'Events' }).focus();
+  await page.getByRole('tree', { name: 'Events' }).focus();
   await page.keyboard.press('j');
   await expect(page.locator('.tl-row.tl-member[data-seq="2"]')).toHaveAttribute('aria-selected', 'true');
   await page.screenshot({ path: 'test-results/screens/timeline-group.png' });

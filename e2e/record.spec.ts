@@ -61,7 +61,7 @@ test('records a script from the dialog and shows its progress live until it ends
   await expect(page.locator('.tl-count')).toHaveText(`${finalSteps} events`);
 
   // The last step's console holds every line the agent printed.
-  await page.getByRole('listbox', { name: 'Events' }).focus();
+  await page.getByRole('tree', { name: 'Events' }).focus();
   await page.keyboard.press('End');
   await expect(page).toHaveURL(new RegExp(`step=${finalSteps - 1}$`));
   await page.getByRole('tab', { name: 'Console' }).click();

@@ -46,7 +46,7 @@ test('a word only inside an LLM reply body is found in the payloads and jumps to
   await openRun(page, wb.url, traceId);
   await expect(page.locator('.tl-row', { hasText: WORD })).toHaveCount(0);
 
-  await page.getByRole('listbox', { name: 'Events' }).focus();
+  await page.getByRole('tree', { name: 'Events' }).focus();
   await page.keyboard.press('/');
   const find = page.getByRole('searchbox', { name: 'Find in timeline' });
   await expect(find).toBeFocused();

@@ -109,7 +109,7 @@ test('state tab: tracked state at the step, the value changed by it highlighted'
   await page.screenshot({ path: 'test-results/screens/trace-state.png' });
 
   // One step earlier the answer did not exist yet.
-  await page.getByRole('listbox', { name: 'Events' }).focus();
+  await page.getByRole('tree', { name: 'Events' }).focus();
   await page.keyboard.press('k');
   await expect(tracked.locator('[data-path="tracked.memory.answers.0"]')).toHaveCount(0);
 });
@@ -118,7 +118,7 @@ test('timeline keyboard navigation moves the selection and the inspector with it
   // The rows shown: the openai client's own clock and random reads are library internals, hidden by default.
   const shown = events.filter((e) => !(e.payload as { lib?: boolean }).lib).map((e) => e.seq);
   await openRun(page, traceId, shown[2]);
-  const list = page.getByRole('listbox', { name: 'Events' });
+  const list = page.getByRole('tree', { name: 'Events' });
   await list.focus();
   await page.keyboard.press('j');
   await expect(row(page, shown[3])).toHaveAttribute('aria-selected', 'true');
@@ -143,10 +143,37 @@ test('timeline keyboard navigation moves the selection and the inspector with it
   await expect(page).toHaveURL(new RegExp(`step=${seqOf((e) => e.kind === 'llm')}$`));
 });
 
+test("a streamed call's chunks open under it: each chunk's arrival on the run's time axis, within the call's bar", async ({ page }) => {
+  const streamed = events.find((e) => e.kind === 'llm' && (e.payload as { stream?: boolean }).stream === true)!;
+  const recorded = ((streamed.payload as { response?: { chunks?: unknown[] } }).response?.chunks ?? []).length;
+  expect(recorded).toBeGreaterThan(1);
+  await openRun(page, traceId, streamed.seq);
+  const call = row(page, streamed.seq);
+  await expect(call).toHaveAttribute('aria-expanded', 'false');
+  await expect(call).toContainText(`${recorded} chunks`);
+  await page.getByRole('tree', { name: 'Events' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(call).toHaveAttribute('aria-expanded', 'true');
+  const chunks = page.locator('.tl-chunk');
+  await expect(chunks).toHaveCount(Math.min(recorded, 32));
+  await expect(chunks.first().locator('.tl-title')).toHaveText(`chunk 1 of ${recorded}`);
+  await expect(chunks.last().locator('.tl-title')).toHaveText(`chunk ${recorded} of ${recorded}`);
+  // Each tick lies within the call's bar: chunks arrive between the request and the end of the response.
+  const bar = (await call.locator('.tl-wf-bar').boundingBox())!;
+  for (const tick of await chunks.locator('.tl-wf-tick').all()) {
+    const b = (await tick.boundingBox())!;
+    expect(b.x).toBeGreaterThanOrEqual(bar.x - 1);
+    expect(b.x).toBeLessThanOrEqual(bar.x + bar.width + 1);
+  }
+  await page.screenshot({ path: 'test-results/screens/timeline-stream.png' });
+  await page.keyboard.press('ArrowLeft');
+  await expect(chunks).toHaveCount(0);
+});
+
 test('the find box narrows the timeline to the events that mention the words; / focuses it, Escape clears it', async ({ page }) => {
   await openRun(page, traceId);
   await expect(page.locator('.tl-count')).toHaveText(`${events.length} events`);
-  await page.getByRole('listbox', { name: 'Events' }).focus();
+  await page.getByRole('tree', { name: 'Events' }).focus();
   await page.keyboard.press('/');
   const find = page.getByRole('searchbox', { name: 'Find in timeline' });
   await expect(find).toBeFocused();

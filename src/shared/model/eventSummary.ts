@@ -34,6 +34,8 @@ export interface EventSummary {
   ttfbMs?: number;
   /** Streamed calls: arrival times of the chunks (ms since the request), at most MAX_CHUNK_TIMES, evenly sampled. */
   chunkTimes?: number[];
+  /** Streamed calls: how many chunks arrived (chunkTimes may be a sample of them). */
+  chunkCount?: number;
   /** The event records a failure: an error, an HTTP status >= 400, a network error, a failed step or fs call. */
   error?: boolean;
   /** Values of one source (`random:Math.random`, `time:Date.now`): runs of these fold into one timeline group. */
@@ -133,7 +135,11 @@ export function toEventSummary(ev: TraceEvent, maxTitle = 160): EventSummary {
       const h = ev.payload as HttpPayload;
       if (typeof h.ttfbMs === 'number' && Number.isFinite(h.ttfbMs) && out.durationMs !== undefined) out.ttfbMs = h.ttfbMs;
       const chunks = h.response?.chunks;
-      if (Array.isArray(chunks) && chunks.length > 0) out.chunkTimes = sampleTimes(chunks.map((c) => c.t));
+      if (Array.isArray(chunks) && chunks.length > 0) {
+        const times = chunks.map((c) => c.t).filter((t) => typeof t === 'number' && Number.isFinite(t));
+        out.chunkTimes = sampleTimes(times);
+        out.chunkCount = times.length;
+      }
     }
     if (facts.error) out.error = true;
   } catch {
@@ -145,8 +151,16 @@ export function toEventSummary(ev: TraceEvent, maxTitle = 160): EventSummary {
 /** Chunk arrival times kept per row: enough to draw the stream on the waterfall, bounded for 100k-row pages. */
 export const MAX_CHUNK_TIMES = 32;
 
-function sampleTimes(times: number[]): number[] {
-  const ok = times.filter((t) => typeof t === 'number' && Number.isFinite(t));
+/**
+ * Which chunk (1-based, of `total`) the `index`-th of `kept` sampled chunk times is: sampleTimes keeps evenly spaced
+ * picks, the first and the last always.
+ */
+export function chunkOrdinal(index: number, kept: number, total: number): number {
+  if (kept >= total || kept < 2) return index + 1;
+  return Math.round((index * (total - 1)) / (kept - 1)) + 1;
+}
+
+function sampleTimes(ok: number[]): number[] {
   if (ok.length <= MAX_CHUNK_TIMES) return ok;
   // Evenly spaced picks, always keeping the first and the last chunk.
   return Array.from({ length: MAX_CHUNK_TIMES }, (_, i) => ok[Math.round((i * (ok.length - 1)) / (MAX_CHUNK_TIMES - 1))]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventSummary } from './eventSummary.js';
-import { filterRows, foldedGroupHiding, groupTimeline, itemIndexOfSeq, MIN_GROUP, seqOfItem, type TimelineItem } from './timelineGroups.js';
+import { filterRows, foldedGroupHiding, groupTimeline, itemIndexOfSeq, MIN_GROUP, seqOfItem, withStreamChunks, type TimelineItem } from './timelineGroups.js';
+import { chunkOrdinal } from './eventSummary.js';
 
 const row = (seq: number, group?: string, error = false): EventSummary => ({
   seq,
@@ -12,7 +13,8 @@ const row = (seq: number, group?: string, error = false): EventSummary => ({
 });
 /** console 0, Math.random 1..100, console 101, Date.now 102..103, console 104 */
 const rows: EventSummary[] = [row(0), ...Array.from({ length: 100 }, (_, i) => row(1 + i, 'random:Math.random')), row(101), row(102, 'time:Date.now'), row(103, 'time:Date.now'), row(104)];
-const shape = (items: TimelineItem[]): string[] => items.map((it) => (it.type === 'group' ? `G${it.group.firstSeq}-${it.group.lastSeq}x${it.group.count}${it.group.expanded ? '+' : ''}` : `${it.member ? 'm' : ''}${rows[it.row].seq}`));
+const shape = (items: readonly TimelineItem[], of = rows): string[] =>
+  items.map((it) => (it.type === 'group' ? `G${it.group.firstSeq}-${it.group.lastSeq}x${it.group.count}${it.group.expanded ? '+' : ''}` : it.type === 'chunk' ? `c${of[it.row].seq}.${it.index}` : `${it.member ? 'm' : ''}${of[it.row].seq}`));
 
 describe('groupTimeline', () => {
   it('folds a run of one source into a group and leaves short runs and other events alone', () => {
@@ -89,5 +91,32 @@ describe('filterRows', () => {
   });
   it('returns the rows themselves for an empty query', () => {
     expect(filterRows(rows, '  ')).toBe(rows);
+  });
+});
+
+describe('withStreamChunks', () => {
+  const streamed: EventSummary[] = [row(0), { ...row(1), kind: 'llm', chunkTimes: [5, 9, 14], chunkCount: 3 }, row(2), { ...row(3), kind: 'llm', chunkTimes: [4], chunkCount: 1 }];
+  const base = groupTimeline(streamed, new Set());
+
+  it("puts an open streamed call's chunks right under it, and nothing for closed ones", () => {
+    expect(withStreamChunks(base, streamed, new Set())).toBe(base);
+    const items = withStreamChunks(base, streamed, new Set([1]));
+    expect(shape(items, streamed)).toEqual(['0', '1', 'c1.0', 'c1.1', 'c1.2', '2', '3']);
+    expect(shape(withStreamChunks(base, streamed, new Set([1, 3])), streamed)).toEqual(['0', '1', 'c1.0', 'c1.1', 'c1.2', '2', '3', 'c3.0']);
+  });
+
+  it('a chunk stands for its call: the call is the item of its seq, and the seq of a chunk item is the call', () => {
+    const items = withStreamChunks(base, streamed, new Set([1, 3]));
+    expect(itemIndexOfSeq(items, streamed, 1)).toBe(1);
+    expect(itemIndexOfSeq(items, streamed, 2)).toBe(5);
+    expect(itemIndexOfSeq(items, streamed, 3)).toBe(6);
+    expect(seqOfItem(items, streamed, 3)).toBe(1);
+    expect(seqOfItem(items, streamed, 7)).toBe(3);
+  });
+
+  it('numbers sampled chunks as the chunks they are (first and last kept)', () => {
+    expect([0, 1, 2].map((i) => chunkOrdinal(i, 3, 3))).toEqual([1, 2, 3]);
+    expect([0, 1, 2, 3].map((i) => chunkOrdinal(i, 4, 100))).toEqual([1, 34, 67, 100]);
+    expect(chunkOrdinal(0, 1, 1)).toBe(1);
   });
 });

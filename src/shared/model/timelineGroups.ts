@@ -24,7 +24,8 @@ export interface TimelineGroup {
   expanded: boolean;
 }
 
-export type TimelineItem = { type: 'event'; row: number; member: boolean } | { type: 'group'; group: TimelineGroup };
+/** A row of the list: an event, a folded group, or a chunk of a streamed call shown under its call (index into chunkTimes). */
+export type TimelineItem = { type: 'event'; row: number; member: boolean } | { type: 'group'; group: TimelineGroup } | { type: 'chunk'; row: number; index: number };
 
 /** Groups the rows; `expanded` holds the keys of the groups shown with their members. */
 export function groupTimeline(rows: readonly EventSummary[], expanded: ReadonlySet<number>, minGroup = MIN_GROUP): TimelineItem[] {
@@ -66,7 +67,10 @@ export function itemIndexOfSeq(items: readonly TimelineItem[], rows: readonly Ev
     if (firstSeq(items[mid]) <= seq) lo = mid;
     else hi = mid - 1;
   }
+  // Chunks share their call's seq and follow it: the call is the item.
+  while (lo > 0 && items[lo].type === 'chunk') lo--;
   const it = items[lo];
+  if (it.type === 'chunk') return -1;
   if (it.type === 'group') {
     if (seq > it.group.lastSeq) return -1;
     if (!it.group.expanded) return lo;
@@ -77,11 +81,30 @@ export function itemIndexOfSeq(items: readonly TimelineItem[], rows: readonly Ev
   return rows[it.row].seq === seq ? lo : -1;
 }
 
-/** The seq a selected item stands for: an event's own, a folded group's last value (the state after the burst). */
+/**
+ * The seq a selected item stands for: an event's own, a folded group's last value (the state after the burst), a
+ * chunk's call.
+ */
 export function seqOfItem(items: readonly TimelineItem[], rows: readonly EventSummary[], index: number): number | undefined {
   const it = items[index];
   if (!it) return undefined;
   return it.type === 'group' ? it.group.lastSeq : rows[it.row].seq;
+}
+
+/**
+ * The items with the chunks of each open streamed call (`open`: their seqs) right under the call: the span tree's
+ * "LLM call → stream chunks", each chunk at its arrival time.
+ */
+export function withStreamChunks(items: readonly TimelineItem[], rows: readonly EventSummary[], open: ReadonlySet<number>): readonly TimelineItem[] {
+  if (open.size === 0) return items;
+  const out: TimelineItem[] = [];
+  for (const it of items) {
+    out.push(it);
+    if (it.type !== 'event') continue;
+    const r = rows[it.row];
+    if (r.chunkTimes && open.has(r.seq)) for (let k = 0; k < r.chunkTimes.length; k++) out.push({ type: 'chunk', row: it.row, index: k });
+  }
+  return out;
 }
 
 /** The folded group holding `seq` when seq is one of its members other than the last (a deep link into a burst). */

@@ -39,10 +39,13 @@ describe('Timeline', () => {
     expect(screen.getByText('(1 hidden)')).toBeTruthy();
     fireEvent.click(screen.getByRole('checkbox', { name: /Show library internals/ }));
     expect(shown()).toEqual([0, 1, 2, 3, 4]);
-    fireEvent.click(screen.getByRole('button', { name: /Collapse research/ }));
+    const caret = (seq: number): Element => document.querySelector(`.tl-row[data-seq="${seq}"] .tl-span-caret`) as Element;
+    expect(caret(1).getAttribute('title')).toBe('Collapse research (1.0s) (2 inside)');
+    fireEvent.click(caret(1));
     expect(shown()).toEqual([0, 1, 4]);
     expect(document.querySelector('.tl-row[data-seq="1"]')?.textContent).toContain('2 inside');
-    fireEvent.click(screen.getByRole('button', { name: /Expand research/ }));
+    expect(caret(1).getAttribute('title')).toMatch(/^Expand research/);
+    fireEvent.click(caret(1));
     expect(shown()).toEqual([0, 1, 2, 3, 4]);
   });
 
@@ -71,5 +74,42 @@ describe('Timeline', () => {
       fireEvent.keyDown(find, { key: 'Enter' });
     });
     expect(onSelect).toHaveBeenCalledWith(3);
+  });
+
+  it("a streamed call's chunks open under it as rows with their arrival times and ticks; the keyboard steps past them", () => {
+    const streamRows: EventSummary[] = [
+      { seq: 0, kind: 'llm', ts: 1000, title: 'openai gpt-mock → echo', durationMs: 400, ttfbMs: 100, chunkTimes: [100, 250, 400], chunkCount: 3 },
+      { seq: 1, kind: 'console', ts: 1500, title: 'stdout: done', detail: 'stdout' },
+    ];
+    const onSelect = vi.fn();
+    const stream: TimelineData = { status: 'ready', rows: streamRows, total: 2, complete: true };
+    const { rerender } = render(<Timeline data={stream} startOf={() => 1000} selectedSeq={0} onSelect={onSelect} onKindsChange={() => undefined} />);
+    const chunks = (): string[] => Array.from(document.querySelectorAll('.tl-chunk')).map((e) => e.querySelector('.tl-title')?.textContent ?? '');
+    const call = document.querySelector('.tl-row[data-seq="0"]') as HTMLElement;
+    expect(call.textContent).toContain('3 chunks');
+    expect(call.getAttribute('aria-expanded')).toBe('false');
+    expect(chunks()).toEqual([]);
+    const caret = call.querySelector('.tl-span-caret') as Element;
+    expect(caret.getAttribute('title')).toBe('Show the streamed chunks of openai gpt-mock → echo');
+    fireEvent.click(caret);
+    expect(chunks()).toEqual(['chunk 1 of 3', 'chunk 2 of 3', 'chunk 3 of 3']);
+    const second = document.querySelectorAll('.tl-chunk')[1] as HTMLElement;
+    expect(second.querySelector('.tl-detail')?.textContent).toMatch(/^\+250 ?ms after the request$/);
+    expect(second.querySelector('.tl-dur')?.textContent).toMatch(/^\+250 ?ms$/);
+    // On the run's axis (0..500 ms, the last event): the call starts at 0, its second chunk arrives at 250 ms.
+    expect(parseFloat((second.querySelector('.tl-wf-tick') as HTMLElement).style.left)).toBeCloseTo((250 / 500) * 100, 3);
+    fireEvent.click(second);
+    expect(onSelect).toHaveBeenLastCalledWith(0);
+    // j from the call goes to the next event, not into its chunks; ← hides them again.
+    const list = screen.getByRole('tree', { name: 'Events' });
+    fireEvent.keyDown(list, { key: 'j' });
+    expect(onSelect).toHaveBeenLastCalledWith(1);
+    fireEvent.keyDown(list, { key: 'ArrowLeft' });
+    expect(chunks()).toEqual([]);
+    fireEvent.keyDown(list, { key: 'ArrowRight' });
+    expect(chunks()).toHaveLength(3);
+    rerender(<Timeline data={stream} startOf={() => 1000} selectedSeq={1} onSelect={onSelect} onKindsChange={() => undefined} />);
+    fireEvent.keyDown(list, { key: 'k' });
+    expect(onSelect).toHaveBeenLastCalledWith(0);
   });
 });

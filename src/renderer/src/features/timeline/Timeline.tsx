@@ -1,13 +1,13 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { EVENT_KINDS } from '../../../../shared/model/eventSummary';
 import { buildSpanTree, depthOf, waterfallBar, waterfallExtent } from '../../../../shared/model/spanTree';
-import { filterRows, foldedGroupHiding, groupTimeline, itemIndexOfSeq, seqOfItem, type TimelineGroup } from '../../../../shared/model/timelineGroups';
+import { filterRows, foldedGroupHiding, groupTimeline, itemIndexOfSeq, seqOfItem, withStreamChunks, type TimelineGroup } from '../../../../shared/model/timelineGroups';
 import type { SearchResult } from '../../../../shared/rpc/contract';
 import type { EventKind } from '../../../../shared/trace/types';
 import { Placeholder } from '../../components/Placeholder';
 import { VirtualList } from '../../components/VirtualList';
 import { KIND_BADGE, KIND_LABEL } from '../../components/kinds';
-import { EventRow, GroupRow } from './TimelineRows';
+import { ChunkRow, EventRow, GroupRow } from './TimelineRows';
 import { ancestorsOf, moveSelection, rowBySeq } from './timelineNav';
 import type { TimelineData } from './useTimeline';
 import { usePayloadSearch } from './usePayloadSearch';
@@ -41,6 +41,8 @@ interface Props {
 export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsChange, live = false, search }: Props): React.JSX.Element {
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
   const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
+  /** Streamed calls shown with their chunks underneath. */
+  const [openStreams, setOpenStreams] = useState<ReadonlySet<number>>(() => new Set());
   const [showLibrary, setShowLibrary] = useState(false);
   const [query, setQuery] = useState('');
   const findBox = useRef<HTMLInputElement>(null);
@@ -52,7 +54,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
   // The span tree: steps hold what happened inside them; library values hidden unless asked for.
   const tree = useMemo(() => buildSpanTree(matched, { showLibrary, collapsed }), [matched, showLibrary, collapsed]);
   const rows = tree.rows;
-  const items = useMemo(() => groupTimeline(rows, expanded), [rows, expanded]);
+  const items = useMemo(() => withStreamChunks(groupTimeline(rows, expanded), rows, openStreams), [rows, expanded, openStreams]);
   const extent = useMemo(() => waterfallExtent(rows, (r) => r.ts - startOf(r.seq)), [rows, startOf]);
   // A selection inside a folded group (a deep link, a click in the inspector) unfolds it, so the step is in view;
   // inside a collapsed step it opens the steps around it; a library value shows library values.
@@ -64,6 +66,14 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
     const closed = ancestorsOf(matched, selectedRow.seq).filter((a) => collapsed.has(a));
     if (closed.length > 0) setCollapsed(new Set([...collapsed].filter((c) => !closed.includes(c))));
   }
+  const toggleStream = useCallback((seq: number, open: boolean) => {
+    setOpenStreams((prev) => {
+      const next = new Set(prev);
+      if (open) next.add(seq);
+      else next.delete(seq);
+      return next;
+    });
+  }, []);
   const toggleStep = useCallback((seq: number, open: boolean) => {
     setCollapsed((prev) => {
       const next = new Set(prev);
@@ -120,6 +130,9 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
         );
       }
       const e = rows[it.row];
+      if (it.type === 'chunk') {
+        return <ChunkRow key={`c${e.seq}-${it.index}`} event={e} index={it.index} depth={depthOf(tree, e) + 1} offset={e.ts - startOf(e.seq)} extent={extent} style={style} onSelect={onSelect} />;
+      }
       return (
         <EventRow
           key={e.seq}
@@ -135,10 +148,12 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
           startOf={startOf}
           onSelect={onSelect}
           onToggle={toggleStep}
+          streamOpen={openStreams.has(e.seq)}
+          onToggleStream={toggleStream}
         />
       );
     },
-    [items, rows, selectedIndex, onSelect, startOf, setGroup, tree, collapsed, payload.bySeq, extent, toggleStep],
+    [items, rows, selectedIndex, onSelect, startOf, setGroup, tree, collapsed, payload.bySeq, extent, toggleStep, openStreams, toggleStream],
   );
 
   /** The group the selection is in or on, for → and ←. */
@@ -146,7 +161,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
     for (let i = index; i >= 0; i--) {
       const it = items[i];
       if (it.type === 'group') return it.group;
-      if (!it.member) return undefined;
+      if (it.type === 'chunk' || !it.member) return undefined;
     }
     return undefined;
   };
@@ -174,6 +189,11 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
           toggleStep(selRow.seq, false);
           return;
         }
+      } else if (selRow.chunkTimes && openStreams.has(selRow.seq) !== (ev.key === 'ArrowRight')) {
+        // A streamed call: → shows its chunks underneath, ← hides them.
+        ev.preventDefault();
+        toggleStream(selRow.seq, ev.key === 'ArrowRight');
+        return;
       } else if (ev.key === 'ArrowLeft' && selRow.parentSeq !== undefined && tree.steps.has(selRow.parentSeq)) {
         ev.preventDefault();
         onSelect(selRow.parentSeq);
@@ -193,9 +213,13 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
       onSelect(g.lastSeq);
       return;
     }
-    const next = moveSelection(ev.key, selectedIndex, items.length);
+    let next = moveSelection(ev.key, selectedIndex, items.length);
     if (next === undefined) return;
     ev.preventDefault();
+    // Chunk rows belong to their call (they are not steps): the selection moves past them.
+    const dir = next >= selectedIndex ? 1 : -1;
+    while (items[next]?.type === 'chunk') next += dir;
+    if (!items[next]) next = selectedIndex;
     const seq = seqOfItem(items, rows, next);
     if (seq !== undefined) onSelect(seq);
   };
@@ -266,7 +290,7 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
           scrollToIndex={selectedIndex}
           className="tl-list"
           containerProps={{
-            role: 'listbox',
+            role: 'tree',
             tabIndex: 0,
             'aria-label': 'Events',
             'data-focus-on-open': '',

@@ -1,7 +1,9 @@
 /**
- * The rows of the timeline's list: an event (with its span-tree caret, payload match and waterfall bar) and a folded
- * group of values from one source. Pure views: Timeline.tsx decides what they show.
+ * The rows of the timeline's list: an event (with its span-tree caret, payload match and waterfall bar), a folded
+ * group of values from one source, and a chunk of a streamed call shown under the call. Pure views: Timeline.tsx decides what they show.
  */
+import { chunkOrdinal } from '../../../../shared/model/eventSummary';
+import { waterfallBar } from '../../../../shared/model/spanTree';
 import type { TimelineGroup } from '../../../../shared/model/timelineGroups';
 import type { EventSummary, SearchHit } from '../../../../shared/rpc/contract';
 import { KindBadge } from '../../components/KindBadge';
@@ -41,8 +43,9 @@ export function GroupRow({ group: g, first, last, depth, selected, style, startO
   return (
     <div
       id={`tl-g${g.key}`}
-      role="option"
+      role="treeitem"
       aria-selected={selected}
+      aria-level={depth + 1}
       aria-expanded={g.expanded}
       data-group={g.key}
       data-kind={g.kind}
@@ -85,17 +88,20 @@ interface EventRowProps {
   startOf: (seq: number) => number;
   onSelect: (seq: number) => void;
   onToggle: (seq: number, open: boolean) => void;
+  /** A streamed call: its chunks are shown underneath. */
+  streamOpen: boolean;
+  onToggleStream: (seq: number, open: boolean) => void;
 }
 
 /** One event: its kind, step, title, payload match or detail, waterfall bar, duration and time. */
-export function EventRow({ event: e, depth, inside, open, member, selected, hit, bar, style, startOf, onSelect, onToggle }: EventRowProps): React.JSX.Element {
+export function EventRow({ event: e, depth, inside, open, member, selected, hit, bar, style, startOf, onSelect, onToggle, streamOpen, onToggleStream }: EventRowProps): React.JSX.Element {
   return (
     <div
       id={`tl-${e.seq}`}
-      role="option"
+      role="treeitem"
       aria-selected={selected}
-      // (a listbox option takes no aria-level: the nesting is data-depth and the indent)
-      aria-expanded={inside > 0 ? open : undefined}
+      aria-level={depth + 1}
+      aria-expanded={inside > 0 ? open : e.chunkTimes ? streamOpen : undefined}
       data-seq={e.seq}
       data-kind={e.kind}
       data-depth={depth}
@@ -105,18 +111,29 @@ export function EventRow({ event: e, depth, inside, open, member, selected, hit,
       title={`${e.detail ? `${e.title}\n${e.detail}` : e.title}${e.chunkTimes ? `\nstreamed, first chunk after ${formatDuration(e.chunkTimes[0])}` : ''}`}
     >
       {inside > 0 ? (
-        <button
-          type="button"
+        <span
           className="tl-caret tl-span-caret"
-          tabIndex={-1}
-          aria-label={`${open ? 'Collapse' : 'Expand'} ${e.title} (${inside} inside)`}
+          aria-hidden="true"
+          title={`${open ? 'Collapse' : 'Expand'} ${e.title} (${inside} inside)`}
           onClick={(ev) => {
             ev.stopPropagation();
             onToggle(e.seq, !open);
           }}
         >
           {open ? '▾' : '▸'}
-        </button>
+        </span>
+      ) : e.chunkTimes ? (
+        <span
+          className="tl-caret tl-span-caret"
+          aria-hidden="true"
+          title={`${streamOpen ? 'Hide' : 'Show'} the streamed chunks of ${e.title}`}
+          onClick={(ev) => {
+            ev.stopPropagation();
+            onToggleStream(e.seq, !streamOpen);
+          }}
+        >
+          {streamOpen ? '▾' : '▸'}
+        </span>
       ) : (
         <span className="tl-caret" aria-hidden="true" />
       )}
@@ -124,6 +141,7 @@ export function EventRow({ event: e, depth, inside, open, member, selected, hit,
       <span className="tl-seq mono">{e.seq}</span>
       <span className="tl-title">
         {e.title}
+        {e.chunkTimes && !streamOpen && <span className="tl-inside"> · {(e.chunkCount ?? e.chunkTimes.length).toLocaleString()} chunks</span>}
         {inside > 0 && !open && <span className="tl-inside"> · {inside.toLocaleString()} inside</span>}
         {e.lib && <span className="tl-lib-tag"> · library</span>}
       </span>
@@ -144,6 +162,55 @@ export function EventRow({ event: e, depth, inside, open, member, selected, hit,
       </span>
       <span className="tl-dur mono">{e.durationMs !== undefined ? formatDuration(e.durationMs) : ''}</span>
       <span className="tl-time mono">{relTime(e.ts, startOf(e.seq))}</span>
+    </div>
+  );
+}
+
+interface ChunkRowProps {
+  /** The streamed call. */
+  event: EventSummary;
+  /** Index into its chunkTimes. */
+  index: number;
+  depth: number;
+  /** The call's start on the run's time axis (ms). */
+  offset: number;
+  extent: number;
+  style: React.CSSProperties;
+  onSelect: (seq: number) => void;
+}
+
+/** One chunk of a streamed call, under the call: which chunk, when it arrived, and its tick on the run's time axis. */
+export function ChunkRow({ event: e, index, depth, offset, extent, style, onSelect }: ChunkRowProps): React.JSX.Element {
+  const times = e.chunkTimes ?? [];
+  const t = times[index] ?? 0;
+  const total = e.chunkCount ?? times.length;
+  const tick = waterfallBar(offset + t, 0, extent);
+  const sampled = total > times.length;
+  return (
+    <div
+      role="treeitem"
+      aria-selected={false}
+      aria-level={depth + 1}
+      data-chunk={`${e.seq}:${index}`}
+      className="tl-row tl-chunk"
+      style={{ ...style, paddingLeft: `calc(var(--space-3) + ${depth * 16}px)` }}
+      onClick={() => onSelect(e.seq)}
+      title={sampled ? `${times.length} of the call's ${total} chunks are drawn, evenly sampled` : undefined}
+    >
+      <span className="tl-caret" aria-hidden="true" />
+      <span className="tl-chunk-mark" aria-hidden="true" />
+      <span className="tl-seq mono" />
+      <span className="tl-title">
+        chunk {chunkOrdinal(index, times.length, total)} of {total.toLocaleString()}
+      </span>
+      <span className="tl-detail">+{formatDuration(t)} after the request</span>
+      <span className="tl-wf" aria-hidden="true">
+        <span className={`tl-wf-bar tl-wf-tick kind-${e.kind}`} style={{ left: `${tick.left * 100}%`, width: '2px' }} />
+      </span>
+      <span className="tl-dur mono" title="after the request">
+        +{formatDuration(t)}
+      </span>
+      <span className="tl-time mono" />
     </div>
   );
 }
