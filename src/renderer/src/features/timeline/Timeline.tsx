@@ -8,7 +8,7 @@ import { Placeholder } from '../../components/Placeholder';
 import { VirtualList } from '../../components/VirtualList';
 import { KIND_BADGE, KIND_LABEL } from '../../components/kinds';
 import { ChunkRow, EventRow, GroupRow } from './TimelineRows';
-import { ancestorsOf, moveSelection, rowBySeq } from './timelineNav';
+import { ancestorsOf, moveSelection, rowBySeq, withMember } from './timelineNav';
 import type { TimelineData } from './useTimeline';
 import { usePayloadSearch } from './usePayloadSearch';
 import './Timeline.css';
@@ -66,31 +66,10 @@ export function Timeline({ data, startOf, selectedSeq, onSelect, kinds, onKindsC
     const closed = ancestorsOf(matched, selectedRow.seq).filter((a) => collapsed.has(a));
     if (closed.length > 0) setCollapsed(new Set([...collapsed].filter((c) => !closed.includes(c))));
   }
-  const toggleStream = useCallback((seq: number, open: boolean) => {
-    setOpenStreams((prev) => {
-      const next = new Set(prev);
-      if (open) next.add(seq);
-      else next.delete(seq);
-      return next;
-    });
-  }, []);
-  const toggleStep = useCallback((seq: number, open: boolean) => {
-    setCollapsed((prev) => {
-      const next = new Set(prev);
-      if (open) next.delete(seq);
-      else next.add(seq);
-      return next;
-    });
-  }, []);
+  const toggleStream = useCallback((seq: number, open: boolean) => setOpenStreams((prev) => withMember(prev, seq, open)), []);
+  const toggleStep = useCallback((seq: number, open: boolean) => setCollapsed((prev) => withMember(prev, seq, !open)), []);
   const selectedIndex = itemIndexOfSeq(items, rows, selectedSeq);
-  const setGroup = useCallback((g: TimelineGroup, open: boolean) => {
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      if (open) next.add(g.key);
-      else next.delete(g.key);
-      return next;
-    });
-  }, []);
+  const setGroup = useCallback((g: TimelineGroup, open: boolean) => setExpanded((prev) => withMember(prev, g.key, open)), []);
 
   // From "all", a chip narrows to its kind; then chips add or remove kinds; none left means all again.
   const toggle = (k: EventKind): void => {

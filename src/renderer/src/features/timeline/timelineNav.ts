@@ -46,3 +46,11 @@ export function moveSelection(key: string, index: number, count: number): number
       return undefined;
   }
 }
+
+/** A copy of `set` with `key` in it (present) or not: the fold states of steps, groups and streams. */
+export function withMember(set: ReadonlySet<number>, key: number, present: boolean): ReadonlySet<number> {
+  const next = new Set(set);
+  if (present) next.add(key);
+  else next.delete(key);
+  return next;
+}
