@@ -6,7 +6,7 @@ import { callCost } from '../../../../shared/model/pricing';
 import type { ToolLink } from '../../../../shared/model/toolLinks';
 import type { LlmPayload } from '../../../../shared/trace/types';
 import { formatDuration, formatUsd } from '../format';
-import { BodyBlock, Headers } from '../stateInspector/RawBlocks';
+import { RawExchange } from '../stateInspector/RawBlocks';
 import { ClampedText } from './ClampedText';
 import { Conversation } from './Conversation';
 import { LlmErrorBox } from './LlmErrorBox';
@@ -110,10 +110,7 @@ export function ChatView({ detail, links, onSelectStep }: Props): React.JSX.Elem
                 </ol>
               </details>
             )}
-            <Headers title="Request headers" headers={p.request.headers} />
-            <BodyBlock title="Request body" body={detail.bodies.request} />
-            <Headers title="Response headers" headers={p.response?.headers} />
-            <BodyBlock title="Response body" body={detail.bodies.response} />
+            <RawExchange payload={p} bodies={detail.bodies} />
           </div>
         )}
       </section>

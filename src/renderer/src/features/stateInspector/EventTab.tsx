@@ -5,7 +5,7 @@ import type { HttpPayload } from '../../../../shared/trace/types';
 import { formatDuration } from '../format';
 import { KindBadge } from '../../components/KindBadge';
 import { ChatView } from '../chatView/ChatView';
-import { BodyBlock, Headers } from './RawBlocks';
+import { RawExchange } from './RawBlocks';
 import './EventTab.css';
 
 function HttpView({ p, detail }: { p: HttpPayload; detail: EventDetail }): React.JSX.Element {
@@ -20,10 +20,7 @@ function HttpView({ p, detail }: { p: HttpPayload; detail: EventDetail }): React
         {p.durationMs !== undefined && <span>{formatDuration(p.durationMs)}</span>}
         <span>{p.layer} layer</span>
       </p>
-      <Headers title="Request headers" headers={p.request.headers} />
-      <BodyBlock title="Request body" body={detail.bodies.request} />
-      <Headers title="Response headers" headers={p.response?.headers} />
-      <BodyBlock title="Response body" body={detail.bodies.response} />
+      <RawExchange payload={p} bodies={detail.bodies} />
     </section>
   );
 }

@@ -1,4 +1,5 @@
-import type { ResolvedBody } from '../../../../shared/rpc/contract';
+import type { EventDetail, ResolvedBody } from '../../../../shared/rpc/contract';
+import type { HttpPayload } from '../../../../shared/trace/types';
 import './EventTab.css';
 
 /** Pretty JSON when the text parses, the text itself otherwise. */
@@ -31,5 +32,17 @@ export function Headers({ title, headers }: { title: string; headers?: Record<st
       <summary>{title}</summary>
       <pre className="ev-pre">{Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n')}</pre>
     </details>
+  );
+}
+
+/** The raw exchange of an HTTP or LLM call: request headers and body, response headers and body. */
+export function RawExchange({ payload: p, bodies }: { payload: HttpPayload; bodies: EventDetail['bodies'] }): React.JSX.Element {
+  return (
+    <>
+      <Headers title="Request headers" headers={p.request.headers} />
+      <BodyBlock title="Request body" body={bodies.request} />
+      <Headers title="Response headers" headers={p.response?.headers} />
+      <BodyBlock title="Response body" body={bodies.response} />
+    </>
   );
 }
