@@ -17,16 +17,21 @@ import { connectHost, type Host } from './transport/hostClient';
 export function App(): React.JSX.Element {
   const host = useMemo(() => connectHost(), []);
   if (!host) {
-    return (
-      <div className="app">
-        <AppHeader />
-        <main className="app-main">
-          <AccessProblem problem="missing" />
-        </main>
-      </div>
-    );
+    return <AccessProblemPage problem="missing" />;
   }
   return <Workbench host={host} />;
+}
+
+/** The whole window when the workbench cannot reach its host: the header and what to do. */
+function AccessProblemPage({ problem }: { problem: 'missing' | 'unauthorized' }): React.JSX.Element {
+  return (
+    <div className="app">
+      <AppHeader />
+      <main className="app-main">
+        <AccessProblem problem={problem} />
+      </main>
+    </div>
+  );
 }
 
 function AppHeader({ onHome, children }: { onHome?: () => void; children?: React.ReactNode }): React.JSX.Element {
@@ -71,14 +76,7 @@ function Workbench({ host }: { host: Host }): React.JSX.Element {
   }, []);
 
   if (connection === 'unauthorized') {
-    return (
-      <div className="app">
-        <AppHeader />
-        <main className="app-main">
-          <AccessProblem problem="unauthorized" />
-        </main>
-      </div>
-    );
+    return <AccessProblemPage problem="unauthorized" />;
   }
   return (
     <div className="app">
