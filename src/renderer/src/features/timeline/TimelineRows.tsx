@@ -95,13 +95,20 @@ interface EventRowProps {
 
 /** One event: its kind, step, title, payload match or detail, waterfall bar, duration and time. */
 export function EventRow({ event: e, depth, inside, open, member, selected, hit, bar, style, startOf, onSelect, onToggle, streamOpen, onToggleStream }: EventRowProps): React.JSX.Element {
+  // What the caret opens: a step's events, or a streamed call's chunks.
+  const fold =
+    inside > 0
+      ? { open, title: `${open ? 'Collapse' : 'Expand'} ${e.title} (${inside} inside)`, toggle: () => onToggle(e.seq, !open) }
+      : e.chunkTimes
+        ? { open: streamOpen, title: `${streamOpen ? 'Hide' : 'Show'} the streamed chunks of ${e.title}`, toggle: () => onToggleStream(e.seq, !streamOpen) }
+        : undefined;
   return (
     <div
       id={`tl-${e.seq}`}
       role="treeitem"
       aria-selected={selected}
       aria-level={depth + 1}
-      aria-expanded={inside > 0 ? open : e.chunkTimes ? streamOpen : undefined}
+      aria-expanded={fold?.open}
       data-seq={e.seq}
       data-kind={e.kind}
       data-depth={depth}
@@ -110,29 +117,17 @@ export function EventRow({ event: e, depth, inside, open, member, selected, hit,
       onClick={() => onSelect(e.seq)}
       title={`${e.detail ? `${e.title}\n${e.detail}` : e.title}${e.chunkTimes ? `\nstreamed, first chunk after ${formatDuration(e.chunkTimes[0])}` : ''}`}
     >
-      {inside > 0 ? (
+      {fold ? (
         <span
           className="tl-caret tl-span-caret"
           aria-hidden="true"
-          title={`${open ? 'Collapse' : 'Expand'} ${e.title} (${inside} inside)`}
+          title={fold.title}
           onClick={(ev) => {
             ev.stopPropagation();
-            onToggle(e.seq, !open);
+            fold.toggle();
           }}
         >
-          {open ? '▾' : '▸'}
-        </span>
-      ) : e.chunkTimes ? (
-        <span
-          className="tl-caret tl-span-caret"
-          aria-hidden="true"
-          title={`${streamOpen ? 'Hide' : 'Show'} the streamed chunks of ${e.title}`}
-          onClick={(ev) => {
-            ev.stopPropagation();
-            onToggleStream(e.seq, !streamOpen);
-          }}
-        >
-          {streamOpen ? '▾' : '▸'}
+          {fold.open ? '▾' : '▸'}
         </span>
       ) : (
         <span className="tl-caret" aria-hidden="true" />
