@@ -114,17 +114,6 @@ export class LocalsInspector {
     return this.scopes.stash(objectId);
   }
 
-  /**
-   * Sets a breakpoint with a condition (an expression evaluated in the paused frame before the code there runs; a
-   * falsy result does not pause). Returns its id and where V8 placed it, or undefined when it could not be set.
-   */
-  setConditionalBreakpoint(scriptId: string, lineNumber: number, columnNumber: number, condition: string): { id: string; lineNumber: number; columnNumber: number } | undefined {
-    const r = this.post('Debugger.setBreakpoint', { location: { scriptId, lineNumber, columnNumber }, condition }) as
-      | { breakpointId?: string; actualLocation?: { lineNumber: number; columnNumber: number } }
-      | undefined;
-    return r?.breakpointId && r.actualLocation ? { id: r.breakpointId, ...r.actualLocation } : undefined;
-  }
-
   removeBreakpoint(id: string): void {
     this.bpHandlers.delete(id);
     this.post('Debugger.removeBreakpoint', { breakpointId: id });

@@ -10,7 +10,7 @@ import type { BlobRef, Body, EventKind, ExitPayload, Json, Keyframe, PayloadByKi
 import { SecretSet } from '../../src/shared/trace/redact.js';
 import { orig, sha256 } from './originals.js';
 import { runInternal } from './internal.js';
-import { libraryMark, takeLibraryMark } from './libraryMark.js';
+import { calledByLibrary, libraryChecks, refillLibraryChecks } from './libraryCaller.js';
 
 /** Bodies up to this size that are valid UTF-8 are stored inline; larger ones become blobs. */
 export const INLINE_BODY_LIMIT = 64 * 1024;
@@ -41,7 +41,7 @@ export class Recorder {
   private batchSeq = 0;
   private batchTs = 0;
   private batchValues: Json[] = [];
-  /** The open batch holds values consumed by library code (libraryMark.ts): such values never share a batch. */
+  /** The open batch holds values consumed by library code (libraryCaller.ts): such values never share a batch. */
   private batchLib = false;
   /** The enclosing step of the open batch's values (steps flush the batch when they begin and end). */
   private batchParent: number | undefined;
@@ -85,6 +85,7 @@ export class Recorder {
       this.timer = orig.setInterval(() => {
         if (++this.ticks % 2 === 0) this.flushBatch();
         this.flush();
+        refillLibraryChecks();
       }, JOURNAL_FLUSH_MS);
       this.timer.unref();
     });
@@ -150,7 +151,7 @@ export class Recorder {
 
   /** Records one cheap value (Math.random, Date.now, ...) in a batch; returns its seq. Hot path: keep it lean. */
   value(kind: BatchKind, source: string, v: Json): number {
-    const lib = takeLibraryMark();
+    const lib = calledByLibrary();
     if (this.batchKind !== kind || this.batchSource !== source || this.batchLib !== lib || this.batchN + this.batchValues.length >= BATCH_MAX) {
       this.flushBatch();
       this.batchKind = kind;
@@ -189,8 +190,8 @@ export class Recorder {
     if (this.batchKind === kind && this.batchSource === source && !this.batchLib && this.batchF64 !== null && this.batchValues.length === 0) this.openLane = token;
     const f64 = this.batchF64;
     return (v: number): number => {
-      // libraryMark.pending: a library call site is about to consume this value (rare; value() takes the mark).
-      if (this.openLane === token && this.batchN < BATCH_MAX && !libraryMark.pending) {
+      // While library checks are left, value() asks who called (libraryCaller.ts); a hot loop has spent them.
+      if (this.openLane === token && this.batchN < BATCH_MAX && libraryChecks.left <= 0) {
         (f64 as Float64Array)[this.batchN++] = v;
         return this.seq++;
       }
@@ -203,7 +204,7 @@ export class Recorder {
    * typed-array store), anything else takes the general path.
    */
   valueNumber(kind: BatchKind, source: string, v: number): number {
-    if (this.batchKind === kind && this.batchSource === source && !this.batchLib && !libraryMark.pending && this.batchN < BATCH_MAX && this.batchF64 !== null && this.batchValues.length === 0) {
+    if (this.batchKind === kind && this.batchSource === source && !this.batchLib && libraryChecks.left <= 0 && this.batchN < BATCH_MAX && this.batchF64 !== null && this.batchValues.length === 0) {
       this.batchF64[this.batchN++] = v;
       return this.seq++;
     }

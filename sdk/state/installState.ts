@@ -6,7 +6,6 @@ import type { Recorder } from '../core/recorder.js';
 import { sharedInspector } from '../core/inspector.js';
 import { StateManager } from './stateManager.js';
 import { setSdkRuntime } from './runtimeApi.js';
-import { installLibraryBreakpoints } from './libraryBreakpoints.js';
 import { installLlmBreakpoints } from './llmBreakpoints.js';
 import { installResolveHooks } from './resolveHook.js';
 
@@ -19,11 +18,6 @@ export function installState(rec: Recorder): void {
       installLlmBreakpoints(insp, state, rec);
     } catch (e) {
       rec.fault('locals at LLM calls', e);
-    }
-    try {
-      installLibraryBreakpoints(insp);
-    } catch (e) {
-      rec.fault('library values', e);
     }
   }
   try {

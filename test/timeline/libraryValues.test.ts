@@ -1,8 +1,8 @@
 /**
  * Library internals and span nesting through the real boundary: an agent using the real `openai` client against the
  * mock LLM server is recorded by the CLI; the client's own clock reads and random draws are marked as library
- * values, the agent's own are not, and events inside an SDK step nest under it. The timeline model hides the
- * library values by default and shows them all with the toggle.
+ * values (by who asked for them, with or without the inspector), the agent's own are not, and events inside an SDK
+ * step nest under it. The timeline model hides the library values by default and shows them all with the toggle.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { toEventSummary } from '../../src/shared/model/eventSummary.js';
@@ -18,9 +18,12 @@ afterAll(() => {
 });
 
 describe('library values and nesting (openai v6, recorded by the CLI)', () => {
-  it("hides the client's clock and random reads by default, keeps the agent's own, nests the call under its step", async () => {
+  it.each([
+    ['locals capture on (default)', {}],
+    ['AGENTTRACE_LOCALS=off (no inspector)', { AGENTTRACE_LOCALS: 'off' }],
+  ])("hides the client's clock and random reads, keeps the agent's own, nests the call under its step: %s", async (_name, env) => {
     const home = tmpHome();
-    const rec = await recordAgent(home, 'lib-values.mjs', { MOCK_URL: mock.url });
+    const rec = await recordAgent(home, 'lib-values.mjs', { MOCK_URL: mock.url, ...env });
     expect(rec.stdout).toMatch(/^roll 0\.\d{3} echo: hello true$/m);
     const { events } = await showJson(home, rec.id);
     const values = events.filter((e) => e.kind === 'random' || e.kind === 'time');

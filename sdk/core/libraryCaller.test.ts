@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { CHECKS_PER_TICK, LIBRARY_SCRIPT, calledByLibrary, libraryChecks, refillLibraryChecks } from './libraryCaller.js';
+
+// A fake client package on disk: its function asks for a value the way openai's request code draws a log id.
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atr-libcaller-'));
+function fakePackage(name: string): (ask: () => boolean) => boolean {
+  const file = path.join(root, 'node_modules', name, 'core.js');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, 'module.exports = function draw(ask) { return ask(); };\n');
+  return createRequire(import.meta.url)(file) as (ask: () => boolean) => boolean;
+}
+const openaiDraw = fakePackage('openai');
+const otherDraw = fakePackage('left-pad');
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+beforeEach(() => refillLibraryChecks());
+
+describe('calledByLibrary', () => {
+  it('is true for a draw asked for by a client package, false for the agent and for other packages', () => {
+    expect(openaiDraw(calledByLibrary)).toBe(true);
+    expect(calledByLibrary()).toBe(false);
+    expect(otherDraw(calledByLibrary)).toBe(false);
+  });
+
+  it('spends one check per call and answers false once the tick has none left (a hot loop pays nothing more)', () => {
+    for (let i = 0; i < CHECKS_PER_TICK - 1; i++) calledByLibrary();
+    expect(libraryChecks.left).toBe(1);
+    expect(openaiDraw(calledByLibrary)).toBe(true);
+    expect(libraryChecks.left).toBe(0);
+    expect(openaiDraw(calledByLibrary)).toBe(false);
+    refillLibraryChecks();
+    expect(openaiDraw(calledByLibrary)).toBe(true);
+  });
+
+  it("leaves the agent's own prepareStackTrace and stack limit as they were", () => {
+    const E = Error as ErrorConstructor & { prepareStackTrace?: unknown };
+    const prep = E.prepareStackTrace;
+    const limit = E.stackTraceLimit;
+    const mine = (): string => 'mine';
+    E.prepareStackTrace = mine;
+    E.stackTraceLimit = 3;
+    try {
+      expect(openaiDraw(calledByLibrary)).toBe(true);
+      expect(E.prepareStackTrace).toBe(mine);
+      expect(E.stackTraceLimit).toBe(3);
+      expect(new Error('x').stack).toBe('mine');
+    } finally {
+      E.prepareStackTrace = prep;
+      E.stackTraceLimit = limit;
+    }
+  });
+
+  it('knows client packages by path and by file URL, npm aliases included', () => {
+    expect(LIBRARY_SCRIPT.test('/app/node_modules/openai/core.js')).toBe(true);
+    expect(LIBRARY_SCRIPT.test('file:///app/node_modules/groq-sdk/core.mjs')).toBe(true);
+    expect(LIBRARY_SCRIPT.test('C:\\app\\node_modules\\@anthropic-ai\\sdk\\core.js')).toBe(true);
+    expect(LIBRARY_SCRIPT.test('/app/node_modules/openai-v4/core.js')).toBe(true);
+    expect(LIBRARY_SCRIPT.test('/app/node_modules/openai-helpers/x.js')).toBe(false);
+    expect(LIBRARY_SCRIPT.test('/app/src/openai/client.js')).toBe(false);
+  });
+});

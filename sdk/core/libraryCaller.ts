@@ -1,0 +1,83 @@
+/**
+ * "This value is consumed by library code." Client libraries (openai, groq-sdk, undici...) read the clock and draw
+ * random numbers for their own bookkeeping (request log ids, timeouts, retry jitter): about four values per LLM
+ * call, which buried the agent's own values in the timeline.
+ *
+ * Decided at the draw, by who called: the first frame of the stack below this SDK (and Node's internals) belongs to
+ * a known client package. One structured stack capture costs a few microseconds, so checks are rate-limited: at most
+ * CHECKS_PER_TICK between two ticks of the recorder's flush timer (`refillLibraryChecks`). A value drawn once they
+ * are spent (an agent drawing thousands of values in a tight loop) is taken as the agent's: an unmarked library value
+ * is shown, while a marked agent value would hide what the agent did.
+ *
+ * Why not breakpoints on the libraries' call sites (the earlier way): a conditional breakpoint's condition is
+ * evaluated through the debugger at every hit, which cost the agent about a millisecond per LLM call, and it needed
+ * the inspector (nothing was marked with AGENTTRACE_LOCALS=off).
+ *
+ * IMPORTANT: the recorder's hot path only reads `libraryChecks.left`; the capture happens only while checks are left.
+ */
+import { SDK_PREFIX } from './stackFrames.js';
+
+/**
+ * Client packages whose own values are library internals (npm aliases such as `openai-v4` included). undici is not
+ * listed: the recorder's dispatcher already runs it in the internal context, where values are not recorded at all.
+ * Matches file paths (CommonJS) and file URLs (ES modules).
+ */
+export const LIBRARY_SCRIPT =
+  /[\\/]node_modules[\\/](?:openai|groq-sdk|@anthropic-ai[\\/]sdk|node-fetch|axios|@google[\\/]genai|@google[\\/]generative-ai|@mistralai[\\/]mistralai|cohere-ai|ollama|formdata-node|agentkeepalive)(?:-v\d+)?[\\/]/;
+
+/** Stack checks allowed per flush tick (25 ms): ~0.3 ms of checks at most, ~1% of the agent's time. */
+export const CHECKS_PER_TICK = 64;
+
+/** Checks left until the next tick (read on the recorder's hot path). */
+export const libraryChecks = { left: CHECKS_PER_TICK };
+
+/** Called by the recorder's flush timer. */
+export function refillLibraryChecks(): void {
+  libraryChecks.left = CHECKS_PER_TICK;
+}
+
+/** Frames to look through: the SDK's own (recorder, patch, Proxy trap) are at most a handful. */
+const FRAMES = 12;
+const SDK_PATH = SDK_PREFIX.startsWith('file://') ? decodeURIComponent(new URL(SDK_PREFIX).pathname) : SDK_PREFIX;
+
+/** prepareStackTrace of the capture: the file of the first frame that is neither this SDK nor Node's internals. */
+function firstForeignFile(_e: unknown, sites: NodeJS.CallSite[]): string {
+  for (const s of sites) {
+    const f = s.getFileName();
+    if (!f || f.startsWith('node:') || f.startsWith(SDK_PREFIX) || f.startsWith(SDK_PATH)) continue;
+    return f;
+  }
+  return '';
+}
+
+/**
+ * True when the value being recorded now was asked for by a client library, false when by anything else or when
+ * no check is left in this tick. Never throws.
+ */
+export function calledByLibrary(): boolean {
+  if (libraryChecks.left <= 0) return false;
+  libraryChecks.left--;
+  const E = Error as ErrorConstructor & { prepareStackTrace?: unknown };
+  const had = Object.prototype.hasOwnProperty.call(E, 'prepareStackTrace');
+  const prep = E.prepareStackTrace;
+  const limit = E.stackTraceLimit;
+  try {
+    // The agent may have its own prepareStackTrace (source maps): ours is used for this one capture only.
+    E.prepareStackTrace = firstForeignFile;
+    E.stackTraceLimit = FRAMES;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder);
+    const file = holder.stack;
+    return typeof file === 'string' && LIBRARY_SCRIPT.test(file);
+  } catch {
+    return false;
+  } finally {
+    try {
+      if (had) E.prepareStackTrace = prep;
+      else delete E.prepareStackTrace;
+      E.stackTraceLimit = limit;
+    } catch {
+      // A frozen Error: nothing was changed either.
+    }
+  }
+}
