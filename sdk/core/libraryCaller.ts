@@ -74,7 +74,7 @@ export function calledByLibrary(): boolean {
   } finally {
     try {
       if (had) E.prepareStackTrace = prep;
-      else delete E.prepareStackTrace;
+      else Reflect.deleteProperty(E, 'prepareStackTrace');
       E.stackTraceLimit = limit;
     } catch {
       // A frozen Error: nothing was changed either.
