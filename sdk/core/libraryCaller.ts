@@ -36,8 +36,8 @@ export function refillLibraryChecks(): void {
   libraryChecks.left = CHECKS_PER_TICK;
 }
 
-/** Frames to look through: the SDK's own (recorder, patch, Proxy trap) are at most a handful. */
-const FRAMES = 12;
+/** Frames to look through below `above`: the SDK's own (value source, patch, Proxy trap) are at most a handful. */
+const FRAMES = 6;
 const SDK_PATH = SDK_PREFIX.startsWith('file://') ? decodeURIComponent(new URL(SDK_PREFIX).pathname) : SDK_PREFIX;
 
 /** prepareStackTrace of the capture: the file of the first frame that is neither this SDK nor Node's internals. */
@@ -52,9 +52,10 @@ function firstForeignFile(_e: unknown, sites: NodeJS.CallSite[]): string {
 
 /**
  * True when the value being recorded now was asked for by a client library, false when by anything else or when
- * no check is left in this tick. Never throws.
+ * no check is left in this tick. `above`: the recorder function calling this (its frame and those above it are not
+ * captured, which keeps the capture short). Never throws.
  */
-export function calledByLibrary(): boolean {
+export function calledByLibrary(above: (...args: never[]) => unknown = calledByLibrary): boolean {
   if (libraryChecks.left <= 0) return false;
   libraryChecks.left--;
   const E = Error as ErrorConstructor & { prepareStackTrace?: unknown };
@@ -66,7 +67,7 @@ export function calledByLibrary(): boolean {
     E.prepareStackTrace = firstForeignFile;
     E.stackTraceLimit = FRAMES;
     const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder);
+    Error.captureStackTrace(holder, above);
     const file = holder.stack;
     return typeof file === 'string' && LIBRARY_SCRIPT.test(file);
   } catch {

@@ -151,7 +151,7 @@ export class Recorder {
 
   /** Records one cheap value (Math.random, Date.now, ...) in a batch; returns its seq. Hot path: keep it lean. */
   value(kind: BatchKind, source: string, v: Json): number {
-    const lib = calledByLibrary();
+    const lib = calledByLibrary(Recorder.prototype.value);
     if (this.batchKind !== kind || this.batchSource !== source || this.batchLib !== lib || this.batchN + this.batchValues.length >= BATCH_MAX) {
       this.flushBatch();
       this.batchKind = kind;
