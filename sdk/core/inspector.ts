@@ -38,6 +38,13 @@ export class LocalsInspector {
   private readonly scopes: ScopeReader;
   /** Milliseconds spent paused in captures so far (for budgets and the report). */
   spentMs = 0;
+  /**
+   * What a pause costs the agent before our handler runs (V8 describing every frame and scope for the protocol):
+   * learnt from capture(), which times its whole pause, and charged to every breakpoint pause, whose start we
+   * cannot see. Starts at the cost measured on a small machine.
+   */
+  private pauseOverheadMs = 1;
+  private handlerMs = 0;
   /** Captures at call sites (throw statements, LLM calls), with the pass they belong to: error capture uses them. */
   readonly sites = new SiteCaptures();
 
@@ -129,11 +136,14 @@ export class LocalsInspector {
     const req: { result?: CaptureResult } = {};
     const t0 = perfNow();
     this.pending = req;
+    this.handlerMs = 0;
     try {
       pauseHere();
     } finally {
       this.pending = null;
-      this.spentMs += perfNow() - t0;
+      const total = perfNow() - t0;
+      this.spentMs += total;
+      if (this.handlerMs > 0) this.pauseOverheadMs = 0.8 * this.pauseOverheadMs + 0.2 * Math.max(0, total - this.handlerMs);
     }
     return req.result;
   }
@@ -158,7 +168,7 @@ export class LocalsInspector {
 
   private onPaused(p: { callFrames: CdpCallFrame[]; hitBreakpoints?: string[]; reason?: string; data?: { objectId?: string } }): void {
     const t0 = perfNow();
-    // capture() times its own pause as a whole; breakpoint pauses are timed here.
+    // capture() times its own pause as a whole; breakpoint pauses are timed here, plus the overhead before us.
     const timed = !this.pending;
     this.paused = true;
     try {
@@ -179,7 +189,8 @@ export class LocalsInspector {
     } finally {
       this.paused = false;
       this.post('Debugger.resume');
-      if (timed) this.spentMs += perfNow() - t0;
+      this.handlerMs = perfNow() - t0;
+      if (timed) this.spentMs += this.handlerMs + this.pauseOverheadMs;
     }
   }
 

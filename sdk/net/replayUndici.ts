@@ -103,8 +103,10 @@ function replayDispatcherClass(Base: DispatcherClass, loadAgent: () => Dispatche
 
 function route(net: ReplayNet, opts: DispatchOptions, handler: Handler, liveAgent: () => DispatcherLike, body: unknown): void {
   const t0 = now();
-  // The recording interceptor started its NetCall (and wrote the event) before handing the request down.
-  const seq = (handler as { call?: { seq?: unknown } | null }).call?.seq;
+  // The recording interceptor writes the request's event once it is dispatched; the replay needs it now.
+  const recording = handler as { call?: { seq?: unknown } | null; startPending?: () => void };
+  recording.startPending?.();
+  const seq = recording.call?.seq;
   const ev = typeof seq === 'number' ? net.event(seq) : undefined;
   const res: Resolution = net.resolve(ev, `${opts.method ?? 'GET'} ${urlOf(opts)}`);
   if (res.kind === 'live') {

@@ -92,7 +92,7 @@ export function recordingInterceptor(rec: Recorder): Interceptor {
           headers = headerMap(opts.headers);
           const bytes = syncBodyBytes(opts.body);
           if (bytes !== undefined) {
-            bound.call = NetCall.start(rec, 'fetch', { method: opts.method ?? 'GET', url, headers, body: bytes });
+            bound.recordStart({ method: opts.method ?? 'GET', url, headers, body: bytes });
             plan = 'sync';
           } else if (isAsyncBody(opts.body)) {
             // A known length means a finite body (fetch's string/bytes/Blob/FormData bodies): read it first so the
@@ -100,7 +100,7 @@ export function recordingInterceptor(rec: Recorder): Interceptor {
             const length = Number(headers['content-length']);
             plan = headers['content-length'] !== undefined && length <= MAX_CAPTURE_BYTES ? 'buffer' : 'tee';
           } else {
-            bound.call = NetCall.start(rec, 'fetch', { method: opts.method ?? 'GET', url, headers, body: null });
+            bound.recordStart({ method: opts.method ?? 'GET', url, headers, body: null });
             plan = 'sync';
           }
         }
@@ -122,7 +122,11 @@ export function recordingInterceptor(rec: Recorder): Interceptor {
         const body = teeBody(opts.body as AsyncIterable<unknown>, copy, () => bound.startPending());
         return runInternal(() => dispatch({ ...opts, body }, bound));
       }
-      return runInternal(() => dispatch(opts, bound));
+      // The request leaves first; its event is recorded while the server works on it (same seq: nothing else records
+      // in between, undici runs in the internal context). A response or error arriving during dispatch records it first.
+      const sent = runInternal(() => dispatch(opts, bound));
+      bound.startPending();
+      return sent;
     };
 }
 
@@ -135,8 +139,9 @@ async function bufferThenDispatch(rec: Recorder, dispatch: Dispatch, opts: Dispa
     dispatchLater(dispatch, { ...opts, body: failingBody(err) }, bound);
     return;
   }
-  bound.call = NetCall.start(rec, 'fetch', { method: opts.method ?? 'GET', url, headers, body });
+  bound.recordStart({ method: opts.method ?? 'GET', url, headers, body });
   dispatchLater(dispatch, { ...opts, body }, bound);
+  bound.startPending();
 }
 
 /** A dispatch outside the caller's stack: a synchronous throw becomes the handler's error, as undici would do. */
@@ -195,6 +200,17 @@ class RecordingHandler implements Handler {
 
   onRequestUpgrade(controller: unknown, statusCode: number, headers: unknown, socket: unknown): void {
     if (this.inner.onRequestUpgrade) this.scope.runInAsyncScope(this.inner.onRequestUpgrade, this.inner, controller, statusCode, headers, socket);
+  }
+
+  /** Records the request's event at the next startPending() (after it was dispatched, or when its outcome comes first). */
+  recordStart(request: Parameters<typeof NetCall.start>[2]): void {
+    this.pendingStart = () => {
+      try {
+        this.call = NetCall.start(this.rec, 'fetch', request);
+      } catch (e) {
+        this.drop(e);
+      }
+    };
   }
 
   startPending(): void {
