@@ -8,11 +8,11 @@
  * answer is cached per execution context: the store of a context (one async id) only changes through runInternal /
  * runExternal, which bump `version`; a context with another async id asks the store again. executionAsyncId() is a
  * read of a shared counter (~1 ns).
- * Ids 0 and 1 (the main script, and code run with no async resource, e.g. ESM top-level code after an await on a
- * promise made before any store existed) are cached too: several contexts may share them, but the store can only
- * differ between two contexts of one id when it was set on their resource, and stores are set on a resource either
- * by AsyncLocalStorage's init hook (a new resource, which gets its own id > 1) or by run/exit (which bump version).
- * An agent's top-level loop over Math.random pays the store lookup once, not per call.
+ * Ids 0 and 1 (top-level code of an ES module and of the CommonJS main script, which run with no async resource) are
+ * cached too: several contexts may share them, but two contexts of one id can only see different stores when a
+ * store was set on their resource, and stores are set either by AsyncLocalStorage's init hook (on a new resource,
+ * which gets its own id > 1) or by run/exit (which bump version). An agent's top-level loop over Math.random thus
+ * pays the store lookup once, not per call.
  */
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 
