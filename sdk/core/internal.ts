@@ -7,7 +7,12 @@
  * inside timer and promise callbacks on Node 20 (a property lookup on resource objects of many shapes), so the
  * answer is cached per execution context: the store of a context (one async id) only changes through runInternal /
  * runExternal, which bump `version`; a context with another async id asks the store again. executionAsyncId() is a
- * read of a shared counter (~5 ns). Ids 0 and 1 (no resource, the main script) are never cached.
+ * read of a shared counter (~1 ns).
+ * Ids 0 and 1 (top-level code of an ES module and of the CommonJS main script, which run with no async resource) are
+ * cached too: several contexts may share them, but two contexts of one id can only see different stores when a
+ * store was set on their resource, and stores are set either by AsyncLocalStorage's init hook (on a new resource,
+ * which gets its own id > 1) or by run/exit (which bump version). An agent's top-level loop over Math.random thus
+ * pays the store lookup once, not per call.
  */
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
 
@@ -20,7 +25,7 @@ let cachedInternal = false;
 /** True while running recorder/library-internal work (any async continuation of it included). */
 export function isInternal(): boolean {
   const id = executionAsyncId();
-  if (id === cachedId && cachedVersion === version && id > 1) return cachedInternal;
+  if (id === cachedId && cachedVersion === version) return cachedInternal;
   cachedId = id;
   cachedVersion = version;
   cachedInternal = als.getStore() === true;

@@ -9,6 +9,7 @@ import type { JournalBatch, JournalDiverge, JournalLine, JournalVerdict, Journal
 import type { BlobRef, Body, EventKind, ExitPayload, Json, Keyframe, PayloadByKind, RunMeta, RunStatus } from '../../src/shared/trace/types.js';
 import { SecretSet } from '../../src/shared/trace/redact.js';
 import { orig, sha256 } from './originals.js';
+import { JournalBuffer } from './journalBuffer.js';
 import { runInternal } from './internal.js';
 import { calledByLibrary, libraryChecks, refillLibraryChecks } from './libraryCaller.js';
 
@@ -16,8 +17,6 @@ import { calledByLibrary, libraryChecks, refillLibraryChecks } from './libraryCa
 export const INLINE_BODY_LIMIT = 64 * 1024;
 /** Journal lines wait at most this long in memory (the crash-loss bound); value batches close every other tick. */
 const JOURNAL_FLUSH_MS = 25;
-/** Buffered journal text that triggers an immediate write. */
-const JOURNAL_BUFFER_CHARS = 256 * 1024;
 const BATCH_MAX = 4096;
 /** The f64 batch encoding is little-endian; on a big-endian host numeric values stay JSON. */
 const F64_OK = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
@@ -63,8 +62,8 @@ export class Recorder {
   private openLane: { kind: BatchKind } | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private ticks = 0;
-  private pending: string[] = [];
-  private pendingChars = 0;
+  /** Buffered journal bytes (written when full, every JOURNAL_FLUSH_MS, before agent output, at exit and end). */
+  private readonly out: JournalBuffer;
   private warned = new Set<string>();
   private ended = false;
   private readonly cursorCounts: Record<string, number> = {};
@@ -80,6 +79,11 @@ export class Recorder {
     this.meta = opts.meta;
     this.secrets = opts.secrets;
     this.fd = orig.openSync(opts.journalPath, 'a');
+    this.out = new JournalBuffer(this.fd, (e) => {
+      if (this.warned.has('journal')) return;
+      this.warned.add('journal');
+      orig.stderrWrite(`agenttrace: cannot write the journal (${e instanceof Error ? e.message : String(e)}); recording stops\n`);
+    });
     this.write({ t: 'run', meta: opts.meta });
     runInternal(() => {
       this.timer = orig.setInterval(() => {
@@ -224,10 +228,10 @@ export class Recorder {
       const head: JournalBatch = { t: 'batch', seq: this.batchSeq, kind: this.batchKind, source: this.batchSource, ts: this.batchTs, values: [] };
       if (this.batchLib) head.lib = true;
       if (this.batchParent !== undefined) head.parent = this.batchParent;
-      const b64 = Buffer.from(this.batchF64.buffer, 0, this.batchN * 8).toString('base64');
+      const bytes = new Uint8Array(this.batchF64.buffer, 0, this.batchN * 8);
       this.batchKind = null;
       this.batchN = 0;
-      this.writeRaw(JSON.stringify(head).slice(0, -1) + ',"f64":"' + b64 + '"}\n');
+      this.out.base64Line(JSON.stringify(head).slice(0, -1) + ',"f64":"', bytes, '"}\n');
       return;
     }
     const line: JournalBatch = { t: 'batch', seq: this.batchSeq, kind: this.batchKind, source: this.batchSource, ts: this.batchTs, values: this.batchValues };
@@ -340,13 +344,7 @@ export class Recorder {
   }
 
   private write(line: JournalLine): void {
-    this.writeRaw(JSON.stringify(line) + '\n');
-  }
-
-  private writeRaw(text: string): void {
-    this.pending.push(text);
-    this.pendingChars += text.length;
-    if (this.pendingChars >= JOURNAL_BUFFER_CHARS) this.flush();
+    this.out.text(JSON.stringify(line) + '\n');
   }
 
   /**
@@ -354,18 +352,7 @@ export class Recorder {
    * so every line the agent printed has its events on disk before it, as unbuffered writes had.
    */
   flush(): void {
-    if (this.pending.length === 0) return;
-    const text = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
-    this.pending = [];
-    this.pendingChars = 0;
-    try {
-      orig.writeSync(this.fd, text);
-    } catch (e) {
-      if (!this.warned.has('journal')) {
-        this.warned.add('journal');
-        orig.stderrWrite(`agenttrace: cannot write the journal (${e instanceof Error ? e.message : String(e)}); recording stops\n`);
-      }
-    }
+    this.out.flush();
   }
 }
 
