@@ -74,8 +74,8 @@ describe.runIf(posix)('replay tape on fd 3', () => {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
     (child.stdio[3] as NodeJS.WritableStream).end();
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(EXIT_REPLAY_SETUP);
