@@ -112,6 +112,8 @@ function start(): void {
       // (offline jump), or when the replay cannot start (fail closed).
       // eslint-disable-next-line no-restricted-properties -- this is the SDK's entry point
       exit: (code) => process.exit(code),
+      // eslint-disable-next-line no-restricted-properties -- this is the SDK's entry point
+      exitNow: () => process.exit(),
     });
   } else return;
   // Named ESM imports of builtins (`import { randomUUID } from 'node:crypto'`) see the patched functions only after this.

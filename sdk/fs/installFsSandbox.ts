@@ -2,7 +2,7 @@
  * File sandbox (replay mode): the record-mode patch points with the sandbox behind them, plus the read-side patches.
  * Writes go to a memfs volume and are still recorded as `fs` events (same shape as when recording, so the replay's
  * event signature matches); reads see the volume first, then the disk; nothing on the disk changes.
- * memfs is loaded here only (about 50 ms of startup), never in record mode.
+ * memfs is loaded only by replays that write a file (50-250 ms of startup), on their first write; never in record mode.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,7 +32,7 @@ export interface FsSandbox {
 /**
  * Installs the replay-mode fs hooks. `recordedDirs` (tape.mkdirs) lets mkdtemp reuse the recorded names;
  * `patchedFiles` (tape.patchedFiles) are placed in the overlay first, so reads of them (the agent's own, `require`,
- * tsx's CommonJS hook) see the patched text. Throws when memfs cannot be loaded: the caller must fail closed.
+ * tsx's CommonJS hook) see the patched text. Throws when memfs cannot be found: the caller must fail closed.
  */
 export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] = [], patchedFiles: Record<string, string> = {}): FsSandbox {
   const env = sdkEnv();
@@ -40,9 +40,19 @@ export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] 
   const journal = env.journal ? path.resolve(env.journal) : undefined;
 
   const req = createRequire(import.meta.url);
-  const { Volume } = req('memfs') as { Volume: new () => unknown };
-  const vol = runInternal(() => new Volume()) as Vol;
-  const overlay = new Overlay(vol, takeRealFs(), recordedDirs);
+  // Resolved now, loaded on the first write: a replay without memfs fails closed here, before any agent code runs.
+  const memfsPath = req.resolve('memfs');
+  const p = new Patcher();
+  let memfsProto: object | undefined;
+  const makeVol = (): Vol =>
+    runInternal(() => {
+      const { Volume } = req(memfsPath) as { Volume: new () => unknown };
+      const vol = new Volume() as Vol;
+      memfsProto = memfsHandleProto(vol);
+      patchMemfsHandles(p, memfsProto);
+      return vol;
+    });
+  const overlay = new Overlay(makeVol, takeRealFs(), recordedDirs);
   runInternal(() => {
     for (const [file, text] of Object.entries(patchedFiles)) {
       const abs = path.resolve(file);
@@ -59,12 +69,10 @@ export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] 
   const recorder = new FsRecorder(rec, { ownFiles: journal ? [journal] : [], ownDirs: [home], readBack });
   const hooks = new SandboxHooks(overlay, recorder, realFs);
 
-  const p = new Patcher();
   installSandboxReads(p, overlay, hooks.streams);
-  const memfsProto = memfsHandleProto(vol);
-  // Node's own handles are disk files opened for reading: their chmod/chown/utimes must not reach the disk.
+  // Node's own handles are disk files opened for reading: their chmod/chown/utimes must not reach the disk. A memfs
+  // handle comes from the volume, which exists by then (memfsProto is set).
   installFsPatches(p, hooks, true, (proto) => (proto !== memfsProto ? sealHandleMeta(p, proto) : undefined));
-  patchMemfsHandles(p, vol);
   return { overlay, restore: () => p.restore() };
 }
 
@@ -76,9 +84,8 @@ function realPath(abs: string): string {
   }
 }
 
-/** memfs FileHandle's prototype, from its promises API (the class is not exported by memfs's entry). */
-function patchMemfsHandles(p: Patcher, vol: Vol): void {
-  const proto = memfsHandleProto(vol);
+/** memfs FileHandle methods run internal (see HANDLE_INTERNAL). */
+function patchMemfsHandles(p: Patcher, proto: object | undefined): void {
   if (!proto) return;
   for (const name of HANDLE_INTERNAL) {
     p.wrap<AnyFn>(proto, name, (original) => {
@@ -89,6 +96,7 @@ function patchMemfsHandles(p: Patcher, vol: Vol): void {
   }
 }
 
+/** memfs FileHandle's prototype, from its promises API (the class is not exported by memfs's entry). */
 function memfsHandleProto(vol: Vol): object | undefined {
   // FsPromises keeps the FileHandle class it constructs; find it through a descriptor-free handle.
   const promises = vol.promises as unknown as { FileHandle?: { prototype: object } };

@@ -85,3 +85,23 @@ describe('fs sandbox', () => {
     expect(rep.verdict).toMatchObject({ identical: true, stdoutIdentical: true });
   });
 });
+
+describe('fs sandbox volume', () => {
+  it('is created on the first write: a replay that only reads never loads memfs, and one that writes still sees its file', async () => {
+    const dir = path.join(tempDir('agenttrace-sandbox-lazy-'), 'work');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'existing.txt'), 'on disk\n');
+    const rec = await record('test/agents/replay-fs-lazy.mjs', { args: [dir] });
+    expect(rec.code).toBe(0);
+    fs.rmSync(path.join(dir, 'new.txt'));
+    const before = treeHash(dir);
+
+    const rep = await replay('test/agents/replay-fs-lazy.mjs', tapeOfJournal(rec.journal), { args: [dir] });
+    expect(rep.code).toBe(0);
+    expect(rep.stderr).toBe('memfs before write: false\nmemfs after write: true\n');
+    expect(rep.stdout).toBe(rec.stdout.toString('utf8'));
+    expect(rep.stdout).toContain('read back: written\nlisting: existing.txt,new.txt\n');
+    expect(treeHash(dir)).toBe(before);
+    expect(rep.verdict).toMatchObject({ identical: true, stdoutIdentical: true });
+  });
+});

@@ -78,12 +78,28 @@ export class Overlay {
   /** Indexes of `recordedDirs` a replayed mkdtemp has reused. */
   private readonly usedDirs = new Set<number>();
 
-  /** `recordedDirs`: the directories the recorded run created (tape.mkdirs), for mkdtemp names. */
+  private volume: Vol | undefined;
+
+  /**
+   * `makeVol` creates the volume on first use (loading memfs costs 50-250 ms of startup, and most replays never
+   * write a file); until then the volume is empty, so nothing needs it. `recordedDirs`: the directories the
+   * recorded run created (tape.mkdirs), for mkdtemp names.
+   */
   constructor(
-    readonly vol: Vol,
+    private readonly makeVol: () => Vol,
     readonly real: RealFs,
     private readonly recordedDirs: readonly string[] = [],
   ) {}
+
+  /** The memfs volume (created now if it was not yet). */
+  get vol(): Vol {
+    return (this.volume ??= this.makeVol());
+  }
+
+  /** True once the volume exists (before that it holds nothing). */
+  get hasVol(): boolean {
+    return this.volume !== undefined;
+  }
 
   /** The name mkdtemp(prefix) got while recording: the first unused recorded directory `prefix` + 6 characters. */
   takeRecordedTemp(prefixAbs: string): string | undefined {
@@ -98,7 +114,10 @@ export class Overlay {
   }
 
   where(abs: string): Where {
-    if (this.volDirs.has(nodePath.dirname(abs)) && this.vol.existsSync(abs)) return 'vol';
+    const dir = nodePath.dirname(abs);
+    // An uncreated volume holds nothing but its root (the root is asked for rarely: it creates the volume).
+    const vol = this.volume ?? (dir === abs ? this.vol : undefined);
+    if (vol !== undefined && this.volDirs.has(dir) && vol.existsSync(abs)) return 'vol';
     if (this.deleted.size > 0 && this.isHidden(abs)) return 'gone';
     return 'disk';
   }

@@ -90,7 +90,7 @@ const readdir: ReadOp = (ov, [p, opts]) => {
   if (abs === undefined) return PASS;
   const o = typeof opts === 'string' ? { encoding: opts } : optsObj(opts);
   const recursive = o.recursive === true;
-  const under = (d: string): boolean => [...ov.deleted].some((x) => x.startsWith(d + nodePath.sep)) || ov.vol.existsSync(d);
+  const under = (d: string): boolean => [...ov.deleted].some((x) => x.startsWith(d + nodePath.sep)) || ((ov.hasVol || nodePath.dirname(d) === d) && ov.vol.existsSync(d));
   if (ov.where(abs) === 'disk' && !ov.touchesDir(abs) && !(recursive && under(abs))) return PASS;
   const user = userPath(p);
   if (ov.kind(abs) === 'file') throw fsError('ENOTDIR', 'scandir', user);

@@ -63,6 +63,10 @@ export class ArrivalGate {
   private readonly slots = new Map<number, Slot>();
   /** Slots that can block (recorded issue time known), ascending by it. */
   private readonly byIssue: Slot[];
+  /** Index in byIssue of the first slot neither issued nor abandoned (both only ever become true). */
+  private firstOpen = 0;
+  /** Issued slots not done yet, in issue order: the only candidates for the next event. */
+  private readonly active = new Set<Slot>();
   private waiters: Waiter[] = [];
   private readonly safetyMs: number;
   private readonly isLive: () => boolean;
@@ -89,6 +93,7 @@ export class ArrivalGate {
     if (!s || s.issued) return;
     s.issued = true;
     s.order = this.issues++;
+    this.active.add(s);
     const last = offsets.length - 1;
     s.times = offsets.map((o, i) => (this.timeline ? (s.call.issuedMs as number) + o : i < last ? Number.NEGATIVE_INFINITY : s.call.arrival + 0.5));
     this.wake();
@@ -118,6 +123,7 @@ export class ArrivalGate {
     const s = this.slots.get(seq);
     if (!s || s.done) return;
     s.done = true;
+    this.active.delete(s);
     this.wake();
   }
 
@@ -140,8 +146,8 @@ export class ArrivalGate {
   /** The issued, unfinished call whose next event comes first (ties: issue order). */
   private earliest(): Slot | undefined {
     let best: Slot | undefined;
-    for (const s of this.slots.values()) {
-      if (!s.issued || s.done || s.held || s.next >= s.times.length) continue;
+    for (const s of this.active) {
+      if (s.held || s.next >= s.times.length) continue;
       if (!best || this.nextTime(s) < this.nextTime(best) || (this.nextTime(s) === this.nextTime(best) && s.order < best.order)) best = s;
     }
     return best;
@@ -150,11 +156,10 @@ export class ArrivalGate {
   /** True while a call recorded as issued before `t` has not been issued (nor given up on). */
   private blocked(t: number): boolean {
     const limit = this.timeline ? t - ISSUE_RESOLUTION_MS : t;
-    for (const s of this.byIssue) {
-      if (this.blockTime(s) >= limit) return false;
-      if (!s.issued && !s.abandoned) return true;
-    }
-    return false;
+    // Slots before firstOpen are issued or abandoned for good: only the first open one can block.
+    while (this.firstOpen < this.byIssue.length && (this.byIssue[this.firstOpen].issued || this.byIssue[this.firstOpen].abandoned)) this.firstOpen++;
+    const open = this.byIssue[this.firstOpen];
+    return open !== undefined && this.blockTime(open) < limit;
   }
 
   private grant(w: Waiter): void {

@@ -42,6 +42,8 @@ export interface ReplayBootDeps {
   common: [string, (r: Recorder) => void][];
   /** Ends the process (the entry point owns process.exit). */
   exit: (code: number) => void;
+  /** Ends the process as its natural end would (`process.exit()`: the same exit listeners and exit code). */
+  exitNow: () => void;
 }
 
 /** Starts replay mode; returns the controller (undefined only when `exit` did not end the process). */
@@ -118,6 +120,7 @@ export function startReplay(deps: ReplayBootDeps): ReplayController | undefined 
       return fail(deps, new ReplaySetupError(`${name} could not be installed (${e instanceof Error ? e.message : String(e)}); nothing was run`), rec);
     }
   }
+  endPromptly(deps);
   if (tempDir) {
     const dir = tempDir;
     const file = journal;
@@ -132,6 +135,19 @@ export function startReplay(deps: ReplayBootDeps): ReplayController | undefined 
     });
   }
   return ctl;
+}
+
+/**
+ * At the natural end of the replay (the event loop is empty) with no 'beforeExit' listener but this one, nothing can
+ * schedule more work: the process ends there through process.exit(), which runs the same 'exit' listeners with the
+ * same exit code as the natural end, and skips tearing down the heap and environment (20-100 ms a replay need not
+ * wait for). Any other listener (the agent's own) gets the natural end.
+ */
+function endPromptly(deps: ReplayBootDeps): void {
+  const onBeforeExit = (): void => {
+    if (process.listenerCount('beforeExit') === 1) deps.exitNow();
+  };
+  process.on('beforeExit', onBeforeExit);
 }
 
 function loadTape(env: AgentEnv, home: string): Tape {

@@ -96,3 +96,24 @@ describe('resume', () => {
     expect(rep.end?.status).toBe('ok');
   });
 });
+
+describe('keyframes', () => {
+  it('a pure replay builds none (its journal is only read for the verdict); a resume records them into its branch', async () => {
+    const rec = await recording();
+    expect(rec.events.length).toBeGreaterThan(20);
+    const keyframes = (lines: { t: string }[]): number => lines.filter((l) => l.t === 'kf').length;
+    const full = tapeOfJournal(rec.journal);
+    full.keyframeEvery = 2;
+    const rep = await replay(AGENT, full);
+    expect(rep.code).toBe(0);
+    expect(rep.verdict).toMatchObject({ identical: true, stdoutIdentical: true });
+    expect(keyframes(rep.lines)).toBe(0);
+
+    const n = consoleSeq(rec.events, 2);
+    const resume = tapeOfJournal(rec.journal, { untilSeq: n, after: 'live', branch: { id: `x__resume-${n}`, parentId: 'x', forkSeq: n, name: `resume-${n}` } });
+    resume.keyframeEvery = 2;
+    const res = await replay(AGENT, resume);
+    expect(res.code).toBe(0);
+    expect(keyframes(res.lines)).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -251,6 +251,13 @@ export class StateManager implements StateRuntime {
   /** The every-N policy: a keyframe once N seqs passed since the last one. Caller holds `busy`. */
   private maybeKeyframe(): void {
     if (this.rec.steps - 1 - this.lastKeyframeSeq < this.rec.meta.keyframeEvery) return;
+    if (this.rec.meta.mode === 'replay') {
+      // A pure replay keeps only its verdict (its journal is read for that, then dropped): a periodic keyframe would
+      // be built and never read. The policy still moves on, so when a replay reads locals (at an exception), LLM
+      // calls are due for locals exactly where the recording's were.
+      this.lastKeyframeSeq = this.rec.steps - 1;
+      return;
+    }
     // Locals only when the agent's own frames are on the stack (a console.log, a file write) and affordable.
     const stack = currentStack();
     const own = stack.some((f) => !f.url.includes('/node_modules/'));

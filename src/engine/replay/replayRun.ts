@@ -12,10 +12,12 @@
  * The replay's journal goes to a temporary folder (replay, jump) or is ingested into the store like a recording
  * (resume, branch); the verdict is computed from the full journal either way.
  */
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { ENV } from '../../shared/trace/envProtocol.js';
 import type { AnswerSource, DivergencePolicy, FallbackAnswer, ReplayVerdict, Tape, TapeCall } from '../../shared/trace/tape.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../../shared/trace/types.js';
@@ -234,28 +236,60 @@ function agentOptions(p: Prepared, opts: ReplayOptions): Omit<AgentProcessOption
   };
 }
 
+/**
+ * Where the agent reads its tape. POSIX: a pipe on its fd 3, so the tape is built while the agent's node starts (the
+ * SDK blocks on reading it before any agent code runs; a host that dies leaves it an empty tape: setup error). Windows
+ * has no /dev/fd: a file written first.
+ */
+const TAPE_PIPE = process.platform === 'win32' ? undefined : '/dev/fd/3';
+
 async function replayOffline(store: TraceStore, p: Prepared, opts: ReplayOptions, baseEnv: NodeJS.ProcessEnv): Promise<ReplayResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-replay-'));
   try {
-    const tape = tapeFromStore(store, p.run.id, { step: p.mode === 'jump' ? opts.step : undefined, after: 'stop', onDivergence: p.policy, pace: opts.pace, ...p.extras });
-    const tapeFile = writeTapeFile(tape, dir);
+    const buildTape = (): Tape => tapeFromStore(store, p.run.id, { step: p.mode === 'jump' ? opts.step : undefined, after: 'stop', onDivergence: p.policy, pace: opts.pace, ...p.extras });
     const journal = path.join(dir, 'journal.ndjson');
     const canGoLive = p.policy === 'live';
-    const env = agentEnv(agentBaseEnv(p, opts, baseEnv, canGoLive), {
+    const ours = {
       [ENV.mode]: 'replay',
-      [ENV.tape]: tapeFile,
       [ENV.journal]: journal,
       [ENV.runId]: `${p.run.id}__replay`,
       [ENV.home]: store.home,
       [ENV.script]: p.script,
       [ENV.keyframeEvery]: String(p.run.keyframeEvery),
       [ENV.hostPid]: String(process.pid),
-    });
-    const exit = await startAgentProcess({ ...agentOptions(p, opts), env }).exit;
+    };
+    const base = agentBaseEnv(p, opts, baseEnv, canGoLive);
+    let tape: Tape;
+    let exit: AgentExit;
+    if (TAPE_PIPE) {
+      const agent = startAgentProcess({ ...agentOptions(p, opts), env: agentEnv(base, { ...ours, [ENV.tape]: TAPE_PIPE }), pipeFd3: true });
+      try {
+        tape = buildTape();
+      } catch (e) {
+        // The agent is still in the SDK's setup, waiting for its tape: none of its code ran.
+        agent.child.kill('SIGKILL');
+        await agent.exit.catch(() => undefined);
+        throw e;
+      }
+      sendTape(agent.child, tape);
+      exit = await agent.exit;
+    } else {
+      tape = buildTape();
+      const env = agentEnv(base, { ...ours, [ENV.tape]: writeTapeFile(tape, dir) });
+      exit = await startAgentProcess({ ...agentOptions(p, opts), env }).exit;
+    }
     return finish(p, opts, tape, exit, readReplayJournal(journal));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Writes the tape into the agent's fd 3 and closes it. An agent gone before reading it ends without a journal. */
+function sendTape(child: ChildProcess, tape: Tape): void {
+  const pipe = child.stdio[3] as Writable | null | undefined;
+  if (!pipe) return;
+  pipe.on('error', () => undefined);
+  pipe.end(JSON.stringify(tape));
 }
 
 async function resume(store: TraceStore, p: Prepared, opts: ReplayOptions, baseEnv: NodeJS.ProcessEnv): Promise<ReplayResult> {

@@ -29,6 +29,8 @@ export interface AgentProcessOptions {
   killTimeoutMs?: number;
   /** Relay SIGINT/SIGTERM/SIGHUP received by this process to the agent (the CLI does; an embedding host may not). */
   forwardSignals?: boolean;
+  /** Give the agent a pipe as fd 3 (`child.stdio[3]`, written by the host; e.g. the replay tape, see replayRun). */
+  pipeFd3?: boolean;
 }
 
 export interface AgentExit {
@@ -64,7 +66,9 @@ export function startAgentProcess(o: AgentProcessOptions): AgentProcess {
   const argv = [...agentNodeArgs(o.script), o.script, ...o.args];
   let child: ChildProcess;
   try {
-    child = spawn(node, argv, { cwd: o.cwd, env: o.env, stdio: ['inherit', o.onStdout ? 'pipe' : 'inherit', o.onStderr ? 'pipe' : 'inherit'] });
+    const stdio: ('inherit' | 'pipe')[] = ['inherit', o.onStdout ? 'pipe' : 'inherit', o.onStderr ? 'pipe' : 'inherit'];
+    if (o.pipeFd3) stdio.push('pipe');
+    child = spawn(node, argv, { cwd: o.cwd, env: o.env, stdio });
   } catch (e) {
     throw new SpawnError(node, e);
   }
