@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { ModelTotals } from '../../shared/model/pricing.js';
 import { dbOf } from './handle.js';
 import type { LineageSegment } from './lineage.js';
+import { KEY_OF } from './runKeys.js';
 import type { TraceStore } from './store.js';
 
 // An LLM call is "unmetered" when it got a reply but no usage: its cost is unknown. Failed calls (network error,
@@ -18,7 +19,7 @@ const TOTALS_SQL = `
          coalesce(sum(json_extract(payload, '$.usage.completionTokens')), 0) AS completionTokens,
          coalesce(sum(json_type(payload, '$.usage') IS NULL AND json_type(payload, '$.reply') IS NOT NULL), 0) AS unmetered
   FROM events
-  WHERE run_id = ? AND kind = 'llm' AND seq > ? AND seq <= ?
+  WHERE run_key = ${KEY_OF} AND kind = 'llm' AND seq > ? AND seq <= ?
   GROUP BY model`;
 
 const statements = new WeakMap<Database.Database, Database.Statement>();
