@@ -12,7 +12,9 @@
  *   folded into one keyframe at the fork step, so seeking inside the branch never needs the parent.
  * - Replay records (diverge/verify/verdict) are kept on the ingestor for the host; a divergence that stopped the replay
  *   and a state mismatch are noted in the run's warnings (a branch going live at its first changed request is not).
- * Hot path: >= 100k events/s. Secret masking is skipped for chunks that cannot contain a secret (storeMasker.ts).
+ * Hot path: >= 100k events/s. Secret masking is skipped for chunks that cannot contain a secret (storeMasker.ts);
+ * a chunk's event rows are held until its end (chunkRows.ts), so a patch that follows its event closely is merged in
+ * memory and the event written once, 32 rows per INSERT.
  */
 import type Database from 'better-sqlite3';
 import type { JournalEnd, JournalLine } from '../../shared/trace/journal.js';
@@ -24,7 +26,7 @@ import { metaParams } from './rows.js';
 import { StateFold } from './stateFold.js';
 import type { StoreMasker } from './storeMasker.js';
 import { decodePayload, encodePayload } from './payloadCodec.js';
-import { ChunkRows } from './chunkRows.js';
+import { ChunkRows, ROWS_PER_INSERT } from './chunkRows.js';
 import { ensureRunKey, hasRunKeys } from './runKeys.js';
 
 /** Warnings kept per run (diagnostics, not data: bounded so a noisy recorder cannot bloat the row). */
@@ -55,6 +57,8 @@ function hasColumn(db: Database.Database, table: string, column: string): boolea
   return (db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).pluck().get(column) as number | undefined) === 1;
 }
 const cache = new WeakMap<Database.Database, Stmts>();
+const INSERT_EVENTS = (runCol: string): string => `INSERT OR REPLACE INTO events (${runCol}, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq)`;
+const EVENT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /**
  * Statements of the ingestor. Event and keyframe rows are keyed by the run's integer key (runKeys.ts); a store opened
@@ -79,9 +83,8 @@ function prepare(db: Database.Database) {
     ),
     runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
     forkOf: db.prepare('SELECT fork_seq FROM runs WHERE id = ? AND parent_id IS NOT NULL').pluck(),
-    insertEvent: db.prepare(
-      `INSERT OR REPLACE INTO events (${runCol}, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    insertEvent: db.prepare(`${INSERT_EVENTS(runCol)} VALUES ${EVENT_VALUES}`),
+    insertEvents: db.prepare(`${INSERT_EVENTS(runCol)} VALUES ${Array<string>(ROWS_PER_INSERT).fill(EVENT_VALUES).join(', ')}`),
     eventForPatch: db.prepare(`SELECT kind, payload FROM events WHERE ${runCol} = ? AND seq = ? AND batched = 0`),
     updatePayload: db.prepare(`UPDATE events SET payload = ? WHERE ${runCol} = ? AND seq = ?`),
     insertBlob: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)'),
@@ -92,6 +95,8 @@ function prepare(db: Database.Database) {
     bumpRevision: hasColumn(db, 'runs', 'revision') ? db.prepare('UPDATE runs SET revision = revision + 1 WHERE id = ?') : undefined,
     warnings: db.prepare('SELECT warnings FROM runs WHERE id = ?').pluck(),
     setWarnings: db.prepare('UPDATE runs SET warnings = ? WHERE id = ?'),
+    // Recomputed per chunk with LLM calls: read through the partial index of LLM rows (without statistics the
+    // planner would read the run's whole primary-key range, every chunk).
     usage: db.prepare(
       `UPDATE runs SET (llm_calls, prompt_tokens, completion_tokens, total_tokens) = (
          SELECT count(*),
@@ -99,7 +104,7 @@ function prepare(db: Database.Database) {
            coalesce(sum(json_extract(payload, '$.usage.completionTokens')), 0),
            coalesce(sum(coalesce(json_extract(payload, '$.usage.totalTokens'),
              json_extract(payload, '$.usage.promptTokens') + json_extract(payload, '$.usage.completionTokens'))), 0)
-         FROM events WHERE ${runCol} = @key AND kind = 'llm')
+         FROM events ${keyed ? 'INDEXED BY events_llm' : ''} WHERE ${runCol} = @key AND kind = 'llm')
        WHERE id = @id`,
     ),
   };
@@ -171,7 +176,7 @@ export class JournalIngestor {
     const masker = this.masker;
     // Resolved once per chunk, inside its transaction (a run deleted and recorded again gets a new key).
     const run = this.s.keyed ? ensureRunKey(this.db, this.runId) : this.runId;
-    const rows = new ChunkRows(this.s.insertEvent, run);
+    const rows = new ChunkRows(this.s.insertEvent, this.s.insertEvents, run);
     // One trigger test for the whole chunk: almost all chunks are clean and skip masking entirely.
     const chunkMayHaveSecrets = masker.mayContainSecret(text);
     const warnings: string[] = [];

@@ -66,7 +66,7 @@ describe('payloads at rest', () => {
   it('round-trips texts exactly; small ones stay plain JSON, large ones keep model and usage readable by SQL', () => {
     const small = JSON.stringify({ name: 'x' });
     expect(encodePayload(small)).toBe(small);
-    const value = { model: 'gpt-4o-mini', usage: { totalTokens: 3 }, messages: [{ role: 'user', content: 'é'.repeat(COMPRESS_MIN_CHARS) }] };
+    const value = { model: 'gpt-4o-mini', usage: { totalTokens: 3 }, messages: [{ role: 'user', content: 'é'.repeat(4 * COMPRESS_MIN_CHARS) }] };
     const text = JSON.stringify(value);
     const stored = encodePayload(text, value);
     expect(stored.length).toBeLessThan(text.length / 4);
