@@ -1,6 +1,6 @@
 /**
- * Compression of payloads at rest (event payloads and keyframe data of COMPRESS_MIN_CHARS and more). A stored value stays a
- * JSON text either way: an encoded one is `{"$z":1,"model":…,"usage":…,"d":"<base64>"}`, where `d` is the original
+ * Compression of payloads at rest (event payloads and keyframe data of COMPRESS_MIN_CHARS and more). A stored value
+ * stays a JSON text either way: an encoded one is `{"$z":1,"model":…,"usage":…,"d":"<base64>"}`, where `d` is the original
  * text deflated with the preset dictionary below, and `model`/`usage` are copied out (and `reply` as a presence
  * flag) so the SQL that reads them (usage totals, cost per model, calls of unknown cost) keeps working. decodePayload returns the exact original text, so every reader
  * (getEvent, lineage rows, replay tapes, export) sees byte-identical payloads; a text without the marker (stores
