@@ -114,7 +114,7 @@ export class JournalIngestor {
   private readonly db: Database.Database;
   private readonly s: Stmts;
   private readonly pendingPatches = new Map<number, Record<string, Json>>();
-  private readonly txn: (text: string, endOffset: number | undefined) => IngestResult;
+  private readonly txn: Database.Transaction<(text: string, endOffset: number | undefined) => IngestResult>;
   /** The end record, once seen. */
   end: JournalEnd | undefined;
   sawRunLine = false;
@@ -153,7 +153,9 @@ export class JournalIngestor {
     // the same text (the offset did not advance) merges the same patches again.
     const saved = this.pendingPatches.size > 0 ? new Map(this.pendingPatches) : undefined;
     try {
-      return this.txn(text, endOffset);
+      // IMMEDIATE: the write lock is taken (waiting on busy_timeout) before the chunk's first read (its run key): a
+      // deferred transaction that has read cannot wait for another process's write, it fails with SQLITE_BUSY.
+      return this.txn.immediate(text, endOffset);
     } catch (e) {
       this.pendingPatches.clear();
       if (saved) for (const [k, v] of saved) this.pendingPatches.set(k, v);
