@@ -108,7 +108,7 @@ describe('export refuses secrets', () => {
     fs.rmSync(src);
     execFile(
       path.join(h, 'traces.db'),
-      'INSERT INTO events (run_id, seq, end_seq, batched, kind, ts, payload) VALUES (?, 9999, 9999, 0, ?, 1, ?)',
+      'INSERT INTO events (run_key, seq, end_seq, batched, kind, ts, payload) VALUES ((SELECT key FROM run_keys WHERE id = ?), 9999, 9999, 0, ?, 1, ?)',
       id,
       'console',
       JSON.stringify({ stream: 'stdout', text: 'leaked Authorization: Bearer abcdefghijklmnop123' }),

@@ -7,6 +7,7 @@
 import type { EventOverride } from '../../shared/trace/overrides.js';
 import { TRACE_FORMAT_VERSION } from '../../shared/trace/types.js';
 import { dbOf } from './handle.js';
+import { KEY_OF } from './runKeys.js';
 import type { TraceStore } from './store.js';
 import type { StoredRun } from './storeTypes.js';
 
@@ -95,8 +96,8 @@ export function removeOverride(store: TraceStore, runId: string, seq: number): b
 export function resetBranchRun(store: TraceStore, runId: string, status: 'running' | 'pending' = 'running'): void {
   const db = dbOf(store);
   db.transaction(() => {
-    db.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
-    db.prepare('DELETE FROM keyframes WHERE run_id = ?').run(runId);
+    db.prepare(`DELETE FROM events WHERE run_key = ${KEY_OF}`).run(runId);
+    db.prepare(`DELETE FROM keyframes WHERE run_key = ${KEY_OF}`).run(runId);
     db.prepare(
       `UPDATE runs SET status = @status, exit_code = NULL, exit_signal = NULL, ended_at = NULL, steps = 0, llm_calls = 0,
          prompt_tokens = 0, completion_tokens = 0, total_tokens = 0, warnings = '[]', journal_offset = 0, started_at = @now

@@ -7,18 +7,20 @@ import type Database from 'better-sqlite3';
 import type { ModelTotals } from '../../shared/model/pricing.js';
 import { dbOf } from './handle.js';
 import type { LineageSegment } from './lineage.js';
+import { KEY_OF } from './runKeys.js';
 import type { TraceStore } from './store.js';
 
 // An LLM call is "unmetered" when it got a reply but no usage: its cost is unknown. Failed calls (network error,
 // HTTP >= 400, no reply) are not billed and count 0. One pass per row: SQLite caches the parsed JSON per statement.
+// INDEXED BY: without statistics the planner would read the run's whole primary-key range rather than the LLM rows.
 const TOTALS_SQL = `
   SELECT json_extract(payload, '$.model') AS model,
          count(*) AS calls,
          coalesce(sum(json_extract(payload, '$.usage.promptTokens')), 0) AS promptTokens,
          coalesce(sum(json_extract(payload, '$.usage.completionTokens')), 0) AS completionTokens,
          coalesce(sum(json_type(payload, '$.usage') IS NULL AND json_type(payload, '$.reply') IS NOT NULL), 0) AS unmetered
-  FROM events
-  WHERE run_id = ? AND kind = 'llm' AND seq > ? AND seq <= ?
+  FROM events INDEXED BY events_llm
+  WHERE run_key = ${KEY_OF} AND kind = 'llm' AND seq > ? AND seq <= ?
   GROUP BY model`;
 
 const statements = new WeakMap<Database.Database, Database.Statement>();

@@ -7,6 +7,7 @@
  */
 import type { Json, RunMeta, RunStatus } from '../../shared/trace/types.js';
 import { dbOf } from './handle.js';
+import { ensureRunKey, KEY_OF } from './runKeys.js';
 import { eventRows, keyframeRows } from './runRows.js';
 import type { Staging } from './staging.js';
 import type { TraceStore } from './store.js';
@@ -74,23 +75,24 @@ export function writeRunRow(store: TraceStore, r: ImportedRunRow, replace: boole
 /** Removes a run's events and keyframes (before its complete rows replace a partial copy). */
 export function clearRunRows(store: TraceStore, runId: string): void {
   const db = dbOf(store);
-  db.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
-  db.prepare('DELETE FROM keyframes WHERE run_id = ?').run(runId);
+  db.prepare(`DELETE FROM events WHERE run_key = ${KEY_OF}`).run(runId);
+  db.prepare(`DELETE FROM keyframes WHERE run_key = ${KEY_OF}`).run(runId);
 }
 
 /** Copies a run's event and keyframe rows from the staging database. Returns the rows copied. */
 export function copyRunRows(store: TraceStore, from: Staging, runId: string): { events: number; keyframes: number } {
   const db = dbOf(store);
-  const insEv = db.prepare('INSERT INTO events (run_id, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const insKf = db.prepare('INSERT INTO keyframes (run_id, seq, data) VALUES (?, ?, ?)');
+  const insEv = db.prepare('INSERT INTO events (run_key, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insKf = db.prepare('INSERT INTO keyframes (run_key, seq, data) VALUES (?, ?, ?)');
+  const key = ensureRunKey(db, runId);
   let events = 0;
   let keyframes = 0;
   for (const e of eventRows(from, runId)) {
-    insEv.run(runId, e.seq, e.end_seq, e.batched, e.kind, e.ts, e.payload, e.fingerprint, e.parent_seq);
+    insEv.run(key, e.seq, e.end_seq, e.batched, e.kind, e.ts, e.payload, e.fingerprint, e.parent_seq);
     events++;
   }
   for (const k of keyframeRows(from, runId)) {
-    insKf.run(runId, k.seq, k.data);
+    insKf.run(key, k.seq, k.data);
     keyframes++;
   }
   return { events, keyframes };

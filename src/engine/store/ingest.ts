@@ -12,7 +12,9 @@
  *   folded into one keyframe at the fork step, so seeking inside the branch never needs the parent.
  * - Replay records (diverge/verify/verdict) are kept on the ingestor for the host; a divergence that stopped the replay
  *   and a state mismatch are noted in the run's warnings (a branch going live at its first changed request is not).
- * Hot path: >= 100k events/s. Secret masking is skipped for chunks that cannot contain a secret (storeMasker.ts).
+ * Hot path: >= 100k events/s. Secret masking is skipped for chunks that cannot contain a secret (storeMasker.ts);
+ * a chunk's event rows are held until its end (chunkRows.ts), so a patch that follows its event closely is merged in
+ * memory and the event written once, 32 rows per INSERT.
  */
 import type Database from 'better-sqlite3';
 import type { JournalEnd, JournalLine } from '../../shared/trace/journal.js';
@@ -24,6 +26,8 @@ import { metaParams } from './rows.js';
 import { StateFold } from './stateFold.js';
 import type { StoreMasker } from './storeMasker.js';
 import { decodePayload, encodePayload } from './payloadCodec.js';
+import { ChunkRows, ROWS_PER_INSERT } from './chunkRows.js';
+import { ensureRunKey, hasRunKeys } from './runKeys.js';
 
 /** Warnings kept per run (diagnostics, not data: bounded so a noisy recorder cannot bloat the row). */
 const MAX_WARNINGS = 100;
@@ -53,9 +57,18 @@ function hasColumn(db: Database.Database, table: string, column: string): boolea
   return (db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).pluck().get(column) as number | undefined) === 1;
 }
 const cache = new WeakMap<Database.Database, Stmts>();
+const INSERT_EVENTS = (runCol: string): string => `INSERT OR REPLACE INTO events (${runCol}, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq)`;
+const EVENT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
+/**
+ * Statements of the ingestor. Event and keyframe rows are keyed by the run's integer key (runKeys.ts); a store opened
+ * with an older migration list (the migration tests build such stores) still has the text run id there.
+ */
 function prepare(db: Database.Database) {
+  const keyed = hasRunKeys(db);
+  const runCol = keyed ? 'run_key' : 'run_id';
   return {
+    keyed,
     upsertRun: db.prepare(
       `INSERT INTO runs (id, name, parent_id, fork_seq, script_path, script_sha256, script_source, argv, cwd, env, node_version,
          sdk_version, format_version, mode, keyframe_every, started_at, pid)
@@ -70,19 +83,20 @@ function prepare(db: Database.Database) {
     ),
     runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
     forkOf: db.prepare('SELECT fork_seq FROM runs WHERE id = ? AND parent_id IS NOT NULL').pluck(),
-    insertEvent: db.prepare(
-      'INSERT OR REPLACE INTO events (run_id, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    eventForPatch: db.prepare('SELECT kind, payload FROM events WHERE run_id = ? AND seq = ? AND batched = 0'),
-    updatePayload: db.prepare('UPDATE events SET payload = ? WHERE run_id = ? AND seq = ?'),
+    insertEvent: db.prepare(`${INSERT_EVENTS(runCol)} VALUES ${EVENT_VALUES}`),
+    insertEvents: db.prepare(`${INSERT_EVENTS(runCol)} VALUES ${Array<string>(ROWS_PER_INSERT).fill(EVENT_VALUES).join(', ')}`),
+    eventForPatch: db.prepare(`SELECT kind, payload FROM events WHERE ${runCol} = ? AND seq = ? AND batched = 0`),
+    updatePayload: db.prepare(`UPDATE events SET payload = ? WHERE ${runCol} = ? AND seq = ?`),
     insertBlob: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)'),
-    insertKeyframe: db.prepare('INSERT OR REPLACE INTO keyframes (run_id, seq, data) VALUES (?, ?, ?)'),
+    insertKeyframe: db.prepare(`INSERT OR REPLACE INTO keyframes (${runCol}, seq, data) VALUES (?, ?, ?)`),
     end: db.prepare('UPDATE runs SET status = ?, exit_code = ?, exit_signal = ?, ended_at = ?, steps = max(steps, ?) WHERE id = ?'),
     progress: db.prepare('UPDATE runs SET steps = max(steps, ?), journal_offset = coalesce(?, journal_offset), host_pid = coalesce(?, host_pid) WHERE id = ?'),
     // Absent only in a store opened with an older migration list (the migration tests build such stores).
     bumpRevision: hasColumn(db, 'runs', 'revision') ? db.prepare('UPDATE runs SET revision = revision + 1 WHERE id = ?') : undefined,
     warnings: db.prepare('SELECT warnings FROM runs WHERE id = ?').pluck(),
     setWarnings: db.prepare('UPDATE runs SET warnings = ? WHERE id = ?'),
+    // Recomputed per chunk with LLM calls: read through the partial index of LLM rows (without statistics the
+    // planner would read the run's whole primary-key range, every chunk).
     usage: db.prepare(
       `UPDATE runs SET (llm_calls, prompt_tokens, completion_tokens, total_tokens) = (
          SELECT count(*),
@@ -90,7 +104,7 @@ function prepare(db: Database.Database) {
            coalesce(sum(json_extract(payload, '$.usage.completionTokens')), 0),
            coalesce(sum(coalesce(json_extract(payload, '$.usage.totalTokens'),
              json_extract(payload, '$.usage.promptTokens') + json_extract(payload, '$.usage.completionTokens'))), 0)
-         FROM events WHERE run_id = @id AND kind = 'llm')
+         FROM events ${keyed ? 'INDEXED BY events_llm' : ''} WHERE ${runCol} = @key AND kind = 'llm')
        WHERE id = @id`,
     ),
   };
@@ -100,7 +114,7 @@ export class JournalIngestor {
   private readonly db: Database.Database;
   private readonly s: Stmts;
   private readonly pendingPatches = new Map<number, Record<string, Json>>();
-  private readonly txn: (text: string, endOffset: number | undefined) => IngestResult;
+  private readonly txn: Database.Transaction<(text: string, endOffset: number | undefined) => IngestResult>;
   /** The end record, once seen. */
   end: JournalEnd | undefined;
   sawRunLine = false;
@@ -139,7 +153,9 @@ export class JournalIngestor {
     // the same text (the offset did not advance) merges the same patches again.
     const saved = this.pendingPatches.size > 0 ? new Map(this.pendingPatches) : undefined;
     try {
-      return this.txn(text, endOffset);
+      // IMMEDIATE: the write lock is taken (waiting on busy_timeout) before the chunk's first read (its run key): a
+      // deferred transaction that has read cannot wait for another process's write, it fails with SQLITE_BUSY.
+      return this.txn.immediate(text, endOffset);
     } catch (e) {
       this.pendingPatches.clear();
       if (saved) for (const [k, v] of saved) this.pendingPatches.set(k, v);
@@ -160,6 +176,9 @@ export class JournalIngestor {
   private apply(text: string, endOffset: number | undefined): IngestResult {
     const res: IngestResult = { lines: 0, events: 0, bad: 0 };
     const masker = this.masker;
+    // Resolved once per chunk, inside its transaction (a run deleted and recorded again gets a new key).
+    const run = this.s.keyed ? ensureRunKey(this.db, this.runId) : this.runId;
+    const rows = new ChunkRows(this.s.insertEvent, this.s.insertEvents, run);
     // One trigger test for the whole chunk: almost all chunks are clean and skip masking entirely.
     const chunkMayHaveSecrets = masker.mayContainSecret(text);
     const warnings: string[] = [];
@@ -187,29 +206,31 @@ export class JournalIngestor {
         continue;
       }
       res.lines++;
-      const mask = <T>(v: T): T => (chunkMayHaveSecrets ? masker.json(v, raw) : v);
       switch (line.t) {
         case 'run': {
           const meta = { ...line.meta, ...this.opts.metaOverrides };
           if ((meta.formatVersion ?? 1) > TRACE_FORMAT_VERSION) throw new TraceVersionError(`journal of run ${this.runId}`, meta.formatVersion, TRACE_FORMAT_VERSION);
           if (this.opts.keepAfterSeq === undefined && typeof meta.parentId === 'string' && isSeq(meta.forkSeq)) this.forkSeq = meta.forkSeq;
-          this.s.upsertRun.run(metaParams(mask({ ...meta, id: this.runId })));
+          const m = { ...meta, id: this.runId };
+          this.s.upsertRun.run(metaParams(chunkMayHaveSecrets ? masker.json(m, raw) : m));
           this.sawRunLine = true;
           if (this.forkSeq !== undefined) this.fork = new StateFold();
           break;
         }
         case 'ev': {
+          let payload = chunkMayHaveSecrets ? masker.json(line.payload, raw) : line.payload;
           if (this.forkSeq !== undefined && line.seq <= this.forkSeq) {
-            this.foldBeforeFork(line.kind, mask(line.payload));
+            this.foldBeforeFork(line.kind, payload);
             break;
           }
-          const pending = this.pendingPatches.get(line.seq);
-          let payload = mask(line.payload);
-          if (pending) {
-            payload = { ...(payload as Record<string, Json>), ...pending };
-            this.pendingPatches.delete(line.seq);
+          if (this.pendingPatches.size > 0) {
+            const pending = this.pendingPatches.get(line.seq);
+            if (pending) {
+              payload = { ...(payload as Record<string, Json>), ...pending };
+              this.pendingPatches.delete(line.seq);
+            }
           }
-          this.s.insertEvent.run(this.runId, line.seq, line.seq, 0, line.kind, line.ts, encodePayload(JSON.stringify(payload), payload), typeof line.fp === 'string' ? line.fp : null, isSeq(line.parent) ? line.parent : null);
+          rows.event(line.seq, line.kind, line.ts, payload, typeof line.fp === 'string' ? line.fp : null, isSeq(line.parent) ? line.parent : null);
           if (line.seq > maxSeq) maxSeq = line.seq;
           if (line.kind === 'llm') usageDirty = true;
           res.events++;
@@ -217,14 +238,20 @@ export class JournalIngestor {
         }
         case 'patch': {
           if (this.forkSeq !== undefined && line.seq <= this.forkSeq) break;
-          const fields = mask(line.payload) as Record<string, Json>;
-          const row = this.s.eventForPatch.get(this.runId, line.seq) as { kind: string; payload: string } | undefined;
+          const fields = (chunkMayHaveSecrets ? masker.json(line.payload, raw) : line.payload) as Record<string, Json>;
+          // Most patches follow their event within the chunk: merged in memory, the event is written once.
+          const heldKind = rows.patch(line.seq, fields);
+          if (heldKind !== undefined) {
+            if (heldKind === 'llm') usageDirty = true;
+            break;
+          }
+          const row = this.s.eventForPatch.get(run, line.seq) as { kind: string; payload: string } | undefined;
           if (!row) {
             this.pendingPatches.set(line.seq, { ...(this.pendingPatches.get(line.seq) ?? {}), ...fields });
             break;
           }
           const merged = { ...(JSON.parse(decodePayload(row.payload)) as Record<string, Json>), ...fields };
-          this.s.updatePayload.run(encodePayload(JSON.stringify(merged), merged), this.runId, line.seq);
+          this.s.updatePayload.run(encodePayload(JSON.stringify(merged), merged), run, line.seq);
           changedStored = true;
           if (row.kind === 'llm') usageDirty = true;
           break;
@@ -245,8 +272,8 @@ export class JournalIngestor {
           }
           if (n === 0) break;
           const lib = line.lib === true ? { lib: true } : {};
-          const payload = JSON.stringify(f64 !== undefined ? { source: line.source, f64, ...lib } : { source: line.source, values: mask(values), ...lib });
-          this.s.insertEvent.run(this.runId, first, first + n - 1, 1, line.kind, line.ts, payload, null, isSeq(line.parent) ? line.parent : null);
+          const payload = JSON.stringify(f64 !== undefined ? { source: line.source, f64, ...lib } : { source: line.source, values: chunkMayHaveSecrets ? masker.json(values, raw) : values, ...lib });
+          rows.batch(first, first + n - 1, line.kind, line.ts, payload, isSeq(line.parent) ? line.parent : null);
           if (first + n - 1 > maxSeq) maxSeq = first + n - 1;
           res.events += n;
           break;
@@ -256,14 +283,16 @@ export class JournalIngestor {
           this.s.insertBlob.run(line.hash, data.byteLength, data);
           break;
         }
-        case 'kf':
+        case 'kf': {
+          const kf = chunkMayHaveSecrets ? masker.json(line.keyframe, raw) : line.keyframe;
           if (this.forkSeq !== undefined && line.keyframe.seq <= this.forkSeq) {
-            this.fork?.keyframe(mask(line.keyframe));
+            this.fork?.keyframe(kf);
             this.forkDirty = true;
             break;
           }
-          this.s.insertKeyframe.run(this.runId, line.keyframe.seq, encodePayload(JSON.stringify(mask(line.keyframe))));
+          this.s.insertKeyframe.run(run, line.keyframe.seq, encodePayload(JSON.stringify(kf)));
           break;
+        }
         case 'end':
           this.end = line;
           this.ensureRun();
@@ -273,7 +302,7 @@ export class JournalIngestor {
           warnings.push(masker.secrets.maskText(String(line.message)));
           break;
         case 'diverge':
-          this.divergence ??= mask(line.report);
+          this.divergence ??= chunkMayHaveSecrets ? masker.json(line.report, raw) : line.report;
           // Under `live`/`fallback` (a branch or a resume) the run continues past the first unmatched request by
           // design: an edited reply changes every later prompt. Only a replay stopped by a divergence is a warning.
           if (line.report.policy === 'live' || line.report.policy === 'fallback') break;
@@ -284,18 +313,19 @@ export class JournalIngestor {
           if (!line.result.ok) warnings.push(`state at step ${String(line.result.seq)} differs from the recording: ${(line.result.paths ?? []).slice(0, 10).join(', ')}`);
           break;
         case 'verdict':
-          this.verdict = mask(line.verdict);
+          this.verdict = chunkMayHaveSecrets ? masker.json(line.verdict, raw) : line.verdict;
           break;
       }
     }
+    rows.flush();
     if (this.fork && this.forkDirty && this.forkSeq !== undefined) {
-      this.s.insertKeyframe.run(this.runId, this.forkSeq, encodePayload(JSON.stringify(this.fork.toKeyframe(this.forkSeq, 'fork'))));
+      this.s.insertKeyframe.run(run, this.forkSeq, encodePayload(JSON.stringify(this.fork.toKeyframe(this.forkSeq, 'fork'))));
       this.forkDirty = false;
     }
     if (res.lines > 0 || res.bad > 0 || endOffset !== undefined) this.ensureRun();
     this.s.progress.run(maxSeq + 1, endOffset ?? null, this.opts.hostPid ?? null, this.runId);
     if (changedStored) this.s.bumpRevision?.run(this.runId);
-    if (usageDirty) this.s.usage.run({ id: this.runId });
+    if (usageDirty) this.s.usage.run({ id: this.runId, key: run });
     if (warnings.length > 0) this.addWarnings(warnings);
     return res;
   }

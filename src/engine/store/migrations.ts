@@ -132,6 +132,64 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.exec('ALTER TABLE runs ADD COLUMN revision INTEGER NOT NULL DEFAULT 0');
   },
+  // 7 (storage): events and keyframes keyed by an integer run key (run_keys maps it to the run's text id, see
+  // runKeys.ts) instead of the text id in every row and key. Existing rows are copied over, every run keeps all of
+  // its rows (rows of a run without a runs row too). The index on (run, kind, seq) is replaced by a partial index
+  // on LLM calls, which is what the per-chunk usage totals and the cost queries look up; other kind filters read the
+  // run's primary-key range. The search triggers are recreated on the new table (search tables keep text ids).
+  (db) => {
+    db.exec(`
+      CREATE TABLE run_keys (
+        key INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE
+      );
+      INSERT INTO run_keys (id) SELECT id FROM runs ORDER BY rowid;
+      INSERT OR IGNORE INTO run_keys (id) SELECT DISTINCT run_id FROM events;
+      INSERT OR IGNORE INTO run_keys (id) SELECT DISTINCT run_id FROM keyframes;
+
+      CREATE TABLE events_v7 (
+        run_key INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        end_seq INTEGER NOT NULL,
+        batched INTEGER NOT NULL DEFAULT 0,
+        kind TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        fingerprint TEXT,
+        parent_seq INTEGER,
+        PRIMARY KEY (run_key, seq)
+      ) WITHOUT ROWID;
+      INSERT INTO events_v7 (run_key, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq)
+        SELECT k.key, e.seq, e.end_seq, e.batched, e.kind, e.ts, e.payload, e.fingerprint, e.parent_seq
+        FROM events e JOIN run_keys k ON k.id = e.run_id ORDER BY k.key, e.seq;
+      DROP TABLE events;
+      ALTER TABLE events_v7 RENAME TO events;
+      CREATE INDEX events_llm ON events(run_key, seq) WHERE kind = 'llm';
+
+      CREATE TABLE keyframes_v7 (
+        run_key INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (run_key, seq)
+      ) WITHOUT ROWID;
+      INSERT INTO keyframes_v7 (run_key, seq, data)
+        SELECT k.key, f.seq, f.data FROM keyframes f JOIN run_keys k ON k.id = f.run_id ORDER BY k.key, f.seq;
+      DROP TABLE keyframes;
+      ALTER TABLE keyframes_v7 RENAME TO keyframes;
+
+      CREATE TRIGGER events_search_update AFTER UPDATE OF payload ON events
+      WHEN new.batched = 0 AND new.kind IN ('llm','http','console','error','step','tool') BEGIN
+        INSERT OR IGNORE INTO search_pending (run_id, seq) SELECT id, new.seq FROM run_keys WHERE key = new.run_key;
+      END;
+      CREATE TRIGGER events_search_delete AFTER DELETE ON events
+      WHEN old.batched = 0 AND old.kind IN ('llm','http','console','error','step','tool') BEGIN
+        DELETE FROM search_fts WHERE rowid IN (
+          SELECT id FROM search_docs WHERE run_id = (SELECT id FROM run_keys WHERE key = old.run_key) AND seq = old.seq);
+        DELETE FROM search_docs WHERE run_id = (SELECT id FROM run_keys WHERE key = old.run_key) AND seq = old.seq;
+        DELETE FROM search_pending WHERE run_id = (SELECT id FROM run_keys WHERE key = old.run_key) AND seq = old.seq;
+      END;
+    `);
+  },
 ];
 
 /** Brings a database to the latest schema. Throws StoreVersionError for a store from a newer AgentTrace. */

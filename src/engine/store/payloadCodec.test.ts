@@ -66,7 +66,7 @@ describe('payloads at rest', () => {
   it('round-trips texts exactly; small ones stay plain JSON, large ones keep model and usage readable by SQL', () => {
     const small = JSON.stringify({ name: 'x' });
     expect(encodePayload(small)).toBe(small);
-    const value = { model: 'gpt-4o-mini', usage: { totalTokens: 3 }, messages: [{ role: 'user', content: 'é'.repeat(COMPRESS_MIN_CHARS) }] };
+    const value = { model: 'gpt-4o-mini', usage: { totalTokens: 3 }, messages: [{ role: 'user', content: 'é'.repeat(4 * COMPRESS_MIN_CHARS) }] };
     const text = JSON.stringify(value);
     const stored = encodePayload(text, value);
     expect(stored.length).toBeLessThan(text.length / 4);
@@ -87,7 +87,7 @@ describe('payloads at rest', () => {
     const s = ingestInto(home);
     const db = dbOf(s);
     expect(db.pragma('page_size', { simple: true })).toBe(16384);
-    const llmRows = db.prepare("SELECT payload FROM events WHERE run_id = 'run-1' AND kind = 'llm'").pluck().all() as string[];
+    const llmRows = db.prepare("SELECT payload FROM events WHERE run_key = (SELECT key FROM run_keys WHERE id = 'run-1') AND kind = 'llm'").pluck().all() as string[];
     expect(llmRows.length).toBe(30);
     expect(llmRows.every((p) => p.startsWith('{"$z":1,'))).toBe(true);
     const plain = expected.filter((e) => e.kind === 'llm').reduce((n, e) => n + JSON.stringify(e.payload).length, 0);
@@ -95,7 +95,7 @@ describe('payloads at rest', () => {
     expect(stored).toBeLessThan(plain / 3);
     // Keyframes of 1 KB and more are stored compressed, smaller ones plain (how many captures fit in the locals
     // budget depends on the machine's load, so the count of large ones is not fixed).
-    const kfRows = db.prepare("SELECT data FROM keyframes WHERE run_id = 'run-1' ORDER BY seq").pluck().all() as string[];
+    const kfRows = db.prepare("SELECT data FROM keyframes WHERE run_key = (SELECT key FROM run_keys WHERE id = 'run-1') ORDER BY seq").pluck().all() as string[];
     expect(kfRows.length).toBe(expectedKfs.length);
     kfRows.forEach((data, i) => {
       // Clear of the threshold (masking may change a text's length a little on the way in).
@@ -137,7 +137,7 @@ describe('payloads at rest', () => {
     expectSameAsJournal(s);
     // New runs in the migrated store are stored compressed next to the old plain ones.
     s.ingestor('run-2').ingestText(journalText.replaceAll('"id":"x"', '"id":"run-2"'));
-    expect(dbOf(s).prepare("SELECT count(*) FROM events WHERE run_id = 'run-2' AND payload LIKE '{\"$z\":1,%'").pluck().get()).toBe(30);
+    expect(dbOf(s).prepare("SELECT count(*) FROM events WHERE run_key = (SELECT key FROM run_keys WHERE id = 'run-2') AND payload LIKE '{\"$z\":1,%'").pluck().get()).toBe(30);
     expect(s.getEvents('run-2')).toEqual(expected);
   });
 });

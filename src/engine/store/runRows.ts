@@ -7,6 +7,7 @@
 import { dbOf } from './handle.js';
 import { decodePayload } from './payloadCodec.js';
 import type { EventRow } from './rows.js';
+import { KEY_OF } from './runKeys.js';
 import type { Staging } from './staging.js';
 import type { TraceStore } from './store.js';
 
@@ -23,7 +24,7 @@ const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
 /** Event rows of a run in seq order, up to seq `upTo` (a batch that straddles it is cut there). */
 export function* eventRows(from: TraceStore | Staging, runId: string, upTo = NO_LIMIT): Generator<RawEventRow> {
-  const stmt = dbOf(from).prepare('SELECT seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq FROM events WHERE run_id = ? AND seq <= ? ORDER BY seq');
+  const stmt = dbOf(from).prepare(`SELECT seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq FROM events WHERE run_key = ${KEY_OF} AND seq <= ? ORDER BY seq`);
   for (const row of stmt.iterate(runId, upTo) as IterableIterator<RawEventRow>) {
     if (!row.batched) row.payload = decodePayload(row.payload);
     yield row.end_seq > upTo ? cutBatch(row, upTo) : row;
@@ -32,7 +33,7 @@ export function* eventRows(from: TraceStore | Staging, runId: string, upTo = NO_
 
 /** Keyframe rows of a run in seq order, up to seq `upTo`. */
 export function keyframeRows(from: TraceStore | Staging, runId: string, upTo = NO_LIMIT): RawKeyframeRow[] {
-  const rows = dbOf(from).prepare('SELECT seq, data FROM keyframes WHERE run_id = ? AND seq <= ? ORDER BY seq').all(runId, upTo) as RawKeyframeRow[];
+  const rows = dbOf(from).prepare(`SELECT seq, data FROM keyframes WHERE run_key = ${KEY_OF} AND seq <= ? ORDER BY seq`).all(runId, upTo) as RawKeyframeRow[];
   for (const r of rows) r.data = decodePayload(r.data);
   return rows;
 }

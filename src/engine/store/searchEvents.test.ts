@@ -45,7 +45,7 @@ describe('searchEvents', () => {
         { t: 'ev', seq: 0, kind: 'llm', ts: 1, payload: { layer: 'fetch', provider: 'openai', model: 'gpt-4o-mini', stream: false, request: { method: 'POST', url: 'http://mock/v1/chat/completions', headers: {} }, messages: [{ role: 'user', content: long }], reply: { role: 'assistant', content: `${long} the quetzal flies` } } },
       ),
     );
-    const stored = dbOf(s).prepare("SELECT payload FROM events WHERE run_id = 'big' AND seq = 0").pluck().get() as string;
+    const stored = dbOf(s).prepare("SELECT payload FROM events WHERE run_key = (SELECT key FROM run_keys WHERE id = 'big') AND seq = 0").pluck().get() as string;
     expect(stored.startsWith('{"$z":')).toBe(true);
     expect(seqs(s, 'big', 'quetzal')).toEqual([0]);
   });

@@ -51,16 +51,16 @@ const DRAIN_SQL = [
   'DELETE FROM search_docs WHERE run_id = @run AND seq IN (SELECT seq FROM search_pending WHERE run_id = @run)',
   // New rows (past the highest indexed seq) and the changed ones.
   `INSERT INTO search_docs (run_id, seq, kind)
-     SELECT e.run_id, e.seq, e.kind FROM events e
-     WHERE e.run_id = @run AND e.batched = 0 AND e.kind IN (${KIND_LIST})
+     SELECT @run, e.seq, e.kind FROM events e
+     WHERE e.run_key = (SELECT key FROM run_keys WHERE id = @run) AND e.batched = 0 AND e.kind IN (${KIND_LIST})
        AND (e.seq > coalesce((SELECT max(seq) FROM search_docs WHERE run_id = @run), -1)
             OR e.seq IN (SELECT seq FROM search_pending WHERE run_id = @run))
-       AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.run_id = e.run_id AND d.seq = e.seq)`,
+       AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.run_id = @run AND d.seq = e.seq)`,
   // Payloads may be stored compressed (payloadCodec.ts): the text is read from the decoded payload, decoded once per
   // row (MATERIALIZED keeps SQLite from inlining the decode into every json_extract of the text expression).
   `WITH e AS MATERIALIZED (
      SELECT d.id AS id, ev.kind AS kind, atr_payload(ev.payload) AS payload
-     FROM search_docs d JOIN events ev ON ev.run_id = d.run_id AND ev.seq = d.seq
+     FROM search_docs d JOIN events ev ON ev.run_key = (SELECT key FROM run_keys WHERE id = @run) AND ev.seq = d.seq
      WHERE d.run_id = @run AND d.id > @lastId)
    INSERT INTO search_fts (rowid, text) SELECT e.id, ${EVENT_TEXT_SQL} FROM e`,
   'DELETE FROM search_pending WHERE run_id = @run',

@@ -13,8 +13,9 @@
  * bounded (SEARCH_TEXT_MAX). Value rows (random/time/crypto batches) are never indexed.
  * search_docs maps an indexed event to its FTS row id (events is WITHOUT ROWID); search_fts keeps the text for
  * snippets.
- * IMPORTANT: migration 4 runs SEARCH_SCHEMA_SQL: never edit what it creates; a change is a new migration. The text
- * expression is applied at indexing time and may change (delete the documents to re-index).
+ * IMPORTANT: migration 4 runs SEARCH_SCHEMA_SQL: never edit what it creates; a change is a new migration (7 recreated
+ * the two triggers on the run-keyed events table). The text expression is applied at indexing time and may change
+ * (delete the documents to re-index).
  */
 
 /** Characters of one event's text that are indexed (the rest of a huge body is not searchable). */

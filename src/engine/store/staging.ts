@@ -14,6 +14,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { attachDb } from './handle.js';
 import { openDatabase } from './openDatabase.js';
+import { ensureRunKey } from './runKeys.js';
 import { processGone, rethrowDiskFull } from './storeFaults.js';
 
 /** Scratch folders of imports (staging.ts) and of the workbench's uploads (importApi.ts), named `<prefix><pid>-…`. */
@@ -69,8 +70,8 @@ export class Staging {
       this.#db = openDatabase(this.file, { nativeBinding, scratch: true });
       attachDb(this, this.#db);
       this.ins = {
-        event: this.#db.prepare('INSERT INTO events (run_id, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-        keyframe: this.#db.prepare('INSERT INTO keyframes (run_id, seq, data) VALUES (?, ?, ?)'),
+        event: this.#db.prepare('INSERT INTO events (run_key, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+        keyframe: this.#db.prepare('INSERT INTO keyframes (run_key, seq, data) VALUES (?, ?, ?)'),
         blob: this.#db.prepare('INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)'),
         hasBlob: this.#db.prepare('SELECT 1 FROM blobs WHERE hash = ?'),
       };
@@ -83,7 +84,7 @@ export class Staging {
 
   event(runId: string, seq: number, endSeq: number, batched: boolean, kind: string, ts: number, payload: string, fp: string | null, parent: number | null): void {
     try {
-      this.ins.event.run(runId, seq, endSeq, batched ? 1 : 0, kind, ts, payload, fp, parent);
+      this.ins.event.run(ensureRunKey(this.#db, runId), seq, endSeq, batched ? 1 : 0, kind, ts, payload, fp, parent);
     } catch (e) {
       rethrowDiskFull(e, this.file);
     }
@@ -91,7 +92,7 @@ export class Staging {
 
   keyframe(runId: string, seq: number, data: string): void {
     try {
-      this.ins.keyframe.run(runId, seq, data);
+      this.ins.keyframe.run(ensureRunKey(this.#db, runId), seq, data);
     } catch (e) {
       rethrowDiskFull(e, this.file);
     }

@@ -153,7 +153,7 @@ describe('store: ingest', () => {
         { t: 'ev', seq: 8, kind: 'step', ts: 4, payload: { name: 'b' } },
       ),
     );
-    expect(dbOf(s).prepare("SELECT count(*) FROM events WHERE run_id = 'r4'").pluck().get()).toBe(5);
+    expect(dbOf(s).prepare("SELECT count(*) FROM events WHERE run_key = (SELECT key FROM run_keys WHERE id = 'r4')").pluck().get()).toBe(5);
     expect(s.countEvents('r4')).toBe(9);
     expect(s.getRun('r4').steps).toBe(9);
     const all = s.getEvents('r4');

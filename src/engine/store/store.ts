@@ -22,6 +22,7 @@ import { decodePayload } from './payloadCodec.js';
 import { StoreMasker } from './storeMasker.js';
 import { sweepStaleScratch } from './staging.js';
 import { removeMarker, writeOpenMarker } from './storeFaults.js';
+import { KEY_OF, dropRunKey } from './runKeys.js';
 import type { EventQuery, RunEnd, RunListItem, StoredRun } from './storeTypes.js';
 
 export interface OpenStoreOptions {
@@ -54,17 +55,11 @@ export function openStore(opts: OpenStoreOptions = {}): TraceStore {
 const EVENT_COLS = 'seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq';
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
+type Statements = Record<'run' | 'containing' | 'event' | 'keyframeAtOrBefore' | 'kindBetween' | 'blob' | 'formatVersion', Database.Statement>;
+
 export class TraceStore {
   readonly #db: Database.Database;
-  private readonly stmts: {
-    run: Database.Statement;
-    containing: Database.Statement;
-    event: Database.Statement;
-    keyframeAtOrBefore: Database.Statement;
-    kindBetween: Database.Statement;
-    blob: Database.Statement;
-    formatVersion: Database.Statement;
-  };
+  #stmts: Statements | undefined;
 
   constructor(
     db: Database.Database,
@@ -77,15 +72,21 @@ export class TraceStore {
   ) {
     this.#db = db;
     attachDb(this, db);
-    this.stmts = {
+  }
+
+  /** Prepared on first use: a store opened with an older migration list (migration tests) only ingests. */
+  private get stmts(): Statements {
+    const db = this.#db;
+    this.#stmts ??= {
       run: db.prepare('SELECT * FROM runs WHERE id = ?'),
-      containing: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1`),
-      event: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_id = ? AND seq = ?`),
-      keyframeAtOrBefore: db.prepare('SELECT seq, data FROM keyframes WHERE run_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1'),
-      kindBetween: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_id = ? AND kind = ? AND seq > ? AND seq <= ? ORDER BY seq`),
+      containing: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_key = ${KEY_OF} AND seq <= ? ORDER BY seq DESC LIMIT 1`),
+      event: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_key = ${KEY_OF} AND seq = ?`),
+      keyframeAtOrBefore: db.prepare(`SELECT seq, data FROM keyframes WHERE run_key = ${KEY_OF} AND seq <= ? ORDER BY seq DESC LIMIT 1`),
+      kindBetween: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_key = ${KEY_OF} AND seq > ? AND seq <= ? AND kind = ? ORDER BY seq`),
       blob: db.prepare('SELECT data FROM blobs WHERE hash = ?'),
       formatVersion: db.prepare('SELECT format_version FROM runs WHERE id = ?').pluck(),
     };
+    return this.#stmts;
   }
 
   /** False once closed. */
@@ -206,7 +207,7 @@ export class TraceStore {
     // Start at the row that contains `from` (a batch may begin before it), so the range scan stays on the index.
     const containing = this.stmts.containing.get(runId, from) as EventRow | undefined;
     const start = containing && containing.end_seq >= from ? containing.seq : from;
-    let sql = `SELECT ${EVENT_COLS} FROM events WHERE run_id = ? AND seq >= ? AND seq <= ?`;
+    let sql = `SELECT ${EVENT_COLS} FROM events WHERE run_key = ${KEY_OF} AND seq >= ? AND seq <= ?`;
     const params: unknown[] = [runId, start, to];
     if (q.kinds && q.kinds.length > 0) {
       sql += ` AND kind IN (${q.kinds.map(() => '?').join(',')})`;
@@ -231,11 +232,11 @@ export class TraceStore {
   /** Number of events (seqs) stored for a run; optionally only those in [from, to] of some kinds (batches clipped). */
   countEvents(runId: string, q: Pick<EventQuery, 'from' | 'to' | 'kinds'> = {}): number {
     if (q.from === undefined && q.to === undefined && !q.kinds?.length) {
-      const r = this.#db.prepare('SELECT coalesce(sum(end_seq - seq + 1), 0) AS n FROM events WHERE run_id = ?').get(runId) as { n: number };
+      const r = this.#db.prepare(`SELECT coalesce(sum(end_seq - seq + 1), 0) AS n FROM events WHERE run_key = ${KEY_OF}`).get(runId) as { n: number };
       return r.n;
     }
     const params: unknown[] = [q.to ?? MAX_SEQ, Math.max(0, q.from ?? 0), runId, Math.max(0, q.from ?? 0), q.to ?? MAX_SEQ];
-    let sql = 'SELECT coalesce(sum(min(end_seq, ?) - max(seq, ?) + 1), 0) AS n FROM events WHERE run_id = ? AND end_seq >= ? AND seq <= ?';
+    let sql = `SELECT coalesce(sum(min(end_seq, ?) - max(seq, ?) + 1), 0) AS n FROM events WHERE run_key = ${KEY_OF} AND end_seq >= ? AND seq <= ?`;
     if (q.kinds?.length) {
       sql += ` AND kind IN (${q.kinds.map(() => '?').join(',')})`;
       params.push(...q.kinds);
@@ -254,8 +255,8 @@ export class TraceStore {
     if (kfRow) fold.keyframe(JSON.parse(decodePayload(kfRow.data)) as Keyframe);
     const base = kfRow ? kfRow.seq : -1;
     const steps = this.stepsOf(runId);
-    for (const row of this.stmts.kindBetween.iterate(runId, 'state', base, seq) as IterableIterator<EventRow>) fold.state(applyPayloadSteps('state', JSON.parse(decodePayload(row.payload)) as Json, steps) as StatePayload);
-    for (const row of this.stmts.kindBetween.iterate(runId, 'fs', base, seq) as IterableIterator<EventRow>) fold.fs(applyPayloadSteps('fs', JSON.parse(decodePayload(row.payload)) as Json, steps) as FsPayload);
+    for (const row of this.stmts.kindBetween.iterate(runId, base, seq, 'state') as IterableIterator<EventRow>) fold.state(applyPayloadSteps('state', JSON.parse(decodePayload(row.payload)) as Json, steps) as StatePayload);
+    for (const row of this.stmts.kindBetween.iterate(runId, base, seq, 'fs') as IterableIterator<EventRow>) fold.fs(applyPayloadSteps('fs', JSON.parse(decodePayload(row.payload)) as Json, steps) as FsPayload);
     return fold.at(seq);
   }
 
@@ -272,12 +273,12 @@ export class TraceStore {
   }
 
   getKeyframe(runId: string, seq: number): Keyframe | undefined {
-    const row = this.#db.prepare('SELECT data FROM keyframes WHERE run_id = ? AND seq = ?').get(runId, seq) as { data: string } | undefined;
+    const row = this.#db.prepare(`SELECT data FROM keyframes WHERE run_key = ${KEY_OF} AND seq = ?`).get(runId, seq) as { data: string } | undefined;
     return row ? (JSON.parse(decodePayload(row.data)) as Keyframe) : undefined;
   }
 
   keyframeSeqs(runId: string): number[] {
-    return (this.#db.prepare('SELECT seq FROM keyframes WHERE run_id = ? ORDER BY seq').all(runId) as { seq: number }[]).map((r) => r.seq);
+    return (this.#db.prepare(`SELECT seq FROM keyframes WHERE run_key = ${KEY_OF} ORDER BY seq`).all(runId) as { seq: number }[]).map((r) => r.seq);
   }
 
   getBlob(hash: string): Buffer | undefined {
@@ -304,8 +305,9 @@ export class TraceStore {
     const children = this.childRunIds(runId);
     if (children.length > 0) throw new BadArgsError(`run ${runId} has ${children.length} branch${children.length === 1 ? '' : 'es'} (${children.slice(0, 3).join(', ')})`, 'delete or keep its branches first');
     this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM events WHERE run_id = ?').run(runId);
-      this.#db.prepare('DELETE FROM keyframes WHERE run_id = ?').run(runId);
+      this.#db.prepare(`DELETE FROM events WHERE run_key = ${KEY_OF}`).run(runId);
+      this.#db.prepare(`DELETE FROM keyframes WHERE run_key = ${KEY_OF}`).run(runId);
+      dropRunKey(this.#db, runId);
       this.#db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
     })();
   }

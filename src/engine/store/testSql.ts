@@ -44,8 +44,9 @@ export function dumpStore(store: TraceStore): string {
   return JSON.stringify(
     {
       runs: all('SELECT * FROM runs ORDER BY id'),
-      events: all('SELECT * FROM events ORDER BY run_id, seq'),
-      keyframes: all('SELECT * FROM keyframes ORDER BY run_id, seq'),
+      // By run id, not run key: two stores give the same run different keys.
+      events: all('SELECT k.id AS run_id, e.seq, e.end_seq, e.batched, e.kind, e.ts, e.payload, e.fingerprint, e.parent_seq FROM events e JOIN run_keys k ON k.key = e.run_key ORDER BY k.id, e.seq'),
+      keyframes: all('SELECT k.id AS run_id, f.seq, f.data FROM keyframes f JOIN run_keys k ON k.key = f.run_key ORDER BY k.id, f.seq'),
       blobs: all('SELECT hash, size, hex(data) AS data FROM blobs ORDER BY hash'),
     },
     null,
@@ -61,7 +62,7 @@ export function decodedRowsOfFile(file: string, runId?: string): string[] {
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
-    const sql = runId === undefined ? 'SELECT payload FROM events UNION ALL SELECT data FROM keyframes' : 'SELECT data FROM keyframes WHERE run_id = ?';
+    const sql = runId === undefined ? 'SELECT payload FROM events UNION ALL SELECT data FROM keyframes' : 'SELECT data FROM keyframes WHERE run_key = (SELECT key FROM run_keys WHERE id = ?)';
     const rows = (runId === undefined ? db.prepare(sql).pluck().all() : db.prepare(sql).pluck().all(runId)) as string[];
     return rows.map(decodePayload);
   } catch {

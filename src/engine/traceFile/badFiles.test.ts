@@ -206,7 +206,7 @@ describe('import refuses bad files and leaves the store untouched', () => {
   it('same ids, same metadata, different events: a conflict', async () => {
     const src = open();
     makeTree(src);
-    execSql(src, "UPDATE events SET payload = json_set(payload, '$.text', 'changed\n') WHERE run_id = ? AND seq = 12", ROOT);
+    execSql(src, "UPDATE events SET payload = json_set(payload, '$.text', 'changed\n') WHERE run_key = (SELECT key FROM run_keys WHERE id = ?) AND seq = 12", ROOT);
     const before = dumpStore(src);
     const err = await importTraceFile(src, valid, { display: 'bad.agenttrace' }).catch((e: unknown) => e);
     expect((err as AtrError).message).toBe('bad.agenttrace: run run-root already exists in the store with different content (its events differ)');

@@ -64,7 +64,7 @@ describe('export -> import', () => {
     }
     expect(dest.getBlob(sha(FILE))).toEqual(FILE);
     // Batches stay batched (compact): one row for the six time values.
-    expect(queryValue(dest, "SELECT count(*) FROM events WHERE run_id = ? AND kind = 'time'", ROOT)).toBe(1);
+    expect(queryValue(dest, "SELECT count(*) FROM events WHERE run_key = (SELECT key FROM run_keys WHERE id = ?) AND kind = 'time'", ROOT)).toBe(1);
   });
 
   it('--only of a branch carries its ancestors up to the fork, so it replays on its own', async () => {
@@ -177,7 +177,7 @@ describe('export safety', () => {
     const { store, dir } = source();
     execSql(
       store,
-      'INSERT INTO events (run_id, seq, end_seq, batched, kind, ts, payload) VALUES (?, 13, 13, 0, ?, 1, ?)',
+      'INSERT INTO events (run_key, seq, end_seq, batched, kind, ts, payload) VALUES ((SELECT key FROM run_keys WHERE id = ?), 13, 13, 0, ?, 1, ?)',
       B1,
       'console',
       JSON.stringify({ stream: 'stdout', text: 'key=sk-live-ABCDEFGH12345678 and my-own-secret-value-42' }),
