@@ -50,7 +50,7 @@ describe.runIf(posix)('replay tape on fd 3', () => {
     const [run] = await cliJson<RunListItem[]>(['list', '--json'], { home });
     // A damaged event row: the run and its script are fine (checked before the agent starts), its events are not.
     const db = openDatabase(path.join(home, 'traces.db'));
-    db.prepare("UPDATE events SET payload = '{damaged' WHERE run_id = ? AND kind = 'console'").run(run.id);
+    db.prepare("UPDATE events SET payload = '{damaged' WHERE run_key = (SELECT key FROM run_keys WHERE id = ?) AND kind = 'console'").run(run.id);
     db.close();
     const store = openStore({ home, env: {} });
     try {
