@@ -42,8 +42,6 @@ export class Recorder {
   private batchValues: Json[] = [];
   /** The open batch holds values consumed by library code (libraryCaller.ts): such values never share a batch. */
   private batchLib = false;
-  /** Values consumed by library code so far. */
-  private libraryValues = 0;
   /** The enclosing step of the open batch's values (steps flush the batch when they begin and end). */
   private batchParent: number | undefined;
   /**
@@ -123,14 +121,6 @@ export class Recorder {
     return this.seq;
   }
 
-  /**
-   * Seqs of the agent's own so far: steps without the values client libraries consumed (libraryCaller.ts). The
-   * keyframe policy counts these, so how often state is saved does not depend on which client the agent uses.
-   */
-  get agentSteps(): number {
-    return this.seq - this.libraryValues;
-  }
-
   /** Records an event and returns its seq. Payload strings are secret-masked by the caller-specific helpers. */
   emit<K extends EventKind>(kind: K, payload: PayloadByKind[K], extra?: { fingerprint?: string; parentSeq?: number }): number {
     for (const fn of this.beforeEvent) {
@@ -166,7 +156,6 @@ export class Recorder {
   /** Records one cheap value (Math.random, Date.now, ...) in a batch; returns its seq. Hot path: keep it lean. */
   value(kind: BatchKind, source: string, v: Json): number {
     const lib = calledByLibrary(Recorder.prototype.value);
-    if (lib) this.libraryValues++;
     if (this.batchKind !== kind || this.batchSource !== source || this.batchLib !== lib || this.batchN + this.batchValues.length >= BATCH_MAX) {
       this.flushBatch();
       this.batchKind = kind;

@@ -56,9 +56,8 @@ export class StateManager implements StateRuntime {
   private readonly pendingLlm: { at: number; capture: CaptureResult }[] = [];
   private readonly baseline: Set<string>;
   private readonly stepErrors: { seq: number; err: WeakRef<Error> }[] = [];
-  /** The keyframe policy's position (Recorder.agentSteps) of the last keyframe's event. */
-  private lastKeyframeAt = -1;
-  /** Agent steps an LLM client's call takes between its `create` and its `llm` event; see llmKeyframeDue. */
+  private lastKeyframeSeq = -1;
+  /** Seqs an LLM client takes between its `create` and the call's `llm` event (ids, clock reads); see llmKeyframeDue. */
   private llmLag = 0;
   private llmHitAt: number | undefined;
   private busy = false;
@@ -188,13 +187,13 @@ export class StateManager implements StateRuntime {
    * worth a locals pause (its `llm` event becomes that keyframe, with the caller's locals).
    */
   llmKeyframeDue(): boolean {
-    this.llmHitAt = this.rec.agentSteps;
+    this.llmHitAt = this.rec.steps;
     return this.llmKeyframeAhead();
   }
 
   /** llmKeyframeDue without noting a call: would an LLM call starting now be due for a keyframe? */
   llmKeyframeAhead(): boolean {
-    return this.rec.agentSteps + this.llmLag - this.lastKeyframeAt >= this.rec.meta.keyframeEvery;
+    return this.rec.steps + this.llmLag - this.lastKeyframeSeq >= this.rec.meta.keyframeEvery;
   }
 
   /** LLM events recorded so far. */
@@ -233,7 +232,7 @@ export class StateManager implements StateRuntime {
   private afterEvent(seq: number, kind: EventKind, payload: unknown): void {
     if (kind === 'fs') applyFsEvent(this.files, payload as FsPayload);
     if (kind === 'llm' && this.llmHitAt !== undefined) {
-      this.llmLag = Math.min(Math.max(0, this.rec.agentSteps - 1 - this.llmHitAt), this.rec.meta.keyframeEvery - 1);
+      this.llmLag = Math.min(Math.max(0, seq - this.llmHitAt), this.rec.meta.keyframeEvery - 1);
       this.llmHitAt = undefined;
     }
     if (this.busy) return;
@@ -249,14 +248,14 @@ export class StateManager implements StateRuntime {
     }
   }
 
-  /** The every-N policy: a keyframe once N agent steps (library values not counted) passed since the last one. Caller holds `busy`. */
+  /** The every-N policy: a keyframe once N seqs passed since the last one. Caller holds `busy`. */
   private maybeKeyframe(): void {
-    if (this.rec.agentSteps - 1 - this.lastKeyframeAt < this.rec.meta.keyframeEvery) return;
+    if (this.rec.steps - 1 - this.lastKeyframeSeq < this.rec.meta.keyframeEvery) return;
     if (this.rec.meta.mode === 'replay') {
       // A pure replay keeps only its verdict (its journal is read for that, then dropped): a periodic keyframe would
       // be built and never read. The policy still moves on, so when a replay reads locals (at an exception), LLM
       // calls are due for locals exactly where the recording's were.
-      this.lastKeyframeAt = this.rec.agentSteps - 1;
+      this.lastKeyframeSeq = this.rec.steps - 1;
       return;
     }
     // Locals only when the agent's own frames are on the stack (a console.log, a file write) and affordable.
@@ -329,7 +328,7 @@ export class StateManager implements StateRuntime {
       };
       if (label) kf.label = label;
       this.rec.keyframe(kf);
-      this.lastKeyframeAt = this.rec.agentSteps - 1;
+      this.lastKeyframeSeq = kf.seq;
     } finally {
       this.busy = wasBusy;
     }
