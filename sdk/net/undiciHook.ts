@@ -14,7 +14,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type { Recorder } from '../core/recorder.js';
 import { runInternal } from '../core/internal.js';
-import { NetCall } from './netCall.js';
+import { NetCall, type NetRequest } from './netCall.js';
 import { headerMap, isAsyncBody, syncBodyBytes } from './headers.js';
 import { BodyCopy, MAX_CAPTURE_BYTES } from './bodyCopy.js';
 import { GLOBAL_DISPATCHER, installLazyGlobalDispatcher } from './globalDispatcher.js';
@@ -92,7 +92,7 @@ export function recordingInterceptor(rec: Recorder): Interceptor {
           headers = headerMap(opts.headers);
           const bytes = syncBodyBytes(opts.body);
           if (bytes !== undefined) {
-            bound.recordStart({ method: opts.method ?? 'GET', url, headers, body: bytes });
+            bound.recordStart(() => ({ method: opts.method ?? 'GET', url, headers, body: bytes }));
             plan = 'sync';
           } else if (isAsyncBody(opts.body)) {
             // A known length means a finite body (fetch's string/bytes/Blob/FormData bodies): read it first so the
@@ -100,7 +100,7 @@ export function recordingInterceptor(rec: Recorder): Interceptor {
             const length = Number(headers['content-length']);
             plan = headers['content-length'] !== undefined && length <= MAX_CAPTURE_BYTES ? 'buffer' : 'tee';
           } else {
-            bound.recordStart({ method: opts.method ?? 'GET', url, headers, body: null });
+            bound.recordStart(() => ({ method: opts.method ?? 'GET', url, headers, body: null }));
             plan = 'sync';
           }
         }
@@ -109,16 +109,16 @@ export function recordingInterceptor(rec: Recorder): Interceptor {
         plan = 'skip';
       }
       if (plan === 'buffer') {
-        runInternal(() => bufferThenDispatch(rec, dispatch, opts, bound, url, headers)).catch((e: unknown) => rec.fault('fetch recording', e));
+        runInternal(() => bufferThenDispatch(dispatch, opts, bound, url, headers)).catch((e: unknown) => rec.fault('fetch recording', e));
         return true;
       }
       if (plan === 'tee') {
         const copy = new BodyCopy();
         // Emitted when the body has been sent, or earlier if the response (or an error) comes first.
-        bound.pendingStart = () => {
+        bound.recordStart(() => {
           const request = { method: opts.method ?? 'GET', url, headers, body: copy.bytes() };
-          bound.call = NetCall.start(rec, 'fetch', copy.overflow ? { ...request, truncatedSize: copy.size } : request);
-        };
+          return copy.overflow ? { ...request, truncatedSize: copy.size } : request;
+        });
         const body = teeBody(opts.body as AsyncIterable<unknown>, copy, () => bound.startPending());
         return runInternal(() => dispatch({ ...opts, body }, bound));
       }
@@ -130,7 +130,7 @@ export function recordingInterceptor(rec: Recorder): Interceptor {
     };
 }
 
-async function bufferThenDispatch(rec: Recorder, dispatch: Dispatch, opts: DispatchOptions, bound: RecordingHandler, url: string, headers: Record<string, string>): Promise<void> {
+async function bufferThenDispatch(dispatch: Dispatch, opts: DispatchOptions, bound: RecordingHandler, url: string, headers: Record<string, string>): Promise<void> {
   let body: Buffer;
   try {
     body = Buffer.concat(await collect(opts.body as AsyncIterable<unknown>));
@@ -139,7 +139,7 @@ async function bufferThenDispatch(rec: Recorder, dispatch: Dispatch, opts: Dispa
     dispatchLater(dispatch, { ...opts, body: failingBody(err) }, bound);
     return;
   }
-  bound.recordStart({ method: opts.method ?? 'GET', url, headers, body });
+  bound.recordStart(() => ({ method: opts.method ?? 'GET', url, headers, body }));
   dispatchLater(dispatch, { ...opts, body }, bound);
   bound.startPending();
 }
@@ -185,8 +185,8 @@ async function* teeBody(body: AsyncIterable<unknown>, copy: BodyCopy, done: () =
  */
 class RecordingHandler implements Handler {
   call: NetCall | null = null;
-  /** For a streamed request body: emits the event (once) when the body is complete or the response starts. */
-  pendingStart: (() => void) | null = null;
+  /** Emits the request's event (once); see recordStart. */
+  private pendingStart: (() => void) | null = null;
 
   constructor(
     private readonly inner: Handler,
@@ -202,14 +202,13 @@ class RecordingHandler implements Handler {
     if (this.inner.onRequestUpgrade) this.scope.runInAsyncScope(this.inner.onRequestUpgrade, this.inner, controller, statusCode, headers, socket);
   }
 
-  /** Records the request's event at the next startPending() (after it was dispatched, or when its outcome comes first). */
-  recordStart(request: Parameters<typeof NetCall.start>[2]): void {
+  /**
+   * Records the request's event at the next startPending(): once it was dispatched (or its body sent), or earlier
+   * when its outcome comes first. `request` is read then (a streamed body is complete by that time).
+   */
+  recordStart(request: () => NetRequest): void {
     this.pendingStart = () => {
-      try {
-        this.call = NetCall.start(this.rec, 'fetch', request);
-      } catch (e) {
-        this.drop(e);
-      }
+      this.call = NetCall.start(this.rec, 'fetch', request());
     };
   }
 
