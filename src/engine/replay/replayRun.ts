@@ -1,7 +1,8 @@
 /**
  * replayRun (behind `agenttrace replay` and the workbench's Replay, Resume and branch actions): re-runs a recorded
- * script with the SDK in replay mode (AGENTTRACE_MODE=replay, AGENTTRACE_TAPE=<tape file>, AGENTTRACE_JOURNAL=
- * <journal>; names in src/shared/trace/envProtocol.ts), in the recorded folder with the recorded arguments. Four modes:
+ * script with the SDK in replay mode (AGENTTRACE_MODE=replay, AGENTTRACE_TAPE=<tape, see tapeDelivery.ts>,
+ * AGENTTRACE_JOURNAL=<journal>; names in src/shared/trace/envProtocol.ts), in the recorded folder with the recorded
+ * arguments. Four modes:
  * - replay (no step): the whole run offline; the SDK's verdict says whether it was identical.
  * - jump (`step` + `offline`): deterministic through step N, where the SDK verifies the tracked state and stops.
  * - resume (`step` only): deterministic through step N, then live, recorded as the branch run `<id>__resume-<N>`
@@ -12,19 +13,17 @@
  * The replay's journal goes to a temporary folder (replay, jump) or is ingested into the store like a recording
  * (resume, branch); the verdict is computed from the full journal either way.
  */
-import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
 import { ENV } from '../../shared/trace/envProtocol.js';
 import type { AnswerSource, DivergencePolicy, FallbackAnswer, ReplayVerdict, Tape, TapeCall } from '../../shared/trace/tape.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../../shared/trace/types.js';
 import { branchId, getBranch, runIsLive } from '../branches/branches.js';
 import { branchParent, branchTape } from '../branches/branchTape.js';
 import { AtrError, BadArgsError } from '../errors.js';
-import { agentEnv, agentNodeArgs, startAgentProcess, type AgentExit, type AgentProcessOptions } from '../runner/agentProcess.js';
+import { agentNodeArgs, type AgentExit, type AgentProcessOptions } from '../runner/agentProcess.js';
 import { runTraced } from '../runner/tracedRun.js';
 import { agentTraceHome } from '../settings/paths.js';
 import { branchOverrides, resetBranchRun } from '../store/branchStore.js';
@@ -34,6 +33,7 @@ import { describeExit, judge, type ReplayOutcome } from './replayOutcome.js';
 import { firstLineDiff, hostVerdict, readReplayJournal, type ReplayJournal } from './replayJournal.js';
 import { poolFromRuns } from './poolFromRuns.js';
 import { replayEnv } from './replayEnv.js';
+import { runWithTape } from './tapeDelivery.js';
 import { checkStep, replaceResumeBranch, resumeBranchId, tapeFromStore, writeTapeFile, type TapeOptions } from './tapeFromStore.js';
 
 export type ReplayMode = 'replay' | 'jump' | 'resume' | 'branch';
@@ -236,60 +236,29 @@ function agentOptions(p: Prepared, opts: ReplayOptions): Omit<AgentProcessOption
   };
 }
 
-/**
- * Where the agent reads its tape. POSIX: a pipe on its fd 3, so the tape is built while the agent's node starts (the
- * SDK blocks on reading it before any agent code runs; a host that dies leaves it an empty tape: setup error). Windows
- * has no /dev/fd: a file written first.
- */
-const TAPE_PIPE = process.platform === 'win32' ? undefined : '/dev/fd/3';
-
 async function replayOffline(store: TraceStore, p: Prepared, opts: ReplayOptions, baseEnv: NodeJS.ProcessEnv): Promise<ReplayResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-replay-'));
   try {
-    const buildTape = (): Tape => tapeFromStore(store, p.run.id, { step: p.mode === 'jump' ? opts.step : undefined, after: 'stop', onDivergence: p.policy, pace: opts.pace, ...p.extras });
     const journal = path.join(dir, 'journal.ndjson');
-    const canGoLive = p.policy === 'live';
-    const ours = {
-      [ENV.mode]: 'replay',
-      [ENV.journal]: journal,
-      [ENV.runId]: `${p.run.id}__replay`,
-      [ENV.home]: store.home,
-      [ENV.script]: p.script,
-      [ENV.keyframeEvery]: String(p.run.keyframeEvery),
-      [ENV.hostPid]: String(process.pid),
-    };
-    const base = agentBaseEnv(p, opts, baseEnv, canGoLive);
-    let tape: Tape;
-    let exit: AgentExit;
-    if (TAPE_PIPE) {
-      const agent = startAgentProcess({ ...agentOptions(p, opts), env: agentEnv(base, { ...ours, [ENV.tape]: TAPE_PIPE }), pipeFd3: true });
-      try {
-        tape = buildTape();
-      } catch (e) {
-        // The agent is still in the SDK's setup, waiting for its tape: none of its code ran.
-        agent.child.kill('SIGKILL');
-        await agent.exit.catch(() => undefined);
-        throw e;
-      }
-      sendTape(agent.child, tape);
-      exit = await agent.exit;
-    } else {
-      tape = buildTape();
-      const env = agentEnv(base, { ...ours, [ENV.tape]: writeTapeFile(tape, dir) });
-      exit = await startAgentProcess({ ...agentOptions(p, opts), env }).exit;
-    }
+    const { tape, exit } = await runWithTape({
+      agent: agentOptions(p, opts),
+      baseEnv: agentBaseEnv(p, opts, baseEnv, p.policy === 'live'),
+      env: {
+        [ENV.mode]: 'replay',
+        [ENV.journal]: journal,
+        [ENV.runId]: `${p.run.id}__replay`,
+        [ENV.home]: store.home,
+        [ENV.script]: p.script,
+        [ENV.keyframeEvery]: String(p.run.keyframeEvery),
+        [ENV.hostPid]: String(process.pid),
+      },
+      buildTape: () => tapeFromStore(store, p.run.id, { step: p.mode === 'jump' ? opts.step : undefined, after: 'stop', onDivergence: p.policy, pace: opts.pace, ...p.extras }),
+      dir,
+    });
     return finish(p, opts, tape, exit, readReplayJournal(journal));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Writes the tape into the agent's fd 3 and closes it. An agent gone before reading it ends without a journal. */
-function sendTape(child: ChildProcess, tape: Tape): void {
-  const pipe = child.stdio[3] as Writable | null | undefined;
-  if (!pipe) return;
-  pipe.on('error', () => undefined);
-  pipe.end(JSON.stringify(tape));
 }
 
 async function resume(store: TraceStore, p: Prepared, opts: ReplayOptions, baseEnv: NodeJS.ProcessEnv): Promise<ReplayResult> {
