@@ -6,12 +6,15 @@
  */
 import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { Recorder, setActiveRecorder } from './core/recorder.js';
 import { orig, sha256 } from './core/originals.js';
 import { SecretSet, maskArgv, maskEnv } from '../src/shared/trace/redact.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../src/shared/trace/types.js';
 import { SDK_VERSION } from './core/version.js';
 import { sdkEnv, sdkHome } from './core/sdkEnv.js';
+import { readHandover } from './core/handover.js';
+import { ENV, EXIT_NO_HOST } from '../src/shared/trace/envProtocol.js';
 import { installNet } from './net/installNet.js';
 import { installDeterminism } from './determinism/installDeterminism.js';
 import { installFsRecording } from './fs/installFsRecording.js';
@@ -62,7 +65,8 @@ function makeMeta(secrets: SecretSet, runId: string): RunMeta {
   };
 }
 
-function startRecording(): void {
+/** Installs the recording hooks; returns the journal's path. */
+function startRecording(): string {
   const secrets = new SecretSet();
   secrets.addEnv(process.env);
 
@@ -95,11 +99,37 @@ function startRecording(): void {
       rec.fault(name, e);
     }
   }
+  return journal;
+}
+
+/**
+ * Waits for the host's `go` (ENV.hostReady): the SDK's setup above ran while the host loaded its store. A host that
+ * gave up never lets the agent's code run, and the journal goes: nothing of this run happened. A descriptor that
+ * cannot be read is not a host's answer: recording goes on (the host tails the journal whenever it writes).
+ */
+function waitForHost(file: string, journal: string): void {
+  // Worker threads share this environment: only the main thread holds the descriptor, and only once.
+  delete process.env[ENV.hostReady];
+  let answer: string;
+  try {
+    answer = readHandover(file);
+  } catch {
+    return;
+  }
+  if (answer === 'go') return;
+  try {
+    orig.unlinkSync(journal);
+  } catch {
+    // Not written yet: nothing to remove.
+  }
+  // eslint-disable-next-line no-restricted-properties -- this is the SDK's entry point
+  process.exit(EXIT_NO_HOST);
 }
 
 function start(): void {
-  const { mode } = sdkEnv();
-  if (mode === 'record') startRecording();
+  const { mode, hostReady } = sdkEnv();
+  let journal: string | undefined;
+  if (mode === 'record') journal = startRecording();
   else if (mode === 'replay') {
     startReplay({
       makeMeta: (secrets, id) => makeMeta(secrets, id),
@@ -118,6 +148,7 @@ function start(): void {
   } else return;
   // Named ESM imports of builtins (`import { randomUUID } from 'node:crypto'`) see the patched functions only after this.
   syncBuiltinESMExports();
+  if (journal && hostReady && isMainThread) waitForHost(hostReady, journal);
 }
 
 start();

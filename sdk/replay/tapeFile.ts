@@ -12,6 +12,7 @@ import type { Tape } from '../../src/shared/trace/tape.js';
 import { TAPE_FORMAT_VERSION } from '../../src/shared/trace/tape.js';
 import { ATR } from '../../src/shared/errors.js';
 import { ENV, ENV_PREFIX } from '../../src/shared/trace/envProtocol.js';
+import { readHandover } from '../core/handover.js';
 import { orig } from '../core/originals.js';
 
 export class ReplaySetupError extends Error {
@@ -22,19 +23,7 @@ export class ReplaySetupError extends Error {
 export function readTapeFile(file: string): Tape {
   let text: string;
   try {
-    // A tape handed over on an inherited descriptor (the host's pipe, a shell's process substitution) is read from
-    // the descriptor itself (a socket cannot be opened by its /dev/fd name) to its end, then closed: nothing of it
-    // stays open to the agent.
-    const fd = Number(/^\/dev\/fd\/(\d+)$/.exec(file)?.[1] ?? -1);
-    if (fd > 2) {
-      try {
-        text = orig.readFileSync(fd, 'utf8') as string;
-      } finally {
-        closeQuietly(fd);
-      }
-    } else {
-      text = orig.readFileSync(file, 'utf8') as string;
-    }
+    text = readHandover(file);
   } catch (e) {
     throw new ReplaySetupError(`cannot read the replay tape ${file} (${errText(e)}); AGENTTRACE_TAPE must name a tape written by \`agenttrace tape\``);
   }
@@ -133,14 +122,6 @@ function findCli(): string {
     dir = path.dirname(dir);
   }
   throw new ReplaySetupError('cannot find the agenttrace CLI (bin/agenttrace.mjs) next to the SDK; reinstall agenttrace');
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    orig.closeSync(fd);
-  } catch {
-    // Already closed: nothing is left open.
-  }
 }
 
 function errText(e: unknown): string {

@@ -11,24 +11,28 @@ import { ATR } from '../shared/errors.js';
 import { ENV, HOME_DIR_NAME, parseAgentEnv } from '../shared/trace/envProtocol.js';
 import { packageRoot } from '../engine/runner/sdkPaths.js';
 import { commandHelp, pad, parseArgs } from './args.js';
-import { diffCommand } from './commands/diff.js';
-import { branchCommand } from './commands/branch.js';
-import { exportCommand } from './commands/export.js';
-import { fixCommand } from './commands/fix.js';
-import { importCommand } from './commands/import.js';
-import { listCommand } from './commands/list.js';
-import { openCommand } from './commands/open.js';
-import { recordCommand } from './commands/record.js';
-import { replayCommand } from './commands/replay.js';
-import { showCommand } from './commands/show.js';
-import { tapeCommand } from './commands/tape.js';
-import { testCommand } from './commands/test.js';
-import { uiCommand } from './commands/ui.js';
 import type { CliContext, Command } from './context.js';
 import { streamPrinter, type Printer } from './printer.js';
 
-/** Registered commands, in help order. */
-export const COMMANDS: Command[] = [recordCommand, listCommand, showCommand, replayCommand, testCommand, branchCommand, fixCommand, diffCommand, exportCommand, importCommand, openCommand, tapeCommand, uiCommand];
+/**
+ * Registered commands, in help order, each loaded on first use: a command pays only for its own modules, and
+ * `record` starts the agent before the store and the rest of the engine are even loaded.
+ */
+const COMMANDS = new Map<string, () => Promise<Command>>([
+  ['record', async () => (await import('./commands/record.js')).recordCommand],
+  ['list', async () => (await import('./commands/list.js')).listCommand],
+  ['show', async () => (await import('./commands/show.js')).showCommand],
+  ['replay', async () => (await import('./commands/replay.js')).replayCommand],
+  ['test', async () => (await import('./commands/test.js')).testCommand],
+  ['branch', async () => (await import('./commands/branch.js')).branchCommand],
+  ['fix', async () => (await import('./commands/fix.js')).fixCommand],
+  ['diff', async () => (await import('./commands/diff.js')).diffCommand],
+  ['export', async () => (await import('./commands/export.js')).exportCommand],
+  ['import', async () => (await import('./commands/import.js')).importCommand],
+  ['open', async () => (await import('./commands/open.js')).openCommand],
+  ['tape', async () => (await import('./commands/tape.js')).tapeCommand],
+  ['ui', async () => (await import('./commands/ui.js')).uiCommand],
+]);
 
 export interface MainOptions {
   printer?: Printer;
@@ -52,7 +56,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
 async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') {
-    ctx.printer.out(globalHelp());
+    ctx.printer.out(await globalHelp());
     return 0;
   }
   if (first === '--version' || first === '-v') {
@@ -60,12 +64,12 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
     return 0;
   }
   if (first === 'help') {
-    const cmd = rest[0] === undefined ? undefined : findCommand(rest[0]);
-    ctx.printer.out(cmd ? commandHelp(cmd.spec) : globalHelp());
+    const cmd = rest[0] === undefined ? undefined : await findCommand(rest[0]);
+    ctx.printer.out(cmd ? commandHelp(cmd.spec) : await globalHelp());
     return 0;
   }
   if (first.startsWith('-')) throw new BadArgsError(`unknown option ${first}`, 'see `agenttrace --help`');
-  const cmd = findCommand(first);
+  const cmd = await findCommand(first);
   const args = parseArgs(cmd.spec, rest);
   if (args.options.help) {
     ctx.printer.out(commandHelp(cmd.spec));
@@ -74,10 +78,10 @@ async function dispatch(argv: string[], ctx: CliContext): Promise<number> {
   return cmd.run(args, ctx);
 }
 
-function findCommand(name: string): Command {
-  const cmd = COMMANDS.find((c) => c.spec.name === name);
-  if (!cmd) throw new BadArgsError(`unknown command "${name}"`, `commands: ${COMMANDS.map((c) => c.spec.name).join(', ')}; see \`agenttrace --help\``);
-  return cmd;
+async function findCommand(name: string): Promise<Command> {
+  const load = COMMANDS.get(name);
+  if (!load) throw new BadArgsError(`unknown command "${name}"`, `commands: ${[...COMMANDS.keys()].join(', ')}; see \`agenttrace --help\``);
+  return load();
 }
 
 function exitCodeForError(err: AtrError): number {
@@ -92,14 +96,15 @@ function version(): string {
   }
 }
 
-function globalHelp(): string {
+async function globalHelp(): Promise<string> {
+  const commands = await Promise.all([...COMMANDS.values()].map((load) => load()));
   return [
     `AgentTrace ${version()} — a time-travel debugger for Node/TypeScript LLM agents`,
     '',
     'Usage: agenttrace <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${pad(c.spec.name, 10)}${c.spec.summary}`),
+    ...commands.map((c) => `  ${pad(c.spec.name, 10)}${c.spec.summary}`),
     '',
     'Options:',
     '  -h, --help      show help (also: agenttrace <command> --help)',

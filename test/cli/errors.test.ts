@@ -1,4 +1,5 @@
 /** Bad input through the real binary: one clear line on stderr, a non-zero exit, never a stack trace. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/engine/store/store.js';
@@ -77,6 +78,15 @@ describe('CLI errors', () => {
     const home = tmpHome();
     const r = await runCli(['list'], { home, env: { AGENTTRACE_SQLITE_BINDING: '/opt/electron/better_sqlite3.node' } });
     expectOneLineError(r, 1, /cannot load the SQLite native binding \/opt\/electron\/better_sqlite3\.node.*\(AGENTTRACE_SQLITE_BINDING must point/);
+  });
+
+  it('record with a store it cannot open: the agent started, but none of its code ran and no journal is left', async () => {
+    const home = tmpHome();
+    const marker = path.join(home, 'marker');
+    const r = await runCli(['record', 'test/agents/launch-marker.mjs'], { home, env: { AGENTTRACE_SQLITE_BINDING: '/opt/electron/better_sqlite3.node', LAUNCH_MARKER: marker } });
+    expectOneLineError(r, 1, /cannot load the SQLite native binding \/opt\/electron\/better_sqlite3\.node/);
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(fs.readdirSync(path.join(home, 'journals'))).toEqual([]);
   });
 });
 

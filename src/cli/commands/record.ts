@@ -1,8 +1,11 @@
-/** `agenttrace record <script>`: runs the agent under the recorder; its stdout, stderr and exit code pass through. */
-import { exitCodeFor, recordScript } from '../../engine/runner/recordScript.js';
-import { addErrorLocalsByReplay } from '../../engine/replay/errorLocalsReplay.js';
+/**
+ * `agenttrace record <script>`: runs the agent under the recorder; its stdout, stderr and exit code pass through.
+ * The agent is launched first and the store, the ingest and the rest of the engine load while it starts (imported
+ * below, not at the top): the agent's code waits only for the store to open, not for this process's start-up.
+ */
+import { agentTraceHome } from '../../engine/settings/paths.js';
+import { launchRecording } from '../../engine/runner/recordLaunch.js';
 import type { Command } from '../context.js';
-import { openCliStore } from '../context.js';
 
 export const recordCommand: Command = {
   spec: {
@@ -21,19 +24,25 @@ export const recordCommand: Command = {
   },
   async run(args, ctx) {
     const o = args.options;
-    const store = openCliStore(ctx);
+    const launch = launchRecording({
+      script: args.positionals[0],
+      args: args.rest,
+      keyframeEvery: o['keyframe-every'] as number | undefined,
+      node: o.node as string | undefined,
+      name: o.name as string | undefined,
+      home: agentTraceHome(ctx.env),
+      cwd: ctx.cwd,
+      env: ctx.env,
+      forwardSignals: true,
+    });
+    const [{ ingestRecording, storeForLaunch, exitCodeFor }, { openCliStore }, { addErrorLocalsByReplay }] = await Promise.all([
+      import('../../engine/runner/recordScript.js'),
+      import('../context.js'),
+      import('../../engine/replay/errorLocalsReplay.js'),
+    ]);
+    const store = await storeForLaunch(launch, () => openCliStore(ctx));
     try {
-      const result = await recordScript({
-        script: args.positionals[0],
-        args: args.rest,
-        keyframeEvery: o['keyframe-every'] as number | undefined,
-        node: o.node as string | undefined,
-        name: o.name as string | undefined,
-        cwd: ctx.cwd,
-        env: ctx.env,
-        store,
-        forwardSignals: true,
-      });
+      const result = await ingestRecording(launch, store);
       if (result.status === 'failed') {
         const locals = await addErrorLocalsByReplay(store, result.id, { env: ctx.env, cwd: ctx.cwd, node: o.node as string | undefined });
         if (locals.status === 'unconfirmed') ctx.printer.err(`agenttrace: locals at the error not captured: ${locals.why}\n`);

@@ -24,6 +24,7 @@ import { branchId, getBranch, runIsLive } from '../branches/branches.js';
 import { branchParent, branchTape } from '../branches/branchTape.js';
 import { AtrError, BadArgsError } from '../errors.js';
 import { agentNodeArgs, type AgentExit, type AgentProcessOptions } from '../runner/agentProcess.js';
+import { launchAgent } from '../runner/agentLaunch.js';
 import { runTraced } from '../runner/tracedRun.js';
 import { agentTraceHome } from '../settings/paths.js';
 import { branchOverrides, resetBranchRun } from '../store/branchStore.js';
@@ -328,16 +329,20 @@ async function recordIntoBranch(
       startedAt: Date.now(),
       pid: 0,
     };
+    const launched = launchAgent({
+      home: store.home,
+      runId: branch.id,
+      baseEnv: agentBaseEnv(p, opts, baseEnv, canGoLive),
+      env: { [ENV.mode]: 'replay', [ENV.tape]: tapeFile, [ENV.keyframeEvery]: String(p.run.keyframeEvery), [ENV.name]: branch.name },
+      agent: agentOptions(p, opts),
+    });
     const traced = await runTraced({
       store,
-      runId: branch.id,
+      launched,
       fallbackMeta,
       keepAfterSeq: branch.forkSeq,
       metaOverrides: { parentId: p.run.id, forkSeq: branch.forkSeq, mode, name: branch.name },
       keepJournal: true,
-      baseEnv: agentBaseEnv(p, opts, baseEnv, canGoLive),
-      env: { [ENV.mode]: 'replay', [ENV.tape]: tapeFile, [ENV.keyframeEvery]: String(p.run.keyframeEvery), [ENV.name]: branch.name },
-      agent: agentOptions(p, opts),
     });
     // The full journal (events before the fork included) is what the verdict is computed from; then it goes.
     let journal: ReplayJournal;

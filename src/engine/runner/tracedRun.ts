@@ -1,34 +1,36 @@
 /**
- * Runs an agent whose journal goes into the store while it runs: `record`, and `replay --step N` (a resume records
- * its continuation as a branch run). Crash safety: the journal lives in `$AGENTTRACE_HOME/journals/` next to a host
- * sidecar and is tailed every ~50 ms, each poll committed with its byte offset, so a SIGKILL of this host loses
- * nothing that reached the journal (recovery resumes at the offset), and the live store lags ~50 ms.
+ * Takes a launched agent's journal (agentLaunch.ts) into the store while it runs: `record`, and `replay --step N` (a
+ * resume records its continuation as a branch run). Crash safety: the journal lives in `$AGENTTRACE_HOME/journals/` next to a host
+ * sidecar and is tailed every ~200 ms, each poll committed with its byte offset, so a SIGKILL of this host loses
+ * nothing that reached the journal (recovery resumes at the offset), and the live store lags ~200 ms. Why not more
+ * often: each commit rewrites the touched 16 KB pages into the WAL (every 50 ms, a 200-call run wrote 11 MB of WAL
+ * for 150 KB of data, and the close-time checkpoint took 30 ms), on the cores the agent runs on.
  */
-import fs from 'node:fs';
 import type { RunMeta, RunStatus } from '../../shared/trace/types.js';
-import { ENV } from '../../shared/trace/envProtocol.js';
 import { detectAfterRun } from '../afe/detectRun.js';
-import { hostFile, journalFile, journalsDir } from '../settings/paths.js';
+import { hostFile } from '../settings/paths.js';
 import type { JournalIngestor } from '../store/ingest.js';
 import type { TraceStore } from '../store/store.js';
 import type { StoredRun } from '../store/storeTypes.js';
-import { agentEnv, startAgentProcess, type AgentExit, type AgentProcess, type AgentProcessOptions } from './agentProcess.js';
-import { removeQuietly, writeSidecar } from './hostSidecar.js';
+import type { LaunchedAgent } from './agentLaunch.js';
+import type { AgentExit } from './agentProcess.js';
+import { removeQuietly } from './hostSidecar.js';
 import { JournalTail } from './journalTail.js';
 
+/** How often the journal is taken into the store while the agent runs. */
+const POLL_MS = 200;
+
 export interface TracedRunOptions {
+  /** The store at the launch's home. */
   store: TraceStore;
-  runId: string;
+  /** The agent (launchAgent); a gated one is let go once its journal can be taken. */
+  launched: LaunchedAgent;
   /** Stored when the journal never gets a run line (the agent died at startup). */
   fallbackMeta: RunMeta;
   /** Branch runs: store only events after this seq (see JournalIngestor). */
   keepAfterSeq?: number;
   /** Run metadata the host decides whatever the journal's run line says (a resume's parent and fork step). */
   metaOverrides?: Partial<RunMeta>;
-  /** How to start the agent; its environment is `baseEnv` plus `env` plus the journal variables set here. */
-  agent: Omit<AgentProcessOptions, 'env'>;
-  baseEnv: NodeJS.ProcessEnv;
-  env: Record<string, string | undefined>;
   pollMs?: number;
   /**
    * Leave the journal (and the sidecar guarding it from recovery) in place after the final ingest: the caller reads
@@ -48,31 +50,17 @@ export interface TracedRunResult {
 }
 
 export async function runTraced(o: TracedRunOptions): Promise<TracedRunResult> {
-  const { store, runId } = o;
-  const home = store.home;
-  const journal = journalFile(home, runId);
-  fs.mkdirSync(journalsDir(home), { recursive: true });
-  // The sidecar must exist before the journal can: recovery in another process then never touches a live run.
-  writeSidecar(home, { runId, hostPid: process.pid, startedAt: Date.now() });
-
-  const ingestor = store.ingestor(runId, { fallbackMeta: o.fallbackMeta, hostPid: process.pid, keepAfterSeq: o.keepAfterSeq, metaOverrides: o.metaOverrides });
-  const tail = new JournalTail(journal, ingestor);
-  const env = agentEnv(o.baseEnv, {
-    ...o.env,
-    [ENV.journal]: journal,
-    [ENV.runId]: runId,
-    [ENV.home]: home,
-    [ENV.script]: o.agent.script,
-    [ENV.hostPid]: String(process.pid),
-  });
-
-  let agent: AgentProcess;
+  const { store, launched } = o;
+  const { runId, home, journal, agent } = launched;
+  let ingestor: JournalIngestor;
   try {
-    agent = startAgentProcess({ ...o.agent, env });
+    ingestor = store.ingestor(runId, { fallbackMeta: o.fallbackMeta, hostPid: process.pid, keepAfterSeq: o.keepAfterSeq, metaOverrides: o.metaOverrides });
   } catch (e) {
-    removeQuietly(hostFile(home, runId));
+    await launched.abort();
     throw e;
   }
+  const tail = new JournalTail(journal, ingestor);
+  launched.start();
 
   const warnings: string[] = [];
   const poll = (): void => {
@@ -84,7 +72,7 @@ export async function runTraced(o: TracedRunOptions): Promise<TracedRunResult> {
       if (!warnings.includes(msg)) warnings.push(msg);
     }
   };
-  const timer = setInterval(poll, o.pollMs ?? 50);
+  const timer = setInterval(poll, o.pollMs ?? POLL_MS);
 
   let exit: AgentExit;
   try {

@@ -33,6 +33,12 @@ export const ENV = {
   script: 'AGENTTRACE_SCRIPT',
   /** The pid of the host that started the agent. */
   hostPid: 'AGENTTRACE_HOST_PID',
+  /**
+   * Record: a descriptor (`/dev/fd/3`) on which the host writes `go` once it can take the journal. The SDK sets up,
+   * then reads it to its end before any agent code runs; closed without `go` (the host failed or died), the agent
+   * exits with EXIT_NO_HOST and leaves no journal.
+   */
+  hostReady: 'AGENTTRACE_HOST_READY',
   /** A state keyframe every N steps; default 10, at least 1. */
   keyframeEvery: 'AGENTTRACE_KEYFRAME_EVERY',
   /** AgentTrace's data folder (store and journals); default `~/.agenttrace`. */
@@ -62,6 +68,9 @@ export const ENV_PREFIX = 'AGENTTRACE_';
 /** The home folder's name under the user's home directory. */
 export const HOME_DIR_NAME = '.agenttrace';
 
+/** Exit code of a recorded agent whose host gave up before the agent's code ran (see ENV.hostReady). */
+export const EXIT_NO_HOST = 86;
+
 /** Steps between state keyframes when AGENTTRACE_KEYFRAME_EVERY is unset or not a positive number. */
 export const DEFAULT_KEYFRAME_EVERY = 10;
 
@@ -69,7 +78,7 @@ export const DEFAULT_KEYFRAME_EVERY = 10;
  * Variables the host decides for each agent: inherited values (a user's shell left in environment-variable mode, a
  * host that is itself an agent under test) must never reach the child, or it would write into the wrong journal.
  */
-export const HOST_OWNED_ENV: readonly EnvName[] = [ENV.mode, ENV.journal, ENV.runId, ENV.replayId, ENV.tape, ENV.step, ENV.branch, ENV.name, ENV.script, ENV.hostPid, ENV.keyframeEvery, ENV.home];
+export const HOST_OWNED_ENV: readonly EnvName[] = [ENV.mode, ENV.journal, ENV.runId, ENV.replayId, ENV.tape, ENV.step, ENV.branch, ENV.name, ENV.script, ENV.hostPid, ENV.hostReady, ENV.keyframeEvery, ENV.home];
 
 /** An environment to read (process.env or a host's copy). */
 export type EnvVars = Readonly<Record<string, string | undefined>>;
@@ -88,6 +97,7 @@ export interface AgentEnv {
   pace?: string;
   name?: string;
   script?: string;
+  hostReady?: string;
   keyframeEvery: number;
   home?: string;
   locals: boolean;
@@ -118,6 +128,7 @@ export function parseAgentEnv(env: EnvVars): AgentEnv {
     pace: lower(ENV.pace),
     name: raw(ENV.name),
     script: raw(ENV.script),
+    hostReady: raw(ENV.hostReady),
     keyframeEvery: Math.max(1, Number(env[ENV.keyframeEvery]) || DEFAULT_KEYFRAME_EVERY),
     home: trimmed(ENV.home),
     locals: !['off', '0', 'false'].includes((env[ENV.locals] ?? '').toLowerCase()),
