@@ -5,34 +5,33 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient, RpcCallError } from '../../shared/rpc/client.js';
 import type { WorkbenchApi } from '../../shared/rpc/contract.js';
 import type { ErrorPayload } from '../../shared/trace/types.js';
 import { memoryTransport } from '../../shared/rpc/memoryTransport.js';
 import { packageRoot } from '../runner/sdkPaths.js';
 import { journalsDir } from '../settings/paths.js';
-import { openStore, type TraceStore } from '../store/store.js';
-import { removeTmpHomes, tmpHome } from '../store/testJournal.js';
+import type { TraceStore } from '../store/store.js';
+import { tmpHome } from '../store/testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 import { createDispatcher } from './dispatcher.js';
 import { Recordings, type RecordApiOptions } from './recordApi.js';
 import { createWorkbenchApi } from './workbenchApi.js';
 
-afterAll(removeTmpHomes);
+const stores = testStores();
 
 const AGENTS = path.join(packageRoot(), 'test', 'agents');
-const stores: TraceStore[] = [];
 const recordingSets: Recordings[] = [];
+// Nothing outlives a test: agents still running are stopped before their store closes (this hook is registered
+// after testStores', so it runs first).
 afterEach(async () => {
-  // Nothing outlives a test: agents still running are stopped before their store closes.
   for (const r of recordingSets.splice(0)) await r.stopAll();
-  for (const s of stores.splice(0)) s.close();
 });
 
 function setup(opts: RecordApiOptions = {}): { api: WorkbenchApi; store: TraceStore; recordings: Recordings; home: string } {
   const home = tmpHome('atr-rec-');
-  const store = openStore({ home, env: {} });
-  stores.push(store);
+  const store = stores.open(home);
   const recordings = opts.recordings ?? new Recordings();
   recordingSets.push(recordings);
   const api = createClient(memoryTransport(createDispatcher(createWorkbenchApi(store, { record: { progressMs: 20, env: { ...process.env, AGENTTRACE_HOME: home }, ...opts, recordings } }))));

@@ -4,27 +4,26 @@
  * a recording that is still running (its run is stored, not left "running").
  */
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunUpdate } from './runWatcher.js';
 import { packageRoot } from '../runner/sdkPaths.js';
-import { openStore, type TraceStore } from '../store/store.js';
-import { removeTmpHomes, tmpHome } from '../store/testJournal.js';
+import type { TraceStore } from '../store/store.js';
+import { tmpHome } from '../store/testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 import { createWorkbenchHost, type WorkbenchHost } from './workbenchHost.js';
 
-afterAll(removeTmpHomes);
+const stores = testStores();
 
 const AGENTS = path.join(packageRoot(), 'test', 'agents');
-const opened: { store: TraceStore; host: WorkbenchHost }[] = [];
+const hosts: WorkbenchHost[] = [];
+// Each host closes before its store (this hook is registered after testStores', so it runs first).
 afterEach(async () => {
-  for (const { store, host } of opened.splice(0)) {
-    await host.close();
-    store.close();
-  }
+  for (const host of hosts.splice(0)) await host.close();
 });
 
 function setup(wrap?: (name: string) => void): { host: WorkbenchHost; updates: RunUpdate[]; store: TraceStore } {
   const home = tmpHome('atr-host-');
-  const store = openStore({ home, env: {} });
+  const store = stores.open(home);
   const updates: RunUpdate[] = [];
   const host = createWorkbenchHost(store, {
     onRunUpdated: (u) => updates.push(u),
@@ -32,7 +31,7 @@ function setup(wrap?: (name: string) => void): { host: WorkbenchHost; updates: R
     watchIntervalMs: 50,
     ...(wrap ? { wrapApi: (api) => ({ ...api, listRuns: (p) => (wrap('listRuns'), api.listRuns(p)) }) } : {}),
   });
-  opened.push({ store, host });
+  hosts.push(host);
   return { host, updates, store };
 }
 

@@ -1,23 +1,15 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JournalLine } from '../../shared/trace/journal.js';
 import type { Keyframe, TraceEvent } from '../../shared/trace/types.js';
 import { AtrError } from '../errors.js';
-import { openStore, type TraceStore } from '../store/store.js';
-import { f64, journal, meta, removeTmpHomes, tmpHome } from '../store/testJournal.js';
+import type { TraceStore } from '../store/store.js';
+import { f64, journal, meta } from '../store/testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 import { resumeBranchId, stateHash, tapeFromStore, writeTapeFile } from './tapeFromStore.js';
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-function store(): TraceStore {
-  const s = openStore({ home: tmpHome('atr-tape-'), env: {} });
-  opened.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
+const { open: store } = testStores('atr-tape-');
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 const binary = Buffer.from([0, 255, 1, 254, 2, 253]);

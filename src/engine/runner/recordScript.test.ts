@@ -1,26 +1,16 @@
 /** The runner as an embedding host (the workbench) uses it: piped output, an abort signal, its own store. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { journalsDir } from '../settings/paths.js';
-import { openStore, type TraceStore } from '../store/store.js';
-import { tmpHome, removeTmpHomes } from '../store/testJournal.js';
+import { tmpHome } from '../store/testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 import { recordScript } from './recordScript.js';
 import { packageRoot } from './sdkPaths.js';
 
-afterAll(removeTmpHomes);
+const { open: store } = testStores();
 
 const AGENTS = path.join(packageRoot(), 'test', 'agents');
-const stores: TraceStore[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
-});
-
-function store(home: string): TraceStore {
-  const s = openStore({ home, env: {} });
-  stores.push(s);
-  return s;
-}
 
 describe('recordScript', () => {
   it('pipes the agent output to callbacks and returns the stored totals', async () => {

@@ -1,25 +1,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { hostFile, journalFile, journalsDir } from '../settings/paths.js';
-import { openStore, type TraceStore } from '../store/store.js';
-import { journal, meta, tmpHome, removeTmpHomes } from '../store/testJournal.js';
+import { journal, meta, tmpHome } from '../store/testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 import { writeSidecar, pidAlive } from './hostSidecar.js';
 import { JournalTail } from './journalTail.js';
 import { recoverJournals } from './recoverJournals.js';
 
-afterAll(removeTmpHomes);
+const { open: store } = testStores();
 
 const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const f of cleanup.splice(0)) f();
 });
-
-function store(home: string): TraceStore {
-  const s = openStore({ home, env: {} });
-  cleanup.push(() => s.close());
-  return s;
-}
 
 /** A pid that certainly belonged to a process that has exited. */
 function deadPid(): number {

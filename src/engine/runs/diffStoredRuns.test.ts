@@ -1,21 +1,13 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRICES } from '../../shared/model/pricing.js';
 import type { JournalLine } from '../../shared/trace/journal.js';
 import { AtrError } from '../errors.js';
-import { openStore, type TraceStore } from '../store/store.js';
-import { journal, meta, removeTmpHomes, tmpHome } from '../store/testJournal.js';
+import type { TraceStore } from '../store/store.js';
+import { journal, meta } from '../store/testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 import { diffStoredRuns } from './diffStoredRuns.js';
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-function store(): TraceStore {
-  const s = openStore({ home: tmpHome('atr-diff-'), env: {} });
-  opened.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
+const { open: store } = testStores('atr-diff-');
 
 const llm = (seq: number, prompt: string, reply: string, model = 'gpt-4o-mini'): JournalLine => ({
   t: 'ev',

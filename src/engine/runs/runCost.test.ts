@@ -1,20 +1,12 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRICES, mergePrices } from '../../shared/model/pricing.js';
 import type { JournalLine } from '../../shared/trace/journal.js';
-import { openStore, type TraceStore } from '../store/store.js';
-import { journal, meta, removeTmpHomes, tmpHome } from '../store/testJournal.js';
+import type { TraceStore } from '../store/store.js';
+import { journal, meta } from '../store/testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 import { costFields, lineageCost, ownCost, withCosts } from './runCost.js';
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-function store(): TraceStore {
-  const s = openStore({ home: tmpHome('atr-cost-'), env: {} });
-  opened.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
+const { open: store } = testStores('atr-cost-');
 
 interface CallSpec {
   model?: string;

@@ -2,26 +2,18 @@
  * Branch rows in a real SQLite store: the `pending` status migration on an existing store, creating, editing,
  * resetting and deleting branches, and the tape of a branch (edits applied, an edit that no longer fits refused).
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBranch, deleteBranch, editBranch } from '../branches/branches.js';
 import { branchTape } from '../branches/branchTape.js';
 import { AtrError } from '../errors.js';
 import { dbOf } from './handle.js';
 import { MIGRATIONS } from './migrations.js';
 import { branchOverrides, resetBranchRun, setOverride } from './branchStore.js';
-import { openStore, type TraceStore } from './store.js';
-import { journal, meta, removeTmpHomes, tmpHome } from './testJournal.js';
+import type { TraceStore } from './store.js';
+import { journal, meta, tmpHome } from './testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
-function open(home: string, migrations = MIGRATIONS): TraceStore {
-  const s = openStore({ home, env: {}, migrations });
-  opened.push(s);
-  return s;
-}
+const { open } = testStores();
 
 const chat = (content: string): string => JSON.stringify({ id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] });
 
@@ -55,7 +47,7 @@ function recordTrace(s: TraceStore, id = 'trace'): void {
 describe('branch store', () => {
   it('migration 2 keeps the runs of a version-1 store and allows the pending status', () => {
     const home = tmpHome();
-    const v1 = open(home, MIGRATIONS.slice(0, 1));
+    const v1 = open(home, { migrations: MIGRATIONS.slice(0, 1) });
     recordTrace(v1);
     expect(() => dbOf(v1).prepare("UPDATE runs SET status = 'pending' WHERE id = 'trace'").run()).toThrow(/CHECK constraint/);
     v1.close();

@@ -3,22 +3,14 @@
  * before the row is written, one further away than the rows held is merged into the written row, and every row of a
  * chunk lands whatever its place in the 32-row inserts.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JournalLine } from '../../shared/trace/journal.js';
 import { dbOf } from './handle.js';
-import { openStore, type TraceStore } from './store.js';
-import { journal, meta, removeTmpHomes, tmpHome } from './testJournal.js';
+import type { TraceStore } from './store.js';
+import { journal, meta } from './testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
-function open(): TraceStore {
-  const s = openStore({ home: tmpHome('atr-chunk-'), env: {} });
-  opened.push(s);
-  return s;
-}
+const { open } = testStores('atr-chunk-');
 
 const request = { method: 'POST', url: 'http://127.0.0.1/v1/chat/completions', headers: {}, body: { text: '{"q":1}' } };
 const response = { status: 200, headers: {}, body: { text: '{"choices":[]}' } };

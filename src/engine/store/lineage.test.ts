@@ -3,18 +3,15 @@
  * branch's own fork, one after), recorded the way resumes are (each journal replays the timeline up to its fork,
  * the store keeps only what comes after). Then damaged stores: a missing parent and a parent cycle.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JournalLine } from '../../shared/trace/journal.js';
 import { AtrError } from '../errors.js';
-import { openStore, type TraceStore } from './store.js';
+import type { TraceStore } from './store.js';
 import { execSql } from './testSql.js';
-import { journal, meta, removeTmpHomes, tmpHome } from './testJournal.js';
+import { journal, meta } from './testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
+const { open } = testStores('atr-lineage-');
 
 /** Event `seq` as recorded by `who`: even seqs set tracked `mem.last` to `<who>@<seq>`, odd seqs print a line. */
 function ev(who: string, seq: number): JournalLine {
@@ -36,8 +33,7 @@ const LATE = 'trace__b1__late';
 
 /** T: 0..9. B1 forks after 5: 6..11. EARLY forks B1 after 3 (before B1's fork): 4..6. LATE forks B1 after 8: 9..12. */
 function tree(): TraceStore {
-  const s = openStore({ home: tmpHome('atr-lineage-'), env: {} });
-  opened.push(s);
+  const s = open();
   record(s, T, 10, () => 'T');
   record(s, B1, 12, (q) => (q <= 5 ? 'T' : 'B1'), { parentId: T, forkSeq: 5, mode: 'resume', startedAt: 1_700_000_001_000 });
   record(s, EARLY, 7, (q) => (q <= 3 ? 'T' : 'EARLY'), { parentId: B1, forkSeq: 3, mode: 'resume', startedAt: 1_700_000_002_000 });

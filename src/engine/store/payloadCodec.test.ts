@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Keyframe, LlmPayload, TraceEvent } from '../../shared/trace/types.js';
 import { readJournalEvents, readJournalLines } from '../../../test/helpers/journal.js';
 import { runAgent } from '../../../test/helpers/recordAgent.js';
@@ -16,15 +16,12 @@ import { dbOf } from './handle.js';
 import { MIGRATIONS } from './migrations.js';
 import { COMPRESS_MIN_CHARS, decodePayload, encodePayload } from './payloadCodec.js';
 import { eventRows, keyframeRows } from './runRows.js';
-import { openStore, type TraceStore } from './store.js';
-import { removeTmpHomes, tmpHome } from './testJournal.js';
+import type { TraceStore } from './store.js';
+import { tmpHome } from './testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 
 const mock = useMockLlm();
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
+const { open, close } = testStores();
 
 let journalFile = '';
 let journalText = '';
@@ -41,8 +38,7 @@ beforeAll(async () => {
 }, 120_000);
 
 function ingestInto(home: string, migrations = MIGRATIONS): TraceStore {
-  const s = openStore({ home, env: {}, migrations });
-  opened.push(s);
+  const s = open(home, { migrations });
   s.ingestor('run-1').ingestText(journalText, Buffer.byteLength(journalText));
   return s;
 }
@@ -127,11 +123,9 @@ describe('payloads at rest', () => {
     }
     expect(db.prepare("SELECT count(*) FROM events WHERE payload LIKE '{\"$z\":%'").pluck().get()).toBe(0);
     expect(db.pragma('user_version', { simple: true })).toBe(3);
-    old.close();
-    opened.splice(0);
+    close(old);
 
-    const s = openStore({ home, env: {} });
-    opened.push(s);
+    const s = open(home);
     expect(dbOf(s).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(dbOf(s).pragma('page_size', { simple: true })).toBe(4096);
     expectSameAsJournal(s);

@@ -6,29 +6,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toEventSummary } from '../../shared/model/eventSummary.js';
 import { modernizePayload, type PayloadSteps } from '../../shared/trace/payloadModernize.js';
 import type { EventKind, Json, TraceEvent } from '../../shared/trace/types.js';
 import { AtrError } from '../errors.js';
-import { openStore, type OpenStoreOptions, type TraceStore } from './store.js';
+import type { TraceStore } from './store.js';
 import { execSql } from './testSql.js';
-import { journal, meta, removeTmpHomes, tmpHome } from './testJournal.js';
+import { journal, meta } from './testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../../test/fixtures/payloads/v1.json');
 const golden = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as { formatVersion: number; payloads: Record<EventKind, Json> };
 const KINDS: EventKind[] = ['llm', 'http', 'random', 'time', 'crypto', 'fs', 'console', 'step', 'tool', 'state', 'error', 'exit'];
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
-function open(opts: OpenStoreOptions = {}): TraceStore {
-  const s = openStore({ home: tmpHome('atr-payload-'), env: {}, ...opts });
-  opened.push(s);
-  return s;
-}
+const { open } = testStores('atr-payload-');
 
 type Check = (p: Record<string, unknown>) => boolean;
 const str = (v: unknown): boolean => typeof v === 'string';
@@ -108,7 +100,7 @@ describe('runs stored in another format', () => {
   }
 
   it('an older run is read through the steps: events, one event, the lineage and the state fold', () => {
-    const s = open({ payloadSteps: V0 });
+    const s = open(undefined, { payloadSteps: V0 });
     recordV0(s);
     expect(s.getEvents('old').map((e) => e.payload)).toEqual([
       { stream: 'stdout', text: 'from v0\n' },

@@ -6,30 +6,18 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JournalLine } from '../../shared/trace/journal.js';
 import { modelTotals } from './costQueries.js';
 import { dbOf } from './handle.js';
 import { MIGRATIONS } from './migrations.js';
 import { searchEvents } from './searchEvents.js';
-import { openStore, type TraceStore } from './store.js';
+import type { TraceStore } from './store.js';
 import { dumpStore } from './testSql.js';
-import { f64, journal, meta, removeTmpHomes, tmpHome } from './testJournal.js';
+import { f64, journal, meta, tmpHome } from './testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
-function open(home: string, migrations = MIGRATIONS): TraceStore {
-  const s = openStore({ home, env: {}, migrations });
-  opened.push(s);
-  return s;
-}
-function close(s: TraceStore): void {
-  s.close();
-  opened.splice(opened.indexOf(s), 1);
-}
+const { open, close } = testStores();
 
 const T = 'mqa1b2c3-trace';
 const B = `${T}__retry`;
@@ -116,7 +104,7 @@ function oldRows(file: string): { events: unknown[]; keyframes: unknown[] } {
 describe('run keys', () => {
   it('migration 7 moves every event and keyframe of an existing store to run keys: runs read back the same', () => {
     const home = tmpHome('atr-keys-');
-    const old = open(home, MIGRATIONS.slice(0, 6));
+    const old = open(home, { migrations: MIGRATIONS.slice(0, 6) });
     record(old);
     // Rows of a run whose runs row is gone (a damaged store): the migration keeps them too.
     const odb = dbOf(old);
@@ -153,7 +141,7 @@ describe('run keys', () => {
 
   it('search follows the recreated triggers: a migrated run is indexed, a patched row re-indexed, a deleted run dropped', () => {
     const home = tmpHome('atr-keys-');
-    const old = open(home, MIGRATIONS.slice(0, 6));
+    const old = open(home, { migrations: MIGRATIONS.slice(0, 6) });
     record(old);
     close(old);
     const s = open(home);
@@ -186,7 +174,7 @@ describe('run keys', () => {
 
   it('the migrated store is smaller: no run id in event rows nor in an index of every event', () => {
     const home = tmpHome('atr-keys-');
-    const old = open(home, MIGRATIONS.slice(0, 6));
+    const old = open(home, { migrations: MIGRATIONS.slice(0, 6) });
     const lines: JournalLine[] = [{ t: 'run', meta: meta(B) }];
     for (let seq = 0; seq < 3000; seq++) lines.push({ t: 'ev', seq, kind: 'console', ts: seq, payload: { stream: 'stdout', text: `line ${seq}\n` } });
     old.ingestor(B).ingestText(journal(...lines));

@@ -1,23 +1,15 @@
 /** Full-text search over a real SQLite store: indexing by triggers, branch lineage, masking, backfill, bad input. */
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JournalLine } from '../../shared/trace/journal.js';
 import { dbOf } from './handle.js';
-import { MIGRATIONS, type Migration } from './migrations.js';
+import { MIGRATIONS } from './migrations.js';
 import { ftsQuery, markedSnippet, searchEvents } from './searchEvents.js';
-import { openStore, type TraceStore } from './store.js';
-import { journal, meta, removeTmpHomes, tmpHome } from './testJournal.js';
+import type { TraceStore } from './store.js';
+import { journal, meta, tmpHome } from './testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-function open(home: string, env: Record<string, string> = {}, migrations?: readonly Migration[]): TraceStore {
-  const s = openStore({ home, env, migrations });
-  opened.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
+const { open, close } = testStores();
 
 const SECRET = 'host-secret-value-98765';
 
@@ -51,7 +43,7 @@ describe('searchEvents', () => {
   });
 
   it('finds words of replies that arrived in a patch, tool results, console lines and errors, with snippets', () => {
-    const s = open(tmpHome(), { MY_TOKEN: SECRET });
+    const s = open(tmpHome(), { env: { MY_TOKEN: SECRET } });
     s.ingestor('r1').ingestText(journal(...recorded('r1')));
     const { hits } = searchEvents(s, 'r1', 'azulejo', 10);
     expect(hits).toHaveLength(1);
@@ -128,10 +120,9 @@ describe('searchEvents', () => {
 
   it('the migration indexes the events of an existing store: nothing stored before is lost to search', () => {
     const home = tmpHome();
-    const old = open(home, {}, MIGRATIONS.slice(0, 3));
+    const old = open(home, { migrations: MIGRATIONS.slice(0, 3) });
     old.ingestor('r').ingestText(journal(...recorded('r')));
-    old.close();
-    opened.splice(opened.indexOf(old), 1);
+    close(old);
     const raw = new Database(`${home}/traces.db`);
     expect(raw.pragma('user_version', { simple: true })).toBe(3);
     raw.close();

@@ -1,25 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Json, StateOp } from '../../shared/trace/types.js';
 import { AtrError } from '../errors.js';
 import { dbOf } from './handle.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
-import { openStore, type TraceStore } from './store.js';
-import { f64, journal, meta, tmpHome, removeTmpHomes } from './testJournal.js';
+import { openStore } from './store.js';
+import { f64, journal, meta, tmpHome } from './testJournal.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 
-afterAll(removeTmpHomes);
-
-const opened: TraceStore[] = [];
-function open(home: string, env: Record<string, string> = {}, migrations?: readonly Migration[]): TraceStore {
-  const s = openStore({ home, env, migrations });
-  opened.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
+const { open } = testStores();
 
 describe('store: schema and migrations', () => {
   it('creates a WAL database at $home/traces.db with the latest schema version', () => {
@@ -42,7 +33,7 @@ describe('store: schema and migrations', () => {
     s2.close();
 
     const extra: Migration = (db) => db.exec('ALTER TABLE runs ADD COLUMN note TEXT');
-    const s3 = open(home, {}, [...MIGRATIONS, extra]);
+    const s3 = open(home, { migrations: [...MIGRATIONS, extra] });
     expect(dbOf(s3).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
     expect(s3.getEvents('run-a').map((e) => e.payload)).toEqual([{ name: 'one' }]);
     expect(dbOf(s3).prepare('SELECT note FROM runs WHERE id = ?').pluck().get('run-a')).toBeNull();
@@ -238,7 +229,7 @@ describe('store: ingest', () => {
   it('masks secrets defensively with the host env, in events, metadata, keyframes and blobs', () => {
     const home = tmpHome();
     const secret = 'host-secret-value-12345';
-    const s = open(home, { MY_SERVICE_TOKEN: secret });
+    const s = open(home, { env: { MY_SERVICE_TOKEN: secret } });
     const blobText = `config token=${secret} and sk-proj-abcdefghijklmnop1234\n`;
     s.ingestor('m1').ingestText(
       journal(

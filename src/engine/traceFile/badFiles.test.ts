@@ -6,26 +6,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AtrError } from '../errors.js';
 import { openStore, type TraceStore } from '../store/store.js';
-import { meta, removeTmpHomes, tmpHome } from '../store/testJournal.js';
+import { meta, tmpHome } from '../store/testJournal.js';
 import { exportTrace } from './exportTrace.js';
 import { importTraceFile, type ImportOptions } from './importTrace.js';
 import { dumpStore, execSql } from '../store/testSql.js';
 import { fixReport } from '../../../test/helpers/fixRecordsFixture.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 import { B1, B2, ROOT, makeTree, readRaw, writeRaw, type RawTraceFile } from './testTraceFiles.js';
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
-const open = (): TraceStore => {
-  const s = openStore({ home: tmpHome(), env: {} });
-  opened.push(s);
-  return s;
-};
+const { open } = testStores();
 
 let dir: string;
 let valid: string;

@@ -6,11 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tapeFromStore } from '../replay/tapeFromStore.js';
 import { insertBranch, setOverride } from '../store/branchStore.js';
-import { openStore, type TraceStore } from '../store/store.js';
-import { meta, removeTmpHomes, tmpHome } from '../store/testJournal.js';
+import type { TraceStore } from '../store/store.js';
+import { meta, tmpHome } from '../store/testJournal.js';
 import { AtrError } from '../errors.js';
 import { exportTrace, defaultExportName } from './exportTrace.js';
 import { importTraceFile } from './importTrace.js';
@@ -18,17 +18,9 @@ import { TRACE_FILE_CHAIN, TRACE_FILE_VERSION } from './format.js';
 import type { Modernizer } from './modernize.js';
 import { dumpStore, execSql, queryValue } from '../store/testSql.js';
 import { B1, B2, FILE, ROOT, makeTree, readRaw, sha, writeRaw } from './testTraceFiles.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-const open = (home = tmpHome()): TraceStore => {
-  const s = openStore({ home, env: {} });
-  opened.push(s);
-  return s;
-};
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
+const { open } = testStores();
 
 function source(): { store: TraceStore; dir: string } {
   const store = open();

@@ -7,32 +7,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Failure } from '../../shared/afe/types.js';
 import { AtrError } from '../errors.js';
 import { getFix, listFixes, saveFix } from '../store/fixStore.js';
 import { getFailure } from '../store/failureStore.js';
-import { openStore, type TraceStore } from '../store/store.js';
-import { removeTmpHomes, tmpHome } from '../store/testJournal.js';
+import type { TraceStore } from '../store/store.js';
+import { tmpHome } from '../store/testJournal.js';
 import { dumpStore, execSql, queryValue } from '../store/testSql.js';
 import { exportTrace } from './exportTrace.js';
 import { importTraceFile } from './importTrace.js';
 import { addAfe, APPLY_ONLY_TEXT, FAILURE_B2, fixReport } from '../../../test/helpers/fixRecordsFixture.js';
+import { testStores } from '../../../test/helpers/testStores.js';
 import { B1, B2, ROOT, makeTree, readRaw, writeRaw } from './testTraceFiles.js';
 
-afterAll(removeTmpHomes);
-const opened: TraceStore[] = [];
-const open = (env: Record<string, string> = {}): TraceStore => {
-  const s = openStore({ home: tmpHome(), env });
-  opened.push(s);
-  return s;
-};
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-});
+const { open } = testStores();
 
 function source(env: Record<string, string> = {}): { store: TraceStore; dir: string; afe: ReturnType<typeof addAfe> } {
-  const store = open(env);
+  const store = open(tmpHome(), { env });
   makeTree(store);
   return { store, dir: tmpHome('atr-files-'), afe: addAfe(store) };
 }
