@@ -13,21 +13,24 @@ const common = {
 };
 
 // Files are overwritten in place, never deleted first: tests running meanwhile keep a complete dist/.
-const CHUNKS = 'dist/cli/chunks';
+const CHUNK_DIRS = ['dist/cli/chunks', 'dist/sdk/chunks'];
 /** A chunk of an earlier build is removed once no process started before this rebuild can still be loading it. */
 const STALE_CHUNK_MS = 10 * 60 * 1000;
 
-const [cli] = await Promise.all([
+const [cli, sdk] = await Promise.all([
   // Split: what only some commands use (OpenTelemetry, the AutoFix pipeline, the UI server) lives in chunks loaded
   // on first use, so `agenttrace record` does not pay their import time.
   build({ ...common, format: 'esm', splitting: true, metafile: true, entryPoints: { 'cli/main': 'src/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' }, chunkNames: 'cli/chunks/[name]-[hash]' }),
-  build({ ...common, format: 'esm', entryPoints: { 'sdk/register': 'sdk/register.ts', 'sdk/index': 'sdk/index.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),
+  // Split: what only a replay uses (sandbox, tape, kill switch) loads only in replay mode.
+  build({ ...common, format: 'esm', splitting: true, metafile: true, entryPoints: { 'sdk/register': 'sdk/register.ts', 'sdk/index': 'sdk/index.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' }, chunkNames: 'sdk/chunks/[name]-[hash]' }),
   build({ ...common, format: 'cjs', entryPoints: { 'sdk/index': 'sdk/index.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' } }),
 ]);
 
 // Chunk names carry a content hash, so a rebuild leaves the previous build's chunks behind.
-const current = new Set(Object.keys(cli.metafile.outputs).map((f) => path.resolve(f)));
-for (const name of fs.readdirSync(CHUNKS)) {
-  const file = path.resolve(CHUNKS, name);
-  if (!current.has(file) && Date.now() - fs.statSync(file).mtimeMs > STALE_CHUNK_MS) fs.rmSync(file, { force: true });
+const current = new Set([cli, sdk].flatMap((b) => Object.keys(b.metafile.outputs)).map((f) => path.resolve(f)));
+for (const dir of CHUNK_DIRS) {
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.resolve(dir, name);
+    if (!current.has(file) && Date.now() - fs.statSync(file).mtimeMs > STALE_CHUNK_MS) fs.rmSync(file, { force: true });
+  }
 }

@@ -21,7 +21,6 @@ import { installFsRecording } from './fs/installFsRecording.js';
 import { installConsole } from './console/installConsole.js';
 import { installErrors } from './errors/installErrors.js';
 import { installState } from './state/installState.js';
-import { startReplay } from './replay/bootstrap.js';
 
 /** Largest script source stored in the run metadata. */
 const MAX_SOURCE = 512 * 1024;
@@ -126,11 +125,13 @@ function waitForHost(file: string, journal: string): void {
   process.exit(EXIT_NO_HOST);
 }
 
-function start(): void {
+async function start(): Promise<void> {
   const { mode, hostReady } = sdkEnv();
   let journal: string | undefined;
   if (mode === 'record') journal = startRecording();
   else if (mode === 'replay') {
+    // Loaded only for a replay: a recording does not pay for the sandbox, the tape and the kill switch.
+    const { startReplay } = await import('./replay/bootstrap.js');
     startReplay({
       makeMeta: (secrets, id) => makeMeta(secrets, id),
       common: [
@@ -151,4 +152,4 @@ function start(): void {
   if (journal && hostReady && isMainThread) waitForHost(hostReady, journal);
 }
 
-start();
+await start();

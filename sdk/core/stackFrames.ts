@@ -16,10 +16,10 @@ import type { StackFrame } from '../../src/shared/trace/types.js';
 
 export type CodeKind = 'own' | 'library' | 'internal' | 'sdk';
 
-/** The folder our own code runs from (dist/sdk when bundled, sdk/ from sources), as a file URL prefix. */
+/** The folder our own code runs from (dist/sdk when bundled, its chunks/ included; sdk/ from sources), as a file URL prefix. */
 function sdkUrlPrefix(): string {
   const here = new URL('.', import.meta.url).href;
-  return here.endsWith('/sdk/core/') ? new URL('..', here).href : here;
+  return here.endsWith('/sdk/core/') || here.endsWith('/sdk/chunks/') ? new URL('..', here).href : here;
 }
 
 /** File URL prefix of every SDK script: their frames are ours, never the agent's. */

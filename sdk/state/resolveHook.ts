@@ -24,7 +24,9 @@ const EXTENSIONS = ['', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.tsx', '/
 
 /** dist/sdk of this package (the register bundle lives there; from sources, the built copy next to them). */
 export function sdkDistDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
+  let here = path.dirname(fileURLToPath(import.meta.url));
+  // Bundled code shared by the entry points lives in dist/sdk/chunks.
+  if (path.basename(here) === 'chunks') here = path.dirname(here);
   return path.basename(here) === 'sdk' && path.basename(path.dirname(here)) === 'dist' ? here : path.resolve(here, '../../dist/sdk');
 }
 
