@@ -1,10 +1,11 @@
 /**
- * Takes a launched agent's journal (agentLaunch.ts) into the store while it runs: `record`, and `replay --step N` (a
- * resume records its continuation as a branch run). Crash safety: the journal lives in `$AGENTTRACE_HOME/journals/` next to a host
- * sidecar and is tailed every ~200 ms, each poll committed with its byte offset, so a SIGKILL of this host loses
- * nothing that reached the journal (recovery resumes at the offset), and the live store lags ~200 ms. Why not more
- * often: each commit rewrites the touched 16 KB pages into the WAL (every 50 ms, a 200-call run wrote 11 MB of WAL
- * for 150 KB of data, and the close-time checkpoint took 30 ms), on the cores the agent runs on.
+ * Takes a launched agent's journal (agentLaunch.ts) into the store while it runs: `record`, and `replay --step N`
+ * (a resume records its continuation as a branch run). Crash safety: the journal lives in
+ * `$AGENTTRACE_HOME/journals/` next to a host sidecar and is tailed every ~200 ms, each poll committed with its byte
+ * offset, so a SIGKILL of this host loses nothing that reached the journal (recovery resumes at the offset), and the
+ * live store lags ~200 ms. Why not more often: each commit rewrites the touched 16 KB pages into the WAL (polled
+ * every 50 ms, a 200-call run wrote 11 MB of WAL for 150 KB of data, and the checkpoint at close took 30 ms), on the
+ * cores the agent runs on.
  */
 import type { RunMeta, RunStatus } from '../../shared/trace/types.js';
 import { detectAfterRun } from '../afe/detectRun.js';
