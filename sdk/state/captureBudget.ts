@@ -1,7 +1,9 @@
 /**
- * How much time locals capture may take: a burst at startup plus a small share of the run's wall time. A capture
- * pauses the agent for ~0.5-1 ms, so an agent calling tools in a tight loop is captured at a bounded rate instead of
- * being slowed by every call. `snapshot()` (an explicit request) is not budgeted.
+ * How much time locals capture may take: a burst at startup plus 1% of the run's wall time. A capture pauses the
+ * agent for ~0.5-1.5 ms, so an agent calling tools or a fast model in a tight loop is captured at a bounded rate
+ * instead of being slowed by every call; with a model answering in a second, every call still gets its locals.
+ * Measured at 3%: the pauses at LLM calls alone made a 200-call run against a 20 ms server 2% longer than with
+ * locals off. `snapshot()` (an explicit request) is not budgeted.
  */
 import type { LocalsInspector } from '../core/inspector.js';
 
@@ -13,7 +15,7 @@ export class CaptureBudget {
   constructor(
     private readonly insp: LocalsInspector | undefined,
     /** Share of elapsed wall time that captures may use. */
-    private readonly share = 0.03,
+    private readonly share = 0.01,
     /** Milliseconds always allowed (startup burst). */
     private readonly burstMs = 25,
   ) {}
