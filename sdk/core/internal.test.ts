@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isInternal, runExternal, runInternal } from './internal.js';
+import { isInternal, runExternal, runInternal, runInternalSync } from './internal.js';
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 1));
 
@@ -21,6 +21,31 @@ describe('isInternal', () => {
     ).toThrow('boom');
     expect(isInternal()).toBe(false);
     expect(runInternal(() => [isInternal(), runExternal(() => isInternal()), isInternal()])).toEqual([true, false, true]);
+  });
+
+  it('runInternalSync marks only the synchronous work: what it schedules runs in the caller\'s context', async () => {
+    const seen: Record<string, boolean> = {};
+    const later: Promise<void>[] = [];
+    runInternalSync(() => {
+      seen.sync = isInternal();
+      seen.nestedExternal = runExternal(() => isInternal());
+      seen.afterExternal = isInternal();
+      later.push(new Promise<void>((r) => setTimeout(() => ((seen.timer = isInternal()), r()), 1)));
+      later.push(Promise.resolve().then(() => void (seen.microtask = isInternal())));
+    });
+    seen.after = isInternal();
+    expect(() =>
+      runInternalSync(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    seen.afterThrow = isInternal();
+    seen.insideAsyncInternal = await runInternal(async () => {
+      await tick();
+      return runInternalSync(() => isInternal()) && isInternal();
+    });
+    await Promise.all(later);
+    expect(seen).toEqual({ sync: true, nestedExternal: false, afterExternal: true, after: false, afterThrow: false, timer: false, microtask: false, insideAsyncInternal: true });
   });
 
   it('follows async continuations: internal work stays internal, user work stays external', async () => {

@@ -10,7 +10,7 @@ import type { BlobRef, Body, EventKind, ExitPayload, Json, Keyframe, PayloadByKi
 import { SecretSet } from '../../src/shared/trace/redact.js';
 import { orig, sha256 } from './originals.js';
 import { JournalBuffer } from './journalBuffer.js';
-import { runInternal } from './internal.js';
+import { runInternalSync } from './internal.js';
 import { calledByLibrary, libraryChecks, refillLibraryChecks } from './libraryCaller.js';
 
 /** Bodies up to this size that are valid UTF-8 are stored inline; larger ones become blobs. */
@@ -85,14 +85,14 @@ export class Recorder {
       orig.stderrWrite(`agenttrace: cannot write the journal (${e instanceof Error ? e.message : String(e)}); recording stops\n`);
     });
     this.write({ t: 'run', meta: opts.meta });
-    runInternal(() => {
-      this.timer = orig.setInterval(() => {
+    this.timer = orig.setInterval(() => {
+      runInternalSync(() => {
         if (++this.ticks % 2 === 0) this.flushBatch();
         this.flush();
         refillLibraryChecks();
-      }, JOURNAL_FLUSH_MS);
-      this.timer.unref();
-    });
+      });
+    }, JOURNAL_FLUSH_MS);
+    this.timer.unref();
     // A worker thread's recorder never gets end(); every thread's last buffered lines are written at its exit.
     process.on('exit', () => this.flush());
   }

@@ -10,7 +10,7 @@
 import { isMainThread } from 'node:worker_threads';
 import type { Recorder } from '../core/recorder.js';
 import { sharedInspector } from '../core/inspector.js';
-import { runInternal } from '../core/internal.js';
+import { runInternalSync } from '../core/internal.js';
 import { stateRuntime } from '../state/runtimeApi.js';
 import { installThrowSites } from './throwSites.js';
 import { errorPayload } from './errorPayload.js';
@@ -31,7 +31,7 @@ export function installErrors(rec: Recorder): void {
 
   process.on('uncaughtExceptionMonitor', (err: unknown, origin: string) => {
     try {
-      runInternal(() => {
+      runInternalSync(() => {
         const state = stateRuntime();
         state?.flushState();
         const { payload, capture } = errorPayload(err, origin, rec.secrets, insp);
@@ -49,7 +49,7 @@ export function installErrors(rec: Recorder): void {
   if (!isMainThread) return;
   process.on('exit', (code: number) => {
     try {
-      runInternal(() => {
+      runInternalSync(() => {
         stateRuntime()?.finalize();
         const exit = { code: typeof code === 'number' ? code : (Number(process.exitCode) || 0), signal: null };
         rec.emit('exit', exit);

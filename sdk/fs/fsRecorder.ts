@@ -1,7 +1,7 @@
 /**
  * Record-mode FsHooks: every patched call still reaches the real disk; successful and failed mutations become `fs`
  * events (absolute path, size, content blob for data writes).
- * IMPORTANT: the original runs inside runInternal. Node's fs implements writeFile with fs.open/fs.write, cp and rm
+ * IMPORTANT: the original runs in the internal context. Node's fs implements writeFile with fs.open/fs.write, cp and rm
  * with lstat/mkdir/copyFile..., all through the same patched object: the internal context makes those nested
  * calls pass straight through, so one user call is one event. User callbacks are invoked through runExternal so
  * the agent's own code after them is recorded again.
@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import nodePath from 'node:path';
 import type { BlobRef, FsOp, FsPayload } from '../../src/shared/trace/types.js';
 import type { Recorder } from '../core/recorder.js';
-import { isInternal, runExternal, runInternal } from '../core/internal.js';
+import { isInternal, runExternal, runInternal, runInternalSync } from '../core/internal.js';
 import type { AnyFn } from '../determinism/patcher.js';
 import type { FsCallSpec, FsHooks } from './patchFs.js';
 import { bytesOf, callbackIndex, copyBytes, encodingOf, errorText, fdWriteBytes, flagOf, isWriteFlags, toAbsPath, writevBytes } from './fsArgs.js';
@@ -88,7 +88,7 @@ export class FsRecorder implements FsHooks {
     if (spec.api === 'sync') {
       let r: unknown;
       try {
-        r = runInternal(() => original.apply(thisArg, args));
+        r = runInternalSync(() => original.apply(thisArg, args));
       } catch (e) {
         this.finish(spec, desc, e, undefined);
         throw e;
@@ -283,7 +283,7 @@ export class FsRecorder implements FsHooks {
   /** readBack inside the internal context (its own fs calls are not the agent's); never throws. */
   private readBackSafe(abs: string, max: number): Buffer | undefined {
     try {
-      return runInternal(() => this.readBack(abs, max));
+      return runInternalSync(() => this.readBack(abs, max));
     } catch {
       return undefined;
     }
@@ -328,7 +328,7 @@ function snapshotBuffers(buffers: unknown): Buffer[] | undefined {
 /** A regular file's bytes from the disk when at most `max` bytes. */
 function readSmall(p: string, max: number): Buffer | undefined {
   try {
-    return runInternal(() => {
+    return runInternalSync(() => {
       const st = fs.statSync(p);
       return st.isFile() && st.size <= max ? fs.readFileSync(p) : undefined;
     });

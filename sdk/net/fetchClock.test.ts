@@ -13,3 +13,13 @@ it('records only the agent clock reads around a built-in fetch, not fetch intern
   expect(times.map((e) => (e.payload as { source: string }).source)).toEqual(['Date.now', 'Date.now']);
   expect(events.filter((e) => e.kind === 'http')).toHaveLength(1);
 });
+
+// Promise tracking (what an enabled AsyncLocalStorage costs every promise of the process) starts with the first fetch,
+// whose machinery must run in the internal context; the recorder's own work before it does not turn it on.
+it('leaves promise tracking off until the first fetch, and records everything before it', async () => {
+  const run = await runAgent('test/agents/promise-tracking.mjs', { env: { MOCK_URL: mock.url } });
+  expect(run.code, run.stderr).toBe(0);
+  expect(JSON.parse(run.stdout.trim().split('\n').at(-1)!)).toEqual({ atStart: false, beforeFetch: false, afterFetch: true });
+  const kinds = readJournalEvents(run.journal!).map((e) => e.kind);
+  expect(kinds.filter((k) => k === 'fs' || k === 'random' || k === 'http' || k === 'console')).toEqual(['fs', 'random', 'fs', 'console', 'http', 'console']);
+});

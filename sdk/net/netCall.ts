@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import type { Recorder } from '../core/recorder.js';
 import { INLINE_BODY_LIMIT } from '../core/recorder.js';
 import { sha256 } from '../core/originals.js';
-import { runInternal } from '../core/internal.js';
+import { runInternalSync } from '../core/internal.js';
 import { maskHeaders, maskUrl } from '../../src/shared/trace/redact.js';
 import { tryParseJson } from '../../src/shared/trace/canonicalJson.js';
 import { fingerprintInput } from '../../src/shared/trace/fingerprint.js';
@@ -68,7 +68,7 @@ export class NetCall {
   /** Emits the request event; null when recording it failed (the call then passes through unrecorded). */
   static start(rec: Recorder, layer: NetLayer, req: NetRequest): NetCall | null {
     try {
-      return runInternal(() => NetCall.emit(rec, layer, req));
+      return runInternalSync(() => NetCall.emit(rec, layer, req));
     } catch (e) {
       rec.fault('network recording', e);
       return null;
@@ -170,7 +170,7 @@ export class NetCall {
   /** Writes the response patch of an ended call (from the deferred queue). */
   flush(): void {
     try {
-      runInternal(() => this.rec.patch(this.seq, this.fields()));
+      runInternalSync(() => this.rec.patch(this.seq, this.fields()));
     } catch (e) {
       this.rec.fault('network recording', e);
     }
@@ -188,7 +188,7 @@ export class NetCall {
       };
       if (typeof e?.code === 'string') error.code = e.code;
       const fields = this.ttfb === undefined ? { durationMs: this.elapsed() } : this.fields();
-      runInternal(() => this.rec.patch(this.seq, { ...fields, error }));
+      runInternalSync(() => this.rec.patch(this.seq, { ...fields, error }));
     } catch (e) {
       this.rec.fault('network recording', e);
     }
@@ -259,7 +259,8 @@ function deferPatch(call: NetCall): void {
   pending.push(call);
   if (scheduled) return;
   scheduled = true;
-  runInternal(() => originalSetImmediate(flushPending));
+  // Each call's flush marks its own work internal.
+  originalSetImmediate(flushPending);
 }
 
 /**

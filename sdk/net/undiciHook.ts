@@ -13,7 +13,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type { Recorder } from '../core/recorder.js';
-import { runInternal } from '../core/internal.js';
+import { runInternal, runInternalSync } from '../core/internal.js';
 import { NetCall, type NetRequest } from './netCall.js';
 import { headerMap, isAsyncBody, syncBodyBytes } from './headers.js';
 import { BodyCopy, MAX_CAPTURE_BYTES } from './bodyCopy.js';
@@ -64,7 +64,7 @@ export function installUndici(rec: Recorder): void {
 
 function createDispatcher(rec: Recorder): unknown {
   try {
-    return runInternal(() => {
+    return runInternalSync(() => {
       const require = createRequire(import.meta.url);
       // The Agent module directly: requiring undici's index here could re-enter an agent's own copy mid-load.
       const Agent = require('undici/lib/dispatcher/agent.js') as new () => ComposableDispatcher;

@@ -13,7 +13,7 @@ import type { EventKind, FsPayload, Json, Keyframe, StepPayload } from '../../sr
 import { diffJson } from '../../src/shared/trace/stateDiff.js';
 import { maskJson } from '../../src/shared/trace/redact.js';
 import type { Recorder } from '../core/recorder.js';
-import { runInternal } from '../core/internal.js';
+import { runInternalSync } from '../core/internal.js';
 import type { LocalsInspector } from '../core/inspector.js';
 import type { CaptureResult } from '../core/scopeReader.js';
 import { currentStack } from '../core/stackFrames.js';
@@ -293,7 +293,7 @@ export class StateManager implements StateRuntime {
    * serialized (the check's cost). Caller holds `busy`.
    */
   private checkOne(name: string, t: Tracked, base: Json | undefined): number {
-    const rawView = runInternal(() => boundedJson(t.obj, DATA_BOUNDS));
+    const rawView = runInternalSync(() => boundedJson(t.obj, DATA_BOUNDS));
     const raw = JSON.stringify(rawView);
     if (raw === t.raw) return raw.length;
     const view = maskJson(rawView, this.rec.secrets);
@@ -338,7 +338,7 @@ export class StateManager implements StateRuntime {
 
   private view(v: unknown): Json {
     return maskJson(
-      runInternal(() => boundedJson(v, STEP_IO_BOUNDS)),
+      runInternalSync(() => boundedJson(v, STEP_IO_BOUNDS)),
       this.rec.secrets,
     );
   }
