@@ -6,10 +6,12 @@
  */
 import { runInternal } from '../core/internal.js';
 
-export function installFetchInternal(): void {
+/** `beforeCall` runs before each call, outside the internal context (the global dispatcher's adoption). */
+export function installFetchInternal(beforeCall: () => void = () => undefined): void {
   const origFetch = globalThis.fetch;
   if (typeof origFetch !== 'function') return;
   const wrapped = function fetch(this: unknown, ...args: Parameters<typeof origFetch>): ReturnType<typeof origFetch> {
+    beforeCall();
     return runInternal(() => origFetch.apply(this, args));
   };
   Object.defineProperty(wrapped, 'length', { value: origFetch.length });

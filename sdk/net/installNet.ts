@@ -16,8 +16,7 @@ import { installFetchInternal } from './fetchInternal.js';
 export function installNet(rec: Recorder): void {
   try {
     flushNetPatchesOnExit();
-    installUndici(rec);
-    installFetchInternal();
+    installFetchInternal(installUndici(rec));
   } catch (e) {
     rec.fault('fetch recording', e);
   }

@@ -159,4 +159,55 @@ describe('recordingInterceptor', () => {
     expect(readJournalEvents(journal)).toEqual([]);
     rec.end('ok', { code: 0 });
   });
+
+  it('records handlers of the legacy API (Node\'s bundled undici): raw headers, back-pressure and the event before onConnect', async () => {
+    const { rec, journal } = throwawayRecorder();
+    const order: string[] = [];
+    const emit = rec.emit.bind(rec);
+    rec.emit = ((...args: Parameters<typeof rec.emit>) => {
+      order.push(`event ${args[0]}`);
+      return emit(...args);
+    }) as typeof rec.emit;
+    const returned: unknown[] = [];
+    let internalDownstream: boolean | undefined;
+    // A legacy downstream: onConnect inside dispatch (a kept-alive connection), the answer from a timer.
+    const legacyDispatch = (_opts: unknown, h: Handler): boolean => {
+      internalDownstream = isInternal();
+      h.onConnect?.(() => undefined, null);
+      setTimeout(() => {
+        h.onResponseStarted?.();
+        returned.push(h.onHeaders?.(200, [Buffer.from('Content-Type'), Buffer.from('application/json')], () => undefined, 'OK'));
+        returned.push(h.onData?.(Buffer.from('{"choices":[{"message":{"role":"assistant","content":"legacy ok"}}]}')));
+        h.onComplete?.([]);
+      }, 5);
+      return true;
+    };
+    const contexts: Record<string, boolean> = {};
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    const caller = {
+      onConnect: () => (order.push('onConnect'), (contexts.connect = isInternal())),
+      onResponseStarted: () => (contexts.started = isInternal()),
+      onHeaders: () => ((contexts.head = isInternal()), true),
+      onData: () => ((contexts.data = isInternal()), false), // asks undici to pause
+      onComplete: () => ((contexts.end = isInternal()), done()),
+      onError: () => done(),
+    };
+    const dispatch = recordingInterceptor(rec)(legacyDispatch as never);
+    expect(dispatch({ ...base, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [] }) }, caller as never)).toBe(true);
+    await finished;
+    await new Promise<void>((r) => setImmediate(r));
+    expect(internalDownstream).toBe(true);
+    expect(order).toEqual(['event llm', 'onConnect']);
+    // The timing hook is library work; the caller's own callbacks run in its context; return values pass through.
+    expect(contexts).toEqual({ connect: false, started: true, head: false, data: false, end: false });
+    expect(returned).toEqual([true, false]);
+    rec.flush();
+    const [ev] = readJournalEvents(journal);
+    const p = ev.payload as LlmPayload;
+    expect(p.response?.status).toBe(200);
+    expect(p.response?.headers['content-type']).toBe('application/json');
+    expect(p.reply).toEqual({ role: 'assistant', content: 'legacy ok' });
+    rec.end('ok', { code: 0 });
+  });
 });

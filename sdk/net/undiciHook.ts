@@ -1,8 +1,9 @@
 /**
  * Records calls made through undici: Node's built-in fetch and any npm copy of undici (`undici.request`, its fetch)
- * read the process-wide global dispatcher (`Symbol.for('undici.globalDispatcher.1')`). We install an undici Agent
- * composed with a recording interceptor there. The Agent is created lazily on first use (loading undici costs ~30 ms
- * of startup that agents without fetch should not pay).
+ * read the process-wide global dispatcher (`Symbol.for('undici.globalDispatcher.1')`). We install there the Agent of
+ * Node's bundled undici (the one built-in fetch uses natively; see installBundledGlobalDispatcher) composed with a
+ * recording interceptor, which takes handlers of both undici APIs (recordingHandlers.ts). An npm undici Agent is
+ * loaded only for a handler that the bundled Agent cannot take, or when there is no bundled Agent.
  *
  * Context rules: the downstream dispatch (connect, sockets, undici timers) runs in the internal context, so library
  * internals never reach the determinism tapes; every callback into the caller's handler runs in the context that
@@ -14,21 +15,11 @@ import { AsyncResource } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type { Recorder } from '../core/recorder.js';
 import { runInternal, runInternalSync } from '../core/internal.js';
-import { NetCall, type NetRequest } from './netCall.js';
 import { headerMap, isAsyncBody, syncBodyBytes } from './headers.js';
 import { BodyCopy, MAX_CAPTURE_BYTES } from './bodyCopy.js';
-import { GLOBAL_DISPATCHER, installLazyGlobalDispatcher } from './globalDispatcher.js';
+import { GLOBAL_DISPATCHER, installBundledGlobalDispatcher } from './globalDispatcher.js';
+import { LegacyRecordingHandler, RecordingHandler, isLegacyHandler, type AnyHandler, type RecordingTap } from './recordingHandlers.js';
 
-
-/** The undici (v7) handler interface our interceptor receives; older handlers are wrapped by undici's compose. */
-interface Handler {
-  onRequestStart?(controller: unknown, context: unknown): void;
-  onRequestUpgrade?(controller: unknown, statusCode: number, headers: unknown, socket: unknown): void;
-  onResponseStart?(controller: unknown, statusCode: number, headers: unknown, statusMessage?: string): void;
-  onResponseData?(controller: unknown, chunk: Uint8Array): void;
-  onResponseEnd?(controller: unknown, trailers: unknown): void;
-  onResponseError?(controller: unknown, err: unknown): void;
-}
 
 interface DispatchOptions {
   origin?: string | URL;
@@ -39,14 +30,17 @@ interface DispatchOptions {
   upgrade?: unknown;
 }
 
-type Dispatch = (opts: DispatchOptions, handler: Handler) => boolean;
+type Dispatch = (opts: DispatchOptions, handler: AnyHandler) => boolean;
 type Interceptor = (dispatch: Dispatch) => Dispatch;
 interface ComposableDispatcher {
   compose(interceptor: Interceptor): unknown;
 }
 
-/** Installs the lazily created recording dispatcher as the global undici dispatcher. */
-export function installUndici(rec: Recorder): void {
+/**
+ * Installs the recording dispatcher as the global undici dispatcher; returns what the fetch wrapper calls before a
+ * call (see installBundledGlobalDispatcher).
+ */
+export function installUndici(rec: Recorder): () => void {
   const g = globalThis as Record<symbol, unknown>;
   const existing = g[GLOBAL_DISPATCHER[0]];
   if (existing !== undefined) {
@@ -57,9 +51,29 @@ export function installUndici(rec: Recorder): void {
     } else {
       rec.fault('fetch recording', new Error('a foreign global undici dispatcher is installed'));
     }
-    return;
+    return () => undefined;
   }
-  installLazyGlobalDispatcher(() => createDispatcher(rec));
+  let npmAgent: unknown;
+  const npm = (): unknown => (npmAgent ??= createDispatcher(rec));
+  return installBundledGlobalDispatcher((agent) => (agent as ComposableDispatcher).compose(bundledInterceptor(rec, npm)), npm);
+}
+
+/**
+ * For the bundled undici's Agent, which takes legacy handlers only: those are recorded on it; a handler of the
+ * current API (from an undici 7 interceptor composed over the global dispatcher) goes to an npm undici Agent, which
+ * takes both.
+ */
+function bundledInterceptor(rec: Recorder, npm: () => unknown): Interceptor {
+  const record = recordingInterceptor(rec);
+  return (dispatch) => {
+    const recorded = record(dispatch);
+    return (opts, handler) => {
+      if (isLegacyHandler(handler)) return recorded(opts, handler);
+      const other = npm() as { dispatch?: Dispatch } | undefined;
+      if (!other?.dispatch) return recorded(opts, handler);
+      return other.dispatch(opts, handler);
+    };
+  };
 }
 
 function createDispatcher(rec: Recorder): unknown {
@@ -78,11 +92,12 @@ function createDispatcher(rec: Recorder): unknown {
 
 /** The undici interceptor that records each dispatched request. */
 export function recordingInterceptor(rec: Recorder): Interceptor {
+  // Handlers of either undici API (see recordingHandlers.ts).
   return (dispatch) =>
-    function recordingDispatch(opts: DispatchOptions, handler: Handler): boolean {
+    function recordingDispatch(opts: DispatchOptions, handler: AnyHandler): boolean {
       // The issuing context: every callback into the caller's handler runs here, never in the internal context.
       const scope = new AsyncResource('agenttrace.fetch');
-      const bound = new RecordingHandler(handler, scope, rec);
+      const bound = isLegacyHandler(handler) ? new LegacyRecordingHandler(handler, scope, rec) : new RecordingHandler(handler, scope, rec);
       let plan: 'sync' | 'buffer' | 'tee' | 'skip' = 'skip';
       let url = '';
       let headers: Record<string, string> = {};
@@ -114,23 +129,24 @@ export function recordingInterceptor(rec: Recorder): Interceptor {
       }
       if (plan === 'tee') {
         const copy = new BodyCopy();
+        bound.streamedBody = true;
         // Emitted when the body has been sent, or earlier if the response (or an error) comes first.
         bound.recordStart(() => {
           const request = { method: opts.method ?? 'GET', url, headers, body: copy.bytes() };
           return copy.overflow ? { ...request, truncatedSize: copy.size } : request;
         });
         const body = teeBody(opts.body as AsyncIterable<unknown>, copy, () => bound.startPending());
-        return runInternal(() => dispatch({ ...opts, body }, bound));
+        return runInternal(() => dispatch({ ...opts, body }, bound as unknown as AnyHandler));
       }
       // The request leaves first; its event is recorded while the server works on it (same seq: nothing else records
       // in between, undici runs in the internal context). A response or error arriving during dispatch records it first.
-      const sent = runInternal(() => dispatch(opts, bound));
+      const sent = runInternal(() => dispatch(opts, bound as unknown as AnyHandler));
       bound.startPending();
       return sent;
     };
 }
 
-async function bufferThenDispatch(dispatch: Dispatch, opts: DispatchOptions, bound: RecordingHandler, url: string, headers: Record<string, string>): Promise<void> {
+async function bufferThenDispatch(dispatch: Dispatch, opts: DispatchOptions, bound: RecordingTap, url: string, headers: Record<string, string>): Promise<void> {
   let body: Buffer;
   try {
     body = Buffer.concat(await collect(opts.body as AsyncIterable<unknown>));
@@ -145,11 +161,11 @@ async function bufferThenDispatch(dispatch: Dispatch, opts: DispatchOptions, bou
 }
 
 /** A dispatch outside the caller's stack: a synchronous throw becomes the handler's error, as undici would do. */
-function dispatchLater(dispatch: Dispatch, opts: DispatchOptions, bound: RecordingHandler): void {
+function dispatchLater(dispatch: Dispatch, opts: DispatchOptions, bound: RecordingTap): void {
   try {
-    dispatch(opts, bound);
+    dispatch(opts, bound as unknown as AnyHandler);
   } catch (err) {
-    bound.onResponseError(undefined, err);
+    bound.failBeforeDispatch(err);
   }
 }
 
@@ -176,84 +192,4 @@ async function* teeBody(body: AsyncIterable<unknown>, copy: BodyCopy, done: () =
     yield b;
   }
   done();
-}
-
-/**
- * Forwards every callback to the caller's handler in the issuing context and lets the NetCall observe it.
- * A chunk is copied (and timed) before it is forwarded, so a consumer reusing the buffer cannot alter the record; the
- * copy is the only per-chunk cost. End and error are forwarded first; the response patch is written a tick later.
- */
-class RecordingHandler implements Handler {
-  call: NetCall | null = null;
-  /** Emits the request's event (once); see recordStart. */
-  private pendingStart: (() => void) | null = null;
-
-  constructor(
-    private readonly inner: Handler,
-    private readonly scope: AsyncResource,
-    private readonly rec: Recorder,
-  ) {}
-
-  onRequestStart(controller: unknown, context: unknown): void {
-    if (this.inner.onRequestStart) this.scope.runInAsyncScope(this.inner.onRequestStart, this.inner, controller, context);
-  }
-
-  onRequestUpgrade(controller: unknown, statusCode: number, headers: unknown, socket: unknown): void {
-    if (this.inner.onRequestUpgrade) this.scope.runInAsyncScope(this.inner.onRequestUpgrade, this.inner, controller, statusCode, headers, socket);
-  }
-
-  /**
-   * Records the request's event at the next startPending(): once it was dispatched (or its body sent), or earlier
-   * when its outcome comes first. `request` is read then (a streamed body is complete by that time).
-   */
-  recordStart(request: () => NetRequest): void {
-    this.pendingStart = () => {
-      this.call = NetCall.start(this.rec, 'fetch', request());
-    };
-  }
-
-  startPending(): void {
-    const start = this.pendingStart;
-    this.pendingStart = null;
-    start?.();
-  }
-
-  onResponseStart(controller: unknown, statusCode: number, headers: unknown, statusMessage?: string): void {
-    this.startPending();
-    if (this.call) {
-      try {
-        this.call.response(statusCode, statusMessage, headerMap(headers));
-      } catch (e) {
-        this.drop(e);
-      }
-    }
-    if (this.inner.onResponseStart) this.scope.runInAsyncScope(this.inner.onResponseStart, this.inner, controller, statusCode, headers, statusMessage);
-  }
-
-  onResponseData(controller: unknown, chunk: Uint8Array): void {
-    this.call?.data(chunk);
-    if (this.inner.onResponseData) this.scope.runInAsyncScope(this.inner.onResponseData, this.inner, controller, chunk);
-  }
-
-  onResponseEnd(controller: unknown, trailers: unknown): void {
-    try {
-      if (this.inner.onResponseEnd) this.scope.runInAsyncScope(this.inner.onResponseEnd, this.inner, controller, trailers);
-    } finally {
-      this.call?.end();
-    }
-  }
-
-  onResponseError(controller: unknown, err: unknown): void {
-    this.startPending();
-    try {
-      if (this.inner.onResponseError) this.scope.runInAsyncScope(this.inner.onResponseError, this.inner, controller, err);
-    } finally {
-      this.call?.fail(err);
-    }
-  }
-
-  private drop(e: unknown): void {
-    this.rec.fault('fetch recording', e);
-    this.call = null;
-  }
 }
