@@ -6,7 +6,7 @@
  */
 import { runInternal } from '../core/internal.js';
 
-/** `beforeCall` runs before each call, outside the internal context (the global dispatcher's adoption). */
+/** `beforeCall` runs before each call (the recorder takes the global undici dispatcher there on the first one). */
 export function installFetchInternal(beforeCall: () => void = () => undefined): void {
   const origFetch = globalThis.fetch;
   if (typeof origFetch !== 'function') return;

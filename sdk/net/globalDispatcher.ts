@@ -32,8 +32,8 @@ export function installLazyGlobalDispatcher(create: () => unknown): void {
   for (const s of GLOBAL_DISPATCHER) Object.defineProperty(g, s, { get, set, configurable: true, enumerable: false });
 }
 
-/** Globals whose first read loads Node's bundled undici (Node defines them as lazy accessors). */
-const BUNDLED_GLOBALS = ['Headers', 'Request', 'Response', 'FormData', 'MessageEvent'];
+/** Globals whose first read loads Node's bundled undici (lazy accessors; the last two behind experimental flags). */
+const BUNDLED_GLOBALS = ['Headers', 'Request', 'Response', 'FormData', 'MessageEvent', 'WebSocket', 'EventSource'];
 const BUNDLED_URL = 'node:internal/deps/undici/';
 
 /**
@@ -66,10 +66,15 @@ export function installBundledGlobalDispatcher(wrap: (agent: unknown) => unknown
     }
     adopting = true;
     try {
-      // Loading is library work: nothing it reads is the agent's.
-      runInternalSync(() => g.Headers);
-      const agent = Object.getOwnPropertyDescriptor(g, GLOBAL_DISPATCHER[0])?.value as { compose?: unknown } | undefined;
-      dispatcher = typeof agent?.compose === 'function' ? wrap(agent) : fallback();
+      try {
+        // Loading is library work: nothing it reads is the agent's.
+        runInternalSync(() => g.Headers);
+        const agent = Object.getOwnPropertyDescriptor(g, GLOBAL_DISPATCHER[0])?.value as { compose?: unknown } | undefined;
+        dispatcher = typeof agent?.compose === 'function' ? wrap(agent) : undefined;
+      } catch {
+        // Never into the agent (this runs inside its fetch, or its import of undici): the fallback records instead.
+      }
+      dispatcher ??= fallback();
       if (dispatcher !== undefined) for (const s of GLOBAL_DISPATCHER) setSlot(g, s, dispatcher);
     } finally {
       adopting = false;
