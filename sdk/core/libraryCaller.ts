@@ -15,7 +15,7 @@
  *
  * IMPORTANT: the recorder's hot path only reads `libraryChecks.left`; the capture happens only while checks are left.
  */
-import { SDK_PREFIX } from './stackFrames.js';
+import { SDK_PREFIX, readCallSites } from './stackFrames.js';
 
 /**
  * Client packages whose own values are library internals (npm aliases such as `openai-v4` included). undici is not
@@ -40,8 +40,8 @@ export function refillLibraryChecks(): void {
 const FRAMES = 6;
 const SDK_PATH = SDK_PREFIX.startsWith('file://') ? decodeURIComponent(new URL(SDK_PREFIX).pathname) : SDK_PREFIX;
 
-/** prepareStackTrace of the capture: the file of the first frame that is neither this SDK nor Node's internals. */
-function firstForeignFile(_e: unknown, sites: NodeJS.CallSite[]): string {
+/** The file of the first frame that is neither this SDK nor Node's internals. */
+function firstForeignFile(sites: NodeJS.CallSite[]): string {
   for (const s of sites) {
     const f = s.getFileName();
     if (!f || f.startsWith('node:') || f.startsWith(SDK_PREFIX) || f.startsWith(SDK_PATH)) continue;
@@ -58,27 +58,6 @@ function firstForeignFile(_e: unknown, sites: NodeJS.CallSite[]): string {
 export function calledByLibrary(above: (...args: never[]) => unknown = calledByLibrary): boolean {
   if (libraryChecks.left <= 0) return false;
   libraryChecks.left--;
-  const E = Error as ErrorConstructor & { prepareStackTrace?: unknown };
-  const had = Object.prototype.hasOwnProperty.call(E, 'prepareStackTrace');
-  const prep = E.prepareStackTrace;
-  const limit = E.stackTraceLimit;
-  try {
-    // The agent may have its own prepareStackTrace (source maps): ours is used for this one capture only.
-    E.prepareStackTrace = firstForeignFile;
-    E.stackTraceLimit = FRAMES;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, above);
-    const file = holder.stack;
-    return typeof file === 'string' && LIBRARY_SCRIPT.test(file);
-  } catch {
-    return false;
-  } finally {
-    try {
-      if (had) E.prepareStackTrace = prep;
-      else Reflect.deleteProperty(E, 'prepareStackTrace');
-      E.stackTraceLimit = limit;
-    } catch {
-      // A frozen Error: nothing was changed either.
-    }
-  }
+  const file = readCallSites(firstForeignFile, FRAMES, above);
+  return file !== undefined && LIBRARY_SCRIPT.test(file);
 }

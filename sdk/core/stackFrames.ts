@@ -86,3 +86,35 @@ export function originalPosition(url: string, line: number, column: number): { l
   const e = map.findEntry(line, column) as { originalLine?: number; originalColumn?: number };
   return typeof e.originalLine === 'number' && typeof e.originalColumn === 'number' ? { line: e.originalLine, column: e.originalColumn } : undefined;
 }
+
+/**
+ * The call sites below `above` (at most `limit`), handed to `read`; undefined when they cannot be captured. The
+ * agent may have its own prepareStackTrace (source maps) and frame limit: ours are used for this one capture only.
+ * Never throws.
+ */
+export function readCallSites<T>(read: (sites: NodeJS.CallSite[]) => T, limit: number, above: (...args: never[]) => unknown): T | undefined {
+  const E = Error as ErrorConstructor & { prepareStackTrace?: unknown };
+  let had = false;
+  let prep: unknown;
+  let oldLimit = 0;
+  try {
+    had = Object.prototype.hasOwnProperty.call(E, 'prepareStackTrace');
+    prep = E.prepareStackTrace;
+    oldLimit = E.stackTraceLimit;
+    E.prepareStackTrace = (_e: unknown, sites: NodeJS.CallSite[]) => ({ value: read(sites) });
+    E.stackTraceLimit = limit;
+    const holder: { stack?: { value: T } } = {};
+    Error.captureStackTrace(holder, above);
+    return holder.stack?.value;
+  } catch {
+    return undefined;
+  } finally {
+    try {
+      if (had) E.prepareStackTrace = prep;
+      else Reflect.deleteProperty(E, 'prepareStackTrace');
+      E.stackTraceLimit = oldLimit;
+    } catch {
+      // A frozen Error: nothing was changed either.
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import { runInternalSync } from '../core/internal.js';
+import { readCallSites } from '../core/stackFrames.js';
 
 /**
  * The undici global dispatcher slots (Node's bundled undici and the npm package read the same symbols), and a lazy
@@ -120,20 +121,5 @@ function setSlot(g: Record<PropertyKey, unknown>, slot: symbol, value: unknown):
 
 /** True when the current read of a slot comes from Node's bundled undici (it reads the slot once, as it loads). */
 function loadedByBundled(): boolean {
-  const E = Error as ErrorConstructor & { prepareStackTrace?: unknown };
-  const had = Object.prototype.hasOwnProperty.call(E, 'prepareStackTrace');
-  const prep = E.prepareStackTrace;
-  const limit = E.stackTraceLimit;
-  try {
-    // The agent may have its own prepareStackTrace (source maps) or frame limit: ours are used for this capture only.
-    E.prepareStackTrace = (_e: unknown, sites: NodeJS.CallSite[]) => sites.some((s) => (s.getFileName() ?? '').startsWith(BUNDLED_URL));
-    E.stackTraceLimit = 10;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, loadedByBundled);
-    return holder.stack === true;
-  } finally {
-    if (had) E.prepareStackTrace = prep;
-    else Reflect.deleteProperty(E, 'prepareStackTrace');
-    E.stackTraceLimit = limit;
-  }
+  return readCallSites((sites) => sites.some((s) => (s.getFileName() ?? '').startsWith(BUNDLED_URL)), 10, loadedByBundled) === true;
 }
