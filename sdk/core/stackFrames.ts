@@ -94,13 +94,10 @@ export function originalPosition(url: string, line: number, column: number): { l
  */
 export function readCallSites<T>(read: (sites: NodeJS.CallSite[]) => T, limit: number, above: (...args: never[]) => unknown): T | undefined {
   const E = Error as ErrorConstructor & { prepareStackTrace?: unknown };
-  let had = false;
-  let prep: unknown;
-  let oldLimit = 0;
+  const had = Object.prototype.hasOwnProperty.call(E, 'prepareStackTrace');
+  const prep = E.prepareStackTrace;
+  const oldLimit = E.stackTraceLimit;
   try {
-    had = Object.prototype.hasOwnProperty.call(E, 'prepareStackTrace');
-    prep = E.prepareStackTrace;
-    oldLimit = E.stackTraceLimit;
     E.prepareStackTrace = (_e: unknown, sites: NodeJS.CallSite[]) => ({ value: read(sites) });
     E.stackTraceLimit = limit;
     const holder: { stack?: { value: T } } = {};
