@@ -20,7 +20,6 @@ import { BodyCopy, MAX_CAPTURE_BYTES } from './bodyCopy.js';
 import { GLOBAL_DISPATCHER, installBundledGlobalDispatcher } from './globalDispatcher.js';
 import { LegacyRecordingHandler, RecordingHandler, isLegacyHandler, type AnyHandler, type RecordingTap } from './recordingHandlers.js';
 
-
 interface DispatchOptions {
   origin?: string | URL;
   path?: string;
@@ -139,7 +138,8 @@ export function recordingInterceptor(rec: Recorder): Interceptor {
         return runInternal(() => dispatch({ ...opts, body }, bound as unknown as AnyHandler));
       }
       // The request leaves first; its event is recorded while the server works on it (same seq: nothing else records
-      // in between, undici runs in the internal context). A response or error arriving during dispatch records it first.
+      // in between, undici runs in the internal context). A response or error arriving during dispatch records it first,
+      // and so does a legacy onConnect called inside dispatch (see LegacyRecordingHandler).
       const sent = runInternal(() => dispatch(opts, bound as unknown as AnyHandler));
       bound.startPending();
       return sent;

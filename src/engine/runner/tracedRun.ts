@@ -18,8 +18,8 @@ import type { AgentExit } from './agentProcess.js';
 import { removeQuietly } from './hostSidecar.js';
 import { JournalTail } from './journalTail.js';
 
-/** How often the journal is taken into the store while the agent runs. */
-const POLL_MS = 200;
+/** How often the journal is taken into the store while the agent runs (how far the live store may lag). */
+export const JOURNAL_POLL_MS = 200;
 
 export interface TracedRunOptions {
   /** The store at the launch's home. */
@@ -73,7 +73,7 @@ export async function runTraced(o: TracedRunOptions): Promise<TracedRunResult> {
       if (!warnings.includes(msg)) warnings.push(msg);
     }
   };
-  const timer = setInterval(poll, o.pollMs ?? POLL_MS);
+  const timer = setInterval(poll, o.pollMs ?? JOURNAL_POLL_MS);
 
   let exit: AgentExit;
   try {
