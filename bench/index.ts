@@ -23,6 +23,7 @@ import { benchReplayRandom } from './replayRandom.js';
 import { benchUi } from './ui.js';
 import { benchAutofix } from './autofix.js';
 import { benchRealAgent } from './realAgent.js';
+import { benchNodeStart } from './nodeStart.js';
 
 interface Figure {
   name: string;
@@ -43,6 +44,13 @@ const rounds = Number(opt.rounds ?? (opt.quick ? 1 : 3));
 const load = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const loadAtStart = os.loadavg();
 console.log(`load average ${load()} on ${os.cpus().length} cores (figures under load are noisy; ratios hold better than times)`);
+const nodeStart = benchNodeStart();
+console.log(
+  `node start to a script's first line: ${Math.round(nodeStart.ms)} ms` +
+    (nodeStart.withoutExtraCaMs === undefined
+      ? ''
+      : ` (${Math.round(nodeStart.withoutExtraCaMs)} ms without NODE_EXTRA_CA_CERTS, which this environment sets: a recording starts two node processes, a native run one)`),
+);
 
 const figures: Figure[] = [];
 const raw: Record<string, unknown> = {};
@@ -166,6 +174,6 @@ console.log(`load average ${load()}; ${figures.filter((f) => !f.met).length} of 
 const label = opt.label ?? new Date().toISOString().replace(/:/g, '-').replace(/\..*$/, '');
 const file = path.join(path.dirname(new URL(import.meta.url).pathname), 'results', `${label}.json`);
 fs.mkdirSync(path.dirname(file), { recursive: true });
-const summary = { label, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAtStart, loadAtEnd, groups: [...only], figures, raw };
+const summary = { label, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAtStart, loadAtEnd, nodeStart, groups: [...only], figures, raw };
 fs.writeFileSync(file, JSON.stringify(summary, null, 1) + '\n');
 console.log(`results saved to ${path.relative(process.cwd(), file)}`);
