@@ -4,6 +4,7 @@
  * file at every start), the start is measured without it too, so the bench output says what the environment adds.
  */
 import { spawnSync } from 'node:child_process';
+import { median } from './valueBench.js';
 
 export interface NodeStart {
   /** Median ms from spawn until the script's first line ran, with this environment. */
@@ -13,11 +14,6 @@ export interface NodeStart {
 }
 
 const SCRIPT = 'process.stdout.write(String(performance.timeOrigin + performance.now()))';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 function measure(env: NodeJS.ProcessEnv, runs: number): number {
   const times: number[] = [];

@@ -7,7 +7,7 @@
 import { runInternal } from '../core/internal.js';
 
 /** `beforeCall` runs before each call (the recorder takes the global undici dispatcher there on the first one). */
-export function installFetchInternal(beforeCall: () => void = () => undefined): void {
+export function installFetchInternal(beforeCall: () => void): void {
   const origFetch = globalThis.fetch;
   if (typeof origFetch !== 'function') return;
   const wrapped = function fetch(this: unknown, ...args: Parameters<typeof origFetch>): ReturnType<typeof origFetch> {
