@@ -15,7 +15,7 @@
  *
  * IMPORTANT: the recorder's hot path only reads `libraryChecks.left`; the capture happens only while checks are left.
  */
-import { SDK_PREFIX, readCallSites } from './stackFrames.js';
+import { isSdkScript, readCallSites } from './stackFrames.js';
 
 /**
  * Client packages whose own values are library internals (npm aliases such as `openai-v4` included). undici is not
@@ -38,13 +38,12 @@ export function refillLibraryChecks(): void {
 
 /** Frames to look through below `above`: the SDK's own (value source, patch, Proxy trap) are at most a handful. */
 const FRAMES = 6;
-const SDK_PATH = SDK_PREFIX.startsWith('file://') ? decodeURIComponent(new URL(SDK_PREFIX).pathname) : SDK_PREFIX;
 
 /** The file of the first frame that is neither this SDK nor Node's internals. */
 function firstForeignFile(sites: NodeJS.CallSite[]): string {
   for (const s of sites) {
     const f = s.getFileName();
-    if (!f || f.startsWith('node:') || f.startsWith(SDK_PREFIX) || f.startsWith(SDK_PATH)) continue;
+    if (!f || f.startsWith('node:') || isSdkScript(f)) continue;
     return f;
   }
   return '';

@@ -2,8 +2,8 @@
  * Where a piece of code lives and where it came from, for the frames the SDK records (DESIGN §3):
  * - `codeKind()` sorts a script url into the agent's own code, a library, Node internals or this SDK; only own code
  *   gets locals, and Node and SDK frames never reach a recorded stack.
- * - `parseStack()` / `currentStack()` turn a formatted stack (an Error's `.stack`, or the stack right now) into
- *   frames without a debugger pause, for errors and keyframes taken where no locals are captured.
+ * - `parseStack()` turns a formatted stack (an Error's `.stack`) into frames; `currentStack()` reads the stack right
+ *   now without a debugger pause, for keyframes taken where no locals are captured.
  * - `originalPosition()` maps generated positions through Node's source maps (tsx, any mapped script), so paused
  *   frames show the lines the agent's own stack traces show.
  *
@@ -11,7 +11,7 @@
  */
 import { findSourceMap, type SourceMap } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { stackLines } from '../../src/shared/trace/stackText.js';
+import { frameLine, stackLines, type StackLine } from '../../src/shared/trace/stackText.js';
 import type { StackFrame } from '../../src/shared/trace/types.js';
 
 export type CodeKind = 'own' | 'library' | 'internal' | 'sdk';
@@ -24,11 +24,26 @@ function sdkUrlPrefix(): string {
 
 /** File URL prefix of every SDK script: their frames are ours, never the agent's. */
 export const SDK_PREFIX = sdkUrlPrefix();
+/** SDK_PREFIX as a path (CommonJS frames and stack lines name files by path). */
+const SDK_PATH = SDK_PREFIX.startsWith('file://') ? decodeURIComponent(new URL(SDK_PREFIX).pathname) : SDK_PREFIX;
+/**
+ * Where the sources of the SDK bundle are: its source maps point there, so with source maps on (tsx turns them on)
+ * a printed stack shows our frames at sdk/… and src/shared/… lines. Those frames are ours too.
+ */
+const SDK_SOURCE_PREFIXES = ((): string[] => {
+  const root = new URL(SDK_PREFIX.endsWith('/dist/sdk/') ? '../../' : '../', SDK_PREFIX).href;
+  return [`${root}sdk/`, `${root}src/shared/`];
+})();
+
+/** True for a script of this SDK, named by file URL or path (a generated file, before any source map). */
+export function isSdkScript(file: string): boolean {
+  return file.startsWith(SDK_PREFIX) || file.startsWith(SDK_PATH);
+}
 
 /** Classifies a script url (file URL form): the agent's own code, a library, Node internals, or this SDK. */
 export function codeKind(url: string): CodeKind {
   if (!url || url.startsWith('node:') || url.startsWith('evalmachine') || !url.includes('/')) return 'internal';
-  if (url.startsWith(SDK_PREFIX)) return 'sdk';
+  if (url.startsWith(SDK_PREFIX) || SDK_SOURCE_PREFIXES.some((p) => url.startsWith(p))) return 'sdk';
   if (url.includes('/node_modules/')) return 'library';
   return 'own';
 }
@@ -39,25 +54,110 @@ export function codeKind(url: string): CodeKind {
  */
 export function parseStack(stack: string): StackFrame[] {
   const out: StackFrame[] = [];
-  for (const f of stackLines(stack)) {
-    const url = toFileUrl(f.location);
-    const kind = codeKind(url);
-    if (kind !== 'internal' && kind !== 'sdk') out.push({ functionName: f.functionName, url, line: f.line, column: f.column });
-  }
+  for (const f of stackLines(stack)) pushFrame(out, f);
   return out;
 }
 
-/** The current JS stack (cheap, no pause): for keyframes taken where no locals are captured. */
+function pushFrame(out: StackFrame[], f: StackLine): void {
+  const url = toFileUrl(f.location);
+  const kind = codeKind(url);
+  if (kind !== 'internal' && kind !== 'sdk') out.push({ functionName: f.functionName, url, line: f.line, column: f.column });
+}
+
+/** Frames a keyframe keeps: an agent's stack is rarely deeper; the innermost ones matter. */
+const STACK_FRAMES = 40;
+
+/**
+ * The current JS stack (cheap, no pause): for keyframes taken where no locals are captured. The same frames
+ * `parseStack(new Error().stack)` would give, read from structured call sites: Node's and the SDK's frames are
+ * dropped before any formatting (by their generated file, so a source map cannot pass ours off as the agent's),
+ * and the rest are printed exactly as Node prints them (source-mapped when source maps are on).
+ * An agent with its own Error.prepareStackTrace (source-map-support...) gets what its formatter prints.
+ */
 export function currentStack(): StackFrame[] {
+  if (agentFormatsStacks()) return formattedStack();
+  return readCallSites(framesOfSites, STACK_FRAMES, currentStack) ?? [];
+}
+
+/** Node's own formatter: Node 20 exposes it as Error.prepareStackTrace. Taken before any agent code ran. */
+const NODE_PREPARE = ((): unknown => {
+  const p = (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+  return typeof p === 'function' && p.name === 'ErrorPrepareStackTrace' ? p : undefined;
+})();
+
+/** True when stacks are printed by a formatter other than Node's (the agent's, source-map-support...). */
+function agentFormatsStacks(): boolean {
+  const p = (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+  return typeof p === 'function' && p !== NODE_PREPARE;
+}
+
+function formattedStack(): StackFrame[] {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   try {
-    Error.stackTraceLimit = 40;
+    Error.stackTraceLimit = STACK_FRAMES;
     Error.captureStackTrace(holder, currentStack);
   } finally {
     Error.stackTraceLimit = limit;
   }
   return parseStack(holder.stack ?? '');
+}
+
+function framesOfSites(sites: NodeJS.CallSite[]): StackFrame[] {
+  const mapped = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+  const out: StackFrame[] = [];
+  for (let i = 0; i < sites.length; i++) {
+    const site = sites[i];
+    const file = site.getFileName();
+    if (file != null && (file.startsWith('node:') || isSdkScript(file))) continue;
+    const f = frameLine(`at ${mapped ? mappedSiteText(site, sites[i + 1]) : String(site)}`);
+    if (f) pushFrame(out, f);
+  }
+  return out;
+}
+
+/**
+ * One call site as Node prints it with source maps on (lib/internal/source_map/prepare_stack_trace.js): the
+ * original position, and the original symbol name where the map has one; as V8 prints it when there is no map.
+ */
+function mappedSiteText(site: NodeJS.CallSite, caller: NodeJS.CallSite | undefined): string {
+  const file = site.getFileName() ?? site.getEvalOrigin();
+  const map = file == null ? undefined : nodeSourceMap(file);
+  if (!map) return String(site);
+  const e = map.findEntry(site.getLineNumber()! - 1, site.getColumnNumber()! - 1) as MapEntry;
+  if (e.originalSource === undefined || e.originalLine === undefined || e.originalColumn === undefined) return String(site);
+  const name = originalSymbolName(map, site, caller);
+  const source = e.originalSource.startsWith('file://') ? fileURLToPath(e.originalSource) : e.originalSource;
+  const fnName = site.getFunctionName() ?? site.getMethodName();
+  const prefix = site.isAsync() ? 'async ' : site.isConstructor() ? 'new ' : '';
+  const typeName = site.getTypeName();
+  const originalName = `${typeName !== null && typeName !== 'global' ? `${typeName}.` : ''}${fnName || '<anonymous>'}`;
+  return `${prefix}${name && name !== originalName ? name : originalName} (${source}:${e.originalLine + 1}:${e.originalColumn + 1})`;
+}
+
+interface MapEntry {
+  originalSource?: string;
+  originalLine?: number;
+  originalColumn?: number;
+  name?: string;
+}
+
+function originalSymbolName(map: SourceMap, site: NodeJS.CallSite, caller: NodeJS.CallSite | undefined): string | undefined {
+  const enclosing = map.findEntry(site.getEnclosingLineNumber()! - 1, site.getEnclosingColumnNumber()! - 1) as MapEntry;
+  if (enclosing.name) return enclosing.name;
+  if (caller && site.getFileName() === caller.getFileName()) {
+    return (map.findEntry(caller.getLineNumber()! - 1, caller.getColumnNumber()! - 1) as MapEntry).name;
+  }
+  return undefined;
+}
+
+/** Node's source map of a generated file (path or URL), as its stack printing finds it. */
+function nodeSourceMap(file: string): SourceMap | undefined {
+  try {
+    return findSourceMap(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Converts a stack-trace location (path or URL) to the file URL form V8 reports for scripts. */

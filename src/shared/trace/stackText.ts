@@ -22,8 +22,14 @@ const FRAME_LINE = /^\s*at (async )?(?:(.*?) \()?((?:file:|node:|\/|[A-Za-z]:\\)
 export function stackLines(stack: string): StackLine[] {
   const out: StackLine[] = [];
   for (const text of stack.split('\n')) {
-    const m = FRAME_LINE.exec(text);
-    if (m) out.push({ functionName: m[2] ?? '', location: m[3], line: Number(m[4]), column: Number(m[5]), async: Boolean(m[1]) });
+    const f = frameLine(text);
+    if (f) out.push(f);
   }
   return out;
+}
+
+/** One printed frame line (`at …`); undefined when it names no file location. */
+export function frameLine(text: string): StackLine | undefined {
+  const m = FRAME_LINE.exec(text);
+  return m ? { functionName: m[2] ?? '', location: m[3], line: Number(m[4]), column: Number(m[5]), async: Boolean(m[1]) } : undefined;
 }
