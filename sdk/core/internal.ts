@@ -65,6 +65,21 @@ export function runInternalSync<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Runs fn marked internal or not, as the code that `internal` was taken for (a callback back into whoever issued a
+ * request, possibly called while the recorder's dispatch is still on the stack). The AsyncLocalStorage context,
+ * when there is one, is the caller's business (AsyncResource.runInAsyncScope).
+ */
+export function runMarked<T>(internal: boolean, fn: () => T): T {
+  const outer = depth;
+  depth = internal ? 1 : 0;
+  try {
+    return fn();
+  } finally {
+    depth = outer;
+  }
+}
+
 /** Runs fn outside the internal context (e.g. a user callback invoked from internal code). */
 export function runExternal<T>(fn: () => T): T {
   const outer = depth;

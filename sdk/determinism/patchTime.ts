@@ -7,6 +7,7 @@
  * forwarded) and `new Date().constructor === Date` (the prototype's constructor points at the Proxy).
  */
 import { isInternal } from '../core/internal.js';
+import { bodylessFinaleRead, finaleWatch } from '../net/bundledClocks.js';
 import type { AnyFn, Patcher } from './patcher.js';
 import { copyIdentity } from './patcher.js';
 import { bigintCodec, hrtimeCodec, type ValueSource } from './valueSource.js';
@@ -67,7 +68,7 @@ function patchDate(p: Patcher, src: ValueSource): void {
   p.wrap(OrigDate, 'now', (original) => {
     const next = src.numberLane('time', 'Date.now', original);
     return function now(): number {
-      if (isInternal()) return original();
+      if (isInternal() || (finaleWatch.pending > 0 && bodylessFinaleRead())) return original();
       return next();
     };
   });

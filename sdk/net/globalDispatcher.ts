@@ -1,5 +1,6 @@
 import { runInternalSync } from '../core/internal.js';
 import { readCallSites } from '../core/stackFrames.js';
+import { BUNDLED_UNDICI, knownBundledClocks, loadBundledContained } from './bundledClocks.js';
 
 /**
  * The undici global dispatcher slots (Node's bundled undici and the npm package read the same symbols), and a lazy
@@ -33,9 +34,18 @@ export function installLazyGlobalDispatcher(create: () => unknown): void {
   for (const s of GLOBAL_DISPATCHER) Object.defineProperty(g, s, { get, set, configurable: true, enumerable: false });
 }
 
+let clocksContained = false;
+
+/**
+ * True once the bundled undici was loaded here with its clock reads contained (bundledClocks.ts): its fetch then
+ * needs no AsyncLocalStorage.
+ */
+export function bundledClocksContained(): boolean {
+  return clocksContained;
+}
+
 /** Globals whose first read loads Node's bundled undici (lazy accessors; the last two behind experimental flags). */
 const BUNDLED_GLOBALS = ['Headers', 'Request', 'Response', 'FormData', 'MessageEvent', 'WebSocket', 'EventSource'];
-const BUNDLED_URL = 'node:internal/deps/undici/';
 
 /**
  * Makes the global dispatcher the Agent of Node's bundled undici (the one built-in fetch uses when nothing is
@@ -69,7 +79,9 @@ export function installBundledGlobalDispatcher(wrap: (agent: unknown) => unknown
     try {
       try {
         // Loading is library work: nothing it reads is the agent's.
-        runInternalSync(() => g.Headers);
+        const load = (): void => void runInternalSync(() => g.Headers);
+        if (knownBundledClocks()) clocksContained = loadBundledContained(load);
+        else load();
         const agent = Object.getOwnPropertyDescriptor(g, GLOBAL_DISPATCHER[0])?.value as { compose?: unknown } | undefined;
         dispatcher = typeof agent?.compose === 'function' ? wrap(agent) : undefined;
       } catch {
@@ -121,5 +133,5 @@ function setSlot(g: Record<PropertyKey, unknown>, slot: symbol, value: unknown):
 
 /** True when the current read of a slot comes from Node's bundled undici (it reads the slot once, as it loads). */
 function loadedByBundled(): boolean {
-  return readCallSites((sites) => sites.some((s) => (s.getFileName() ?? '').startsWith(BUNDLED_URL)), 10, loadedByBundled) === true;
+  return readCallSites((sites) => sites.some((s) => (s.getFileName() ?? '').startsWith(BUNDLED_UNDICI)), 10, loadedByBundled) === true;
 }

@@ -4,16 +4,18 @@
  *   compose converts every handler to it);
  * - the legacy one (onConnect, onHeaders, onData, onComplete, onError: Node's built-in fetch and the undici copy
  *   bundled with Node, and the request/fetch functions of npm undici, which hand such handlers to the dispatcher).
- * Both forward every callback to the caller's handler in the issuing context (an AsyncResource captured at dispatch)
- * and let the call's NetCall observe it. A chunk is copied (and timed) before it is forwarded, so a consumer reusing
- * the buffer cannot alter the record; the copy is the only per-chunk cost. End and error are forwarded first; the
- * response patch is written a tick later. Return values (undici's back-pressure signal) are passed through.
+ * Both forward every callback to the caller's handler in the issuing context (an AsyncResource captured at dispatch,
+ * and whether the issuer was internal work: a callback called while the dispatch is still on the stack must not pass
+ * for internal because of that) and let the call's NetCall observe it. A chunk is copied (and timed) before it is
+ * forwarded, so a consumer reusing the buffer cannot alter the record; the copy is the only per-chunk cost. End and
+ * error are forwarded first; the response patch is written a tick later. Return values (undici's back-pressure
+ * signal) are passed through.
  */
 import type { AsyncResource } from 'node:async_hooks';
 import type { Recorder } from '../core/recorder.js';
 import { NetCall, type NetRequest } from './netCall.js';
 import { headerMap } from './headers.js';
-import { runInternalSync } from '../core/internal.js';
+import { runMarked } from '../core/internal.js';
 
 type Callback = (...args: never[]) => unknown;
 /** A caller's handler, of either API. */
@@ -27,6 +29,12 @@ export function isLegacyHandler(h: AnyHandler): boolean {
   return typeof h.onResponseStart !== 'function' && typeof h.onHeaders === 'function';
 }
 
+/** Who issued a request: its context, and whether that was internal work (library machinery, the recorder). */
+export interface Issuer {
+  scope: AsyncResource;
+  internal: boolean;
+}
+
 /** The NetCall of one dispatched request, started once: when dispatched, or earlier when its outcome comes first. */
 export abstract class RecordingTap {
   call: NetCall | null = null;
@@ -37,7 +45,7 @@ export abstract class RecordingTap {
 
   constructor(
     protected readonly inner: AnyHandler,
-    protected readonly scope: AsyncResource,
+    protected readonly issuer: Issuer,
     protected readonly rec: Recorder,
   ) {}
 
@@ -62,8 +70,18 @@ export abstract class RecordingTap {
 
   /** Runs the caller's callback `name` in the issuing context; undefined when the caller has none. */
   protected forward(name: string, ...args: unknown[]): unknown {
+    return this.forwardMarked(this.issuer.internal, name, args);
+  }
+
+  /** forward(), always in the internal context (timing hooks only undici's own fetch implements). */
+  protected forwardInternal(name: string, ...args: unknown[]): unknown {
+    return this.forwardMarked(true, name, args);
+  }
+
+  private forwardMarked(internal: boolean, name: string, args: unknown[]): unknown {
     const fn = this.inner[name];
-    return fn ? this.scope.runInAsyncScope(fn as (...a: unknown[]) => unknown, this.inner, ...args) : undefined;
+    if (!fn) return undefined;
+    return runMarked(internal, () => this.issuer.scope.runInAsyncScope(fn as (...a: unknown[]) => unknown, this.inner, ...args));
   }
 
   protected head(statusCode: number, statusMessage: string | undefined, headers: unknown): void {
@@ -151,15 +169,15 @@ export class LegacyRecordingHandler extends RecordingTap {
   // through undici 7 calls them). npm undici's fetch reads the clock in onResponseStarted: library work, kept off the
   // agent's tape so that recording and replay see the same values.
   onBodySent(chunk: unknown): void {
-    runInternalSync(() => this.forward('onBodySent', chunk));
+    this.forwardInternal('onBodySent', chunk);
   }
 
   onRequestSent(): void {
-    runInternalSync(() => this.forward('onRequestSent'));
+    this.forwardInternal('onRequestSent');
   }
 
   onResponseStarted(): void {
-    runInternalSync(() => this.forward('onResponseStarted'));
+    this.forwardInternal('onResponseStarted');
   }
 
   onHeaders(statusCode: number, rawHeaders: unknown, resume: unknown, statusText?: string): unknown {

@@ -53,8 +53,10 @@ export function planResponse(call: TapeCall): ResponsePlan {
       plan.pieces.push(Buffer.from(r.bodyB64, 'base64'));
     }
     const headers = { ...r.headers };
-    // Masked secrets may change a body's length; a stale length would cut the body or hang the client.
-    if (headers['content-length'] !== undefined) headers['content-length'] = String(plan.pieces.reduce((n, p) => n + p.byteLength, 0));
+    // Masked secrets may change a body's length; a stale length would cut the body or hang the client. A response
+    // that has no body (to HEAD, 1xx, 204, 304) keeps the length it announced.
+    const bodyless = call.request.method === 'HEAD' || r.status < 200 || r.status === 204 || r.status === 304;
+    if (headers['content-length'] !== undefined && !bodyless) headers['content-length'] = String(plan.pieces.reduce((n, p) => n + p.byteLength, 0));
     plan.head = { status: r.status, statusText: r.statusText ?? STATUS_CODES[r.status] ?? '', headers };
   }
   if (call.error) plan.error = recordedError(call.error);

@@ -8,16 +8,18 @@
  * Context rules: the downstream dispatch (connect, sockets, undici timers) runs in the internal context, so library
  * internals never reach the determinism tapes; every callback into the caller's handler runs in the context that
  * issued the request (an AsyncResource captured at dispatch), so user code reached from there (stream listeners,
- * callbacks) is recorded as user code.
+ * callbacks) is recorded as user code. On the bundled Agent, once the bundled undici's clocks are contained
+ * (bundledClocks.ts), no AsyncLocalStorage is used: only the dispatch's synchronous part is marked (the bundled
+ * Agent reads no clock; its fetch's reads are contained where it was loaded).
  * Limits: a dispatcher the agent installs itself (`setGlobalDispatcher`, a `dispatcher` option) is not recorded.
  */
 import { AsyncResource } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type { Recorder } from '../core/recorder.js';
-import { runInternal, runInternalSync } from '../core/internal.js';
+import { isInternal, runInternal, runInternalSync } from '../core/internal.js';
 import { headerMap, isAsyncBody, syncBodyBytes } from './headers.js';
 import { BodyCopy, MAX_CAPTURE_BYTES } from './bodyCopy.js';
-import { GLOBAL_DISPATCHER, installBundledGlobalDispatcher } from './globalDispatcher.js';
+import { GLOBAL_DISPATCHER, bundledClocksContained, installBundledGlobalDispatcher } from './globalDispatcher.js';
 import { LegacyRecordingHandler, RecordingHandler, isLegacyHandler, type AnyHandler, type RecordingTap } from './recordingHandlers.js';
 
 interface DispatchOptions {
@@ -63,7 +65,7 @@ export function installUndici(rec: Recorder): () => void {
  * takes both.
  */
 function bundledInterceptor(rec: Recorder, npm: () => unknown): Interceptor {
-  const record = recordingInterceptor(rec);
+  const record = recordingInterceptor(rec, (fn) => (bundledClocksContained() ? runInternalSync(fn) : runInternal(fn)));
   return (dispatch) => {
     const recorded = record(dispatch);
     return (opts, handler) => {
@@ -89,14 +91,17 @@ function createDispatcher(rec: Recorder): unknown {
   }
 }
 
-/** The undici interceptor that records each dispatched request. */
-export function recordingInterceptor(rec: Recorder): Interceptor {
+/**
+ * The undici interceptor that records each dispatched request. `downstream` runs the dispatch below it in the
+ * internal context (on the bundled Agent with its clocks contained, its synchronous part is enough).
+ */
+export function recordingInterceptor(rec: Recorder, downstream: <T>(fn: () => T) => T = runInternal): Interceptor {
   // Handlers of either undici API (see recordingHandlers.ts).
   return (dispatch) =>
     function recordingDispatch(opts: DispatchOptions, handler: AnyHandler): boolean {
-      // The issuing context: every callback into the caller's handler runs here, never in the internal context.
-      const scope = new AsyncResource('agenttrace.fetch');
-      const bound = isLegacyHandler(handler) ? new LegacyRecordingHandler(handler, scope, rec) : new RecordingHandler(handler, scope, rec);
+      // The issuing context: every callback into the caller's handler runs there.
+      const issuer = { scope: new AsyncResource('agenttrace.fetch'), internal: isInternal() };
+      const bound = isLegacyHandler(handler) ? new LegacyRecordingHandler(handler, issuer, rec) : new RecordingHandler(handler, issuer, rec);
       let plan: 'sync' | 'buffer' | 'tee' | 'skip' = 'skip';
       let url = '';
       let headers: Record<string, string> = {};
@@ -123,7 +128,7 @@ export function recordingInterceptor(rec: Recorder): Interceptor {
         plan = 'skip';
       }
       if (plan === 'buffer') {
-        runInternal(() => bufferThenDispatch(dispatch, opts, bound, url, headers)).catch((e: unknown) => rec.fault('fetch recording', e));
+        downstream(() => bufferThenDispatch(dispatch, opts, bound, url, headers)).catch((e: unknown) => rec.fault('fetch recording', e));
         return true;
       }
       if (plan === 'tee') {
@@ -135,12 +140,12 @@ export function recordingInterceptor(rec: Recorder): Interceptor {
           return copy.overflow ? { ...request, truncatedSize: copy.size } : request;
         });
         const body = teeBody(opts.body as AsyncIterable<unknown>, copy, () => bound.startPending());
-        return runInternal(() => dispatch({ ...opts, body }, bound as unknown as AnyHandler));
+        return downstream(() => dispatch({ ...opts, body }, bound as unknown as AnyHandler));
       }
       // The request leaves first; its event is recorded while the server works on it (same seq: nothing else records
       // in between, undici runs in the internal context). A response or error arriving during dispatch records it first,
       // and so does a legacy onConnect called inside dispatch (see LegacyRecordingHandler).
-      const sent = runInternal(() => dispatch(opts, bound as unknown as AnyHandler));
+      const sent = downstream(() => dispatch(opts, bound as unknown as AnyHandler));
       bound.startPending();
       return sent;
     };
