@@ -96,5 +96,15 @@ describe('SECRET_TRIGGER', () => {
   });
   it('stays quiet on ordinary journal lines', () => {
     expect(SECRET_TRIGGER.test('{"t":"kf","keyframe":{"seq":3,"author":"me","passed":true,"monkey":1}}')).toBe(false);
+    // An LLM reply's usage block: its `*_tokens` names are counts, never secrets.
+    const usage = { usage: { prompt_tokens: 9, completion_tokens: 12, total_tokens: 21, prompt_tokens_details: { cached_tokens: 0 }, tokens: 3 } };
+    expect(SECRET_TRIGGER.test(JSON.stringify(usage))).toBe(false);
+    expect(maskJson(usage)).toEqual(usage);
+    expect(maskPatterns(JSON.stringify({ ...usage, tokens: 'a1b2c3d4e5f6g7h8' }))).toBe(JSON.stringify({ ...usage, tokens: 'a1b2c3d4e5f6g7h8' }));
+  });
+  it('still sees a token-named secret next to a usage block', () => {
+    const text = JSON.stringify({ usage: { total_tokens: 21 }, session_token: 'plain-session-value' });
+    expect(SECRET_TRIGGER.test(text)).toBe(true);
+    expect(maskPatterns(text)).toBe(JSON.stringify({ usage: { total_tokens: 21 }, session_token: MASK }));
   });
 });

@@ -50,11 +50,12 @@ export const SECRET_PATTERNS: RegExp[] = [
 
 /**
  * Substrings of everything the rules can change: token-shape prefixes and the telling part of every secret name
- * (`-key`/`_key`/`apiKey` but not `keyframe`, `passw` but not `passed`). Kept narrow: the store tests it on every
- * journal chunk it ingests.
+ * (`-key`/`_key`/`apiKey` but not `keyframe`, `passw` but not `passed`, `token` but not the `tokens` of every LLM
+ * usage block: no rule takes a name ending in `tokens`). Kept narrow: the store tests it on every journal chunk it
+ * ingests, and the recorder on every body.
  */
 export const SECRET_TRIGGER =
-  /sk-|gsk_|hf_|gh[pousr]_|github_pat_|xox[abprse]-|AKIA|ASIA|AIza|eyJ|bearer|api[_-]?key|access[_-]?key|private[_-]?key|[_-]key|\bkey=|\bsig(?:nature)?=|authoriz|auth(?!or)|passw|passphrase|_pass|pwd|secret|token|credential|jwt|cookie|openai-org|openai-proj/i;
+  /sk-|gsk_|hf_|gh[pousr]_|github_pat_|xox[abprse]-|AKIA|ASIA|AIza|eyJ|bearer|api[_-]?key|access[_-]?key|private[_-]?key|[_-]key|\bkey=|\bsig(?:nature)?=|authoriz|auth(?!or)|passw|passphrase|_pass|pwd|secret|token(?!s)|credential|jwt|cookie|openai-org|openai-proj/i;
 
 export function isSecretEnvName(name: string): boolean {
   return SECRET_ENV_NAME.test(name);
