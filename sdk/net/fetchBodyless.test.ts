@@ -5,9 +5,8 @@
  * its own way) matches it read for read, offline.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { netShape, recordForReplay, replayNet } from '../../test/helpers/replayNetHarness.js';
+import { closedLoopbackPort, listenLoopback, netShape, recordForReplay, replayNet } from '../../test/helpers/replayNetHarness.js';
 
 let server: http.Server;
 let url = '';
@@ -23,12 +22,8 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('some text');
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const probe = http.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  closedPort = (probe.address() as AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
+  url = await listenLoopback(server);
+  closedPort = await closedLoopbackPort();
 });
 afterAll(() => {
   server.closeAllConnections();

@@ -6,9 +6,8 @@
  */
 import http from 'node:http';
 import zlib from 'node:zlib';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { netShape, recordForReplay, replayNet } from '../../test/helpers/replayNetHarness.js';
+import { closedLoopbackPort, listenLoopback, netShape, recordForReplay, replayNet } from '../../test/helpers/replayNetHarness.js';
 
 let server: http.Server;
 let url = '';
@@ -40,12 +39,8 @@ beforeAll(async () => {
       })();
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const probe = http.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  closedPort = (probe.address() as AddressInfo).port;
-  await new Promise<void>((r) => probe.close(() => r()));
+  url = await listenLoopback(server);
+  closedPort = await closedLoopbackPort();
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 

@@ -5,6 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +23,20 @@ afterAll(() => {
 });
 
 export const REPLAY_NET_PRELOAD = path.join(REPO_ROOT, 'test/helpers/replayNetPreload.ts');
+
+/** Starts `server` on a free loopback port; returns its base URL. */
+export async function listenLoopback(server: http.Server): Promise<string> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A loopback port nothing listens on (taken and released): a connection there is refused. */
+export async function closedLoopbackPort(): Promise<number> {
+  const probe = http.createServer();
+  const port = Number(new URL(await listenLoopback(probe)).port);
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
 
 export interface Recording {
   run: AgentRun;
