@@ -23,7 +23,6 @@
  */
 import perfHooks from 'node:perf_hooks';
 import stream from 'node:stream';
-import { ReadableStream } from 'node:stream/web';
 import { runInternalSync } from '../core/internal.js';
 import { isSdkScript, readCallSites } from '../core/stackFrames.js';
 import { now } from './clock.js';
@@ -120,7 +119,9 @@ function clockFreePerformance(real: object): object {
 function internalWebFinished(finished: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
   return function finishedInternal(this: unknown, ...args: unknown[]): unknown {
     const cb = args[args.length - 1];
-    if (args[0] instanceof ReadableStream && typeof cb === 'function') {
+    // The global, read here: by the time fetch calls this, its body has loaded web streams (an import of
+    // node:stream/web would cost every agent ~5 ms at startup).
+    if (args[0] instanceof globalThis.ReadableStream && typeof cb === 'function') {
       args[args.length - 1] = function (this: unknown, ...a: unknown[]): unknown {
         finaleSeen();
         return runInternalSync(() => (cb as (...x: unknown[]) => unknown).apply(this, a));
