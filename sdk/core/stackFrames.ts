@@ -122,7 +122,7 @@ function framesOfSites(sites: NodeJS.CallSite[]): StackFrame[] {
  */
 function mappedSiteText(site: NodeJS.CallSite, caller: NodeJS.CallSite | undefined): string {
   const file = site.getFileName() ?? site.getEvalOrigin();
-  const map = file == null ? undefined : nodeSourceMap(file);
+  const map = file == null ? undefined : sourceMapOf(file);
   if (!map) return String(site);
   const e = map.findEntry(site.getLineNumber()! - 1, site.getColumnNumber()! - 1) as MapEntry;
   if (e.originalSource === undefined || e.originalLine === undefined || e.originalColumn === undefined) return String(site);
@@ -151,15 +151,6 @@ function originalSymbolName(map: SourceMap, site: NodeJS.CallSite, caller: NodeJ
   return undefined;
 }
 
-/** Node's source map of a generated file (path or URL), as its stack printing finds it. */
-function nodeSourceMap(file: string): SourceMap | undefined {
-  try {
-    return findSourceMap(file);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Converts a stack-trace location (path or URL) to the file URL form V8 reports for scripts. */
 export function toFileUrl(loc: string): string {
   if (loc.startsWith('/') || /^[A-Za-z]:\\/.test(loc)) return pathToFileURL(loc).href;
@@ -169,19 +160,28 @@ export function toFileUrl(loc: string): string {
 const sourceMaps = new Map<string, SourceMap | null>();
 
 /**
+ * Node's source map of a generated script (a path or a URL, as V8 names it), as Node's stack printing finds it;
+ * cached per name (a script's map is known once it is compiled).
+ */
+function sourceMapOf(file: string): SourceMap | undefined {
+  let map = sourceMaps.get(file);
+  if (map === undefined) {
+    try {
+      map = findSourceMap(file.startsWith('file:') ? fileURLToPath(file) : file) ?? findSourceMap(file) ?? null;
+    } catch {
+      map = null;
+    }
+    sourceMaps.set(file, map);
+  }
+  return map ?? undefined;
+}
+
+/**
  * The original 0-based position of generated code (TypeScript run through tsx, or any script with a source map
  * Node knows), so captured frames show the lines the agent's stack traces show. undefined when there is no map.
  */
 export function originalPosition(url: string, line: number, column: number): { line: number; column: number } | undefined {
-  let map = sourceMaps.get(url);
-  if (map === undefined) {
-    try {
-      map = findSourceMap(url.startsWith('file:') ? fileURLToPath(url) : url) ?? findSourceMap(url) ?? null;
-    } catch {
-      map = null;
-    }
-    sourceMaps.set(url, map);
-  }
+  const map = sourceMapOf(url);
   if (!map) return undefined;
   const e = map.findEntry(line, column) as { originalLine?: number; originalColumn?: number };
   return typeof e.originalLine === 'number' && typeof e.originalColumn === 'number' ? { line: e.originalLine, column: e.originalColumn } : undefined;
