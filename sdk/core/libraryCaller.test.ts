@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHECKS_PER_TICK, LIBRARY_SCRIPT, calledByLibrary, libraryChecks, refillLibraryChecks } from './libraryCaller.js';
+import { CHECKS_PER_TICK, LIBRARY_SCRIPT, calledByLibrary, disableLibraryChecks, libraryChecks, refillLibraryChecks } from './libraryCaller.js';
 
 // A fake client package on disk: its function asks for a value the way openai's request code draws a log id.
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atr-libcaller-'));
@@ -33,6 +33,18 @@ describe('calledByLibrary', () => {
     expect(openaiDraw(calledByLibrary)).toBe(false);
     refillLibraryChecks();
     expect(openaiDraw(calledByLibrary)).toBe(true);
+  });
+
+  it('asks nothing once disabled (a pure replay): refills no longer give checks', () => {
+    try {
+      disableLibraryChecks();
+      expect(openaiDraw(calledByLibrary)).toBe(false);
+      refillLibraryChecks();
+      expect(libraryChecks.left).toBe(0);
+      expect(openaiDraw(calledByLibrary)).toBe(false);
+    } finally {
+      libraryChecks.off = false;
+    }
   });
 
   it("leaves the agent's own prepareStackTrace and stack limit as they were", () => {

@@ -19,6 +19,7 @@ import { Recorder, setActiveRecorder } from '../core/recorder.js';
 import { orig } from '../core/originals.js';
 import { sdkEnv, sdkHome } from '../core/sdkEnv.js';
 import { disableSharedInspector } from '../core/inspector.js';
+import { disableLibraryChecks } from '../core/libraryCaller.js';
 import { installDeterminism } from '../determinism/installDeterminism.js';
 import { TapeSource } from '../determinism/tapeSource.js';
 import { installFsSandbox } from '../fs/installFsSandbox.js';
@@ -83,6 +84,7 @@ export function startReplay(deps: ReplayBootDeps): ReplayController | undefined 
   // Except when the host replays a failed run to read the locals at its error (AGENTTRACE_LOCALS=exceptions): an
   // exception pause may change what Node prints on stderr, which a replay's output is not compared on.
   if (!tape.branch && !env.localsOnExceptions) disableSharedInspector();
+  if (!tape.branch) disableLibraryChecks();
   if (typeof tape.keyframeEvery === 'number' && tape.keyframeEvery >= 1) meta.keyframeEvery = tape.keyframeEvery;
   if (tape.branch) {
     meta.name = tape.branch.name;
