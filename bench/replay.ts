@@ -32,6 +32,11 @@ export interface ReplaySpeed {
   replaySpanMs: number;
   spanRatio: number;
   verified: boolean;
+  /**
+   * The same agent's calls answered in-process without AgentTrace (bench/agents/openai-floor.mjs): first request to
+   * last reply. The least a replay's span can be, so recordSpanMs / floorSpanMs bounds any replay's speed-up.
+   */
+  floorSpanMs: number;
 }
 
 export interface SeekTiming {
@@ -70,6 +75,7 @@ export async function benchReplaySpeed(calls = 200): Promise<ReplaySpeed> {
     const rep = await replayRun({ runId: rec.id, store, env, cwd: REPO, onStdout: quiet, onStderr: quiet });
     const replayWallMs = performance.now() - t0;
     const replaySpanMs = Math.max(1, rep.spanMs ?? replayWallMs);
+    const floorSpanMs = floorSpan(calls);
     return {
       calls,
       recordWallMs,
@@ -79,12 +85,24 @@ export async function benchReplaySpeed(calls = 200): Promise<ReplaySpeed> {
       replaySpanMs,
       spanRatio: recordSpanMs / replaySpanMs,
       verified: rep.outcome.kind === 'verified',
+      floorSpanMs,
     };
   } finally {
     await mock.close().catch(() => undefined);
     store.close();
     fs.rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** Span of `calls` calls of the replay agent answered in-process without AgentTrace (median of three runs). */
+function floorSpan(calls: number): number {
+  const spans = [0, 1, 2].map(() => {
+    const out = execFileSync(process.execPath, [path.join(REPO, 'bench/agents/openai-floor.mjs'), String(calls)], { cwd: REPO, encoding: 'utf8' });
+    const m = /floor span ([\d.]+) for (\d+) calls/.exec(out);
+    if (!m || Number(m[2]) !== calls) throw new Error(`floor agent: unexpected output ${out.slice(-200)}`);
+    return Number(m[1]);
+  });
+  return spans.sort((a, b) => a - b)[1];
 }
 
 /** A crafted journal of `n` events: per 10 seqs a state delta, console lines and an llm call; a keyframe every 10. */
