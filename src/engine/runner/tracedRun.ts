@@ -92,8 +92,10 @@ export async function runTraced(o: TracedRunOptions): Promise<TracedRunResult> {
   const end = ingestor.end;
   const status: RunStatus = end ? end.status : exit.signal ? 'crashed' : exit.code === 0 ? 'ok' : 'failed';
   store.finishRun(runId, { status, exit: { code: exit.code, signal: exit.signal }, endedAt: end?.endedAt ?? Date.now(), steps: end?.steps });
-  // Every run that ends here (record, resume, branch) gets its failure class; detection never fails the run.
-  const detected = detectAfterRun(store, runId);
+  // Every run that ends here (record, resume, branch) gets its failure class; detection never fails the run. A root
+  // run that exited cleanly with no failure sign in its whole journal has none to find.
+  const clean = status === 'ok' && exit.code === 0 && !exit.signal && !ingestor.isBranch && !ingestor.sawFailureSigns;
+  const detected = detectAfterRun(store, runId, clean);
   if (detected.warning) warnings.push(detected.warning);
   if (warnings.length > 0) ingestor.addWarningsTxn(warnings);
   const release = (): void => {

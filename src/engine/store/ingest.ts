@@ -124,6 +124,7 @@ export class JournalIngestor {
   verdict: ReplayVerdict | undefined;
   /** Events up to this seq belong to the parent run and are not stored (see keepAfterSeq). */
   private forkSeq: number | undefined;
+  private failureSigns = false;
   /** State built before the fork; only complete (and written) when this ingestor read the journal from its start. */
   private fork: StateFold | undefined;
   private forkDirty = false;
@@ -168,6 +169,20 @@ export class JournalIngestor {
     return this.ingestText(lines.map((l) => JSON.stringify(l) + '\n').join(''));
   }
 
+  /**
+   * True once a line showed something failure detection looks for (detect.ts): an `error` event, a call or a patch
+   * carrying an error or a response status of 400 or more, or a line that could not be read. A run whose whole
+   * journal showed none of these and that exited cleanly has no failure to find (see tracedRun.ts).
+   */
+  get sawFailureSigns(): boolean {
+    return this.failureSigns;
+  }
+
+  /** This ingestor stores a branch run (events after a fork): detection also reads its parent's events. */
+  get isBranch(): boolean {
+    return this.forkSeq !== undefined;
+  }
+
   /** Patches that never met their event (the event line was lost). */
   get orphanPatches(): number[] {
     return [...this.pendingPatches.keys()];
@@ -202,6 +217,7 @@ export class JournalIngestor {
         if (problem) throw new Error(problem);
       } catch (e) {
         res.bad++;
+        this.failureSigns = true;
         warnings.push(`journal line ${lineNo} skipped: ${e instanceof Error ? e.message : String(e)}`);
         continue;
       }
@@ -218,6 +234,7 @@ export class JournalIngestor {
           break;
         }
         case 'ev': {
+          if (line.kind === 'error' || ((line.kind === 'llm' || line.kind === 'http') && failed(line.payload))) this.failureSigns = true;
           let payload = chunkMayHaveSecrets ? masker.json(line.payload, raw) : line.payload;
           if (this.forkSeq !== undefined && line.seq <= this.forkSeq) {
             this.foldBeforeFork(line.kind, payload);
@@ -237,6 +254,7 @@ export class JournalIngestor {
           break;
         }
         case 'patch': {
+          if (failed(line.payload)) this.failureSigns = true;
           if (this.forkSeq !== undefined && line.seq <= this.forkSeq) break;
           const fields = (chunkMayHaveSecrets ? masker.json(line.payload, raw) : line.payload) as Record<string, Json>;
           // Most patches follow their event within the chunk: merged in memory, the event is written once.
@@ -386,6 +404,15 @@ export class JournalIngestor {
     const next = [...current, ...add].slice(0, MAX_WARNINGS);
     this.s.setWarnings.run(JSON.stringify(next), this.runId);
   }
+}
+
+/** A call payload (or patch) that detection counts as a failed call: an error, or a response status >= 400. */
+function failed(payload: unknown): boolean {
+  if (!payload || typeof payload !== 'object') return false;
+  const p = payload as { error?: unknown; response?: { status?: unknown } | null };
+  if (p.error) return true;
+  const status = p.response?.status;
+  return typeof status === 'number' && status >= 400;
 }
 
 const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : null);
