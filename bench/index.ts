@@ -59,8 +59,19 @@ const out = (f: Figure): void => {
   console.log(`${f.met ? 'ok  ' : 'MISS'}  ${f.name.padEnd(52)} ${f.value.padEnd(44)} goal ${f.goal}`);
 };
 const ms = (x: number): string => `${Math.round(x)} ms`;
+/** Groups that could not run (a missing browser, a crashed agent): reported, and the other groups still run. */
+const failedGroups: Record<string, string> = {};
+async function group(name: (typeof GROUPS)[number], run: () => Promise<void>): Promise<void> {
+  if (!only.has(name)) return;
+  try {
+    await run();
+  } catch (e) {
+    failedGroups[name] = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    console.log(`FAIL  ${name}: ${failedGroups[name]}`);
+  }
+}
 
-if (only.has('real-agent')) {
+await group('real-agent', async () => {
   const ra = await benchRealAgent({ calls, rounds });
   raw.realAgent = ra;
   console.log(`\nreal agent: openai client, ${ra.calls} sequential calls, ${ra.rounds} interleaved round(s)`);
@@ -85,17 +96,17 @@ if (only.has('real-agent')) {
     if (at && m) out({ name: `real agent: ${lib} added per call / agenttrace's`, value: `${(m.addedMs / Math.max(at.addedMs, 0.001)).toFixed(1)}x (${m.addedMs.toFixed(2)} ms)`, goal: 'reference', met: true });
   }
   console.log('');
-}
+});
 
-if (only.has('net')) {
+await group('net', async () => {
   const net = await benchNetLatency();
   raw.net = net;
   out({ name: 'added latency per call, fetch (median)', value: `${net.fetchMedianAddedMs.toFixed(3)} ms vs unrecorded`, goal: '<= 0.2 ms', met: net.fetchMedianAddedMs <= 0.2 });
   out({ name: 'added latency per call, http.request (median)', value: `${net.httpMedianAddedMs.toFixed(3)} ms vs unrecorded`, goal: '<= 0.2 ms', met: net.httpMedianAddedMs <= 0.2 });
   out({ name: 'added latency to first streamed chunk', value: `${net.firstChunkAddedMs.toFixed(3)} ms vs unrecorded`, goal: '<= 2 ms', met: net.firstChunkAddedMs <= 2 });
-}
+});
 
-if (only.has('random')) {
+await group('random', async () => {
   const rnd = await benchRandom();
   raw.random = rnd;
   out({ name: 'Math.random recorded vs native', value: `${rnd.ratio.toFixed(2)}x (${rnd.recordedNsPerCall.toFixed(1)} vs ${rnd.nativeNsPerCall.toFixed(1)} ns)`, goal: '<= 3x', met: rnd.ratio <= 3 });
@@ -103,16 +114,16 @@ if (only.has('random')) {
   const rr = await benchReplayRandom();
   raw.replayRandom = rr;
   out({ name: 'Math.random replayed vs native', value: `${rr.ratio.toFixed(2)}x (${rr.replayedNsPerCall.toFixed(1)} vs ${rr.nativeNsPerCall.toFixed(1)} ns)`, goal: '<= 3x', met: rr.ratio <= 3 });
-}
+});
 
-if (only.has('ingest')) {
+await group('ingest', async () => {
   const ing = await benchIngest();
   raw.ingest = ing;
   out({ name: 'store ingest', value: `${ing.eventsPerSec.toLocaleString('en')} events/s`, goal: '>= 100,000/s', met: ing.eventsPerSec >= 100_000 });
   out({ name: 'store ingest with Math.random batches', value: `${ing.withBatchesPerSec.toLocaleString('en')} values/s`, goal: '>= 100,000/s', met: ing.withBatchesPerSec >= 100_000 });
-}
+});
 
-if (only.has('replay')) {
+await group('replay', async () => {
   const rep = await benchReplay();
   raw.replay = rep;
   const sp = rep.speed;
@@ -133,9 +144,9 @@ if (only.has('replay')) {
   const sizeRatio = rep.seek.storeBytes / rep.seek.payloadBytes;
   out({ name: `store size, ${rep.seek.events / 1000}k-event trace / raw payload bytes`, value: `${sizeRatio.toFixed(2)}x (${(rep.seek.storeBytes / 1e6).toFixed(1)} MB for ${(rep.seek.payloadBytes / 1e6).toFixed(1)} MB)`, goal: '<= 1.2x', met: sizeRatio <= 1.2 });
   out({ name: 'seek: whole `agenttrace show --step N` process', value: `${Math.round(rep.seek.cliMs)} ms (node startup included)`, goal: 'reference', met: true });
-}
+});
 
-if (only.has('autofix')) {
+await group('autofix', async () => {
   const fx = await benchAutofix();
   raw.autofix = fx;
   out({
@@ -145,9 +156,9 @@ if (only.has('autofix')) {
     met: fx.fixMs < 5000,
   });
   out({ name: '  fix result', value: `root cause ${fx.rootCause}; ${fx.candidates} candidates, best ${fx.bestVerdict}`, goal: 'reference', met: true });
-}
+});
 
-if (only.has('ui')) {
+await group('ui', async () => {
   const ui = await benchUi();
   raw.ui = ui;
   const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -157,29 +168,31 @@ if (only.has('ui')) {
     [ui.graph, `open trace with ${ui.data.treeRuns - 1} branches: graph rendered`, 1000],
   ] as const) {
     out({ name, value: `${ms(f.medianMs)} = ${f.ratio.toFixed(1)}x baseline (${ms(f.baselineMs)})`, goal: `< ${goalMs} ms`, met: f.medianMs < goalMs });
-}
-const { big, branched, tiny } = ui;
-const thread = (o: typeof big): string => `script ${ms(o.scriptMs)}, style ${ms(o.styleMs)}, layout ${ms(o.layoutMs)}`;
-out({ name: '  baseline: 30-event trace, 1-node graph', value: `timeline ${ms(tiny.timelineMs)}, graph ${ms(tiny.graphMs)}; ${thread(tiny)}`, goal: 'reference', met: true });
-out({
-  name: '  100k: first rows, then every page loaded',
-  value: `rows at ${ms(big.firstRowsMs)}; ${big.getEvents.calls} getEvents, ${mb(big.getEvents.bytes)} JSON, ${ms(big.getEvents.sumMs)} in calls, last at ${ms(big.getEvents.lastEndMs)}; ${thread(big)}`,
-  goal: 'reference',
-  met: true,
+  }
+  const { big, branched, tiny } = ui;
+  const thread = (o: typeof big): string => `script ${ms(o.scriptMs)}, style ${ms(o.styleMs)}, layout ${ms(o.layoutMs)}`;
+  out({ name: '  baseline: 30-event trace, 1-node graph', value: `timeline ${ms(tiny.timelineMs)}, graph ${ms(tiny.graphMs)}; ${thread(tiny)}`, goal: 'reference', met: true });
+  out({
+    name: '  100k: first rows, then every page loaded',
+    value: `rows at ${ms(big.firstRowsMs)}; ${big.getEvents.calls} getEvents, ${mb(big.getEvents.bytes)} JSON, ${ms(big.getEvents.sumMs)} in calls, last at ${ms(big.getEvents.lastEndMs)}; ${thread(big)}`,
+    goal: 'reference',
+    met: true,
+  });
+  out({
+    name: '  200 branches: nodes mounted, then kept',
+    value: `all ${branched.maxNodes} at ${ms(branched.allMountedMs)}, ${branched.restNodes} kept in view; getRunTree ${Math.round(branched.getRunTree.bytes / 1000)} kB at ${ms(branched.getRunTree.lastEndMs)}; ${thread(branched)}`,
+    goal: 'reference',
+    met: true,
+  });
 });
-out({
-  name: '  200 branches: nodes mounted, then kept',
-  value: `all ${branched.maxNodes} at ${ms(branched.allMountedMs)}, ${branched.restNodes} kept in view; getRunTree ${Math.round(branched.getRunTree.bytes / 1000)} kB at ${ms(branched.getRunTree.lastEndMs)}; ${thread(branched)}`,
-  goal: 'reference',
-  met: true,
-});
-}
 
 const loadAtEnd = os.loadavg();
-console.log(`load average ${load()}; ${figures.filter((f) => !f.met).length} of ${figures.length} figures MISS`);
+const failed = Object.keys(failedGroups);
+console.log(`load average ${load()}; ${figures.filter((f) => !f.met).length} of ${figures.length} figures MISS${failed.length ? `; groups that did not run: ${failed.join(', ')}` : ''}`);
 const label = opt.label ?? new Date().toISOString().replace(/:/g, '-').replace(/\..*$/, '');
 const file = path.join(path.dirname(new URL(import.meta.url).pathname), 'results', `${label}.json`);
 fs.mkdirSync(path.dirname(file), { recursive: true });
-const summary = { label, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAtStart, loadAtEnd, nodeStart, groups: [...only], figures, raw };
+const summary = { label, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadAtStart, loadAtEnd, nodeStart, groups: [...only], failedGroups, figures, raw };
 fs.writeFileSync(file, JSON.stringify(summary, null, 1) + '\n');
 console.log(`results saved to ${path.relative(process.cwd(), file)}`);
+if (failed.length) process.exitCode = 1;
