@@ -34,7 +34,8 @@ export interface ReplaySpeed {
   verified: boolean;
   /**
    * The same agent's calls answered in-process without AgentTrace (bench/agents/openai-floor.mjs): first request to
-   * last reply. The least a replay's span can be, so recordSpanMs / floorSpanMs bounds any replay's speed-up.
+   * last reply. About the least a replay's span can be (the mock's own work included), so recordSpanMs / floorSpanMs
+   * is about the best speed-up any replay can reach.
    */
   floorSpanMs: number;
 }
