@@ -3,6 +3,7 @@
  * event, network error codes, which failures were recovered by a retry, and the JSON values that calls and tools
  * handed to the agent (the places a wrong value can come from). Pure.
  */
+import { callFailed } from '../../shared/afe/callFailed.js';
 import type { FailureClass } from '../../shared/afe/types.js';
 import type { Body, HttpPayload, LlmPayload, StepPayload, TraceEvent } from '../../shared/trace/types.js';
 
@@ -59,8 +60,8 @@ export function tryJson(text: string | undefined): unknown {
 export function callFailure(ev: TraceEvent, read: BodyReader = inlineBody): CallFailure | null {
   if (ev.kind !== 'llm' && ev.kind !== 'http') return null;
   const p = ev.payload as HttpPayload & Partial<LlmPayload>;
+  if (!callFailed(p)) return null;
   const status = p.response?.status;
-  if (!p.error && (status === undefined || status < 400)) return null;
   const f: CallFailure = { seq: ev.seq, kind: ev.kind, method: p.request?.method ?? 'GET', url: p.request?.url ?? '', durationMs: p.durationMs };
   if (p.model) f.model = p.model;
   if (ev.fingerprint) f.fingerprint = ev.fingerprint;

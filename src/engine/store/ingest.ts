@@ -20,6 +20,7 @@ import type Database from 'better-sqlite3';
 import type { JournalEnd, JournalLine } from '../../shared/trace/journal.js';
 import type { DivergenceReport, ReplayVerdict, StateVerification } from '../../shared/trace/tape.js';
 import { TRACE_FORMAT_VERSION, type FsPayload, type Json, type RunMeta, type StatePayload } from '../../shared/trace/types.js';
+import { callFailed } from '../../shared/afe/callFailed.js';
 import { TraceVersionError } from '../errors.js';
 import { checkLine, isSeq } from './checkLine.js';
 import { metaParams } from './rows.js';
@@ -234,7 +235,7 @@ export class JournalIngestor {
           break;
         }
         case 'ev': {
-          if (line.kind === 'error' || ((line.kind === 'llm' || line.kind === 'http') && failed(line.payload))) this.failureSigns = true;
+          if (line.kind === 'error' || ((line.kind === 'llm' || line.kind === 'http') && callFailed(line.payload))) this.failureSigns = true;
           let payload = chunkMayHaveSecrets ? masker.json(line.payload, raw) : line.payload;
           if (this.forkSeq !== undefined && line.seq <= this.forkSeq) {
             this.foldBeforeFork(line.kind, payload);
@@ -254,7 +255,7 @@ export class JournalIngestor {
           break;
         }
         case 'patch': {
-          if (failed(line.payload)) this.failureSigns = true;
+          if (callFailed(line.payload)) this.failureSigns = true;
           if (this.forkSeq !== undefined && line.seq <= this.forkSeq) break;
           const fields = (chunkMayHaveSecrets ? masker.json(line.payload, raw) : line.payload) as Record<string, Json>;
           // Most patches follow their event within the chunk: merged in memory, the event is written once.
@@ -404,15 +405,6 @@ export class JournalIngestor {
     const next = [...current, ...add].slice(0, MAX_WARNINGS);
     this.s.setWarnings.run(JSON.stringify(next), this.runId);
   }
-}
-
-/** A call payload (or patch) that detection counts as a failed call: an error, or a response status >= 400. */
-function failed(payload: unknown): boolean {
-  if (!payload || typeof payload !== 'object') return false;
-  const p = payload as { error?: unknown; response?: { status?: unknown } | null };
-  if (p.error) return true;
-  const status = p.response?.status;
-  return typeof status === 'number' && status >= 400;
 }
 
 const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : null);
