@@ -27,8 +27,9 @@ import { metaParams } from './rows.js';
 import { StateFold } from './stateFold.js';
 import type { StoreMasker } from './storeMasker.js';
 import { decodePayload, encodePayload } from './payloadCodec.js';
-import { ChunkRows, ROWS_PER_INSERT } from './chunkRows.js';
-import { ensureRunKey, hasRunKeys } from './runKeys.js';
+import { ChunkRows } from './chunkRows.js';
+import { ensureRunKey } from './runKeys.js';
+import { ingestStatements, type IngestStatements } from './ingestStatements.js';
 
 /** Warnings kept per run (diagnostics, not data: bounded so a noisy recorder cannot bloat the row). */
 const MAX_WARNINGS = 100;
@@ -52,68 +53,9 @@ export interface IngestResult {
   bad: number;
 }
 
-type Stmts = ReturnType<typeof prepare>;
-
-function hasColumn(db: Database.Database, table: string, column: string): boolean {
-  return (db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).pluck().get(column) as number | undefined) === 1;
-}
-const cache = new WeakMap<Database.Database, Stmts>();
-const INSERT_EVENTS = (runCol: string): string => `INSERT OR REPLACE INTO events (${runCol}, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq)`;
-const EVENT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
-
-/**
- * Statements of the ingestor. Event and keyframe rows are keyed by the run's integer key (runKeys.ts); a store opened
- * with an older migration list (the migration tests build such stores) still has the text run id there.
- */
-function prepare(db: Database.Database) {
-  const keyed = hasRunKeys(db);
-  const runCol = keyed ? 'run_key' : 'run_id';
-  return {
-    keyed,
-    upsertRun: db.prepare(
-      `INSERT INTO runs (id, name, parent_id, fork_seq, script_path, script_sha256, script_source, argv, cwd, env, node_version,
-         sdk_version, format_version, mode, keyframe_every, started_at, pid)
-       VALUES (@id, @name, @parent_id, @fork_seq, @script_path, @script_sha256, @script_source, @argv, @cwd, @env, @node_version,
-         @sdk_version, @format_version, @mode, @keyframe_every, @started_at, @pid)
-       ON CONFLICT(id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, fork_seq = excluded.fork_seq,
-         script_path = excluded.script_path, script_sha256 = excluded.script_sha256, script_source = excluded.script_source,
-         argv = excluded.argv, cwd = excluded.cwd, env = excluded.env, node_version = excluded.node_version,
-         sdk_version = excluded.sdk_version, format_version = excluded.format_version, mode = excluded.mode,
-         keyframe_every = excluded.keyframe_every, started_at = excluded.started_at, pid = excluded.pid,
-         status = CASE WHEN runs.status = 'pending' THEN 'running' ELSE runs.status END`,
-    ),
-    runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
-    forkOf: db.prepare('SELECT fork_seq FROM runs WHERE id = ? AND parent_id IS NOT NULL').pluck(),
-    insertEvent: db.prepare(`${INSERT_EVENTS(runCol)} VALUES ${EVENT_VALUES}`),
-    insertEvents: db.prepare(`${INSERT_EVENTS(runCol)} VALUES ${Array<string>(ROWS_PER_INSERT).fill(EVENT_VALUES).join(', ')}`),
-    eventForPatch: db.prepare(`SELECT kind, payload FROM events WHERE ${runCol} = ? AND seq = ? AND batched = 0`),
-    updatePayload: db.prepare(`UPDATE events SET payload = ? WHERE ${runCol} = ? AND seq = ?`),
-    insertBlob: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)'),
-    insertKeyframe: db.prepare(`INSERT OR REPLACE INTO keyframes (${runCol}, seq, data) VALUES (?, ?, ?)`),
-    end: db.prepare('UPDATE runs SET status = ?, exit_code = ?, exit_signal = ?, ended_at = ?, steps = max(steps, ?) WHERE id = ?'),
-    progress: db.prepare('UPDATE runs SET steps = max(steps, ?), journal_offset = coalesce(?, journal_offset), host_pid = coalesce(?, host_pid) WHERE id = ?'),
-    // Absent only in a store opened with an older migration list (the migration tests build such stores).
-    bumpRevision: hasColumn(db, 'runs', 'revision') ? db.prepare('UPDATE runs SET revision = revision + 1 WHERE id = ?') : undefined,
-    warnings: db.prepare('SELECT warnings FROM runs WHERE id = ?').pluck(),
-    setWarnings: db.prepare('UPDATE runs SET warnings = ? WHERE id = ?'),
-    // Recomputed per chunk with LLM calls: read through the partial index of LLM rows (without statistics the
-    // planner would read the run's whole primary-key range, every chunk).
-    usage: db.prepare(
-      `UPDATE runs SET (llm_calls, prompt_tokens, completion_tokens, total_tokens) = (
-         SELECT count(*),
-           coalesce(sum(json_extract(payload, '$.usage.promptTokens')), 0),
-           coalesce(sum(json_extract(payload, '$.usage.completionTokens')), 0),
-           coalesce(sum(coalesce(json_extract(payload, '$.usage.totalTokens'),
-             json_extract(payload, '$.usage.promptTokens') + json_extract(payload, '$.usage.completionTokens'))), 0)
-         FROM events ${keyed ? 'INDEXED BY events_llm' : ''} WHERE ${runCol} = @key AND kind = 'llm')
-       WHERE id = @id`,
-    ),
-  };
-}
-
 export class JournalIngestor {
   private readonly db: Database.Database;
-  private readonly s: Stmts;
+  private readonly s: IngestStatements;
   private readonly pendingPatches = new Map<number, Record<string, Json>>();
   private readonly txn: Database.Transaction<(text: string, endOffset: number | undefined) => IngestResult>;
   /** The end record, once seen. */
@@ -138,9 +80,7 @@ export class JournalIngestor {
     private readonly opts: IngestorOptions = {},
   ) {
     this.db = db;
-    let s = cache.get(this.db);
-    if (!s) cache.set(this.db, (s = prepare(this.db)));
-    this.s = s;
+    this.s = ingestStatements(this.db);
     const stored = opts.keepAfterSeq ?? (this.s.forkOf.get(runId) as number | null | undefined);
     if (isSeq(stored)) this.forkSeq = stored;
     this.txn = this.db.transaction((text: string, endOffset: number | undefined) => this.apply(text, endOffset));
