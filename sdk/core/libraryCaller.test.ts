@@ -1,21 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHECKS_PER_TICK, LIBRARY_SCRIPT, calledByLibrary, disableLibraryChecks, libraryChecks, refillLibraryChecks } from './libraryCaller.js';
+import { fakePackages } from '../../test/helpers/fakePackage.js';
+import { CHECKS_PER_TICK, LIBRARY_SCRIPT, calledByLibrary, disableLibraryChecks, libraryChecks, refillLibraryChecks, withKnownCaller } from './libraryCaller.js';
 
-// A fake client package on disk: its function asks for a value the way openai's request code draws a log id.
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'atr-libcaller-'));
-function fakePackage(name: string): (ask: () => boolean) => boolean {
-  const file = path.join(root, 'node_modules', name, 'core.js');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, 'module.exports = function draw(ask) { return ask(); };\n');
-  return createRequire(import.meta.url)(file) as (ask: () => boolean) => boolean;
-}
-const openaiDraw = fakePackage('openai');
-const otherDraw = fakePackage('left-pad');
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+// Functions of fake packages on disk: they ask for a value the way openai's request code draws a log id.
+const packages = fakePackages();
+const openaiDraw = packages.callerIn<boolean>('openai');
+const otherDraw = packages.callerIn<boolean>('left-pad');
+afterAll(() => packages.remove());
 beforeEach(() => refillLibraryChecks());
 
 describe('calledByLibrary', () => {
@@ -42,6 +33,25 @@ describe('calledByLibrary', () => {
       refillLibraryChecks();
       expect(libraryChecks.left).toBe(0);
       expect(openaiDraw(calledByLibrary)).toBe(false);
+    } finally {
+      libraryChecks.off = false;
+    }
+  });
+
+  it('takes a caller a patch already knows (withKnownCaller) without a capture, even with no check left, for one draw only', () => {
+    libraryChecks.left = 0;
+    expect(withKnownCaller(true, () => calledByLibrary())).toBe(true);
+    expect(withKnownCaller(false, () => openaiDraw(calledByLibrary))).toBe(false);
+    expect(libraryChecks.left).toBe(0);
+    // The answer is used once, and is gone after the draw even when the draw did not ask.
+    expect(withKnownCaller(true, () => [calledByLibrary(), calledByLibrary()])).toEqual([true, false]);
+    withKnownCaller(true, () => undefined);
+    refillLibraryChecks();
+    expect(calledByLibrary()).toBe(false);
+    expect(libraryChecks.left).toBe(CHECKS_PER_TICK - 1);
+    try {
+      disableLibraryChecks();
+      expect(withKnownCaller(true, () => calledByLibrary())).toBe(false);
     } finally {
       libraryChecks.off = false;
     }

@@ -47,16 +47,39 @@ export function disableLibraryChecks(): void {
 }
 
 /** Frames to look through below `above`: the SDK's own (value source, patch, Proxy trap) are at most a handful. */
-const FRAMES = 6;
+export const CALLER_FRAMES = 6;
 
-/** The file of the first frame that is neither this SDK nor Node's internals. */
-function firstForeignFile(sites: NodeJS.CallSite[]): string {
-  for (const s of sites) {
-    const f = s.getFileName();
+/** The file of the first of `sites` (from index `from`) that is neither this SDK nor Node's internals. */
+export function firstForeignFile(sites: NodeJS.CallSite[], from = 0): string {
+  for (let i = from; i < sites.length; i++) {
+    const f = sites[i].getFileName();
     if (!f || f.startsWith('node:') || isSdkScript(f)) continue;
     return f;
   }
   return '';
+}
+
+/**
+ * Who asked for the value being drawn now, when a patch already knows it from a stack capture of its own (the
+ * Date.now patch looks at its caller while fetches are pending): calledByLibrary then takes this answer instead of
+ * capturing the same stack again. Set only for the duration of one draw (withKnownCaller). The recorder's fast
+ * lanes skip the library question only while this is not `true`.
+ */
+export const knownCaller: { lib: boolean | undefined } = { lib: undefined };
+
+/**
+ * Runs `draw` (one value's recording) with its caller already known: `lib` is whether a client library asked. The
+ * answer costs no check and holds even once the tick's checks are spent. A pure replay asks nothing (the answer is
+ * dropped, as calledByLibrary's would be).
+ */
+export function withKnownCaller<T>(lib: boolean, draw: () => T): T {
+  if (libraryChecks.off) return draw();
+  knownCaller.lib = lib;
+  try {
+    return draw();
+  } finally {
+    knownCaller.lib = undefined;
+  }
 }
 
 /**
@@ -65,8 +88,13 @@ function firstForeignFile(sites: NodeJS.CallSite[]): string {
  * captured, which keeps the capture short). Never throws.
  */
 export function calledByLibrary(above: (...args: never[]) => unknown = calledByLibrary): boolean {
+  const known = knownCaller.lib;
+  if (known !== undefined) {
+    knownCaller.lib = undefined;
+    return known;
+  }
   if (libraryChecks.left <= 0) return false;
   libraryChecks.left--;
-  const file = readCallSites(firstForeignFile, FRAMES, above);
+  const file = readCallSites(firstForeignFile, CALLER_FRAMES, above);
   return file !== undefined && LIBRARY_SCRIPT.test(file);
 }

@@ -7,7 +7,8 @@
  * forwarded) and `new Date().constructor === Date` (the prototype's constructor points at the Proxy).
  */
 import { isInternal } from '../core/internal.js';
-import { bodylessFinaleRead, finaleWatch } from '../net/bundledClocks.js';
+import { clockReadCaller, finaleWatch } from '../net/bundledClocks.js';
+import { withKnownCaller } from '../core/libraryCaller.js';
 import type { AnyFn, Patcher } from './patcher.js';
 import { copyIdentity } from './patcher.js';
 import { bigintCodec, hrtimeCodec, type ValueSource } from './valueSource.js';
@@ -68,7 +69,12 @@ function patchDate(p: Patcher, src: ValueSource): void {
   p.wrap(OrigDate, 'now', (original) => {
     const next = src.numberLane('time', 'Date.now', original);
     return function now(): number {
-      if (isInternal() || (finaleWatch.pending > 0 && bodylessFinaleRead())) return original();
+      if (isInternal()) return original();
+      if (finaleWatch.pending > 0) {
+        const who = clockReadCaller();
+        if (who === 'finale') return original();
+        return withKnownCaller(who === 'library', next);
+      }
       return next();
     };
   });

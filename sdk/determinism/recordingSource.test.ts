@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Recorder } from '../core/recorder.js';
+import { libraryChecks, refillLibraryChecks, withKnownCaller } from '../core/libraryCaller.js';
 import { parseJournal, type JournalBatch } from '../../src/shared/trace/journal.js';
 import { SecretSet } from '../../src/shared/trace/redact.js';
 import { TRACE_FORMAT_VERSION, type RunMeta } from '../../src/shared/trace/types.js';
@@ -99,6 +100,29 @@ describe('RecordingSource and the value journal', () => {
     for (const b of batches(journal)) b.values.forEach((value, k) => got.push({ seq: b.seq + k, source: b.source, value }));
     expect(got).toEqual(expected);
     expect(batches(journal).every((b) => b.values.length <= 4096)).toBe(true);
+  });
+
+  it('marks a value whose caller a patch already knows as a library value, even in a lane with no check left', () => {
+    const { rec, journal } = newRecorder();
+    const src = new RecordingSource(rec);
+    let t = 1_700_000_000_000;
+    const now = src.numberLane('time', 'Date.now', () => t++);
+    libraryChecks.left = 0;
+    try {
+      now();
+      now();
+      withKnownCaller(true, now);
+      withKnownCaller(false, now);
+      now();
+    } finally {
+      refillLibraryChecks();
+    }
+    rec.end('ok', { code: 0 });
+    expect(batches(journal).map((b) => [b.seq, b.values.length, b.lib === true])).toEqual([
+      [0, 2, false],
+      [2, 1, true],
+      [3, 2, false],
+    ]);
   });
 
   it('propagates the real function’s own errors and records nothing for them', () => {

@@ -13,7 +13,7 @@
  *   internal context. Only callbacks on web streams (fetch bodies) are marked.
  * A response without a body (a network error, HEAD, 204...) makes that read directly in fetch's finale, an async
  * continuation that nothing of ours is on: from each fetch() call until its finale, Date.now() checks its caller
- * (`finaleWatch`, `bodylessFinaleRead`). Other reads happen inside fetch() itself (run with runInternalSync) or in
+ * (`finaleWatch`, `clockReadCaller`). Other reads happen inside fetch() itself (run with runInternalSync) or in
  * code the agent calls directly (a File's lastModified, a FormData boundary drawn by `new Request`), as without the
  * SDK.
  *
@@ -25,6 +25,7 @@ import perfHooks from 'node:perf_hooks';
 import stream from 'node:stream';
 import { runInternalSync } from '../core/internal.js';
 import { isSdkScript, readCallSites } from '../core/stackFrames.js';
+import { CALLER_FRAMES, LIBRARY_SCRIPT, firstForeignFile } from '../core/libraryCaller.js';
 import { now } from './clock.js';
 
 /** Script URL prefix of Node's bundled undici. */
@@ -65,7 +66,7 @@ export function loadBundledContained(load: () => void): boolean {
 
 /**
  * Bundled fetch calls whose finale has not been seen yet (its end-of-body read). While any are pending, Date.now()
- * asks bodylessFinaleRead(). A fetch that never reaches its finale (rejected before it started, a body never read)
+ * asks clockReadCaller(). A fetch that never reaches its finale (rejected before it started, a body never read)
  * leaves this above zero: Date.now() then pays one short stack check per read, and still decides exactly.
  */
 export const finaleWatch = { pending: 0 };
@@ -82,26 +83,33 @@ function finaleSeen(): void {
 /** The function of the bundled undici's fetch that reads Date.now() at a response's end (undici 6.x). */
 const END_OF_BODY = 'processResponseEndOfBody';
 
+/** Who made a Date.now() read while fetches were pending (clockReadCaller). */
+export type ClockReader = 'finale' | 'library' | 'other';
+
 /**
- * For the Date.now() patch while fetches are pending: true when its caller is the bundled fetch's end-of-body step
- * (that read is then internal, and one pending fetch is done).
+ * For the Date.now() patch while fetches are pending: 'finale' when its caller is the bundled fetch's end-of-body
+ * step (that read is then internal, and one pending fetch is done); otherwise whether a client library ('library')
+ * or anything else ('other') made the read, from the same stack capture, so the recorder does not capture it again
+ * to mark the value (withKnownCaller). A client's own clock reads (openai reads Date.now() around each request,
+ * mostly while its fetch is pending) thus cost one capture instead of two.
  */
-export function bodylessFinaleRead(): boolean {
-  const hit =
+export function clockReadCaller(): ClockReader {
+  const who =
     readCallSites(
-      (sites) => {
-        for (const s of sites) {
-          const f = s.getFileName() ?? '';
+      (sites): ClockReader => {
+        for (let i = 0; i < sites.length; i++) {
+          const f = sites[i].getFileName() ?? '';
           if (isSdkScript(f)) continue;
-          return f.startsWith(BUNDLED_UNDICI) && s.getFunctionName() === END_OF_BODY;
+          if (f.startsWith(BUNDLED_UNDICI) && sites[i].getFunctionName() === END_OF_BODY) return 'finale';
+          return LIBRARY_SCRIPT.test(firstForeignFile(sites, i)) ? 'library' : 'other';
         }
-        return false;
+        return 'other';
       },
-      4,
-      bodylessFinaleRead,
-    ) === true;
-  if (hit) finaleSeen();
-  return hit;
+      CALLER_FRAMES,
+      clockReadCaller,
+    ) ?? 'other';
+  if (who === 'finale') finaleSeen();
+  return who;
 }
 
 /** `performance` whose now() is the unpatched clock; everything else is the real object's. */

@@ -104,7 +104,7 @@ export class NetCall {
     // replay orders concurrent responses on this timeline.
     const http: HttpPayload = { layer, request: { method, url, headers: maskHeaders(req.headers, rec.secrets) }, startedAtMs: Math.round((performance.timeOrigin + t0) * 1000) / 1000 };
     if (body) http.request.body = body;
-    const fingerprint = sha256(fingerprintInput(method, url, bodyForFingerprint));
+    const fingerprint = sha256(fingerprintInput(method, url, bodyForFingerprint, parsed));
     const llm = detectLlmCall(method, url, parsed);
     let seq: number;
     if (llm) {

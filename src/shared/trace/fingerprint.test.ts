@@ -20,6 +20,12 @@ describe('fingerprintInput', () => {
     expect(fingerprintInput('POST', 'http://h/x', '{"a":1}')).not.toBe(fingerprintInput('POST', 'http://h/x', '{"a":2}'));
   });
 
+  it('gives the same text for a body the caller already parsed (the recorder parses it once)', () => {
+    const body = '{ "b": 1, "a": [1, {"d": 2, "c": 3}] }';
+    expect(fingerprintInput('POST', 'http://h/x', body, JSON.parse(body))).toBe(fingerprintInput('POST', 'http://h/x', body));
+    expect(fingerprintInput('POST', 'http://h/x', 'plain', undefined)).toBe('POST http://h/x\n"plain"');
+  });
+
   it('quotes raw text bodies and leaves empty bodies empty', () => {
     expect(canonicalBody('hello')).toBe('"hello"');
     expect(canonicalBody('')).toBe('');

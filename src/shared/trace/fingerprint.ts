@@ -31,13 +31,16 @@ export function normalizeUrl(url: string): string {
  * The canonical form of a request body: canonical JSON when the body is JSON, else the JSON string of the raw text,
  * '' when there is no body. Binary bodies are passed by the caller as a digest string (e.g. "sha256:<hex>").
  */
-export function canonicalBody(body: string | undefined): string {
+export function canonicalBody(body: string | undefined, parsedBody?: unknown): string {
   if (body === undefined || body === '') return '';
-  const parsed = tryParseJson(body);
+  const parsed = parsedBody ?? tryParseJson(body);
   return parsed === undefined ? JSON.stringify(body) : canonicalJson(parsed);
 }
 
-/** `METHOD normalizedUrl\ncanonicalBody`: the exact text whose sha256 is the fingerprint. */
-export function fingerprintInput(method: string, maskedUrl: string, body: string | undefined): string {
-  return `${method.toUpperCase()} ${normalizeUrl(maskedUrl)}\n${canonicalBody(body)}`;
+/**
+ * `METHOD normalizedUrl\ncanonicalBody`: the exact text whose sha256 is the fingerprint. `parsedBody`: the body as
+ * the caller already parsed it (tryParseJson of the same text), so it is not parsed twice.
+ */
+export function fingerprintInput(method: string, maskedUrl: string, body: string | undefined, parsedBody?: unknown): string {
+  return `${method.toUpperCase()} ${normalizeUrl(maskedUrl)}\n${canonicalBody(body, parsedBody)}`;
 }
