@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Recorder } from '../core/recorder.js';
 import { sdkEnv, sdkHome } from '../core/sdkEnv.js';
-import { runInternal } from '../core/internal.js';
+import { runInternal, runInternalSync } from '../core/internal.js';
 import { Patcher, type AnyFn } from '../determinism/patcher.js';
 import { FsRecorder } from './fsRecorder.js';
 import { installFsPatches } from './patchFs.js';
@@ -44,8 +44,9 @@ export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] 
   const memfsPath = req.resolve('memfs');
   const p = new Patcher();
   let memfsProto: object | undefined;
+  // Synchronous work, marked internal while it runs (no AsyncLocalStorage: see sandboxReads.ts).
   const makeVol = (): Vol =>
-    runInternal(() => {
+    runInternalSync(() => {
       const { Volume } = req(memfsPath) as { Volume: new () => unknown };
       const vol = new Volume() as Vol;
       memfsProto = memfsHandleProto(vol);
@@ -53,7 +54,7 @@ export function installFsSandbox(rec: Recorder, recordedDirs: readonly string[] 
       return vol;
     });
   const overlay = new Overlay(makeVol, takeRealFs(), recordedDirs);
-  runInternal(() => {
+  runInternalSync(() => {
     for (const [file, text] of Object.entries(patchedFiles)) {
       const abs = path.resolve(file);
       overlay.seedFile(abs, text);

@@ -9,7 +9,7 @@
  * Write streams get an `fs` option whose open/write/close are the sandbox's.
  */
 import type { AnyFn } from '../determinism/patcher.js';
-import { runInternal } from '../core/internal.js';
+import { runInternal, runInternalSync } from '../core/internal.js';
 import { callbackIndex, toAbsPath } from './fsArgs.js';
 import type { FsCallSpec, FsHooks } from './patchFs.js';
 import { userPath, withUserPath } from './sandboxErrors.js';
@@ -47,7 +47,9 @@ export function sandboxed(ov: Overlay, spec: FsCallSpec, op: Op, original: AnyFn
     return function (this: unknown, ...args: unknown[]): unknown {
       let r: unknown;
       try {
-        r = runInternal(() => op(ov, args, 'sync'));
+        // A synchronous call's operation is synchronous: marked internal while it runs, no AsyncLocalStorage (the
+        // other two APIs keep it: some of their operations continue asynchronously inside memfs).
+        r = runInternalSync(() => op(ov, args, 'sync'));
       } catch (e) {
         throw respell(e, args);
       }

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import nodePath from 'node:path';
-import { runInternal } from '../core/internal.js';
+import { runInternalSync } from '../core/internal.js';
 import type { AnyFn, Patcher } from '../determinism/patcher.js';
 import { callbackIndex, toAbsPath } from './fsArgs.js';
 import { fsError, userPath } from './sandboxErrors.js';
@@ -176,9 +176,14 @@ const ROWS: Row[] = [
   { name: 'fdatasync', op: fdOp(() => undefined), sync: true, callback: true },
 ];
 
+/**
+ * Read operations are synchronous (their callback or promise follows on setImmediate, outside): marking them
+ * internal while they run is enough, and needs no AsyncLocalStorage (which would make Node track every promise of
+ * the replay; Node's ES module loader reads every module source through promises.readFile).
+ */
 function run(ov: Overlay, op: ReadOp, args: unknown[]): unknown {
   try {
-    return runInternal(() => op(ov, args));
+    return runInternalSync(() => op(ov, args));
   } catch (e) {
     throw respell(e, args);
   }
@@ -253,7 +258,7 @@ export function installSandboxReads(p: Patcher, ov: Overlay, streamFs: Record<st
       const o = args[1];
       const opts: Record<string, unknown> = typeof o === 'string' ? { encoding: o } : optsObj(o);
       if (opts.fs != null) return original.apply(this, args);
-      const sandboxed = opts.fd != null ? volFd(ov, opts.fd) !== undefined : runInternal(() => sandboxedPath(ov, args[0])) !== undefined;
+      const sandboxed = opts.fd != null ? volFd(ov, opts.fd) !== undefined : runInternalSync(() => sandboxedPath(ov, args[0])) !== undefined;
       if (!sandboxed) return original.apply(this, args);
       return original.call(this, args[0], { ...opts, fs: streamFs }, ...args.slice(2));
     };

@@ -32,9 +32,12 @@ export function installLazyGlobalDispatcher(create: () => unknown): void {
     dispatcher = v;
   };
   for (const s of GLOBAL_DISPATCHER) Object.defineProperty(g, s, { get, set, configurable: true, enumerable: false });
+  sdkSlotGetter = get;
 }
 
 let clocksContained = false;
+/** The accessor installLazyGlobalDispatcher put in the slots (a replay's dispatcher, which reads no clock itself). */
+let sdkSlotGetter: (() => unknown) | undefined;
 
 /**
  * True once the bundled undici was loaded here with its clock reads contained (bundledClocks.ts): its fetch then
@@ -68,20 +71,33 @@ export function installBundledGlobalDispatcher(wrap: (agent: unknown) => unknown
   let done = false;
   /** The bundled undici read the slot while loading (not through adopt): the Agent it put there is ours to wrap. */
   let leftToBundled = false;
+  // Loading is library work: nothing it reads is the agent's.
+  const load = (): void => void runInternalSync(() => g.Headers);
+  const loadContained = (): void => {
+    if (knownBundledClocks()) clocksContained = loadBundledContained(load);
+    else load();
+  };
   const adopt = (): void => {
     if (done || adopting) return;
-    // A dispatcher installed over ours since (replay's, the agent's own) is left alone.
-    if (Object.getOwnPropertyDescriptor(g, GLOBAL_DISPATCHER[0])?.get !== get && !leftToBundled) {
+    // A dispatcher installed over ours since (replay's, the agent's own) is left alone. Under the replay's, which
+    // reads no clock of its own, the bundled undici is still loaded here with its clocks contained, so that a replayed
+    // fetch needs no AsyncLocalStorage either; under the agent's, its fetch runs in the internal context as a whole.
+    const slotGetter = Object.getOwnPropertyDescriptor(g, GLOBAL_DISPATCHER[0])?.get;
+    if (slotGetter !== get && !leftToBundled) {
       done = true;
+      if (slotGetter !== undefined && slotGetter === sdkSlotGetter) {
+        try {
+          loadContained();
+        } catch {
+          // As below: never into the agent; its fetch then runs in the internal context.
+        }
+      }
       return;
     }
     adopting = true;
     try {
       try {
-        // Loading is library work: nothing it reads is the agent's.
-        const load = (): void => void runInternalSync(() => g.Headers);
-        if (knownBundledClocks()) clocksContained = loadBundledContained(load);
-        else load();
+        loadContained();
         const agent = Object.getOwnPropertyDescriptor(g, GLOBAL_DISPATCHER[0])?.value as { compose?: unknown } | undefined;
         dispatcher = typeof agent?.compose === 'function' ? wrap(agent) : undefined;
       } catch {

@@ -6,8 +6,8 @@
  * Requests resolved `live` (resume, policy live) are dispatched to a real undici Agent, lazily created.
  */
 import { createRequire } from 'node:module';
-import { runInternal } from '../core/internal.js';
-import { recordingInterceptor } from './undiciHook.js';
+import { runInternal, runInternalSync } from '../core/internal.js';
+import { bundledDownstream, recordingInterceptor } from './undiciHook.js';
 import { isAsyncBody, syncBodyBytes } from './headers.js';
 import { now } from './clock.js';
 import type { ReplayNet, Resolution } from './replayContext.js';
@@ -50,13 +50,15 @@ export function installReplayUndici(net: ReplayNet): void {
 
 function createReplayDispatcher(net: ReplayNet): unknown {
   try {
-    return runInternal(() => {
+    return runInternalSync(() => {
       const require = createRequire(import.meta.url);
       // The base class only (EventEmitter + compose): no connection machinery is loaded unless a call goes live.
       const Dispatcher = require('undici/lib/dispatcher/dispatcher.js') as DispatcherClass;
       const Agent = (): DispatcherClass => require('undici/lib/dispatcher/agent.js') as DispatcherClass;
       const ReplayDispatcher = replayDispatcherClass(Dispatcher, Agent, net);
-      return new ReplayDispatcher().compose(recordingInterceptor(net.ctl.rec));
+      // As under recording's bundled Agent: no AsyncLocalStorage once the bundled undici's clocks are contained. The
+      // response is then delivered in the issuer's context; delivery reads only the SDK's own clock and timers.
+      return new ReplayDispatcher().compose(recordingInterceptor(net.ctl.rec, bundledDownstream));
     });
   } catch (e) {
     net.ctl.rec.fault('fetch replay', e);
@@ -71,10 +73,10 @@ function replayDispatcherClass(Base: DispatcherClass, loadAgent: () => Dispatche
     override dispatch(opts: DispatchOptions, handler: Handler): boolean {
       // Called inside the recording interceptor, in the internal context; handler callbacks re-enter the agent's.
       if (opts.upgrade !== undefined || opts.method === 'CONNECT') {
-        if (net.liveNow()) return liveAgent().dispatch(opts, handler);
+        if (net.liveNow()) return liveDispatch(liveAgent(), opts, handler);
         const err = new ReplayNetworkError(`${opts.method ?? 'GET'} ${urlOf(opts)} (upgrade)`);
         net.blocked(err);
-        if (net.liveNow()) return liveAgent().dispatch(opts, handler);
+        if (net.liveNow()) return liveDispatch(liveAgent(), opts, handler);
         failLater(handler, err);
         return true;
       }
@@ -110,7 +112,7 @@ function route(net: ReplayNet, opts: DispatchOptions, handler: Handler, liveAgen
   const ev = typeof seq === 'number' ? net.event(seq) : undefined;
   const res: Resolution = net.resolve(ev, `${opts.method ?? 'GET'} ${urlOf(opts)}`);
   if (res.kind === 'live') {
-    liveAgent().dispatch({ ...opts, body }, handler);
+    liveDispatch(liveAgent(), { ...opts, body }, handler);
     return;
   }
   if (res.kind === 'fail') {
@@ -140,6 +142,15 @@ function route(net: ReplayNet, opts: DispatchOptions, handler: Handler, liveAgen
     if (controller.aborted) return;
     void deliver(call, planResponse(call), sink, { pace: net.ctl.tape.pace, gate: net.gate, t0 });
   });
+}
+
+/**
+ * A request that goes to the real network: its Agent's connection machinery (timers, sockets) runs in the internal
+ * context as a whole, as under recording's npm undici Agent (the replay's own dispatch marks only its synchronous
+ * part).
+ */
+function liveDispatch(agent: DispatcherLike, opts: DispatchOptions, handler: Handler): boolean {
+  return runInternal(() => agent.dispatch(opts, handler));
 }
 
 /** undici's request controller for handlers of the v7 API: pause/resume (backpressure) and abort. */

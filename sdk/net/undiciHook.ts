@@ -65,7 +65,7 @@ export function installUndici(rec: Recorder): () => void {
  * takes both.
  */
 function bundledInterceptor(rec: Recorder, npm: () => unknown): Interceptor {
-  const record = recordingInterceptor(rec, (fn) => (bundledClocksContained() ? runInternalSync(fn) : runInternal(fn)));
+  const record = recordingInterceptor(rec, bundledDownstream);
   return (dispatch) => {
     const recorded = record(dispatch);
     return (opts, handler) => {
@@ -89,6 +89,15 @@ function createDispatcher(rec: Recorder): unknown {
     rec.fault('fetch recording', e);
     return undefined;
   }
+}
+
+/**
+ * How a dispatch reached through Node's built-in fetch runs below the recording interceptor: marked internal for its
+ * synchronous part only once the bundled undici's clocks are contained (no AsyncLocalStorage), else in the internal
+ * context as a whole.
+ */
+export function bundledDownstream<T>(fn: () => T): T {
+  return bundledClocksContained() ? runInternalSync(fn) : runInternal(fn);
 }
 
 /**
