@@ -35,6 +35,8 @@ export class LocalsInspector {
   private exceptionHandler: ((frames: CdpCallFrame[], exception: { objectId?: string }) => void) | undefined;
   private pending: { result?: CaptureResult } | null = null;
   private paused = false;
+  /** The debugger was turned off for the rest of the run (detach()). */
+  private detached = false;
   private readonly scopes: ScopeReader;
   /** Milliseconds spent paused in captures so far (for budgets and the report). */
   spentMs = 0;
@@ -81,6 +83,32 @@ export class LocalsInspector {
     return this.urls.get(scriptId) ?? '';
   }
 
+  /** The debugger is off for the rest of the run (see detach()): no pause, no breakpoint. */
+  get isDetached(): boolean {
+    return this.detached;
+  }
+
+  /** Adds time the locals feature cost outside pauses (arming breakpoints) to what budgets see. */
+  charge(ms: number): void {
+    this.spentMs += ms;
+  }
+
+  /**
+   * Turns the debugger off for the rest of the run (CaptureBudget decides when). While V8's debugger is on, every
+   * promise takes its slow path: measured, the openai client's calls cost ~20% more CPU, the whole of "locals on"'s
+   * per-call cost in a tight loop. Every breakpoint goes with it, so the captures taken so far can no longer be told
+   * to be of a failure's own pass: none matches one any more (a failed run's locals then come from the replay the
+   * host runs for it). An explicit snapshot still gets its locals (capture() turns the debugger on for it). Never
+   * done with exception pauses on (an explicit request for them).
+   */
+  detach(): void {
+    if (this.detached || this.paused || this.exceptionHandler) return;
+    this.detached = true;
+    this.bpHandlers.clear();
+    this.sites.forgetAll();
+    this.post('Debugger.disable');
+  }
+
   /** Calls fn for every script compiled so far and from now on. */
   onScript(fn: (s: ScriptInfo) => void): void {
     this.scriptListeners.push(fn);
@@ -99,6 +127,7 @@ export class LocalsInspector {
    * costs microseconds, a pause about a millisecond.
    */
   setBreakpoint(scriptId: string, lineNumber: number, columnNumber: number, handler: (frames: CdpCallFrame[]) => void, condition?: string): string | undefined {
+    if (this.detached) return undefined;
     const params = { location: { scriptId, lineNumber, columnNumber }, ...(condition ? { condition } : {}) };
     const r = this.post('Debugger.setBreakpoint', params) as { breakpointId?: string } | undefined;
     if (r?.breakpointId) this.bpHandlers.set(r.breakpointId, handler);
@@ -123,7 +152,7 @@ export class LocalsInspector {
 
   removeBreakpoint(id: string): void {
     this.bpHandlers.delete(id);
-    this.post('Debugger.removeBreakpoint', { breakpointId: id });
+    if (!this.detached) this.post('Debugger.removeBreakpoint', { breakpointId: id });
   }
 
   /**
@@ -137,9 +166,13 @@ export class LocalsInspector {
     const t0 = perfNow();
     this.pending = req;
     this.handlerMs = 0;
+    // Detached: only an explicit snapshot gets here (budgets say no); the debugger is on for its pause only.
+    const reattach = this.detached;
     try {
+      if (reattach) this.post('Debugger.enable');
       pauseHere();
     } finally {
+      if (reattach) this.post('Debugger.disable');
       this.pending = null;
       const total = perfNow() - t0;
       this.spentMs += total;
@@ -160,6 +193,11 @@ export class LocalsInspector {
 
   private onScriptParsed(p: { scriptId: string; url: string }): void {
     if (!p.url) return;
+    // A snapshot's re-enable reports every script again: keep the urls (frames name them), tell no listener.
+    if (this.detached) {
+      this.urls.set(p.scriptId, p.url);
+      return;
+    }
     const s = { scriptId: p.scriptId, url: p.url };
     this.urls.set(s.scriptId, s.url);
     this.scripts.push(s);

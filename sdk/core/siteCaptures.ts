@@ -95,6 +95,15 @@ export class SiteCaptures {
     return typeof thrown === 'object' && thrown !== null ? this.byThrown.get(thrown) : undefined;
   }
 
+  /** No site is observed any more (the debugger was turned off): nothing captured so far can be trusted. */
+  forgetAll(): void {
+    for (const site of this.sites.values()) {
+      site.closed = true;
+      site.last = undefined;
+    }
+    this.lastThrow = undefined;
+  }
+
   /** The site stops being observed (its breakpoint is gone): nothing at it can be trusted any more. */
   close(key: string): void {
     const site = this.sites.get(key);

@@ -20,6 +20,8 @@ const CLIENT_SCRIPT =
 /** The method definition `create(body, options) {` of the resource class. */
 const CREATE_DEF = /^[ \t]*(?:async[ \t]+)?create[ \t]*\([^)]*\)[ \t]*\{/m;
 
+const perfNow = performance.now.bind(performance);
+
 /** Time cap of an LLM call's locals collection (the innermost own frame is always read in full). */
 const LLM_CAPTURE_MAX_MS = 2;
 
@@ -49,17 +51,22 @@ export function installLlmBreakpoints(insp: LocalsInspector, state: StateManager
     if (site) insp.sites.store('llm', site, hit, cap);
     if (cap.frames.length) state.llmCallCaptured(cap);
   };
+  // Setting a breakpoint costs the agent ~0.5-1 ms (V8 prepares the function for it): charged to the budget.
   const arm = (): void => {
     if (armed.length > 0) return;
+    const t0 = perfNow();
     for (const s of sites) {
       const id = insp.setBreakpoint(s.scriptId, s.line, s.column, onHit);
       if (id) armed.push(id);
     }
+    insp.charge(perfNow() - t0);
   };
   const disarm = (): void => {
     const ids = armed;
     armed = [];
+    const t0 = perfNow();
     for (const id of ids) insp.removeBreakpoint(id);
+    insp.charge(perfNow() - t0);
   };
   rec.onAfterEvent((_seq, kind) => {
     try {

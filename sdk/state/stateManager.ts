@@ -228,9 +228,10 @@ export class StateManager implements StateRuntime {
     }
   }
 
-  /** After an event: file map, and the keyframe policy. */
+  /** After an event: file map, the debugger's cost (see CaptureBudget), and the keyframe policy. */
   private afterEvent(seq: number, kind: EventKind, payload: unknown): void {
     if (kind === 'fs') applyFsEvent(this.files, payload as FsPayload);
+    this.budget.assess(this.llmCalls);
     if (kind === 'llm' && this.llmHitAt !== undefined) {
       this.llmLag = Math.min(Math.max(0, seq - this.llmHitAt), this.rec.meta.keyframeEvery - 1);
       this.llmHitAt = undefined;
