@@ -2,42 +2,23 @@
 // binary f64 and must come back bit-exact), tape cursors, codecs, and that every patch can be undone.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Recorder } from '../core/recorder.js';
 import { libraryChecks, refillLibraryChecks, withKnownCaller } from '../core/libraryCaller.js';
 import { parseJournal, type JournalBatch } from '../../src/shared/trace/journal.js';
-import { SecretSet } from '../../src/shared/trace/redact.js';
-import { TRACE_FORMAT_VERSION, type RunMeta } from '../../src/shared/trace/types.js';
+import { testRecorder } from '../../test/helpers/testRecorder.js';
 import { installDeterminismPatches } from './installDeterminism.js';
 import { bigintCodec, bytesCodec, hrtimeCodec, RecordingSource } from './valueSource.js';
 
-const dirs: string[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  for (const c of cleanups.splice(0)) c();
 });
 
 function newRecorder(): { rec: Recorder; journal: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agenttrace-src-'));
-  dirs.push(dir);
-  const journal = path.join(dir, 'j.ndjson');
-  const meta: RunMeta = {
-    id: 't',
-    scriptPath: 't',
-    scriptSha256: '',
-    argv: [],
-    cwd: dir,
-    env: {},
-    nodeVersion: process.version,
-    sdkVersion: 't',
-    formatVersion: TRACE_FORMAT_VERSION,
-    mode: 'record',
-    keyframeEvery: 10,
-    startedAt: 0,
-    pid: process.pid,
-  };
-  return { rec: new Recorder({ journalPath: journal, meta, secrets: new SecretSet() }), journal };
+  const t = testRecorder();
+  cleanups.push(t.cleanup);
+  return t;
 }
 
 function batches(journal: string): JournalBatch[] {

@@ -2,6 +2,9 @@
 // wall time; the debugger's estimated cost is judged per window from the WARM_CALLS-th LLM call on.
 import { describe, expect, it } from 'vitest';
 import type { LocalsInspector } from '../core/inspector.js';
+import { installDeterminismPatches } from '../determinism/installDeterminism.js';
+import { RecordingSource } from '../determinism/valueSource.js';
+import { testRecorder } from '../../test/helpers/testRecorder.js';
 import { CaptureBudget, TAX_SHARE, WARM_CALLS, WINDOW_CALLS, WINDOW_MS } from './captureBudget.js';
 
 function fakeInspector(): LocalsInspector & { detaches: number } {
@@ -64,5 +67,27 @@ describe('CaptureBudget', () => {
     b.assess(WARM_CALLS + 2 * WINDOW_CALLS);
     expect(insp.detaches).toBe(1);
     expect(b.allow()).toBe(false);
+  });
+});
+
+describe('CaptureBudget under the recording patches', () => {
+  it("judges the debugger's cost without recording a value (Node reads process.hrtime for it)", () => {
+    const { rec, cleanup } = testRecorder();
+    const restore = installDeterminismPatches(new RecordingSource(rec), (where, e) => {
+      throw new Error(`${where}: ${String(e)}`);
+    });
+    try {
+      let now = 0;
+      const b = new CaptureBudget(fakeInspector(), 0.01, 25, undefined, () => now);
+      b.assess(WARM_CALLS);
+      now += 2 * WINDOW_MS;
+      b.assess(WARM_CALLS + WINDOW_CALLS);
+      process.hrtime(); // the patch is live: this one is recorded
+      expect(rec.cursors['process.hrtime']).toBe(1);
+    } finally {
+      restore();
+      rec.end('ok', { code: 0 });
+      cleanup();
+    }
   });
 });

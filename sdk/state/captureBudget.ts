@@ -17,6 +17,7 @@
  */
 import { performance as nodePerformance } from 'node:perf_hooks';
 import type { LocalsInspector } from '../core/inspector.js';
+import { runInternalSync } from '../core/internal.js';
 
 const perfNow = performance.now.bind(performance);
 
@@ -27,9 +28,12 @@ export const WARM_CALLS = 20;
 export const WINDOW_CALLS = 5;
 export const WINDOW_MS = 25;
 
-/** Milliseconds the main thread has been busy (not waiting in the event loop) so far. */
+/**
+ * Milliseconds the main thread has been busy (not waiting in the event loop) so far. Internal work: Node reads
+ * `process.hrtime` for it, which must not reach the agent's recorded values.
+ */
 function busyMs(): number {
-  return nodePerformance.eventLoopUtilization().active;
+  return runInternalSync(() => nodePerformance.eventLoopUtilization().active);
 }
 
 interface Window {

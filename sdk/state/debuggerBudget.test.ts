@@ -33,6 +33,8 @@ async function loop(calls: number, delayMs: number): Promise<{ captured: number[
     expect(ask.locals).toMatchObject({ turn: i, prompt: `turn ${i}` });
     return [i];
   });
+  // Judging the debugger's cost reads Node's event-loop clock (process.hrtime): never one of the agent's values.
+  expect(events.filter((e) => e.kind === 'time' && (e.payload as { source?: string }).source === 'process.hrtime')).toEqual([]);
   const errors = events.filter((e): e is TraceEvent<'error'> => e.kind === 'error');
   expect(errors).toHaveLength(1);
   return { captured, error: errors[0].payload, calls: llm.length };

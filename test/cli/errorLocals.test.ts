@@ -108,6 +108,12 @@ describe('locals at the error', () => {
     expect(stderr).toMatch(/agenttrace: locals at the error not captured: the replay diverged at step \d+/);
   }, 60_000);
 
+  it('a loop of LLM calls answered at once, then a throw: the debugger was turned off (its cost), the replay reads them', async () => {
+    const { error } = await recordError(tmpHome(), 'test/agents/llm-loop-then-throw.mjs', ['90']);
+    expect(error).toMatchObject({ message: 'stopped: done 90', framesBy: 'replay' });
+    expect(error.frames![0]).toMatchObject({ functionName: 'finish', locals: { total: 90, summary: 'done 90' } });
+  }, 90_000);
+
   it('AGENTTRACE_LOCALS=off: no replay, no locals', async () => {
     const { error, stderr } = await recordError(tmpHome(), AGENT, ['missing'], { AGENTTRACE_LOCALS: 'off' });
     expect(error.frames).toBeUndefined();
