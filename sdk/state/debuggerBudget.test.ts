@@ -3,7 +3,8 @@
  * client against the mock LLM server, locals on (the default). A loop whose model answers at once turns the
  * debugger off after its first calls: those keep their locals, later calls have none, and the error at the end gets
  * no locals from the SDK rather than stale ones (the CLI's replay fills them in: test/cli/errorLocals.test.ts). An
- * agent waiting on its model keeps the debugger to the end: locals at late calls and at the error.
+ * agent waiting on its model keeps the debugger to the end: locals at late calls and at the error. An explicit
+ * snapshot gets its locals either way.
  */
 import { describe, expect, it } from 'vitest';
 import type { ErrorPayload, Keyframe, TraceEvent } from '../../src/shared/trace/types.js';
@@ -35,6 +36,9 @@ async function loop(calls: number, delayMs: number): Promise<{ captured: number[
   });
   // Judging the debugger's cost reads Node's event-loop clock (process.hrtime): never one of the agent's values.
   expect(events.filter((e) => e.kind === 'time' && (e.payload as { source?: string }).source === 'process.hrtime')).toEqual([]);
+  // An explicit snapshot gets its locals, whether the debugger is still on or not.
+  const snap = [...kfs.values()].find((k) => k.label === 'after loop');
+  expect(snap?.frames[0]).toMatchObject({ functionName: 'wrapUp', locals: { total: calls, tally: { calls } } });
   const errors = events.filter((e): e is TraceEvent<'error'> => e.kind === 'error');
   expect(errors).toHaveLength(1);
   return { captured, error: errors[0].payload, calls: llm.length };

@@ -1,6 +1,7 @@
 // Locals budget test agent (openai v6): argv[2] sequential calls from a function with locals of its own, each
-// answered after MOCK_DELAY_MS by the mock server, then a throw from a function with locals.
+// answered after MOCK_DELAY_MS by the mock server, an explicit snapshot, then a throw from a function with locals.
 import OpenAI from 'openai';
+import { snapshot } from 'agenttrace/sdk';
 
 const n = Number(process.argv[2] ?? 60);
 const client = new OpenAI({
@@ -16,6 +17,12 @@ async function ask(turn) {
   return res.choices[0].message.content;
 }
 
+function wrapUp(total) {
+  const tally = { calls: total };
+  snapshot('after loop');
+  return tally;
+}
+
 function finish(total) {
   const summary = `done ${total}`;
   throw new Error(`stopped: ${summary}`);
@@ -24,4 +31,5 @@ function finish(total) {
 let last = '';
 for (let i = 0; i < n; i++) last = await ask(i);
 console.log(`last ${last}`);
+wrapUp(n);
 finish(n);
