@@ -73,6 +73,8 @@ export class Recorder {
   private readonly afterEvent: ((seq: number, kind: EventKind, payload: unknown, fingerprint: string | undefined) => void)[] = [];
   /** Listeners called by end() before the end line (replay verdict); one may replace the status. */
   private readonly beforeEnd: ((status: RunStatus, exit: ExitPayload) => RunStatus | void)[] = [];
+  /** Nesting of withoutAgentFrames sections on the current stack. */
+  private noAgentFramesDepth = 0;
   /** Listeners called before a non-batched event gets its seq (tracked-state deltas noticed so far go first). */
   private readonly beforeEvent: ((kind: EventKind) => void)[] = [];
   constructor(opts: RecorderOptions) {
@@ -151,6 +153,24 @@ export class Recorder {
   /** Merges fields into an already-emitted event (response arrived, step finished). */
   patch(seq: number, payload: Record<string, unknown>): void {
     this.write({ t: 'patch', seq, payload: payload as Json });
+  }
+
+  /**
+   * Runs fn, which records from a continuation of the SDK's own that no frame of the agent is on (the body of a
+   * request read before it is dispatched): a keyframe written meanwhile knows its stack is empty without capturing it.
+   */
+  withoutAgentFrames<T>(fn: () => T): T {
+    this.noAgentFramesDepth++;
+    try {
+      return fn();
+    } finally {
+      this.noAgentFramesDepth--;
+    }
+  }
+
+  /** True inside withoutAgentFrames. */
+  get agentFramesAbsent(): boolean {
+    return this.noAgentFramesDepth > 0;
   }
 
   /** Records one cheap value (Math.random, Date.now, ...) in a batch; returns its seq. Hot path: keep it lean. */

@@ -65,6 +65,11 @@ export abstract class RecordingTap {
     start?.();
   }
 
+  /** startPending() from the recorder's own continuation after reading the request body: no agent frame is there. */
+  startPendingDetached(): void {
+    this.rec.withoutAgentFrames(() => this.startPending());
+  }
+
   /** The request failed before undici had it (its body could not be read): report it as undici would. */
   abstract failBeforeDispatch(err: unknown): void;
 

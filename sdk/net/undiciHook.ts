@@ -171,7 +171,8 @@ async function bufferThenDispatch(dispatch: Dispatch, opts: DispatchOptions, bou
   }
   bound.recordStart(() => ({ method: opts.method ?? 'GET', url, headers, body }));
   dispatchLater(dispatch, { ...opts, body }, bound);
-  bound.startPending();
+  // The continuation of this function's own await: nothing awaits it, so no frame of the agent is on the stack.
+  bound.startPendingDetached();
 }
 
 /** A dispatch outside the caller's stack: a synchronous throw becomes the handler's error, as undici would do. */

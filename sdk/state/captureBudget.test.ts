@@ -24,7 +24,7 @@ describe('CaptureBudget', () => {
   it('allows captures within the burst plus 1% of the elapsed wall time, none once the debugger is off', () => {
     const insp = fakeInspector();
     let now = 0;
-    const b = new CaptureBudget(insp, 0.01, 25, () => 0, () => now);
+    const b = new CaptureBudget(insp, 0.01, 25, () => ({ active: 0, cpu: 0 }), () => now);
     insp.spentMs = 25;
     expect(b.allow()).toBe(true);
     insp.spentMs = 26;
@@ -40,11 +40,13 @@ describe('CaptureBudget', () => {
     const insp = fakeInspector();
     let now = 0;
     let busy = 0;
-    const b = new CaptureBudget(insp, 0.01, 25, () => busy, () => now);
+    let cpu = 0;
+    const b = new CaptureBudget(insp, 0.01, 25, () => ({ active: busy, cpu: cpu }), () => now);
     // Warm-up: nothing is judged, however busy the thread.
     for (let calls = 0; calls < WARM_CALLS; calls++) {
       now += 1;
       busy += 1;
+      cpu += 1;
       b.assess(calls);
     }
     b.assess(WARM_CALLS); // opens the first window
@@ -52,19 +54,30 @@ describe('CaptureBudget', () => {
     for (let i = 1; i <= WINDOW_CALLS; i++) {
       now += 200;
       busy += 4;
+      cpu += 4;
       b.assess(WARM_CALLS + i);
+    }
+    expect(insp.detaches).toBe(0);
+    // The same agent on a loaded machine: its thread waits for a core while busy (event-loop time up, CPU time not).
+    for (let i = 1; i <= WINDOW_CALLS; i++) {
+      now += 200;
+      busy += 40;
+      cpu += 4;
+      b.assess(WARM_CALLS + WINDOW_CALLS + i);
     }
     expect(insp.detaches).toBe(0);
     // Too few calls or too little time since the window opened: not judged yet.
     now += WINDOW_MS - 1;
     busy += WINDOW_MS - 1;
-    b.assess(WARM_CALLS + 2 * WINDOW_CALLS);
+    cpu += WINDOW_MS - 1;
+    b.assess(WARM_CALLS + 3 * WINDOW_CALLS);
     expect(insp.detaches).toBe(0);
     // A full window of a tight loop: busy all the time, the debugger's share TAX_SHARE >> 1%.
     expect(TAX_SHARE).toBeGreaterThan(0.01);
     now += 1;
     busy += 1;
-    b.assess(WARM_CALLS + 2 * WINDOW_CALLS);
+    cpu += 1;
+    b.assess(WARM_CALLS + 3 * WINDOW_CALLS);
     expect(insp.detaches).toBe(1);
     expect(b.allow()).toBe(false);
   });

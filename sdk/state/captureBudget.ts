@@ -7,10 +7,10 @@
  *
  * The debugger being on costs more than its pauses: while it is, V8 runs every promise on its slow path. The openai
  * client's calls took ~20% more CPU with nothing but `Debugger.enable` (1.16 -> 1.38 ms per call, 300 and 1,500 calls
- * against a local server, 4 rounds). That cost, estimated as TAX_SHARE of the main thread's busy time (event-loop
- * utilization: background compilation and GC threads are not the agent's code), may take 1% of the wall time too,
- * judged over windows of at least WINDOW_CALLS LLM calls and WINDOW_MS from the WARM_CALLS-th call on (the first
- * calls run cold code): a window over it turns the debugger off for the rest of the run (LocalsInspector.detach).
+ * against a local server, 4 rounds). That cost, estimated as TAX_SHARE of the main thread's busy time (busySince),
+ * may take 1% of the wall time too, judged over windows of at least WINDOW_CALLS LLM calls and WINDOW_MS from the
+ * WARM_CALLS-th call on (the first calls run cold code): a window over it turns the debugger off for the rest of the
+ * run (LocalsInspector.detach).
  * An agent waiting on its model (a few ms of work per call) keeps the debugger and every call's locals for the whole
  * run; a loop whose model answers within milliseconds keeps the captures of its first calls, then runs at the speed
  * of locals off.
@@ -28,17 +28,29 @@ export const WARM_CALLS = 20;
 export const WINDOW_CALLS = 5;
 export const WINDOW_MS = 25;
 
-/**
- * Milliseconds the main thread has been busy (not waiting in the event loop) so far. Internal work: Node reads
- * `process.hrtime` for it, which must not reach the agent's recorded values.
- */
-function busyMs(): number {
-  return runInternalSync(() => nodePerformance.eventLoopUtilization().active);
+/** Milliseconds the main thread has been busy (not waiting in the event loop) so far: see busySince. */
+export interface BusyClock {
+  /** Event-loop active time: wall time, so it also counts time the thread waited for a core on a loaded machine. */
+  active: number;
+  /** CPU time of the whole process: it also counts background compilation and GC threads. */
+  cpu: number;
+}
+
+/** Internal work: Node reads `process.hrtime` for the loop's times, which must not reach the agent's values. */
+function busyNow(): BusyClock {
+  const active = runInternalSync(() => nodePerformance.eventLoopUtilization().active);
+  const u = process.cpuUsage();
+  return { active, cpu: (u.user + u.system) / 1000 };
+}
+
+/** The main thread's work since `from`: the smaller of the two measures, each too high in its own way. */
+function busySince(from: BusyClock, to: BusyClock): number {
+  return Math.min(to.active - from.active, to.cpu - from.cpu);
 }
 
 interface Window {
   wall: number;
-  busy: number;
+  busy: BusyClock;
   calls: number;
 }
 
@@ -52,8 +64,8 @@ export class CaptureBudget {
     private readonly share = 0.01,
     /** Milliseconds always allowed (startup burst). */
     private readonly burstMs = 25,
-    /** The main thread's busy time in ms (a parameter for tests). */
-    private readonly busy: () => number = busyMs,
+    /** The main thread's busy clocks (a parameter for tests). */
+    private readonly busy: () => BusyClock = busyNow,
     private readonly now: () => number = perfNow,
   ) {
     this.start = now();
@@ -78,7 +90,7 @@ export class CaptureBudget {
     const now = this.now();
     if (w && now - w.wall < WINDOW_MS) return;
     const busy = this.busy();
-    if (w && TAX_SHARE * (busy - w.busy) > this.share * (now - w.wall)) {
+    if (w && TAX_SHARE * busySince(w.busy, busy) > this.share * (now - w.wall)) {
       insp.detach();
       return;
     }

@@ -56,7 +56,7 @@ describe('the debugger within the locals budget', () => {
   }, 90_000);
 
   it('an agent waiting on its model: the debugger stays on, locals at late calls and at the error', async () => {
-    const { captured, error } = await loop(WARM_CALLS + 3 * WINDOW_CALLS, 200);
+    const { captured, error } = await loop(WARM_CALLS + 3 * WINDOW_CALLS, 300);
     expect(captured.at(-1)!).toBeGreaterThanOrEqual(WARM_CALLS + 2 * WINDOW_CALLS);
     expect(error.frames?.[0]).toMatchObject({ functionName: 'finish', locals: { total: WARM_CALLS + 3 * WINDOW_CALLS, summary: `done ${WARM_CALLS + 3 * WINDOW_CALLS}` } });
   }, 90_000);

@@ -259,8 +259,9 @@ export class StateManager implements StateRuntime {
       this.lastKeyframeSeq = this.rec.steps - 1;
       return;
     }
-    // Locals only when the agent's own frames are on the stack (a console.log, a file write) and affordable.
-    const stack = currentStack();
+    // Locals only when the agent's own frames are on the stack (a console.log, a file write) and affordable. An
+    // event the recorder emits from its own continuation (a fetch's request, its body read first) has none.
+    const stack = this.rec.agentFramesAbsent ? [] : currentStack();
     const own = stack.some((f) => !f.url.includes('/node_modules/'));
     const cap = own && this.budget.allow() ? this.insp?.capture() : undefined;
     this.writeKeyframe(cap ?? { frames: [], stack }, undefined);
