@@ -13,7 +13,8 @@
  * evaluated through the debugger at every hit, which cost the agent about a millisecond per LLM call, and it needed
  * the inspector (nothing was marked with AGENTTRACE_LOCALS=off).
  *
- * IMPORTANT: the recorder's hot path only reads `libraryChecks.left`; the capture happens only while checks are left.
+ * IMPORTANT: the recorder's hot path only asks libraryQuestionClosed() (two fields of one object); the capture happens
+ * only while checks are left.
  */
 import { isSdkScript, readCallSites } from './stackFrames.js';
 
@@ -28,8 +29,21 @@ export const LIBRARY_SCRIPT =
 /** Stack checks allowed per flush tick (25 ms): ~0.3 ms of checks at most, ~1% of the agent's time. */
 export const CHECKS_PER_TICK = 64;
 
-/** Checks left until the next tick (read on the recorder's hot path); `off`: no more refills (disableLibraryChecks). */
-export const libraryChecks = { left: CHECKS_PER_TICK, off: false };
+/**
+ * Checks left until the next tick (read on the recorder's hot path); `off`: no more refills (disableLibraryChecks);
+ * `known`: who asked for the value being drawn now, when a patch already knows it from a stack capture of its own (the
+ * Date.now patch looks at its caller while fetches are pending), so calledByLibrary takes this answer instead of
+ * capturing the same stack again. Set only for the duration of one draw (withKnownCaller).
+ */
+export const libraryChecks: { left: number; off: boolean; known: boolean | undefined } = { left: CHECKS_PER_TICK, off: false, known: undefined };
+
+/**
+ * True when calledByLibrary would answer "not a library" without looking: no check left in this tick and no caller
+ * known to be a library. The recorder's fast lanes skip value() (and the question) only then.
+ */
+export function libraryQuestionClosed(): boolean {
+  return libraryChecks.left <= 0 && libraryChecks.known !== true;
+}
 
 /** Called by the recorder's flush timer. */
 export function refillLibraryChecks(): void {
@@ -60,25 +74,17 @@ export function firstForeignFile(sites: NodeJS.CallSite[], from = 0): string {
 }
 
 /**
- * Who asked for the value being drawn now, when a patch already knows it from a stack capture of its own (the
- * Date.now patch looks at its caller while fetches are pending): calledByLibrary then takes this answer instead of
- * capturing the same stack again. Set only for the duration of one draw (withKnownCaller). The recorder's fast
- * lanes skip the library question only while this is not `true`.
- */
-export const knownCaller: { lib: boolean | undefined } = { lib: undefined };
-
-/**
  * Runs `draw` (one value's recording) with its caller already known: `lib` is whether a client library asked. The
  * answer costs no check and holds even once the tick's checks are spent. A pure replay asks nothing (the answer is
  * dropped, as calledByLibrary's would be).
  */
 export function withKnownCaller<T>(lib: boolean, draw: () => T): T {
   if (libraryChecks.off) return draw();
-  knownCaller.lib = lib;
+  libraryChecks.known = lib;
   try {
     return draw();
   } finally {
-    knownCaller.lib = undefined;
+    libraryChecks.known = undefined;
   }
 }
 
@@ -88,9 +94,9 @@ export function withKnownCaller<T>(lib: boolean, draw: () => T): T {
  * captured, which keeps the capture short). Never throws.
  */
 export function calledByLibrary(above: (...args: never[]) => unknown = calledByLibrary): boolean {
-  const known = knownCaller.lib;
+  const known = libraryChecks.known;
   if (known !== undefined) {
-    knownCaller.lib = undefined;
+    libraryChecks.known = undefined;
     return known;
   }
   if (libraryChecks.left <= 0) return false;

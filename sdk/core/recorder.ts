@@ -11,7 +11,7 @@ import { SecretSet } from '../../src/shared/trace/redact.js';
 import { orig, sha256 } from './originals.js';
 import { JournalBuffer } from './journalBuffer.js';
 import { runInternalSync } from './internal.js';
-import { calledByLibrary, knownCaller, libraryChecks, refillLibraryChecks } from './libraryCaller.js';
+import { calledByLibrary, libraryQuestionClosed, refillLibraryChecks } from './libraryCaller.js';
 
 /** Bodies up to this size that are valid UTF-8 are stored inline; larger ones become blobs. */
 export const INLINE_BODY_LIMIT = 64 * 1024;
@@ -216,7 +216,7 @@ export class Recorder {
     return (v: number): number => {
       // While library checks are left, value() asks who called (libraryCaller.ts); a hot loop has spent them. A
       // caller already known to be a library (withKnownCaller) is marked even then.
-      if (this.openLane === token && this.batchN < BATCH_MAX && libraryChecks.left <= 0 && knownCaller.lib !== true) {
+      if (this.openLane === token && this.batchN < BATCH_MAX && libraryQuestionClosed()) {
         (f64 as Float64Array)[this.batchN++] = v;
         return this.seq++;
       }
@@ -229,7 +229,7 @@ export class Recorder {
    * typed-array store), anything else takes the general path.
    */
   valueNumber(kind: BatchKind, source: string, v: number): number {
-    if (this.batchKind === kind && this.batchSource === source && !this.batchLib && libraryChecks.left <= 0 && knownCaller.lib !== true && this.batchN < BATCH_MAX && this.batchF64 !== null && this.batchValues.length === 0) {
+    if (this.batchKind === kind && this.batchSource === source && !this.batchLib && libraryQuestionClosed() && this.batchN < BATCH_MAX && this.batchF64 !== null && this.batchValues.length === 0) {
       this.batchF64[this.batchN++] = v;
       return this.seq++;
     }
