@@ -1,7 +1,7 @@
 // The replay bench's floor: the replay agent (test/agents/host-replay-bench.mjs) run as is, without AgentTrace, its
 // calls answered in-process by an undici MockAgent (no socket, no server). What its calls cost the openai client and
-// Node's fetch alone (and the mock's own work), i.e. about the least a replayed call can cost. Prints `floor span <ms> for <n> calls`: first request
-// to last reply, like the replay's event span.
+// Node's fetch alone (and the mock's own work), i.e. about the least a replayed call can cost. Prints
+// `floor span <ms> for <n> calls`: first request to last reply, like the replay's event span.
 import { MockAgent, setGlobalDispatcher } from 'undici';
 
 const ORIGIN = 'http://127.0.0.1:40404';
