@@ -36,6 +36,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ cod
 export async function benchAutofix(): Promise<FixBench> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'atr-bench-fix-'));
   // The agent lives in the repository (git-ignored .tmp/) so that `openai` resolves from node_modules.
+  fs.mkdirSync(path.join(REPO, '.tmp'), { recursive: true }); // absent on a fresh clone
   const dir = fs.mkdtempSync(path.join(REPO, '.tmp', 'bench-fix-'));
   const agent = path.join(dir, 'fix-50.mjs');
   fs.copyFileSync(path.join(REPO, 'bench/agents/fix-50.mjs'), agent);
