@@ -1,13 +1,15 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakePackages } from '../../test/helpers/fakePackage.js';
-import { CHECKS_PER_TICK, LIBRARY_SCRIPT, calledByLibrary, disableLibraryChecks, libraryChecks, refillLibraryChecks, withKnownCaller } from './libraryCaller.js';
+import { CHECK_MS_PER_TICK, CHECK_MS_STORED, LIBRARY_SCRIPT, calledByLibrary, disableLibraryChecks, libraryChecks, refillLibraryChecks, withKnownCaller } from './libraryCaller.js';
 
 // Functions of fake packages on disk: they ask for a value the way openai's request code draws a log id.
 const packages = fakePackages();
 const openaiDraw = packages.callerIn<boolean>('openai');
 const otherDraw = packages.callerIn<boolean>('left-pad');
 afterAll(() => packages.remove());
-beforeEach(() => refillLibraryChecks());
+beforeEach(() => {
+  libraryChecks.left = CHECK_MS_STORED;
+});
 
 describe('calledByLibrary', () => {
   it('is true for a draw asked for by a client package, false for the agent and for other packages', () => {
@@ -16,14 +18,23 @@ describe('calledByLibrary', () => {
     expect(otherDraw(calledByLibrary)).toBe(false);
   });
 
-  it('spends one check per call and answers false once the tick has none left (a hot loop pays nothing more)', () => {
-    for (let i = 0; i < CHECKS_PER_TICK - 1; i++) calledByLibrary();
-    expect(libraryChecks.left).toBe(1);
+  it('spends the time each check takes and answers false once the budget is spent (a hot loop pays nothing more)', () => {
+    expect(libraryChecks.left).toBe(CHECK_MS_STORED);
     expect(openaiDraw(calledByLibrary)).toBe(true);
-    expect(libraryChecks.left).toBe(0);
+    const spent = CHECK_MS_STORED - libraryChecks.left;
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThan(1);
+    libraryChecks.left = 1e-9;
+    expect(openaiDraw(calledByLibrary)).toBe(true);
+    expect(libraryChecks.left).toBeLessThan(0);
     expect(openaiDraw(calledByLibrary)).toBe(false);
+    // A tick adds 1% of its 25 ms; what was not spent is kept, up to what a run starts with.
+    libraryChecks.left = 0;
     refillLibraryChecks();
+    expect(libraryChecks.left).toBe(CHECK_MS_PER_TICK);
     expect(openaiDraw(calledByLibrary)).toBe(true);
+    for (let i = 0; i < 20; i++) refillLibraryChecks();
+    expect(libraryChecks.left).toBe(CHECK_MS_STORED);
   });
 
   it('asks nothing once disabled (a pure replay): refills no longer give checks', () => {
@@ -48,7 +59,7 @@ describe('calledByLibrary', () => {
     withKnownCaller(true, () => undefined);
     refillLibraryChecks();
     expect(calledByLibrary()).toBe(false);
-    expect(libraryChecks.left).toBe(CHECKS_PER_TICK - 1);
+    expect(libraryChecks.left).toBeLessThan(CHECK_MS_PER_TICK);
     try {
       disableLibraryChecks();
       expect(withKnownCaller(true, () => calledByLibrary())).toBe(false);

@@ -4,10 +4,12 @@
  * call, which buried the agent's own values in the timeline.
  *
  * Decided at the draw, by who called: the first frame of the stack below this SDK (and Node's internals) belongs to
- * a known client package. One structured stack capture costs a few microseconds, so checks are rate-limited: at most
- * CHECKS_PER_TICK between two ticks of the recorder's flush timer (`refillLibraryChecks`). A value drawn once they
- * are spent (an agent drawing thousands of values in a tight loop) is taken as the agent's: an unmarked library value
- * is shown, while a marked agent value would hide what the agent did.
+ * a known client package. One structured stack capture costs ~3 us in a hot loop but 10-20 us in a running agent
+ * (measured in situ with the openai client), so checks are rate-limited by the time they take: a budget refilled at
+ * each tick of the recorder's flush timer (`refillLibraryChecks`), 1% of the agent's time, which a run starts with
+ * some of in store (short runs and bursts after a quiet spell are checked in full). A value drawn once it is spent (a
+ * loop whose model answers within a millisecond, an agent drawing thousands of values) is taken as the agent's: an
+ * unmarked library value is shown, while a marked agent value would hide what the agent did.
  *
  * Why not breakpoints on the libraries' call sites (the earlier way): a conditional breakpoint's condition is
  * evaluated through the debugger at every hit, which cost the agent about a millisecond per LLM call, and it needed
@@ -16,6 +18,7 @@
  * IMPORTANT: the recorder's hot path only asks libraryQuestionClosed() (two fields of one object); the capture happens
  * only while checks are left.
  */
+import { orig } from './originals.js';
 import { isSdkScript, readCallSites } from './stackFrames.js';
 
 /**
@@ -26,19 +29,21 @@ import { isSdkScript, readCallSites } from './stackFrames.js';
 export const LIBRARY_SCRIPT =
   /[\\/]node_modules[\\/](?:openai|groq-sdk|@anthropic-ai[\\/]sdk|node-fetch|axios|@google[\\/]genai|@google[\\/]generative-ai|@mistralai[\\/]mistralai|cohere-ai|ollama|formdata-node|agentkeepalive)(?:-v\d+)?[\\/]/;
 
-/** Stack checks allowed per flush tick (25 ms): ~0.3 ms of checks at most, ~1% of the agent's time. */
-export const CHECKS_PER_TICK = 64;
+/** Milliseconds of checks added to the budget at each flush tick (25 ms): 1% of the agent's time. */
+export const CHECK_MS_PER_TICK = 0.25;
+/** The most the budget holds, and what a run starts with: ~150 checks of ~15 us. */
+export const CHECK_MS_STORED = 2.5;
 
 /**
- * Checks left until the next tick (read on the recorder's hot path); `off`: no more refills (disableLibraryChecks);
- * `known`: who asked for the value being drawn now, when a patch already knows it from a stack capture of its own (the
- * Date.now patch looks at its caller while fetches are pending), so calledByLibrary takes this answer instead of
- * capturing the same stack again. Set only for the duration of one draw (withKnownCaller).
+ * `left`: milliseconds of checks left (read on the recorder's hot path); `off`: no more refills
+ * (disableLibraryChecks); `known`: who asked for the value being drawn now, when a patch already knows it from a stack
+ * capture of its own (the Date.now patch looks at its caller while fetches are pending), so calledByLibrary takes
+ * this answer instead of capturing the same stack again. Set only for the duration of one draw (withKnownCaller).
  */
-export const libraryChecks: { left: number; off: boolean; known: boolean | undefined } = { left: CHECKS_PER_TICK, off: false, known: undefined };
+export const libraryChecks: { left: number; off: boolean; known: boolean | undefined } = { left: CHECK_MS_STORED, off: false, known: undefined };
 
 /**
- * True when calledByLibrary would answer "not a library" without looking: no check left in this tick and no caller
+ * True when calledByLibrary would answer "not a library" without looking: the check budget is spent and no caller
  * known to be a library. The recorder's fast lanes skip value() (and the question) only then.
  */
 export function libraryQuestionClosed(): boolean {
@@ -47,7 +52,7 @@ export function libraryQuestionClosed(): boolean {
 
 /** Called by the recorder's flush timer. */
 export function refillLibraryChecks(): void {
-  if (!libraryChecks.off) libraryChecks.left = CHECKS_PER_TICK;
+  if (!libraryChecks.off) libraryChecks.left = Math.min(CHECK_MS_STORED, libraryChecks.left + CHECK_MS_PER_TICK);
 }
 
 /**
@@ -75,7 +80,7 @@ export function firstForeignFile(sites: NodeJS.CallSite[], from = 0): string {
 
 /**
  * Runs `draw` (one value's recording) with its caller already known: `lib` is whether a client library asked. The
- * answer costs no check and holds even once the tick's checks are spent. A pure replay asks nothing (the answer is
+ * answer costs no check and holds even once the check budget is spent. A pure replay asks nothing (the answer is
  * dropped, as calledByLibrary's would be).
  */
 export function withKnownCaller<T>(lib: boolean, draw: () => T): T {
@@ -90,7 +95,7 @@ export function withKnownCaller<T>(lib: boolean, draw: () => T): T {
 
 /**
  * True when the value being recorded now was asked for by a client library, false when by anything else or when
- * no check is left in this tick. `above`: the recorder function calling this (its frame and those above it are not
+ * the check budget is spent. `above`: the recorder function calling this (its frame and those above it are not
  * captured, which keeps the capture short). Never throws.
  */
 export function calledByLibrary(above: (...args: never[]) => unknown = calledByLibrary): boolean {
@@ -100,7 +105,8 @@ export function calledByLibrary(above: (...args: never[]) => unknown = calledByL
     return known;
   }
   if (libraryChecks.left <= 0) return false;
-  libraryChecks.left--;
+  const t0 = orig.perfNow();
   const file = readCallSites(firstForeignFile, CALLER_FRAMES, above);
+  libraryChecks.left -= orig.perfNow() - t0;
   return file !== undefined && LIBRARY_SCRIPT.test(file);
 }

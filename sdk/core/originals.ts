@@ -18,6 +18,7 @@ export const orig = {
   fstatSync: fs.fstatSync,
   realpathSync: fs.realpathSync,
   dateNow: Date.now,
+  perfNow: performance.now.bind(performance),
   Date: Date,
   mathRandom: Math.random,
   randomUUID: crypto.randomUUID,

@@ -13,7 +13,9 @@
  *   internal context. Only callbacks on web streams (fetch bodies) are marked.
  * A response without a body (a network error, HEAD, 204...) makes that read directly in fetch's finale, an async
  * continuation that nothing of ours is on: from each fetch() call until its finale, Date.now() checks its caller
- * (`finaleWatch`, `clockReadCaller`). Other reads happen inside fetch() itself (run with runInternalSync) or in
+ * (`finaleWatch`, `clockReadCaller`). The finale runs before fetch's promise settles, so a fetch that resolved with a
+ * body is no longer watched (its read will come from the marked stream callback): a client's clock reads after its
+ * fetch resolved cost no stack capture. Other reads happen inside fetch() itself (run with runInternalSync) or in
  * code the agent calls directly (a File's lastModified, a FormData boundary drawn by `new Request`), as without the
  * SDK.
  *
@@ -65,15 +67,33 @@ export function loadBundledContained(load: () => void): boolean {
 }
 
 /**
- * Bundled fetch calls whose finale has not been seen yet (its end-of-body read). While any are pending, Date.now()
- * asks clockReadCaller(). A fetch that never reaches its finale (rejected before it started, a body never read)
- * leaves this above zero: Date.now() then pays one short stack check per read, and still decides exactly.
+ * Bundled fetch calls that may still make their finale's unmarked read: from the call until it resolved with a body
+ * (watchFinale) or its finale's read was seen (clockReadCaller). While any are pending, Date.now() asks
+ * clockReadCaller(). A fetch that never reaches its finale (rejected before it started) leaves this above zero:
+ * Date.now() then pays one short stack check per read, and still decides exactly.
  */
 export const finaleWatch = { pending: 0 };
 
-/** A bundled fetch call starts (called by the fetch wrapper). */
-export function fetchStarted(): void {
+/**
+ * Watches a bundled fetch call (called by the fetch wrapper) and returns the promise to give the agent in place of
+ * `response`. Once that resolves with a body, the fetch's finale can make no unmarked read: undici's fetchFinale runs
+ * before it settles the promise, and reads the clock synchronously only when there is no body (else in the stream
+ * callback that internalWebFinished marks). A response without a body was seen by clockReadCaller already.
+ * The agent gets a promise derived from fetch's own, not fetch's with a handler of ours attached: a rejection stays
+ * unhandled exactly when the agent leaves it unhandled.
+ */
+export function watchFinale<R>(response: Promise<R>): Promise<R> {
   finaleWatch.pending++;
+  return response.then(resolvedWithBody);
+}
+
+function resolvedWithBody<R>(r: R): R {
+  try {
+    if ((r as { body?: unknown }).body !== null) finaleSeen();
+  } catch {
+    // Not a Response we can read: stays watched (costs checks, never a wrong answer).
+  }
+  return r;
 }
 
 function finaleSeen(): void {
@@ -130,8 +150,8 @@ function internalWebFinished(finished: (...args: unknown[]) => unknown): (...arg
     // The global, read here: by the time fetch calls this, its body has loaded web streams (an import of
     // node:stream/web would cost every agent ~5 ms at startup).
     if (args[0] instanceof globalThis.ReadableStream && typeof cb === 'function') {
+      // The fetch stopped being watched when it resolved with this body (watchFinale).
       args[args.length - 1] = function (this: unknown, ...a: unknown[]): unknown {
-        finaleSeen();
         return runInternalSync(() => (cb as (...x: unknown[]) => unknown).apply(this, a));
       };
     }

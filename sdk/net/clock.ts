@@ -1,5 +1,7 @@
 /**
- * The network recorder's own clock: the original `performance.now`, captured when the SDK module loads (before any
+ * The network recorder's own clock: the original `performance.now` (core/originals.ts, captured before any
  * determinism patch), so timing a call neither consumes nor pollutes the recorded time stream.
  */
-export const now: () => number = performance.now.bind(performance);
+import { orig } from '../core/originals.js';
+
+export const now: () => number = orig.perfNow;

@@ -7,7 +7,7 @@
  * synchronous part needs marking: no AsyncLocalStorage.
  */
 import { runInternal, runInternalSync } from '../core/internal.js';
-import { fetchStarted } from './bundledClocks.js';
+import { watchFinale } from './bundledClocks.js';
 import { bundledClocksContained } from './globalDispatcher.js';
 
 /** `beforeCall` runs before each call (the recorder takes the global undici dispatcher there on the first one). */
@@ -18,8 +18,7 @@ export function installFetchInternal(beforeCall: () => void): void {
     beforeCall();
     const call = (): ReturnType<typeof origFetch> => origFetch.apply(this, args);
     if (!bundledClocksContained()) return runInternal(call);
-    fetchStarted();
-    return runInternalSync(call);
+    return watchFinale(runInternalSync(call));
   };
   Object.defineProperty(wrapped, 'length', { value: origFetch.length });
   globalThis.fetch = wrapped as typeof origFetch;
