@@ -12,7 +12,7 @@
  */
 import type { AnswerSource, DivergenceReport, FallbackAnswer, StateVerification, Tape } from '../../src/shared/trace/tape.js';
 import { EXIT_DIVERGED, EXIT_STOPPED_AT_STEP } from '../../src/shared/trace/tape.js';
-import type { ConsolePayload, EventKind, RunStatus } from '../../src/shared/trace/types.js';
+import type { ConsolePayload, ErrorPayload, EventKind, RunStatus } from '../../src/shared/trace/types.js';
 import type { Recorder } from '../core/recorder.js';
 import { orig } from '../core/originals.js';
 import { runInternal } from '../core/internal.js';
@@ -149,13 +149,13 @@ export class ReplayController implements ReplayControl {
       const p = payload as ConsolePayload;
       if (p.stream === 'stdout') this.stdout += p.text;
     }
-    this.checkSignature(seq, kind, fp);
+    this.checkSignature(seq, kind, fp, kind === 'error' ? (payload as ErrorPayload) : undefined);
     // Step N itself has been emitted: verify and stop (or go live) now, before the agent can print step N+1's line
     // (console output is written before its event gets a seq).
     if (seq === this.until && !this.boundaryDone) this.atBoundary();
   }
 
-  private checkSignature(seq: number, kind: EventKind, fp: string | undefined): void {
+  private checkSignature(seq: number, kind: EventKind, fp: string | undefined, thrown?: ErrorPayload): void {
     if (this.live || this.divergence) return;
     const actual = fp ? `${kind}:${fp}` : kind;
     const expected = this.tape.signature[seq];
@@ -167,7 +167,9 @@ export class ReplayController implements ReplayControl {
       message:
         expected === undefined
           ? `the replay went on past the end of the recorded run (${this.tape.steps} steps, ${this.tape.recordedStatus}) with a ${kind} event`
-          : `step ${seq} is a ${kind} event in the replay but ${describeSignature(expected)} in the recording`,
+          : thrown
+            ? `at step ${seq} the agent threw ${thrownLine(thrown)} in the replay, where the recording had ${describeSignature(expected)}${seq === 0 ? ' (at its first step: does your environment differ from the recording\'s?)' : ''}`
+            : `step ${seq} is a ${kind} event in the replay but ${describeSignature(expected)} in the recording`,
       expected: expected !== undefined ? { signature: expected } : undefined,
       actual: { signature: actual },
     };
@@ -234,6 +236,12 @@ export class ReplayController implements ReplayControl {
     if (this.stopReason === 'diverged' && this.divergence?.policy === 'stop') return 'diverged';
     if (this.stopReason === 'step') return 'ok';
   }
+}
+
+/** `Name: message` of an error event, on one line and short enough for a divergence line. */
+function thrownLine(e: ErrorPayload): string {
+  const line = `${e.name}: ${e.message}`.replace(/\s+/g, ' ').trim();
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
 
 function describeSignature(sig: string): string {

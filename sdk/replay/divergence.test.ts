@@ -43,6 +43,19 @@ describe('divergence', () => {
     expect(rep.end?.status).toBe('diverged');
   });
 
+  it('names the error when the replayed agent throws where the recording went on (an environment that differs)', async () => {
+    const script = path.join(tempDir('agenttrace-env-'), 'agent.mjs');
+    fs.writeFileSync(script, "const url = new URL(`${process.env.SERVICE_URL}/v1`);\nconsole.log(url.host, Math.random());\n");
+    const rec = await record(script, { env: { SERVICE_URL: 'http://127.0.0.1:9' } });
+    expect(rec.code).toBe(0);
+    const rep = await replay(script, tapeOfJournal(rec.journal));
+    expect(rep.code).toBe(EXIT_DIVERGED);
+    expect(rep.divergence).toMatchObject({ seq: 0, kind: 'error', expected: { signature: 'random' }, actual: { signature: 'error' } });
+    expect(rep.divergence?.message).toBe(
+      "at step 0 the agent threw TypeError: Invalid URL in the replay, where the recording had a random event (at its first step: does your environment differ from the recording's?)",
+    );
+  });
+
   it('goes live at the divergence under policy live and finishes', async () => {
     const { script, journal, stdout } = await recordThenEdit(ORIGINAL.replace("console.log('a', a);", "console.log('a', a);\nconsole.log('extra');"));
     const rep = await replay(script, tapeOfJournal(journal, { onDivergence: 'live' }));
