@@ -67,8 +67,10 @@ describe('structured masking', () => {
       'x-acme-key': MASK, 'x-session-token': MASK, 'x-my-auth': MASK, cookie: MASK, 'set-cookie': MASK, accept: 'json',
     });
   });
-  it('maskEnv masks names ending in _JWT/_TOKEN/_SECRET/_PASSWORD/_KEY', () => {
+  it('maskEnv masks names ending in _JWT/_TOKEN/_SECRET/_PASSWORD/_KEY, and credentials in URL values', () => {
     expect(maskEnv({ A_JWT: '1', B_TOKEN: '2', C_SECRET: '3', FOO_PASSWORD: '4', D_KEY: '5', HOME: '/h' })).toEqual({ A_JWT: MASK, B_TOKEN: MASK, C_SECRET: MASK, FOO_PASSWORD: MASK, D_KEY: MASK, HOME: '/h' });
+    // A base URL's userinfo is a credential whatever it looks like.
+    expect(maskEnv({ OPENAI_BASE_URL: 'https://team:pl41n@proxy.example/v1', HOST_URL: 'http://h:8080/x' })).toEqual({ OPENAI_BASE_URL: `https://${MASK}@proxy.example/v1`, HOST_URL: 'http://h:8080/x' });
   });
   it('maskArgv masks `--flag=value` and the value after a secret flag', () => {
     expect(maskArgv(['--api-key=abc', '--token', 'xyz-1', '--model', 'm', '-v'])).toEqual(['--api-key=***', '--token', MASK, '--model', 'm', '-v']);

@@ -128,11 +128,11 @@ export function maskHeaders(headers: Record<string, string>, secrets?: SecretSet
   return out;
 }
 
-/** Masks an env map: secret-named vars entirely. */
+/** Masks an env map: secret-named vars entirely, the credentials of URL values (`*_BASE_URL=https://user:pass@…`). */
 export function maskEnv(env: Record<string, string>, secrets?: SecretSet): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
-    out[k] = isSecretEnvName(k) ? MASK : secrets ? secrets.maskText(v) : maskPatterns(v);
+    out[k] = isSecretEnvName(k) ? MASK : maskUrl(v, secrets);
   }
   return out;
 }
