@@ -59,15 +59,22 @@ export abstract class RecordingTap {
     };
   }
 
+  /**
+   * recordStart() for a request the recorder dispatches from its own continuation, after reading the body: wherever
+   * its event is then recorded (in that continuation, or in an undici callback: onConnect runs inside the dispatch on
+   * a kept-alive connection, or from the socket's connect), no frame of the agent is on the stack, and a keyframe
+   * there needs no capture to know it.
+   */
+  recordStartDetached(request: () => NetRequest): void {
+    this.pendingStart = () => {
+      this.call = this.rec.withoutAgentFrames(() => NetCall.start(this.rec, 'fetch', request()));
+    };
+  }
+
   startPending(): void {
     const start = this.pendingStart;
     this.pendingStart = null;
     start?.();
-  }
-
-  /** startPending() from the recorder's own continuation after reading the request body: no agent frame is there. */
-  startPendingDetached(): void {
-    this.rec.withoutAgentFrames(() => this.startPending());
   }
 
   /** The request failed before undici had it (its body could not be read): report it as undici would. */

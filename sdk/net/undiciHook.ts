@@ -169,10 +169,10 @@ async function bufferThenDispatch(dispatch: Dispatch, opts: DispatchOptions, bou
     dispatchLater(dispatch, { ...opts, body: failingBody(err) }, bound);
     return;
   }
-  bound.recordStart(() => ({ method: opts.method ?? 'GET', url, headers, body }));
-  dispatchLater(dispatch, { ...opts, body }, bound);
   // The continuation of this function's own await: nothing awaits it, so no frame of the agent is on the stack.
-  bound.startPendingDetached();
+  bound.recordStartDetached(() => ({ method: opts.method ?? 'GET', url, headers, body }));
+  dispatchLater(dispatch, { ...opts, body }, bound);
+  bound.startPending();
 }
 
 /** A dispatch outside the caller's stack: a synchronous throw becomes the handler's error, as undici would do. */

@@ -1,13 +1,32 @@
-// Keyframe stacks at network events (run with a keyframe at every event, locals off): a POST through fetch (its
-// request event is recorded after the body was read, from the recorder's own continuation) and one through
-// http.request (recorded inside the agent's own call).
+// Keyframe stacks at network events (run with a keyframe at every event, locals off): POSTs through fetch (their
+// request events are recorded after the body was read, from the recorder's own continuation: on a new connection and
+// on a kept-alive one, where undici reports the connection inside the dispatch) and one through http.request
+// (recorded inside the agent's own call). Prints how many stack captures each took: every capture sets
+// Error.prepareStackTrace for its duration, which this agent counts with an accessor.
 import http from 'node:http';
+
+let captures = 0;
+let current;
+Object.defineProperty(Error, 'prepareStackTrace', {
+  configurable: true,
+  get: () => current,
+  set(v) {
+    if (typeof v === 'function') captures++;
+    current = v;
+  },
+});
+const counted = async (fn) => {
+  const before = captures;
+  const status = await fn();
+  return `${status} (${captures - before} captures)`;
+};
 
 const url = `${process.env.MOCK_LLM_URL}/v1/chat/completions`;
 const body = JSON.stringify({ model: 'gpt-mock', messages: [{ role: 'user', content: 'hi' }] });
 
 async function viaFetch() {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  await res.text(); // the connection is kept for the next call only once its body was read
   return res.status;
 }
 
@@ -22,5 +41,8 @@ function viaHttp() {
   });
 }
 
-console.log('fetch', await viaFetch());
-console.log('http', await viaHttp());
+console.log('fetch', await counted(viaFetch));
+// Once the first response is fully handled, its connection is idle: undici writes the next request at once.
+await new Promise((r) => setTimeout(r, 20));
+console.log('fetch again', await counted(viaFetch));
+console.log('http', await counted(viaHttp));
