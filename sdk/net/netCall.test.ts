@@ -6,6 +6,7 @@ import { BodyCopy } from './bodyCopy.js';
 import { throwawayRecorder } from './throwawayRecorder.js';
 import { readJournalEvents, readJournalLines } from '../../test/helpers/journal.js';
 import type { HttpPayload, LlmPayload } from '../../src/shared/trace/types.js';
+import type { JournalLine } from '../../src/shared/trace/journal.js';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 const chat = { method: 'POST', url: 'https://api.openai.com/v1/chat/completions', headers: { 'content-type': 'application/json' } };
@@ -65,6 +66,31 @@ describe('NetCall', () => {
     rec.flush(); // journal lines are buffered until the next flush
     expect(readJournalLines(journal).filter((l) => l.t === 'blob')).toHaveLength(2);
     rec.end('ok', { code: 0 });
+  });
+
+  it("leaves a recording's fingerprint of an inline or absent body to the host, which derives the replay's own", () => {
+    const big = Buffer.from(JSON.stringify({ input: 'x'.repeat(70 * 1024) }));
+    const requests = [
+      { method: 'POST', url: 'https://api.openai.com/v1/chat/completions?b=2&a=1', headers: {}, body: reqBody },
+      { method: 'get', url: 'http://h/items', headers: {}, body: null },
+      { method: 'PUT', url: 'http://h/bin', headers: {}, body: Buffer.from([0xff, 0xfe, 0x00, 0x80]) },
+      { method: 'POST', url: 'http://h/big', headers: {}, body: big },
+    ];
+    const run = (mode: 'record' | 'replay'): { lines: Extract<JournalLine, { t: 'ev' }>[]; journal: string } => {
+      const { rec, journal } = throwawayRecorder([], mode);
+      for (const r of requests) NetCall.start(rec, 'http', r);
+      rec.flush();
+      const lines = readJournalLines(journal).filter((l) => l.t === 'ev');
+      rec.end('ok', { code: 0 });
+      return { lines, journal };
+    };
+    const recorded = run('record');
+    const replayed = run('replay');
+    // Inline and absent bodies: no fingerprint in the recording's journal; a blob body (binary, over 64 KB) keeps it.
+    expect(recorded.lines.map((l) => l.fp !== undefined)).toEqual([false, false, true, true]);
+    expect(replayed.lines.every((l) => typeof l.fp === 'string')).toBe(true);
+    // The host's (readJournalEvents adds them as the store's ingest does) is the replay's own: replays keep matching.
+    expect(readJournalEvents(recorded.journal).map((e) => e.fingerprint)).toEqual(replayed.lines.map((l) => l.fp));
   });
 
   it('records a truncated request body by size only', () => {

@@ -9,7 +9,8 @@ import { Recorder } from '../core/recorder.js';
 import { SecretSet } from '../../src/shared/trace/redact.js';
 import { TRACE_FORMAT_VERSION } from '../../src/shared/trace/types.js';
 
-export function throwawayRecorder(secrets: string[] = []): { rec: Recorder; journal: string } {
+/** `mode`: the recorder's (a replay's writes every fingerprint itself, see NetCall). */
+export function throwawayRecorder(secrets: string[] = [], mode: 'record' | 'replay' = 'record'): { rec: Recorder; journal: string } {
   const journal = path.join(mkdtempSync(path.join(tmpdir(), 'agenttrace-rec-')), 'journal.ndjson');
   const set = new SecretSet();
   for (const s of secrets) set.add(s);
@@ -26,7 +27,7 @@ export function throwawayRecorder(secrets: string[] = []): { rec: Recorder; jour
       nodeVersion: process.version,
       sdkVersion: '0',
       formatVersion: TRACE_FORMAT_VERSION,
-      mode: 'record',
+      mode,
       keyframeEvery: 10,
       startedAt: 0,
       pid: process.pid,

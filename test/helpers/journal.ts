@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseJournal, type JournalLine } from '../../src/shared/trace/journal.js';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
+import { fingerprintOfPayload } from '../../src/engine/store/ingestFingerprint.js';
 
 export function readJournalLines(path: string): JournalLine[] {
   return parseJournal(readFileSync(path, 'utf8'), (line, reason) => {
@@ -19,7 +20,9 @@ export function readJournalEvents(path: string): TraceEvent[] {
   for (const line of readJournalLines(path)) {
     if (line.t === 'ev') {
       const ev = { seq: line.seq, kind: line.kind, ts: line.ts, payload: line.payload } as unknown as TraceEvent;
-      if (line.fp !== undefined) ev.fingerprint = line.fp;
+      // As the store's ingest: a recording leaves the fingerprint of an inline body to the host.
+      const fp = line.fp ?? (line.kind === 'llm' || line.kind === 'http' ? fingerprintOfPayload(line.payload) : undefined);
+      if (fp !== undefined) ev.fingerprint = fp;
       if (line.parent !== undefined) ev.parentSeq = line.parent;
       bySeq.set(line.seq, ev);
     } else if (line.t === 'batch') {

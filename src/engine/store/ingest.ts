@@ -30,6 +30,7 @@ import { decodePayload, encodePayload } from './payloadCodec.js';
 import { ChunkRows } from './chunkRows.js';
 import { ensureRunKey } from './runKeys.js';
 import { ingestStatements, type IngestStatements } from './ingestStatements.js';
+import { fingerprintOfPayload } from './ingestFingerprint.js';
 
 /** Warnings kept per run (diagnostics, not data: bounded so a noisy recorder cannot bloat the row). */
 const MAX_WARNINGS = 100;
@@ -188,7 +189,9 @@ export class JournalIngestor {
               this.pendingPatches.delete(line.seq);
             }
           }
-          rows.event(line.seq, line.kind, line.ts, payload, typeof line.fp === 'string' ? line.fp : null, isSeq(line.parent) ? line.parent : null);
+          // A recording leaves the fingerprint of an inline body to the host: from the payload as the recorder wrote it.
+          const fp = typeof line.fp === 'string' ? line.fp : line.kind === 'llm' || line.kind === 'http' ? (fingerprintOfPayload(line.payload) ?? null) : null;
+          rows.event(line.seq, line.kind, line.ts, payload, fp, isSeq(line.parent) ? line.parent : null);
           if (line.seq > maxSeq) maxSeq = line.seq;
           if (line.kind === 'llm') usageDirty = true;
           res.events++;

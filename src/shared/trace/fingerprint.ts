@@ -4,6 +4,7 @@
  * body passed in must already be secret-masked, so a replay with different keys still matches.
  */
 import { canonicalJson, tryParseJson } from './canonicalJson.js';
+import type { HttpPayload } from './types.js';
 
 const DEFAULT_PORT: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
 
@@ -43,4 +44,18 @@ export function canonicalBody(body: string | undefined, parsedBody?: unknown): s
  */
 export function fingerprintInput(method: string, maskedUrl: string, body: string | undefined, parsedBody?: unknown): string {
   return `${method.toUpperCase()} ${normalizeUrl(maskedUrl)}\n${canonicalBody(body, parsedBody)}`;
+}
+
+/**
+ * The fingerprint input of a recorded call, read from its event payload: defined when the request had no body or a
+ * body stored inline as text (the text it was fingerprinted with). A recording leaves such fingerprints out of its
+ * journal (hashing costs the agent ~20 us per call) and the host adds them at ingest (`fingerprintOfPayload`); calls
+ * with a body stored as a blob, or cut short, keep the fingerprint the recorder wrote.
+ */
+export function payloadFingerprintInput(payload: unknown): string | undefined {
+  const req = (payload as Partial<HttpPayload> | null)?.request;
+  if (!req || typeof req.method !== 'string' || typeof req.url !== 'string') return undefined;
+  const body = req.body as { text?: unknown } | undefined;
+  if (body === undefined) return fingerprintInput(req.method, req.url, undefined);
+  return typeof body.text === 'string' ? fingerprintInput(req.method, req.url, body.text) : undefined;
 }
