@@ -20,6 +20,8 @@ import type { Body, HttpPayload, HttpResponseRecord, LlmPayload, NetLayer, Strea
 import { now } from './clock.js';
 import { MAX_CAPTURE_BYTES } from './bodyCopy.js';
 
+/** performance.timeOrigin, read once: a getter that costs microseconds per call. */
+const TIME_ORIGIN = performance.timeOrigin;
 
 export interface NetRequest {
   method: string;
@@ -103,7 +105,7 @@ export class NetCall {
     }
     // The exact issue time on the clock of the offsets (the event's own ts is taken later, after masking/hashing):
     // replay orders concurrent responses on this timeline.
-    const http: HttpPayload = { layer, request: { method, url, headers: maskHeaders(req.headers, rec.secrets) }, startedAtMs: Math.round((performance.timeOrigin + t0) * 1000) / 1000 };
+    const http: HttpPayload = { layer, request: { method, url, headers: maskHeaders(req.headers, rec.secrets) }, startedAtMs: Math.round((TIME_ORIGIN + t0) * 1000) / 1000 };
     if (body) http.request.body = body;
     // A recording's fingerprint of a body stored inline (or of none) is added by the host at ingest, from the payload
     // (payloadFingerprintInput): off the agent's path. A replay matches calls by it, so it hashes every one itself.
