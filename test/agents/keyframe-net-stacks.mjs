@@ -1,24 +1,14 @@
 // Keyframe stacks at network events (run with a keyframe at every event, locals off): POSTs through fetch (their
 // request events are recorded after the body was read, from the recorder's own continuation: on a new connection and
 // on a kept-alive one, where undici reports the connection inside the dispatch) and one through http.request
-// (recorded inside the agent's own call). Prints how many stack captures each took: every capture sets
-// Error.prepareStackTrace for its duration, which this agent counts with an accessor.
+// (recorded inside the agent's own call). Prints how many stack captures each took (stack-captures.mjs).
 import http from 'node:http';
+import { captures } from './stack-captures.mjs';
 
-let captures = 0;
-let current;
-Object.defineProperty(Error, 'prepareStackTrace', {
-  configurable: true,
-  get: () => current,
-  set(v) {
-    if (typeof v === 'function') captures++;
-    current = v;
-  },
-});
 const counted = async (fn) => {
-  const before = captures;
+  const before = captures();
   const status = await fn();
-  return `${status} (${captures - before} captures)`;
+  return `${status} (${captures() - before} captures)`;
 };
 
 const url = `${process.env.MOCK_LLM_URL}/v1/chat/completions`;

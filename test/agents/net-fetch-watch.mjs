@@ -1,21 +1,12 @@
-// How many stack captures the SDK makes for the agent's clock reads around built-in fetch calls. Each capture sets
-// Error.prepareStackTrace for its duration, which this agent counts with an accessor. Prints one JSON line per
-// phase: reads while a fetch is in flight are checked (one capture each); reads after a fetch resolved with a body,
-// or after one without a body resolved, are not (fetchWatch.test.ts).
-let captures = 0;
-let current;
-Object.defineProperty(Error, 'prepareStackTrace', {
-  configurable: true,
-  get: () => current,
-  set(v) {
-    if (typeof v === 'function') captures++;
-    current = v;
-  },
-});
+// How many stack captures the SDK makes for the agent's clock reads around built-in fetch calls (stack-captures.mjs).
+// Prints one JSON line: reads while a fetch is in flight are checked (one capture each); reads after a fetch resolved
+// with a body, or after one without a body resolved, are not (fetchWatch.test.ts).
+import { captures } from './stack-captures.mjs';
+
 const counted = (fn) => {
-  const before = captures;
+  const before = captures();
   fn();
-  return captures - before;
+  return captures() - before;
 };
 const base = process.env.RAW_URL;
 const threeReads = () => [Date.now(), Date.now(), Date.now()];
