@@ -168,8 +168,8 @@ export class ReplayController implements ReplayControl {
         expected === undefined
           ? `the replay went on past the end of the recorded run (${this.tape.steps} steps, ${this.tape.recordedStatus}) with a ${kind} event`
           : thrown
-            ? `at step ${seq} the agent threw ${thrownLine(thrown)} in the replay, where the recording had ${describeSignature(expected)}${seq === 0 ? ' (at its first step: does your environment differ from the recording\'s?)' : ''}`
-            : `step ${seq} is a ${kind} event in the replay but ${describeSignature(expected)} in the recording`,
+            ? `at step ${seq} the agent threw ${thrownLine(thrown)} in the replay, where the recording had ${this.describeRecorded(seq, expected)}${seq === 0 ? ' (at its first step: does your environment differ from the recording\'s?)' : ''}`
+            : `step ${seq} is a ${kind} event in the replay but ${this.describeRecorded(seq, expected)} in the recording`,
       expected: expected !== undefined ? { signature: expected } : undefined,
       actual: { signature: actual },
     };
@@ -180,6 +180,11 @@ export class ReplayController implements ReplayControl {
       return;
     }
     this.diverge(report);
+  }
+
+  /** The recorded event at `seq` (its signature `sig`), naming the request of a recorded call. */
+  private describeRecorded(seq: number, sig: string): string {
+    return describeSignature(sig, sig.includes(':') ? this.tape.calls.find((c) => c.seq === seq)?.request : undefined);
   }
 
   /** Step N (`until`) is done: verify the state there, then stop or go live. */
@@ -244,7 +249,10 @@ function thrownLine(e: ErrorPayload): string {
   return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
 
-function describeSignature(sig: string): string {
+/** A recorded event by its signature: `a console event`, or a call with its request (when known) and fingerprint. */
+function describeSignature(sig: string, request?: { method: string; url: string }): string {
   const i = sig.indexOf(':');
-  return i < 0 ? `a ${sig} event` : `a ${sig.slice(0, i)} call with fingerprint ${sig.slice(i + 1, i + 13)}…`;
+  if (i < 0) return `a ${sig} event`;
+  const what = request ? ` (${request.method} ${request.url.length > 120 ? `${request.url.slice(0, 119)}…` : request.url})` : '';
+  return `a ${sig.slice(0, i)} call${what} with fingerprint ${sig.slice(i + 1, i + 13)}…`;
 }

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_DIVERGED, EXIT_REPLAY_SETUP, TAPE_FORMAT_VERSION } from '../../src/shared/trace/tape.js';
 import { cleanupTempDirs, tempDir } from '../determinism/spawnAgent.js';
 import { record, replay, replayWithEnv, tapeOfJournal, valuesOf } from '../../test/helpers/replayHarness.js';
+import { closedLoopbackPort } from '../../test/helpers/replayNetHarness.js';
 
 afterAll(() => cleanupTempDirs());
 
@@ -54,6 +55,19 @@ describe('divergence', () => {
     expect(rep.divergence?.message).toBe(
       "at step 0 the agent threw TypeError: Invalid URL in the replay, where the recording had a random event (at its first step: does your environment differ from the recording's?)",
     );
+  });
+
+  it('names the request of a recorded call the replay did not make at its step', async () => {
+    const port = await closedLoopbackPort();
+    const script = path.join(tempDir('agenttrace-call-'), 'agent.mjs');
+    const call = `const r = await fetch('http://127.0.0.1:${port}/items?page=2').then(() => 'ok', (e) => e.cause?.code);\nconsole.log(r);\n`;
+    fs.writeFileSync(script, call);
+    const rec = await record(script);
+    expect(rec.stdout.toString()).toBe('ECONNREFUSED\n');
+    fs.writeFileSync(script, `console.log('first');\n${call}`);
+    const rep = await replay(script, tapeOfJournal(rec.journal));
+    expect(rep.code).toBe(EXIT_DIVERGED);
+    expect(rep.divergence?.message).toMatch(new RegExp(`^step 0 is a console event in the replay but a http call \\(GET http://127\\.0\\.0\\.1:${port}/items\\?page=2\\) with fingerprint [0-9a-f]{12}… in the recording$`));
   });
 
   it('goes live at the divergence under policy live and finishes', async () => {
