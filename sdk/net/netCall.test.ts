@@ -68,7 +68,7 @@ describe('NetCall', () => {
     rec.end('ok', { code: 0 });
   });
 
-  it("leaves a recording's fingerprint of an inline or absent body to the host, which derives the replay's own", () => {
+  it("leaves a recording's fingerprint and messages of an inline or absent body to the host, which derives the replay's own", () => {
     const big = Buffer.from(JSON.stringify({ input: 'x'.repeat(70 * 1024) }));
     const requests = [
       { method: 'POST', url: 'https://api.openai.com/v1/chat/completions?b=2&a=1', headers: {}, body: reqBody },
@@ -90,7 +90,13 @@ describe('NetCall', () => {
     expect(recorded.lines.map((l) => l.fp !== undefined)).toEqual([false, false, true, true]);
     expect(replayed.lines.every((l) => typeof l.fp === 'string')).toBe(true);
     // The host's (readJournalEvents adds them as the store's ingest does) is the replay's own: replays keep matching.
-    expect(readJournalEvents(recorded.journal).map((e) => e.fingerprint)).toEqual(replayed.lines.map((l) => l.fp));
+    const stored = readJournalEvents(recorded.journal);
+    expect(stored.map((e) => e.fingerprint)).toEqual(replayed.lines.map((l) => l.fp));
+    // The chat call's messages too: left out of the recording's line (they are in its body), the same once stored.
+    expect(recorded.lines[0].kind).toBe('llm');
+    expect((recorded.lines[0].payload as unknown as LlmPayload).messages).toBeUndefined();
+    expect((replayed.lines[0].payload as unknown as LlmPayload).messages).toEqual([{ role: 'user', content: 'hi' }]);
+    expect({ ...stored[0].payload, startedAtMs: 0 }).toEqual({ ...(replayed.lines[0].payload as object), startedAtMs: 0 });
   });
 
   it('records a truncated request body by size only', () => {

@@ -108,7 +108,8 @@ export class NetCall {
     const http: HttpPayload = { layer, request: { method, url, headers: maskHeaders(req.headers, rec.secrets) }, startedAtMs: Math.round((TIME_ORIGIN + t0) * 1000) / 1000 };
     if (body) http.request.body = body;
     // A recording's fingerprint of a body stored inline (or of none) is added by the host at ingest, from the payload
-    // (payloadFingerprintInput): off the agent's path. A replay matches calls by it, so it hashes every one itself.
+    // (payloadFingerprintInput), and so are an LLM call's messages: off the agent's path. A replay matches calls by
+    // the fingerprint, so it hashes every one itself.
     const atIngest = rec.meta.mode === 'record' && req.truncatedSize === undefined && (body === undefined || 'text' in body);
     const fingerprint = atIngest ? undefined : sha256(fingerprintInput(method, url, bodyForFingerprint, parsed));
     const llm = detectLlmCall(method, url, parsed);
@@ -116,7 +117,8 @@ export class NetCall {
     if (llm) {
       const payload: LlmPayload = { ...http, provider: llm.provider, stream: llm.stream };
       if (llm.model !== undefined) payload.model = llm.model;
-      if (llm.messages !== undefined) payload.messages = llm.messages;
+      // Left to the host with the fingerprint (they are in the body): written twice, they cost the agent per call.
+      if (llm.messages !== undefined && !atIngest) payload.messages = llm.messages;
       seq = rec.emit('llm', payload, { fingerprint });
     } else {
       seq = rec.emit('http', http, { fingerprint });

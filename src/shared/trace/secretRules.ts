@@ -52,10 +52,14 @@ export const SECRET_PATTERNS: RegExp[] = [
  * Substrings of everything the rules can change: token-shape prefixes and the telling part of every secret name
  * (`-key`/`_key`/`apiKey` but not `keyframe`, `passw` but not `passed`, `token` but not the `tokens` of every LLM
  * usage block: no rule takes a name ending in `tokens`). Kept narrow: the store tests it on every journal chunk it
- * ingests, and the recorder on every body.
+ * ingests, and the recorder on every body. Grouped by first letter (`a(?:kia|sia|pi[_-]?key…)`): V8 then tries one
+ * branch per position instead of every name starting with that letter (a 30 KB prompt: 115 -> 83 us). Matches
+ * exactly what the flat list `sk-|gsk_|hf_|gh[pousr]_|github_pat_|xox[abprse]-|AKIA|ASIA|AIza|eyJ|bearer|
+ * api[_-]?key|access[_-]?key|private[_-]?key|[_-]key|\bkey=|\bsig(?:nature)?=|authoriz|auth(?!or)|passw|passphrase|
+ * _pass|pwd|secret|token(?!s)|credential|jwt|cookie|openai-org|openai-proj` matches (a test compares them).
  */
 export const SECRET_TRIGGER =
-  /sk-|gsk_|hf_|gh[pousr]_|github_pat_|xox[abprse]-|AKIA|ASIA|AIza|eyJ|bearer|api[_-]?key|access[_-]?key|private[_-]?key|[_-]key|\bkey=|\bsig(?:nature)?=|authoriz|auth(?!or)|passw|passphrase|_pass|pwd|secret|token(?!s)|credential|jwt|cookie|openai-org|openai-proj/i;
+  /a(?:kia|sia|iza|pi[_-]?key|ccess[_-]?key|uthoriz|uth(?!or))|bearer|c(?:redential|ookie)|eyj|g(?:sk_|h[pousr]_|ithub_pat_)|hf_|jwt|\bkey=|openai-(?:org|proj)|p(?:rivate[_-]?key|assw|assphrase|wd)|s(?:k-|ecret)|\bsig(?:nature)?=|token(?!s)|xox[abprse]-|[_-]key|_pass/i;
 
 export function isSecretEnvName(name: string): boolean {
   return SECRET_ENV_NAME.test(name);
