@@ -60,6 +60,10 @@ export interface RealAgentOptions {
   calls?: number;
   rounds?: number;
   modes?: readonly Mode[];
+  /** A system prompt of this many KB on every call (default: one short line). */
+  promptKb?: number;
+  /** Also run each mode at 20 ms server latency for the whole-run wall time (default true). */
+  wall?: boolean;
 }
 
 interface RunOut {
@@ -108,9 +112,10 @@ function storeBytes(home: string): number {
   return ['traces.db', 'traces.db-wal'].reduce((n, f) => n + dirBytes(path.join(home, f)), 0);
 }
 
-async function runMode(mode: Mode, server: TimingServer, latencyMs: number, calls: number, measureBytes: boolean): Promise<RunOut> {
+async function runMode(mode: Mode, server: TimingServer, latencyMs: number, calls: number, measureBytes: boolean, promptKb?: number): Promise<RunOut> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `atr-bench-${mode}-`));
   const env = baseEnv(server.url);
+  if (promptKb) env.BENCH_PROMPT_KB = String(promptKb);
   let cmd: string[];
   let emptyStore = 0;
   let outFile = '';
@@ -178,12 +183,13 @@ export async function benchRealAgent(opts: RealAgentOptions = {}): Promise<RealA
       // Rotate the order so no mode always runs right after another one's process exit.
       const order = modes.map((_, i) => modes[(i + round) % modes.length]);
       for (const mode of order) {
-        const r0 = await runMode(mode, server, 0, calls, round === 0 && mode !== 'native');
+        const r0 = await runMode(mode, server, 0, calls, round === 0 && mode !== 'native', opts.promptKb);
         turns.get(mode)!.push(...r0.intervals);
         if (r0.cpuMs !== undefined) cpus.get(mode)!.push(r0.cpuMs);
         if (r0.bytes !== undefined) bytes.set(mode, r0.bytes);
         if (mode === 'agenttrace' && r0.exportBytes !== undefined) exportBytes = r0.exportBytes;
-        const r20 = await runMode(mode, server, 20, calls, false);
+        if (opts.wall === false) continue;
+        const r20 = await runMode(mode, server, 20, calls, false, opts.promptKb);
         walls.get(mode)!.push(r20.wallMs);
       }
     }
