@@ -51,23 +51,16 @@ export abstract class RecordingTap {
 
   /**
    * Records the request's event at the next startPending(): once it was dispatched (or its body sent), or earlier
-   * when its outcome comes first. `request` is read then (a streamed body is complete by that time).
+   * when its outcome comes first. `request` is read then (a streamed body is complete by that time). `detached`: the
+   * recorder dispatches the request from its own continuation, after reading the body; wherever its event is then
+   * recorded (in that continuation, or in an undici callback: onConnect runs inside the dispatch on a kept-alive
+   * connection, or from the socket's connect), no frame of the agent is on the stack, and a keyframe there needs no
+   * capture to know it.
    */
-  recordStart(request: () => NetRequest): void {
+  recordStart(request: () => NetRequest, detached = false): void {
     this.pendingStart = () => {
-      this.call = NetCall.start(this.rec, 'fetch', request());
-    };
-  }
-
-  /**
-   * recordStart() for a request the recorder dispatches from its own continuation, after reading the body: wherever
-   * its event is then recorded (in that continuation, or in an undici callback: onConnect runs inside the dispatch on
-   * a kept-alive connection, or from the socket's connect), no frame of the agent is on the stack, and a keyframe
-   * there needs no capture to know it.
-   */
-  recordStartDetached(request: () => NetRequest): void {
-    this.pendingStart = () => {
-      this.call = this.rec.withoutAgentFrames(() => NetCall.start(this.rec, 'fetch', request()));
+      const start = (): NetCall | null => NetCall.start(this.rec, 'fetch', request());
+      this.call = detached ? this.rec.withoutAgentFrames(start) : start();
     };
   }
 

@@ -170,7 +170,7 @@ async function bufferThenDispatch(dispatch: Dispatch, opts: DispatchOptions, bou
     return;
   }
   // The continuation of this function's own await: nothing awaits it, so no frame of the agent is on the stack.
-  bound.recordStartDetached(() => ({ method: opts.method ?? 'GET', url, headers, body }));
+  bound.recordStart(() => ({ method: opts.method ?? 'GET', url, headers, body }), true);
   dispatchLater(dispatch, { ...opts, body }, bound);
   bound.startPending();
 }
