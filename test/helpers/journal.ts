@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseJournal, type JournalLine } from '../../src/shared/trace/journal.js';
 import type { TraceEvent } from '../../src/shared/trace/types.js';
-import { fingerprintOfPayload, withMessages } from '../../src/engine/store/ingestDerived.js';
+import { completeCall } from '../../src/engine/store/ingestDerived.js';
 
 export function readJournalLines(path: string): JournalLine[] {
   return parseJournal(readFileSync(path, 'utf8'), (line, reason) => {
@@ -20,9 +20,8 @@ export function readJournalEvents(path: string): TraceEvent[] {
   for (const line of readJournalLines(path)) {
     if (line.t === 'ev') {
       // As the store's ingest: a recording leaves an LLM call's messages and the fingerprint of an inline body to the host.
-      const payload = line.kind === 'llm' ? withMessages(line.payload) : line.payload;
+      const { payload, fp } = completeCall(line.kind, line.payload, line.fp);
       const ev = { seq: line.seq, kind: line.kind, ts: line.ts, payload } as unknown as TraceEvent;
-      const fp = line.fp ?? (line.kind === 'llm' || line.kind === 'http' ? fingerprintOfPayload(line.payload) : undefined);
       if (fp !== undefined) ev.fingerprint = fp;
       if (line.parent !== undefined) ev.parentSeq = line.parent;
       bySeq.set(line.seq, ev);

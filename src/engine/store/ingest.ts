@@ -30,7 +30,7 @@ import { decodePayload, encodePayload } from './payloadCodec.js';
 import { ChunkRows } from './chunkRows.js';
 import { ensureRunKey } from './runKeys.js';
 import { ingestStatements, type IngestStatements } from './ingestStatements.js';
-import { fingerprintOfPayload, withMessages } from './ingestDerived.js';
+import { completeCall } from './ingestDerived.js';
 
 /** Warnings kept per run (diagnostics, not data: bounded so a noisy recorder cannot bloat the row). */
 const MAX_WARNINGS = 100;
@@ -177,9 +177,10 @@ export class JournalIngestor {
         }
         case 'ev': {
           if (line.kind === 'error' || ((line.kind === 'llm' || line.kind === 'http') && callFailed(line.payload))) this.failureSigns = true;
-          // A recording leaves an LLM call's messages to the host (they are in its body): added before masking.
-          const written = line.kind === 'llm' ? withMessages(line.payload) : line.payload;
-          let payload = chunkMayHaveSecrets ? masker.json(written, raw) : written;
+          // A recording leaves an LLM call's messages and an inline body's fingerprint to the host: added from the
+          // payload as the recorder wrote it, before masking.
+          const call = completeCall(line.kind, line.payload, typeof line.fp === 'string' ? line.fp : undefined);
+          let payload = chunkMayHaveSecrets ? masker.json(call.payload, raw) : call.payload;
           if (this.forkSeq !== undefined && line.seq <= this.forkSeq) {
             this.foldBeforeFork(line.kind, payload);
             break;
@@ -191,9 +192,7 @@ export class JournalIngestor {
               this.pendingPatches.delete(line.seq);
             }
           }
-          // And the fingerprint of an inline body: from the payload as the recorder wrote it.
-          const fp = typeof line.fp === 'string' ? line.fp : line.kind === 'llm' || line.kind === 'http' ? (fingerprintOfPayload(line.payload) ?? null) : null;
-          rows.event(line.seq, line.kind, line.ts, payload, fp, isSeq(line.parent) ? line.parent : null);
+          rows.event(line.seq, line.kind, line.ts, payload, call.fp ?? null, isSeq(line.parent) ? line.parent : null);
           if (line.seq > maxSeq) maxSeq = line.seq;
           if (line.kind === 'llm') usageDirty = true;
           res.events++;

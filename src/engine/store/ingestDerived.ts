@@ -10,17 +10,24 @@ import { payloadFingerprintInput } from '../../shared/trace/fingerprint.js';
 import { detectLlmCall } from '../../shared/trace/llm.js';
 import type { Json, LlmPayload } from '../../shared/trace/types.js';
 
-/** sha256 of the payload's fingerprint input; undefined when the payload does not carry it. */
-export function fingerprintOfPayload(payload: unknown): string | undefined {
-  const input = payloadFingerprintInput(payload);
-  return input === undefined ? undefined : createHash('sha256').update(input).digest('hex');
-}
-
-/** An `llm` payload with its request's messages when its journal line left them to the host (else the same object). */
-export function withMessages(payload: Json): Json {
+/**
+ * An event's payload and fingerprint as the store keeps them: for an `llm` or `http` event, what its journal line
+ * left to the host added (the body, when needed, is parsed once). Other events are returned as they are.
+ */
+export function completeCall(kind: string, payload: Json, fp: string | undefined): { payload: Json; fp: string | undefined } {
+  if (kind !== 'llm' && kind !== 'http') return { payload, fp };
   const p = payload as unknown as Partial<LlmPayload> | null;
-  const text = (p?.request?.body as { text?: unknown } | undefined)?.text;
-  if (!p || p.messages !== undefined || typeof text !== 'string' || typeof p.request?.method !== 'string' || typeof p.request.url !== 'string') return payload;
-  const messages = detectLlmCall(p.request.method, p.request.url, tryParseJson(text))?.messages;
-  return messages === undefined ? payload : ({ ...p, messages } as unknown as Json);
+  const req = p?.request;
+  const text = (req?.body as { text?: unknown } | undefined)?.text;
+  let parsed: { value: unknown } | undefined;
+  const body = (): unknown => (parsed ??= { value: typeof text === 'string' ? tryParseJson(text) : undefined }).value;
+  if (fp === undefined) {
+    const input = payloadFingerprintInput(payload, body());
+    if (input !== undefined) fp = createHash('sha256').update(input).digest('hex');
+  }
+  if (kind === 'llm' && p && p.messages === undefined && typeof req?.method === 'string' && typeof req.url === 'string') {
+    const messages = detectLlmCall(req.method, req.url, body())?.messages;
+    if (messages !== undefined) payload = { ...p, messages } as unknown as Json;
+  }
+  return { payload, fp };
 }

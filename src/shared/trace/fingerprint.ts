@@ -49,13 +49,14 @@ export function fingerprintInput(method: string, maskedUrl: string, body: string
 /**
  * The fingerprint input of a recorded call, read from its event payload: defined when the request had no body or a
  * body stored inline as text (the text it was fingerprinted with). A recording leaves such fingerprints out of its
- * journal (hashing costs the agent ~20 us per call) and the host adds them at ingest (`fingerprintOfPayload`); calls
- * with a body stored as a blob, or cut short, keep the fingerprint the recorder wrote.
+ * journal (hashing costs the agent ~20 us per call) and the host adds them at ingest (`completeCall`); calls
+ * with a body stored as a blob, or cut short, keep the fingerprint the recorder wrote. `parsedBody`: the body text
+ * as the caller already parsed it (tryParseJson), so it is not parsed twice.
  */
-export function payloadFingerprintInput(payload: unknown): string | undefined {
+export function payloadFingerprintInput(payload: unknown, parsedBody?: unknown): string | undefined {
   const req = (payload as Partial<HttpPayload> | null)?.request;
   if (!req || typeof req.method !== 'string' || typeof req.url !== 'string') return undefined;
   const body = req.body as { text?: unknown } | undefined;
   if (body === undefined) return fingerprintInput(req.method, req.url, undefined);
-  return typeof body.text === 'string' ? fingerprintInput(req.method, req.url, body.text) : undefined;
+  return typeof body.text === 'string' ? fingerprintInput(req.method, req.url, body.text, parsedBody) : undefined;
 }
