@@ -18,13 +18,14 @@ import { sdkEnv } from './sdkEnv.js';
 import { ScopeReader, type CaptureResult, type CdpCallFrame } from './scopeReader.js';
 import { SiteCaptures } from './siteCaptures.js';
 import { SDK_PREFIX, codeKind, type CodeKind } from './stackFrames.js';
+import { orig } from './originals.js';
 
 export interface ScriptInfo {
   scriptId: string;
   url: string;
 }
 
-const perfNow = performance.now.bind(performance);
+const perfNow = orig.perfNow;
 
 export class LocalsInspector {
   private readonly session: inspector.Session;

@@ -11,6 +11,7 @@ import type { FrameLocals, Json, StackFrame } from '../../src/shared/trace/types
 import { SiteCaptures } from './siteCaptures.js';
 import { codeKind, originalPosition } from './stackFrames.js';
 import { Budget, LOCALS_BOUNDS, MODULE_LOCALS_BOUNDS, boundedJson } from '../state/boundedJson.js';
+import { orig } from './originals.js';
 
 /** The parts of a CDP Debugger.CallFrame we use. */
 export interface CdpCallFrame {
@@ -40,7 +41,7 @@ const CAPTURE_CHARS = 160 * 1024;
 const CJS_WRAPPER = new Set(['exports', 'require', 'module', '__filename', '__dirname']);
 const SINK_KEY = Symbol.for('agenttrace.scopeSink');
 const STASH_FN = `function () { globalThis[Symbol.for('agenttrace.scopeSink')](this); }`;
-const perfNow = performance.now.bind(performance);
+const perfNow = orig.perfNow;
 
 export class ScopeReader {
   private stashed: object | undefined;

@@ -10,6 +10,7 @@
  * never match again.
  */
 import type { CaptureResult } from './scopeReader.js';
+import { orig } from './originals.js';
 
 export type SiteKind = 'throw' | 'llm';
 
@@ -32,7 +33,7 @@ interface Site {
 }
 
 const MAX_SITES = 4096;
-const perfNow = performance.now.bind(performance);
+const perfNow = orig.perfNow;
 
 export class SiteCaptures {
   private readonly sites = new Map<string, Site>();

@@ -10,11 +10,12 @@ import type { LocalsInspector } from '../core/inspector.js';
 import type { CaptureResult } from '../core/scopeReader.js';
 import { codeKind, parseStack } from '../core/stackFrames.js';
 import type { SiteCaptures } from '../core/siteCaptures.js';
+import { orig } from '../core/originals.js';
 
 /** A thrown non-Error has no stack: only a throw statement paused at this recently can be its origin. */
 const NON_ERROR_MS = 100;
 const MAX_MESSAGE = 8 * 1024;
-const perfNow = performance.now.bind(performance);
+const perfNow = orig.perfNow;
 
 export function errorPayload(err: unknown, origin: string, secrets: SecretSet, insp: LocalsInspector | undefined): { payload: ErrorPayload; capture: CaptureResult } {
   const isErr = err instanceof Error;

@@ -18,8 +18,9 @@
 import { performance as nodePerformance } from 'node:perf_hooks';
 import type { LocalsInspector } from '../core/inspector.js';
 import { runInternalSync } from '../core/internal.js';
+import { orig } from '../core/originals.js';
 
-const perfNow = performance.now.bind(performance);
+const perfNow = orig.perfNow;
 
 /** The debugger's cost as a share of the main thread's busy time while it is on (see above). */
 export const TAX_SHARE = 0.2;

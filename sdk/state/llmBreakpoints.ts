@@ -13,6 +13,7 @@ import type { LocalsInspector } from '../core/inspector.js';
 import type { CdpCallFrame } from '../core/scopeReader.js';
 import type { Recorder } from '../core/recorder.js';
 import type { StateManager } from './stateManager.js';
+import { orig } from '../core/originals.js';
 
 /** Client resource scripts whose `create` starts an LLM call (npm aliases such as `openai-v4` included). */
 const CLIENT_SCRIPT =
@@ -20,7 +21,7 @@ const CLIENT_SCRIPT =
 /** The method definition `create(body, options) {` of the resource class. */
 const CREATE_DEF = /^[ \t]*(?:async[ \t]+)?create[ \t]*\([^)]*\)[ \t]*\{/m;
 
-const perfNow = performance.now.bind(performance);
+const perfNow = orig.perfNow;
 
 /** Time cap of an LLM call's locals collection (the innermost own frame is always read in full). */
 const LLM_CAPTURE_MAX_MS = 2;

@@ -22,6 +22,7 @@ import type { StateRuntime, StepKind, StepToken } from './runtimeApi.js';
 import { CaptureBudget } from './captureBudget.js';
 import { userGlobals, globalsBaseline } from './userGlobals.js';
 import { applyFsEvent } from '../../src/shared/trace/fsFiles.js';
+import { orig } from '../core/originals.js';
 
 const STEP_IO_BOUNDS: BoundOptions = { ...DATA_BOUNDS, maxDepth: 6, maxKeys: 200, maxString: 16 * 1024, maxChars: 64 * 1024 };
 /** LLM-call captures waiting for their `llm` event; older ones are dropped. */
@@ -29,7 +30,7 @@ const PENDING_LLM_MAX = 16;
 const PENDING_LLM_TTL_MS = 30_000;
 /** Failed steps whose error stack is added at exit. */
 const STEP_ERRORS_MAX = 200;
-const perfNow = performance.now.bind(performance);
+const perfNow = orig.perfNow;
 /** JSON characters serialized per unit of check cost (about 0.5 ms); see checkAll. */
 const CHECK_UNIT_CHARS = 32 * 1024;
 
