@@ -32,8 +32,10 @@ interface Figure {
   met: boolean;
 }
 
-/** System prompt size of the real-agent scenario's long-conversation variant. */
+/** System prompt size of the real-agent scenario's long-prompt variant. */
 const PROMPT_KB = 30;
+/** Tool result added per turn in the real-agent scenario's growing-conversation variant (the history is resent). */
+const HISTORY_BYTES = 600;
 const GROUPS = ['real-agent', 'net', 'random', 'ingest', 'replay', 'autofix', 'ui'] as const;
 const { values: opt } = parseArgs({
   options: { only: { type: 'string' }, calls: { type: 'string' }, rounds: { type: 'string' }, quick: { type: 'boolean' }, label: { type: 'string' } },
@@ -97,15 +99,22 @@ await group('real-agent', async () => {
     const m = mode(lib);
     if (at && m) out({ name: `real agent: ${lib} added per call / agenttrace's`, value: `${(m.addedMs / Math.max(at.addedMs, 0.001)).toFixed(1)}x (${m.addedMs.toFixed(2)} ms)`, goal: 'reference', met: true });
   }
-  // The same loop with a long conversation resent on every call, as agents do: what the prompt's size costs.
-  const long = await benchRealAgent({ calls: Math.min(calls, 100), rounds: Math.min(rounds, 2), promptKb: PROMPT_KB, wall: false });
-  raw.realAgentLongPrompt = long;
-  const cell = (name: string): string => {
-    const m = long.modes.find((x) => x.mode === name);
-    return m ? `${m.addedMs.toFixed(2)} ms${m.bytesPerCall !== undefined ? ` (${Math.round(m.bytesPerCall).toLocaleString('en')} B/call)` : ''}` : '-';
-  };
-  out({ name: `real agent, ${PROMPT_KB} KB prompt: added per call, locals on / off`, value: `${cell('agenttrace')} / ${cell('agenttrace-nolocals')}`, goal: 'reference', met: true });
-  out({ name: `real agent, ${PROMPT_KB} KB prompt: nock / polly added per call`, value: `${cell('nock')} / ${cell('polly')}`, goal: 'reference', met: true });
+  // The same loop with a long system prompt, then with a conversation that grows every turn (both resent on every
+  // call, as agents do): what the size of a request costs.
+  const variants = [
+    { key: 'realAgentLongPrompt', label: `${PROMPT_KB} KB prompt`, opts: { promptKb: PROMPT_KB } },
+    { key: 'realAgentHistory', label: `growing history (+${HISTORY_BYTES} B a turn)`, opts: { historyBytes: HISTORY_BYTES } },
+  ];
+  for (const v of variants) {
+    const r = await benchRealAgent({ calls: Math.min(calls, 100), rounds: Math.min(rounds, 2), wall: false, ...v.opts });
+    raw[v.key] = r;
+    const cell = (name: string): string => {
+      const m = r.modes.find((x) => x.mode === name);
+      return m ? `${m.addedMs.toFixed(2)} ms${m.bytesPerCall !== undefined ? ` (${Math.round(m.bytesPerCall).toLocaleString('en')} B/call)` : ''}` : '-';
+    };
+    out({ name: `real agent, ${v.label}: added per call, locals on / off`, value: `${cell('agenttrace')} / ${cell('agenttrace-nolocals')}`, goal: 'reference', met: true });
+    out({ name: `real agent, ${v.label}: nock / polly added per call`, value: `${cell('nock')} / ${cell('polly')}`, goal: 'reference', met: true });
+  }
   console.log('');
 });
 

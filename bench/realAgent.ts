@@ -62,6 +62,8 @@ export interface RealAgentOptions {
   modes?: readonly Mode[];
   /** A system prompt of this many KB on every call (default: one short line). */
   promptKb?: number;
+  /** A growing conversation: each turn adds a tool result of this many bytes, and the whole history is resent. */
+  historyBytes?: number;
   /** Also run each mode at 20 ms server latency for the whole-run wall time (default true). */
   wall?: boolean;
 }
@@ -112,10 +114,11 @@ function storeBytes(home: string): number {
   return ['traces.db', 'traces.db-wal'].reduce((n, f) => n + dirBytes(path.join(home, f)), 0);
 }
 
-async function runMode(mode: Mode, server: TimingServer, latencyMs: number, calls: number, measureBytes: boolean, promptKb?: number): Promise<RunOut> {
+async function runMode(mode: Mode, server: TimingServer, latencyMs: number, calls: number, measureBytes: boolean, variant: Pick<RealAgentOptions, 'promptKb' | 'historyBytes'>): Promise<RunOut> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `atr-bench-${mode}-`));
   const env = baseEnv(server.url);
-  if (promptKb) env.BENCH_PROMPT_KB = String(promptKb);
+  if (variant.promptKb) env.BENCH_PROMPT_KB = String(variant.promptKb);
+  if (variant.historyBytes) env.BENCH_HISTORY_BYTES = String(variant.historyBytes);
   let cmd: string[];
   let emptyStore = 0;
   let outFile = '';
@@ -183,13 +186,13 @@ export async function benchRealAgent(opts: RealAgentOptions = {}): Promise<RealA
       // Rotate the order so no mode always runs right after another one's process exit.
       const order = modes.map((_, i) => modes[(i + round) % modes.length]);
       for (const mode of order) {
-        const r0 = await runMode(mode, server, 0, calls, round === 0 && mode !== 'native', opts.promptKb);
+        const r0 = await runMode(mode, server, 0, calls, round === 0 && mode !== 'native', opts);
         turns.get(mode)!.push(...r0.intervals);
         if (r0.cpuMs !== undefined) cpus.get(mode)!.push(r0.cpuMs);
         if (r0.bytes !== undefined) bytes.set(mode, r0.bytes);
         if (mode === 'agenttrace' && r0.exportBytes !== undefined) exportBytes = r0.exportBytes;
         if (opts.wall === false) continue;
-        const r20 = await runMode(mode, server, 20, calls, false, opts.promptKb);
+        const r20 = await runMode(mode, server, 20, calls, false, opts);
         walls.get(mode)!.push(r20.wallMs);
       }
     }
@@ -224,8 +227,9 @@ export async function benchRealAgent(opts: RealAgentOptions = {}): Promise<RealA
 // Run directly: `node --import tsx bench/realAgent.ts [calls] [rounds] [mode,mode]`.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [calls, rounds, only] = process.argv.slice(2);
+  const historyBytes = process.env.BENCH_HISTORY_BYTES ? Number(process.env.BENCH_HISTORY_BYTES) : undefined;
   console.log('load average', os.loadavg().map((x) => x.toFixed(2)).join(' '));
-  const r = await benchRealAgent({ calls: calls ? Number(calls) : undefined, rounds: rounds ? Number(rounds) : undefined, modes: only ? (only.split(',') as Mode[]) : undefined });
+  const r = await benchRealAgent({ calls: calls ? Number(calls) : undefined, rounds: rounds ? Number(rounds) : undefined, modes: only ? (only.split(',') as Mode[]) : undefined, historyBytes, wall: historyBytes === undefined });
   console.log(JSON.stringify(r, null, 1));
   console.log('load average', os.loadavg().map((x) => x.toFixed(2)).join(' '));
 }

@@ -6,6 +6,7 @@
  * re-import look like different content).
  */
 import type { Json, RunMeta, RunStatus } from '../../shared/trace/types.js';
+import { decodeBlob, encodeBlob } from './blobCodec.js';
 import { dbOf } from './handle.js';
 import { ensureRunKey, KEY_OF } from './runKeys.js';
 import { eventRows, keyframeRows } from './runRows.js';
@@ -101,9 +102,11 @@ export function copyRunRows(store: TraceStore, from: Staging, runId: string): { 
 /** Copies the staged blobs the store does not have yet; returns how many were added. */
 export function copyBlobs(store: TraceStore, from: Staging): number {
   const ins = dbOf(store).prepare('INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)');
+  const has = dbOf(store).prepare('SELECT 1 FROM blobs WHERE hash = ?').pluck();
   let added = 0;
   for (const b of dbOf(from).prepare('SELECT hash, size, data FROM blobs').iterate() as IterableIterator<{ hash: string; size: number; data: Buffer }>) {
-    added += ins.run(b.hash, b.size, b.data).changes;
+    // Staged blobs are as the trace file holds them; the store keeps them deflated (blobCodec.ts).
+    if (!has.get(b.hash)) added += ins.run(b.hash, b.size, encodeBlob(decodeBlob(b.data, b.size))).changes;
   }
   return added;
 }

@@ -26,6 +26,7 @@ import { checkLine, isSeq } from './checkLine.js';
 import { metaParams } from './rows.js';
 import { StateFold } from './stateFold.js';
 import type { StoreMasker } from './storeMasker.js';
+import { encodeBlob } from './blobCodec.js';
 import { decodePayload, encodePayload } from './payloadCodec.js';
 import { ChunkRows } from './chunkRows.js';
 import { ensureRunKey } from './runKeys.js';
@@ -242,8 +243,10 @@ export class JournalIngestor {
           break;
         }
         case 'blob': {
+          // Blobs are shared and content-addressed: one already stored (a run recorded again) is not deflated again.
+          if (this.s.hasBlob.get(line.hash) !== undefined) break;
           const data = masker.bytes(Buffer.from(line.b64, 'base64'));
-          this.s.insertBlob.run(line.hash, data.byteLength, data);
+          this.s.insertBlob.run(line.hash, data.byteLength, encodeBlob(data));
           break;
         }
         case 'kf': {

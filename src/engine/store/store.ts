@@ -18,6 +18,7 @@ import type { Migration } from './migrations.js';
 import { openDatabase } from './openDatabase.js';
 import { expandRow, rowToListItem, rowToRun, type EventRow, type RunRow } from './rows.js';
 import { StateFold } from './stateFold.js';
+import { decodeBlob } from './blobCodec.js';
 import { decodePayload } from './payloadCodec.js';
 import { StoreMasker } from './storeMasker.js';
 import { sweepStaleScratch } from './staging.js';
@@ -83,7 +84,7 @@ export class TraceStore {
       event: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_key = ${KEY_OF} AND seq = ?`),
       keyframeAtOrBefore: db.prepare(`SELECT seq, data FROM keyframes WHERE run_key = ${KEY_OF} AND seq <= ? ORDER BY seq DESC LIMIT 1`),
       kindBetween: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_key = ${KEY_OF} AND seq > ? AND seq <= ? AND kind = ? ORDER BY seq`),
-      blob: db.prepare('SELECT data FROM blobs WHERE hash = ?'),
+      blob: db.prepare('SELECT data, size FROM blobs WHERE hash = ?'),
       formatVersion: db.prepare('SELECT format_version FROM runs WHERE id = ?').pluck(),
     };
     return this.#stmts;
@@ -282,8 +283,8 @@ export class TraceStore {
   }
 
   getBlob(hash: string): Buffer | undefined {
-    const row = this.stmts.blob.get(hash) as { data: Buffer } | undefined;
-    return row?.data;
+    const row = this.stmts.blob.get(hash) as { data: Buffer; size: number } | undefined;
+    return row && decodeBlob(row.data, row.size);
   }
 
   /** Journal bytes already ingested for a run (crash recovery resumes there). */
