@@ -27,7 +27,8 @@ async function ask(question) {
 }
 
 // Every token shape, in a prompt (the mock's reply repeats the prompt, so responses carry them too).
-const reply = await ask(`check these: ${P.PLANT_SHAPES} ${awsKey} and the db ${dbPassword.length}`);
+// And a pasted .env file: its lines sit in the request's JSON body behind `\n` escapes.
+const reply = await ask(`check these: ${P.PLANT_SHAPES} ${awsKey} and the db ${dbPassword.length}\n${P.PLANT_LINES}`);
 console.log('reply', reply.length > 0);
 
 // A JSON body field named like a secret, a cookie, and a header the server echoes back in its body.

@@ -1,7 +1,8 @@
 /**
  * Secrets at rest: a real agent (the real openai client against the mock LLM server, raw fetch to an echo server)
  * carries a distinct credential of every kind the recorder must mask — a JSON body field, a query parameter, a custom
- * header, a cookie, a header the server echoes back, each well-known token shape, argv flags, a *_PASSWORD env var,
+ * header, a cookie, a header the server echoes back, each well-known token shape, the lines of a .env file pasted into
+ * a prompt (in the JSON body they follow `\n` escapes), argv flags, a *_PASSWORD env var,
  * an error message, literals in the script source, and locals captured at an LLM call and at the error. Then every
  * byte of $AGENTTRACE_HOME (traces.db, -wal, -shm, journals), of the temp files the run left under os.tmpdir(), and
  * of exports is searched for each planted value. Export refuses (naming event and field) what its scan finds, and
@@ -49,6 +50,11 @@ const PLANTED = {
   errorMessage: `errmsg-${hex(8)}`,
   localAtLlm: `localllm-${hex(8)}`,
   localAtError: `localerr-${hex(8)}`,
+  // Lines of a pasted .env file and log in a prompt: inside the request's JSON body they follow `\n` / `\t` escapes.
+  lineToken: `sk-${hex(12)}`,
+  linePassword: `linepw-${hex(8)}`,
+  tabKey: `tabkey-${hex(8)}`,
+  lineAuth: `lineauth-${hex(8)}`,
   // Literals in test/agents/secrets-at-rest.mjs.
   sourceLiteral: 'srclit-pw-5c1d9e7b2a',
   sourceAws: 'AKIAQWERTYUIOPASDFGH',
@@ -123,6 +129,7 @@ describe('secrets at rest', () => {
       PLANT_ECHO: PLANTED.echoed,
       PLANT_BODY: PLANTED.bodyField,
       PLANT_SHAPES: SHAPES.map((k) => PLANTED[k]).join(' '),
+      PLANT_LINES: `# .env\n${PLANTED.lineToken}\nDB_PASSWORD=${PLANTED.linePassword}\n\tapi_key=${PLANTED.tabKey}\nAuthorization: Basic ${PLANTED.lineAuth}\n`,
       PLANT_LOCAL_LLM: PLANTED.localAtLlm,
       PLANT_LOCAL_ERR: PLANTED.localAtError,
       PLANT_ERRMSG: PLANTED.errorMessage,
@@ -136,6 +143,7 @@ describe('secrets at rest', () => {
     expect(echoSaw?.cookie).toContain(PLANTED.cookie);
     const llmReq = mock.requests.find((q) => q.headers['x-acme-token'] === PLANTED.header);
     expect(JSON.stringify(llmReq?.body)).toContain(PLANTED.groq);
+    expect(JSON.stringify(llmReq?.body)).toContain(`\\nDB_PASSWORD=${PLANTED.linePassword}`);
     const { id } = lastJsonLine<{ id: string }>(r.stdout);
     // The byte scan itself finds what it looks for (the agent's own output holds some of the values).
     const probe = fs.mkdtempSync(path.join(home, 'probe-'));
@@ -183,6 +191,7 @@ describe('secrets at rest', () => {
     const out = path.join(home, 'out');
     fs.mkdirSync(out);
     const clean = await runCli(['export', id, '-o', path.join(out, 'clean.agenttrace')], { home });
+    expect(clean.stderr).toBe('');
     expect(clean.code).toBe(0);
     // `gpt-4o-mini` is in the recording in clear (the model name): as the value of a secret-named variable of the
     // exporting shell, it is what a late-known secret looks like.

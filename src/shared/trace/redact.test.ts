@@ -106,9 +106,9 @@ describe('SECRET_TRIGGER', () => {
   });
   it('matches exactly what the flat list of its names matches (it is grouped by first letter for speed)', () => {
     const flat =
-      /sk-|gsk_|hf_|gh[pousr]_|github_pat_|xox[abprse]-|AKIA|ASIA|AIza|eyJ|bearer|api[_-]?key|access[_-]?key|private[_-]?key|[_-]key|\bkey=|\bsig(?:nature)?=|authoriz|auth(?!or)|passw|passphrase|_pass|pwd|secret|token(?!s)|credential|jwt|cookie|openai-org|openai-proj/i;
+      /sk-|gsk_|hf_|gh[pousr]_|github_pat_|xox[abprse]-|AKIA|ASIA|AIza|eyJ|bearer|api[_-]?key|access[_-]?key|private[_-]?key|[_-]key|(?:\b|(?<=\\[nrt]))(?:key|sig(?:nature)?)=|authoriz|auth(?!or)|passw|passphrase|_pass|pwd|secret|token(?!s)|credential|jwt|cookie|openai-org|openai-proj/i;
     const parts = ['sk-', 'gsk_', 'hf_', 'ghp_', 'ghz_', 'github_pat_', 'xoxb-', 'xoxz-', 'AKIA', 'asia', 'AIza', 'eyJ', 'Bearer', 'apikey', 'api-key', 'API_KEY', 'accessKey', 'private-key', '_key', '-key', 'key=', 'akey=', 'sig=', 'signature=', 'xsig=', 'authoriz', 'author', 'auth', 'passw', 'passphrase', '_pass', 'pass', 'pwd', 'secret', 'token', 'tokens', 'credential', 'jwt', 'cookie', 'openai-org', 'openai-proj', 'openai-x', 'monkey', 'keyframe', 'passed'];
-    const glue = ['', ' ', '_', '-', '=', 'a', 'k', 's', 'x', '.', '"'];
+    const glue = ['', ' ', '_', '-', '=', 'a', 'k', 's', 'x', '.', '"', '\\n', '\\t', 'n'];
     let seed = 7;
     const pick = <T,>(xs: T[]): T => xs[(seed = (seed * 1103515245 + 12345) % 2147483648) % xs.length];
     for (let i = 0; i < 20000; i++) {
@@ -121,5 +121,61 @@ describe('SECRET_TRIGGER', () => {
     const text = JSON.stringify({ usage: { total_tokens: 21 }, session_token: 'plain-session-value' });
     expect(SECRET_TRIGGER.test(text)).toBe(true);
     expect(maskPatterns(text)).toBe(JSON.stringify({ usage: { total_tokens: 21 }, session_token: MASK }));
+  });
+});
+
+/**
+ * A request body is JSON text: the lines of a prompt (a pasted .env file, a log, a shell transcript) sit inside one
+ * JSON string, separated by `\n` escapes, not by newlines. Masking that text must find what masking the prompt itself
+ * finds, and keep the body valid JSON with everything else intact.
+ */
+describe('secrets in the lines of a JSON string (a prompt inside a request body)', () => {
+  const lines = [
+    'sk-proj-abcdefgh12345678',
+    'gsk_abcdefgh12345678',
+    'ghp_abcdefghijklmnop1234',
+    'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXZhbHVl',
+    'AKIAABCDEFGHIJKLMNOP',
+    'key=abcdef1234567890',
+    'api_key=zzzzzz1234567',
+    'password=hunter2hunter2',
+    'DB_PASSWORD=hunter2;rest',
+    'export STRIPE_SECRET=whsec_abcdef',
+    'Authorization: Basic dXNlcjpwYXNz',
+    'x-acme-key: plain-header-1',
+    'Cookie: session=abc; other=def',
+    'run --token plain-argv-2 now',
+    'https://h/p?key=abc123456&sig=def987654',
+  ];
+  const seps = ['\n', '\r\n', '\t', '\n\t'];
+  const cases = lines.flatMap((line) => seps.map((sep): [string, string] => [line, sep]));
+  it.each(cases)('%j after %j', (line, sep) => {
+    const content = `notes:${sep}${line}${sep}next line`;
+    const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] });
+    const masked = maskPatterns(body);
+    expect(SECRET_TRIGGER.test(body)).toBe(true);
+    const parsed = JSON.parse(masked) as { messages: { content: string }[] };
+    expect(parsed.messages[0].content).toBe(maskPatterns(content));
+    expect(maskPatterns(content)).not.toBe(content);
+    expect(maskPatterns(masked)).toBe(masked);
+  });
+  it.each(['const password = "hunter2xyz";', 'db_password="inline-pw-1"', 'password: "yaml-pw-1"', "api_key: 'abc123xyz'", 'token = `tpl-value-123`'])(
+    'a secret-named literal in code or YAML pasted into a prompt: %s',
+    (line) => {
+      const value = /["'`]([^"'`]+)["'`]/.exec(line)![1];
+      const body = JSON.stringify({ messages: [{ role: 'user', content: `code:\n${line}\nend` }] });
+      const masked = maskPatterns(body);
+      expect(masked).not.toContain(value);
+      expect((JSON.parse(masked) as { messages: { content: string }[] }).messages[0].content).toMatch(/^code:\n.*\*\*\*.*\nend$/);
+      expect(maskPatterns(masked)).toBe(masked);
+    },
+  );
+  it('a secret-named header line inside a JSON field is masked, its field name kept', () => {
+    expect(maskPatterns('{"content":"x-acme-key: plain-header-1"}')).toBe('{"content":"x-acme-key: ***"}');
+  });
+  it('leaves the lines of ordinary prompts alone', () => {
+    const content = 'line one\nmonkey=3\nauthor: me\nthe password policy says 12 chars\n\tindented --verbose flag';
+    const body = JSON.stringify({ messages: [{ role: 'user', content }] });
+    expect(maskPatterns(body)).toBe(body);
   });
 });

@@ -34,19 +34,38 @@ const SECRET_ENV_NAME = /(_KEY|_TOKEN|_SECRET|_JWT|PASSWORD|_PASS|_PWD|_CREDENTI
  */
 const SECRET_IDENT = /(api[_-]?key|apikey|access[_-]?key|private[_-]?key|secret[_-]?key|token|secret|passw(?:or)?d|passphrase|credentials?|authorization|jwt|cookie)$/i;
 
+/**
+ * A token that starts with `head`: `head` where a token starts, in plain text and in JSON text alike. A request body
+ * is JSON: the lines of a prompt (a pasted .env file, a log, a shell transcript) sit inside one string, separated by
+ * the escapes `\n`, `\r`, `\t` rather than by line breaks, so `sk-…` at the start of such a line follows the letter
+ * `n` (no word boundary). The look back comes after `head` so that V8 still scans for `head` (a leading assertion
+ * made these patterns 10x slower).
+ */
+const tokenStart = (head: string): string => String.raw`${head}(?<=(?:^|\W|\\[nrt])${head})`;
+/** A JSON string's escaped line break or tab, where the line-local rules also see a line start or a space. */
+const ESC_BREAK = String.raw`\\[nrt]`;
+/**
+ * One character of a value, `stop` excluded, and a backslash only where it does not begin one of the escapes in
+ * `escapes` (those of the characters the value stops at: `\n`, `\r`, `\"`, and `\t` where whitespace ends it).
+ */
+const valueChar = (stop: string, escapes = 'nrt"'): string => String.raw`(?:[^${stop}\\]|\\(?![${escapes}]))`;
+/** Spaces and tabs, a JSON string's `\t` included. */
+const BLANKS = String.raw`(?:[ \t]|\\t)*`;
+
 /** Token shapes that are secrets wherever they appear. */
 export const SECRET_PATTERNS: RegExp[] = [
-  /\bsk-(?:proj-|ant-|live-|test-)?[A-Za-z0-9_-]{8,}/g,
-  /\bgsk_[A-Za-z0-9]{8,}/g,
-  /\bhf_[A-Za-z0-9]{16,}/g,
-  /\b(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{16,}/g,
-  /\bxox[abprse]-[A-Za-z0-9-]{10,}/g,
-  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
-  /\bAIza[0-9A-Za-z_-]{30,}/g,
+  [String.raw`sk-`, String.raw`(?:proj-|ant-|live-|test-)?[A-Za-z0-9_-]{8,}`],
+  [String.raw`gsk_`, String.raw`[A-Za-z0-9]{8,}`],
+  [String.raw`hf_`, String.raw`[A-Za-z0-9]{16,}`],
+  [String.raw`(?:ghp|gho|ghu|ghs|ghr|github_pat)_`, String.raw`[A-Za-z0-9_]{16,}`],
+  [String.raw`xox[abprse]-`, String.raw`[A-Za-z0-9-]{10,}`],
+  [String.raw`(?:AKIA|ASIA)`, String.raw`[0-9A-Z]{16}\b`],
+  [String.raw`AIza`, String.raw`[0-9A-Za-z_-]{30,}`],
   // JWT: base64url header `{"…` (eyJ), payload, signature (may be empty for alg none).
-  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
-  /([Bb]earer\s+)[A-Za-z0-9._~+/=-]{8,}/g,
-];
+  [String.raw`eyJ`, String.raw`[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`],
+]
+  .map(([head, rest]) => new RegExp(tokenStart(head) + rest, 'g'))
+  .concat(/([Bb]earer\s+)[A-Za-z0-9._~+/=-]{8,}/g);
 
 /**
  * Substrings of everything the rules can change: token-shape prefixes and the telling part of every secret name
@@ -55,11 +74,12 @@ export const SECRET_PATTERNS: RegExp[] = [
  * ingests, and the recorder on every body. Grouped by first letter (`a(?:kia|sia|pi[_-]?key…)`): V8 then tries one
  * branch per position instead of every name starting with that letter (a 30 KB prompt: 115 -> 83 us). Matches
  * exactly what the flat list `sk-|gsk_|hf_|gh[pousr]_|github_pat_|xox[abprse]-|AKIA|ASIA|AIza|eyJ|bearer|
- * api[_-]?key|access[_-]?key|private[_-]?key|[_-]key|\bkey=|\bsig(?:nature)?=|authoriz|auth(?!or)|passw|passphrase|
- * _pass|pwd|secret|token(?!s)|credential|jwt|cookie|openai-org|openai-proj` matches (a test compares them).
+ * api[_-]?key|access[_-]?key|private[_-]?key|[_-]key|key=|sig(?:nature)?=|authoriz|auth(?!or)|passw|passphrase|
+ * _pass|pwd|secret|token(?!s)|credential|jwt|cookie|openai-org|openai-proj` matches, `key=` and `sig=` where a
+ * token starts (see tokenStart), a test compares them.
  */
 export const SECRET_TRIGGER =
-  /a(?:kia|sia|iza|pi[_-]?key|ccess[_-]?key|uthoriz|uth(?!or))|bearer|c(?:redential|ookie)|eyj|g(?:sk_|h[pousr]_|ithub_pat_)|hf_|jwt|\bkey=|openai-(?:org|proj)|p(?:rivate[_-]?key|assw|assphrase|wd)|s(?:k-|ecret)|\bsig(?:nature)?=|token(?!s)|xox[abprse]-|[_-]key|_pass/i;
+  /a(?:kia|sia|iza|pi[_-]?key|ccess[_-]?key|uthoriz|uth(?!or))|bearer|c(?:redential|ookie)|eyj|g(?:sk_|h[pousr]_|ithub_pat_)|hf_|jwt|key=(?<=(?:^|\W|\\[nrt])key=)|openai-(?:org|proj)|p(?:rivate[_-]?key|assw|assphrase|wd)|s(?:k-|ecret)|sig(?:nature)?=(?<=(?:^|\W|\\[nrt])sig(?:nature)?=)|token(?!s)|xox[abprse]-|[_-]key|_pass/i;
 
 export function isSecretEnvName(name: string): boolean {
   return SECRET_ENV_NAME.test(name);
@@ -109,19 +129,31 @@ const JSON_FIELD = /"([^"\\\r\n]{1,80})"(\s*:\s*)"((?:[^"\\\r\n]|\\.)*)"/g;
 const ESCAPED_JSON_FIELD = /\\"([\w$.-]{1,80})\\"(\s*:\s*)\\"(.*?)\\"/g;
 /** A quoted literal assigned to a name in source or text: `name = '…'`, `name: "…"`, `'name': `…``. */
 const NAMED_LITERAL = /\b([A-Za-z_$][\w$-]{0,80})(["']?\s*[:=]\s*)(["'`])([^"'`\r\n]+)\3/g;
+/**
+ * The same with double quotes inside a JSON string (`password = \"…\"`: code or YAML pasted into a prompt), where
+ * each quote is an escape. The name may then start right after an `\n` escape: `npassword` is still secret-named.
+ */
+const NAMED_LITERAL_ESCAPED = new RegExp(String.raw`\b([A-Za-z_$][\w$-]{0,80})('?${BLANKS}[:=]${BLANKS})\\"(${valueChar(String.raw`"'\`\r\n`, 'nr"')}+)\\"`, 'g');
+// The line-local rules below also take a JSON string's `\n`, `\r`, `\t` as the line break or space they stand for,
+// and end a value there (see START).
 /** Credential headers written as text: `Authorization: Basic …`, `x-acme-key: …`, `Cookie: a=b; c=d`. */
-const HEADER_LINE = /(^|[\s{,"'`])([A-Za-z][\w-]{0,80})(["']?[ \t]*:[ \t]*["'`]?)([^"'`\r\n,}]+)/gm;
+const HEADER_LINE = new RegExp(String.raw`(^|[\s{,"'\`]|${ESC_BREAK})([A-Za-z][\w-]{0,80})(["']?${BLANKS}:${BLANKS}["'\`]?)(${valueChar(String.raw`"'\`\r\n,}`, 'nr"')}+)`, 'gm');
 /** A dotenv / shell line: `OPENAI_API_KEY=sk…`, `export DB_PASSWORD=…`. */
 const ENV_LINE = /^([ \t]*(?:export[ \t]+)?)([A-Za-z_][A-Za-z0-9_]{0,80})([ \t]*=[ \t]*)(\S+)$/gm;
+/** The same line inside a JSON string: after `\n` or `\r`, up to the next one or the string's end. */
+const ENV_LINE_ESCAPED = new RegExp(String.raw`(\\[nr])(${BLANKS}(?:export(?:[ \t]|\\t)+)?)([A-Za-z_][A-Za-z0-9_]{0,80})([ \t]*=[ \t]*)(${valueChar(String.raw`\s"`)}+)(?=\\[nr]|")`, 'g');
 /** `name=value` in a URL query, a form body, a cookie, or an argv flag `--api-key=value`. */
-const NAME_EQ = /(^|[?&;\s"'(,])(-{0,2}[A-Za-z_][\w.-]{0,80})=([^=&#\s"'<>,;)][^&#\s"'<>,;)]*)/g;
+const NAME_EQ = new RegExp(String.raw`(^|[?&;\s"'(,]|${ESC_BREAK})(-{0,2}[A-Za-z_][\w.-]{0,80})=(${valueChar(String.raw`=&#\s"'<>,;)`)}${valueChar(String.raw`&#\s"'<>,;)`)}*)`, 'g');
 /** An argv flag followed by its value: `--token value`, `--api-key value`. */
-const FLAG_VALUE = /(^|\s)(--[A-Za-z][\w-]{0,80})([ \t]+)([^\s-]\S{5,})/g;
+const FLAG_VALUE = new RegExp(String.raw`(^|\s|${ESC_BREAK})(--[A-Za-z][\w-]{0,80})([ \t]+)((?:\\?["'])?${valueChar(String.raw`\s"'-`)}${valueChar(String.raw`\s"'`)}{5,})`, 'g');
+
+/** A credential header's value as HEADER_LINE leaves it: the scheme kept, the rest masked (`Basic ***`). */
+const MASKED_SCHEME = /(?:Bearer|Basic|Token)\s+\*\*\*$/i;
 
 /** Values that are code or already masked, never credentials: template holes, env reads, the mask itself. */
 function keep(value: string): boolean {
   const v = value.trim();
-  return v === '' || v === MASK || v.endsWith(`Bearer ${MASK}`) || v.includes('${') || v.includes('process.env');
+  return v === '' || v === MASK || MASKED_SCHEME.test(v) || v.includes('${') || v.includes('process.env');
 }
 
 /**
@@ -143,14 +175,19 @@ export function maskNamedText(text: string, onHit?: (name: string) => void): str
   out = out.replace(NAMED_LITERAL, (m: string, name: string, sep: string, q: string, value: string) =>
     secret(name, value) ? `${name}${sep}${q}${MASK}${q}` : m,
   );
-  out = out.replace(HEADER_LINE, (m: string, lead: string, name: string, sep: string, value: string) => {
-    if (!secret(name, value, isSecretHeader)) return m;
+  out = out.replace(NAMED_LITERAL_ESCAPED, (m: string, name: string, sep: string, value: string) =>
+    secret(name, value) ? `${name}${sep}\\"${MASK}\\"` : m,
+  );
+  const headerLine = (m: string, lead: string, name: string, sep: string, value: string): string => {
+    // Not a credential header: its value may still hold one (`"content":"x-acme-key: …"`, `Subject: token: …`).
+    if (!secret(name, value, isSecretHeader)) return `${lead}${name}${sep}${value.replace(HEADER_LINE, headerLine)}`;
     const bearer = /^(Bearer|Basic|Token)\s+/i.exec(value);
     return `${lead}${name}${sep}${bearer ? bearer[0] : ''}${MASK}`;
-  });
-  out = out.replace(ENV_LINE, (m: string, lead: string, name: string, sep: string, value: string) =>
-    secret(name, value) ? `${lead}${name}${sep}${MASK}` : m,
-  );
+  };
+  out = out.replace(HEADER_LINE, headerLine);
+  const envLine = (m: string, lead: string, name: string, sep: string, value: string): string => (secret(name, value) ? `${lead}${name}${sep}${MASK}` : m);
+  out = out.replace(ENV_LINE, envLine);
+  out = out.replace(ENV_LINE_ESCAPED, (m: string, brk: string, lead: string, name: string, sep: string, value: string) => brk + envLine(m.slice(brk.length), lead, name, sep, value));
   out = out.replace(NAME_EQ, (m: string, lead: string, name: string, value: string) =>
     secret(name.replace(/^-+/, ''), value, isSecretParam) ? `${lead}${name}=${MASK}` : m,
   );
