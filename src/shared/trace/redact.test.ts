@@ -170,6 +170,9 @@ describe('secrets in the lines of a JSON string (a prompt inside a request body)
       expect(maskPatterns(masked)).toBe(masked);
     },
   );
+  it('a flag value at the end of a JSON string is masked up to the string, not past it', () => {
+    expect(maskPatterns('{"cmd":"run --token abcdefgh1234","x":1}')).toBe('{"cmd":"run --token ***","x":1}');
+  });
   it('a secret-named header line inside a JSON field is masked, its field name kept', () => {
     expect(maskPatterns('{"content":"x-acme-key: plain-header-1"}')).toBe('{"content":"x-acme-key: ***"}');
   });
