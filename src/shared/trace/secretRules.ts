@@ -135,9 +135,14 @@ const NAMED_LITERAL = /\b([A-Za-z_$][\w$-]{0,80})(["']?\s*[:=]\s*)(["'`])([^"'`\
  */
 const NAMED_LITERAL_ESCAPED = new RegExp(String.raw`\b([A-Za-z_$][\w$-]{0,80})('?${BLANKS}[:=]${BLANKS})\\"(${valueChar(String.raw`"'\`\r\n`, 'nr"')}+)\\"`, 'g');
 // The line-local rules below also take a JSON string's `\n`, `\r`, `\t` as the line break or space they stand for,
-// and end a value there (see START).
-/** Credential headers written as text: `Authorization: Basic …`, `x-acme-key: …`, `Cookie: a=b; c=d`. */
-const HEADER_LINE = new RegExp(String.raw`(^|[\s{,"'\`]|${ESC_BREAK})([A-Za-z][\w-]{0,80})(["']?${BLANKS}:${BLANKS}["'\`]?)(${valueChar(String.raw`"'\`\r\n,}`, 'nr"')}+)`, 'gm');
+// and end a value there (see tokenStart).
+/**
+ * Credential headers written as text: `Authorization: Basic …`, `x-acme-key: …`, `Cookie: a=b; c=d`. The name and its
+ * colon; the value (HEADER_VALUE, up to the end of the line) is read only for a credential header's name, so that
+ * another name's value is still searched (`"content":"x-acme-key: …"`, `Note: Authorization: …`) in one pass.
+ */
+const HEADER_NAME = new RegExp(String.raw`(^|[\s{,"'\`]|${ESC_BREAK})([A-Za-z][\w-]{0,80})(["']?${BLANKS}:${BLANKS}["'\`]?)`, 'gm');
+const HEADER_VALUE = new RegExp(`${valueChar(String.raw`"'\`\r\n,}`, 'nr"')}+`, 'y');
 /** A dotenv / shell line: `OPENAI_API_KEY=sk…`, `export DB_PASSWORD=…`. */
 const ENV_LINE = /^([ \t]*(?:export[ \t]+)?)([A-Za-z_][A-Za-z0-9_]{0,80})([ \t]*=[ \t]*)(\S+)$/gm;
 /** The same line inside a JSON string: after `\n` or `\r`, up to the next one or the string's end. */
@@ -154,6 +159,32 @@ const MASKED_SCHEME = /(?:Bearer|Basic|Token)\s+\*\*\*$/i;
 function keep(value: string): boolean {
   const v = value.trim();
   return v === '' || v === MASK || MASKED_SCHEME.test(v) || v.includes('${') || v.includes('process.env');
+}
+
+/** HEADER_NAME / HEADER_VALUE: each credential header's value masked (a `Bearer`/`Basic`/`Token` scheme kept). */
+function maskHeaderLines(text: string, secret: (name: string, value: string) => boolean): string {
+  let out = '';
+  let done = 0;
+  HEADER_NAME.lastIndex = 0;
+  for (let m = HEADER_NAME.exec(text); m; m = HEADER_NAME.exec(text)) {
+    const [head, lead, name, sep] = m;
+    // Any other name: the search goes on right after it (its separator may hold the next name's lead).
+    if (!isSecretHeader(name)) {
+      HEADER_NAME.lastIndex = m.index + lead.length + name.length;
+      continue;
+    }
+    const valueAt = m.index + head.length;
+    HEADER_VALUE.lastIndex = valueAt;
+    const value = HEADER_VALUE.exec(text)?.[0];
+    if (value === undefined || !secret(name, value)) {
+      HEADER_NAME.lastIndex = m.index + lead.length + name.length;
+      continue;
+    }
+    const scheme = /^(Bearer|Basic|Token)\s+/i.exec(value);
+    out += `${text.slice(done, m.index)}${lead}${name}${sep}${scheme ? scheme[0] : ''}${MASK}`;
+    done = HEADER_NAME.lastIndex = valueAt + value.length;
+  }
+  return done === 0 ? text : out + text.slice(done);
 }
 
 /**
@@ -178,13 +209,7 @@ export function maskNamedText(text: string, onHit?: (name: string) => void): str
   out = out.replace(NAMED_LITERAL_ESCAPED, (m: string, name: string, sep: string, value: string) =>
     secret(name, value) ? `${name}${sep}\\"${MASK}\\"` : m,
   );
-  const headerLine = (m: string, lead: string, name: string, sep: string, value: string): string => {
-    // Not a credential header: its value may still hold one (`"content":"x-acme-key: …"`, `Subject: token: …`).
-    if (!secret(name, value, isSecretHeader)) return `${lead}${name}${sep}${value.replace(HEADER_LINE, headerLine)}`;
-    const bearer = /^(Bearer|Basic|Token)\s+/i.exec(value);
-    return `${lead}${name}${sep}${bearer ? bearer[0] : ''}${MASK}`;
-  };
-  out = out.replace(HEADER_LINE, headerLine);
+  out = maskHeaderLines(out, (name, value) => secret(name, value, isSecretHeader));
   const envLine = (m: string, lead: string, name: string, sep: string, value: string): string => (secret(name, value) ? `${lead}${name}${sep}${MASK}` : m);
   out = out.replace(ENV_LINE, envLine);
   out = out.replace(ENV_LINE_ESCAPED, (m: string, brk: string, lead: string, name: string, sep: string, value: string) => brk + envLine(m.slice(brk.length), lead, name, sep, value));
