@@ -190,6 +190,10 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `);
   },
+  // 8 (storage): blobs of 1 KB and more may be stored deflated (blobCodec.ts), and payloads and keyframes of 48 KB
+  // and more compressed with brotli (payloadCodec.ts, marker 2). No table changes: as for 5, the version bump keeps
+  // builds that cannot decode them out of a store that has them.
+  () => undefined,
 ];
 
 /** Brings a database to the latest schema. Throws StoreVersionError for a store from a newer AgentTrace. */

@@ -14,7 +14,7 @@ import { runAgent } from '../../../test/helpers/recordAgent.js';
 import { useMockLlm } from '../../../test/mock/useMockLlm.js';
 import { dbOf } from './handle.js';
 import { MIGRATIONS } from './migrations.js';
-import { COMPRESS_MIN_CHARS, decodePayload, encodePayload } from './payloadCodec.js';
+import { BROTLI_MIN_CHARS, COMPRESS_MIN_CHARS, decodePayload, encodePayload } from './payloadCodec.js';
 import { eventRows, keyframeRows } from './runRows.js';
 import type { TraceStore } from './store.js';
 import { tmpHome } from './testJournal.js';
@@ -74,8 +74,34 @@ describe('payloads at rest', () => {
     expect(packed.reply).toBe(1);
     expect(packed.usage).toBeUndefined();
     // A plain text that looks like an encoded one is encoded anyway, so it cannot be misread.
-    const lookalike = '{"$z":1,"d":"not base64"}';
-    expect(decodePayload(encodePayload(lookalike))).toBe(lookalike);
+    for (const lookalike of ['{"$z":1,"d":"not base64"}', '{"$z":2,"d":"not base64"}', '{"$z":9}']) expect(decodePayload(encodePayload(lookalike))).toBe(lookalike);
+  });
+
+  it('stores a long conversation call once over (brotli from 48 KB): the body and the same messages parsed', () => {
+    // Varied text like tool output, so the size says what the encoding does, not how repetitive the sample is.
+    let seed = 11;
+    const turn = (i: number): string => {
+      let t = `tool result ${i}:`;
+      while (t.length < 600) t += ` row=${(seed = (seed * 1103515245 + 12345) % 2147483648) % 100000}`;
+      return t;
+    };
+    const messages = Array.from({ length: 60 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: turn(i) }));
+    const value = { model: 'gpt-4o-mini', usage: { totalTokens: 9 }, request: { body: { text: JSON.stringify({ model: 'gpt-4o-mini', messages }) } }, messages };
+    const text = JSON.stringify(value);
+    expect(text.length).toBeGreaterThan(BROTLI_MIN_CHARS);
+    const stored = encodePayload(text, value);
+    expect(stored.startsWith('{"$z":2,')).toBe(true);
+    expect(decodePayload(stored)).toBe(text);
+    expect(JSON.parse(stored)).toMatchObject({ model: 'gpt-4o-mini', usage: { totalTokens: 9 } });
+    // About one copy of the conversation: deflate (32 KB back) could not refer the second copy to the first.
+    const oneCopy = encodePayload(JSON.stringify({ messages }), { messages });
+    expect(oneCopy.startsWith('{"$z":1,')).toBe(true);
+    expect(stored.length).toBeLessThan(oneCopy.length * 1.25);
+    // Below the threshold the dictionary's deflate stays (and every earlier stored value decodes as before).
+    const mid = JSON.stringify({ model: 'm', messages: messages.slice(0, 20) });
+    expect(mid.length).toBeLessThan(BROTLI_MIN_CHARS);
+    expect(encodePayload(mid).startsWith('{"$z":1,')).toBe(true);
+    expect(decodePayload(encodePayload(mid))).toBe(mid);
   });
 
   it('stores a real agent run compressed in 16 KB pages and reads back exactly what was recorded', () => {

@@ -1,22 +1,33 @@
 /**
  * Compression of payloads at rest (event payloads and keyframe data of COMPRESS_MIN_CHARS and more). A stored value
- * stays a JSON text either way: an encoded one is `{"$z":1,"model":…,"usage":…,"d":"<base64>"}`, where `d` is the original
- * text deflated with the preset dictionary below, and `model`/`usage` are copied out (and `reply` as a presence
- * flag) so the SQL that reads them (usage totals, cost per model, calls of unknown cost) keeps working. decodePayload returns the exact original text, so every reader
- * (getEvent, lineage rows, replay tapes, export) sees byte-identical payloads; a text without the marker (stores
- * written before, imports, small values) is returned as is.
+ * stays a JSON text either way: an encoded one is `{"$z":1,"model":…,"usage":…,"d":"<base64>"}`, where `d` is the
+ * original text deflated with the preset dictionary below (`"$z":2`: compressed with brotli, for texts of
+ * BROTLI_MIN_CHARS and more), and `model`/`usage` are copied out (and `reply` as a presence flag) so the SQL that
+ * reads them (usage totals, cost per model, calls of unknown cost) keeps working. decodePayload returns the exact
+ * original text, so every reader (getEvent, lineage rows, replay tapes, export) sees byte-identical payloads; a text
+ * without the marker (stores written before, imports, small values) is returned as is.
  *
- * IMPORTANT: the dictionary is part of the stored format: never edit it. A better one needs a new marker value
- * (`"$z":2`) with its own dictionary, and decoding must keep knowing every earlier one.
+ * IMPORTANT: the dictionary and the meaning of each marker are part of the stored format: never edit them. A better
+ * encoding needs a new marker value, and decoding must keep knowing every earlier one.
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /**
  * Values shorter than this stay plain JSON text (compression gains little and costs a zlib call). From 256 chars
  * the dictionary pays: a 350-char LLM call becomes about 110, a 400-char keyframe about 190 (base64 included).
  */
 export const COMPRESS_MIN_CHARS = 256;
+/**
+ * From this size, brotli with a 4 MB window (marker 2). deflate sees back 32 KB only: an LLM call over it (a long
+ * conversation: the request body, then the same messages parsed) keeps both copies, where brotli stores the second as
+ * a reference. Measured on such a 100 KB call: 9.7 KB in 0.40 ms (deflate: 18.9 KB in 0.73 ms); below ~48 KB deflate
+ * with the dictionary is as small or smaller.
+ */
+export const BROTLI_MIN_CHARS = 48 * 1024;
+/** Every encoded value starts with this; a plain text that does is encoded anyway, so it is never misread. */
+const MARKED = '{"$z":';
 const PREFIX = '{"$z":1,';
+const PREFIX_BROTLI = '{"$z":2,';
 /** Fields copied in clear next to the compressed text, for SQL (json_extract). */
 const HEAD_FIELDS = ['model', 'usage'] as const;
 
@@ -36,12 +47,19 @@ const DICT_1 = Buffer.from(
  * dictionary does most of the work). Inflate reads any level: stored values of either level decode the same.
  */
 const DEFLATE = { dictionary: DICT_1, level: 3 };
+/** Quality 3: about as fast as deflate level 1 here, and far smaller than deflate on texts over its window. */
+const brotliOptions = (bytes: number) => ({
+  params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 3, [zlibConstants.BROTLI_PARAM_LGWIN]: 22, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes },
+});
 
 /** The stored form of a payload or keyframe text: compressed when large and worth it, else the text itself. */
 export function encodePayload(text: string, value?: unknown): string {
   // A plain text that happened to start like an encoded one is always encoded, so decoding never misreads it.
-  if (text.length < COMPRESS_MIN_CHARS && !text.startsWith(PREFIX)) return text;
-  const z = deflateRawSync(Buffer.from(text, 'utf8'), DEFLATE).toString('base64');
+  const marked = text.startsWith(MARKED);
+  if (text.length < COMPRESS_MIN_CHARS && !marked) return text;
+  const bytes = Buffer.from(text, 'utf8');
+  const brotli = text.length >= BROTLI_MIN_CHARS;
+  const z = (brotli ? brotliCompressSync(bytes, brotliOptions(bytes.byteLength)) : deflateRawSync(bytes, DEFLATE)).toString('base64');
   let head = '';
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
@@ -49,13 +67,14 @@ export function encodePayload(text: string, value?: unknown): string {
     // Presence only: the cost query tells a call that got a reply without usage (cost unknown) by `$.reply`.
     if (o.reply !== undefined) head += '"reply":1,';
   }
-  const out = `${PREFIX}${head}"d":"${z}"}`;
-  return out.length < text.length || text.startsWith(PREFIX) ? out : text;
+  const out = `${brotli ? PREFIX_BROTLI : PREFIX}${head}"d":"${z}"}`;
+  return out.length < text.length || marked ? out : text;
 }
 
 /** The original text of a stored payload or keyframe (see encodePayload). */
 export function decodePayload(stored: string): string {
-  if (!stored.startsWith(PREFIX)) return stored;
-  const d = (JSON.parse(stored) as { d: string }).d;
-  return inflateRawSync(Buffer.from(d, 'base64'), { dictionary: DICT_1 }).toString('utf8');
+  const brotli = stored.startsWith(PREFIX_BROTLI);
+  if (!brotli && !stored.startsWith(PREFIX)) return stored;
+  const z = Buffer.from((JSON.parse(stored) as { d: string }).d, 'base64');
+  return (brotli ? brotliDecompressSync(z) : inflateRawSync(z, { dictionary: DICT_1 })).toString('utf8');
 }
