@@ -55,6 +55,7 @@ const PLANTED = {
   linePassword: `linepw-${hex(8)}`,
   tabKey: `tabkey-${hex(8)}`,
   lineAuth: `lineauth-${hex(8)}`,
+  urlPassword: `urlpw-${hex(8)}`,
   // Literals in test/agents/secrets-at-rest.mjs.
   sourceLiteral: 'srclit-pw-5c1d9e7b2a',
   sourceAws: 'AKIAQWERTYUIOPASDFGH',
@@ -129,7 +130,7 @@ describe('secrets at rest', () => {
       PLANT_ECHO: PLANTED.echoed,
       PLANT_BODY: PLANTED.bodyField,
       PLANT_SHAPES: SHAPES.map((k) => PLANTED[k]).join(' '),
-      PLANT_LINES: `# .env\n${PLANTED.lineToken}\nDB_PASSWORD=${PLANTED.linePassword}\n\tapi_key=${PLANTED.tabKey}\nAuthorization: Basic ${PLANTED.lineAuth}\n`,
+      PLANT_LINES: `# .env\n${PLANTED.lineToken}\nDB_PASSWORD=${PLANTED.linePassword}\n\tapi_key=${PLANTED.tabKey}\nAuthorization: Basic ${PLANTED.lineAuth}\nDATABASE_URL=postgres://app:${PLANTED.urlPassword}@db:5432/app\n`,
       PLANT_LOCAL_LLM: PLANTED.localAtLlm,
       PLANT_LOCAL_ERR: PLANTED.localAtError,
       PLANT_ERRMSG: PLANTED.errorMessage,

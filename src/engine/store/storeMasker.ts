@@ -5,13 +5,8 @@
  * Ingest must stay fast (>= 100k events/s), so a cheap trigger test on the raw text decides whether the full
  * maskJson walk is needed at all: every string maskJson could change contains one of the trigger substrings.
  */
-import { SECRET_TRIGGER, SecretSet, isSecretEnvName, maskJson } from '../../shared/trace/redact.js';
+import { SecretSet, isSecretEnvName, maskJson, mayHoldSecret } from '../../shared/trace/redact.js';
 
-/**
- * Substrings that every secret shape and secret name of redact.ts contains (defined beside the rules, in
- * secretRules.ts, so a new rule cannot be added without its trigger).
- */
-const TRIGGER = SECRET_TRIGGER;
 
 export class StoreMasker {
   readonly secrets = new SecretSet();
@@ -31,7 +26,8 @@ export class StoreMasker {
 
   /** True when text may contain something to mask (false means: certainly nothing). */
   mayContainSecret(text: string): boolean {
-    if (TRIGGER.test(text)) return true;
+    // Defined beside the rules (secretRules.ts), so a new rule cannot be added without its pre-check.
+    if (mayHoldSecret(text)) return true;
     for (const n of this.needles) if (text.includes(n)) return true;
     return false;
   }

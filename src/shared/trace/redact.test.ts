@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MASK, SECRET_TRIGGER, SecretSet, findSecretName, maskArgv, maskEnv, maskHeaders, maskJson, maskPatterns, maskUrl } from './redact.js';
+import { MASK, SECRET_TRIGGER, SecretSet, findSecretName, mayHoldSecret, maskArgv, maskEnv, maskHeaders, maskJson, maskPatterns, maskUrl } from './redact.js';
 
 describe('token shapes', () => {
   const shapes = [
@@ -16,6 +16,18 @@ describe('token shapes', () => {
   it.each(shapes)('masks %s wherever it appears, and the trigger sees it', (s) => {
     expect(maskPatterns(`before ${s} after`)).toBe(`before ${MASK} after`);
     expect(SECRET_TRIGGER.test(s)).toBe(true);
+  });
+  it.each([
+    ['postgres://app:s3cr3tpw@db:5432/app', 'postgres://app:***@db:5432/app'],
+    ['redis://:hunter2xx@cache:6379/0', 'redis://:***@cache:6379/0'],
+    ['connect failed: mongodb+srv://svc:p%40ss%2Fw0rd@cluster0.example.net/db?retryWrites=true', 'connect failed: mongodb+srv://svc:***@cluster0.example.net/db?retryWrites=true'],
+  ])('masks the password of a URL (%s), keeping the rest', (input, output) => {
+    expect(maskPatterns(input)).toBe(output);
+    expect(maskPatterns(output)).toBe(output);
+    expect(mayHoldSecret(input)).toBe(true);
+  });
+  it('leaves URLs without a password alone', () => {
+    for (const s of ['https://user@host/x', 'https://host:8443/path', 'see http://a.b/c?x=1 and mail me@x.org', 'git@github.com:org/repo.git']) expect(maskPatterns(s)).toBe(s);
   });
   it('keeps the Bearer prefix', () => {
     expect(maskPatterns('Authorization: Bearer abcdefgh12345')).toBe('Authorization: Bearer ***');
@@ -146,6 +158,7 @@ describe('secrets in the lines of a JSON string (a prompt inside a request body)
     'Cookie: session=abc; other=def',
     'run --token plain-argv-2 now',
     'https://h/p?key=abc123456&sig=def987654',
+    'DATABASE_URL=postgres://app:s3cr3tpw@db:5432/app',
   ];
   const seps = ['\n', '\r\n', '\t', '\n\t'];
   const cases = lines.flatMap((line) => seps.map((sep): [string, string] => [line, sep]));
@@ -153,7 +166,7 @@ describe('secrets in the lines of a JSON string (a prompt inside a request body)
     const content = `notes:${sep}${line}${sep}next line`;
     const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] });
     const masked = maskPatterns(body);
-    expect(SECRET_TRIGGER.test(body)).toBe(true);
+    expect(mayHoldSecret(body)).toBe(true);
     const parsed = JSON.parse(masked) as { messages: { content: string }[] };
     expect(parsed.messages[0].content).toBe(maskPatterns(content));
     expect(maskPatterns(content)).not.toBe(content);

@@ -3,9 +3,9 @@
  * functions first. Pure: no Node imports, so the SDK, engine and renderer share one implementation.
  */
 
-import { MASK, SECRET_PATTERNS, SECRET_TRIGGER, isSecretEnvName, isSecretField, isSecretHeader, isSecretName, maskNamedText, maskShapes } from './secretRules.js';
+import { MASK, SECRET_PATTERNS, isSecretEnvName, isSecretField, isSecretHeader, isSecretName, maskNamedText, maskShapes, mayHoldSecret } from './secretRules.js';
 
-export { MASK, SECRET_TRIGGER, isSecretEnvName, isSecretField, isSecretHeader, isSecretName } from './secretRules.js';
+export { MASK, SECRET_TRIGGER, isSecretEnvName, isSecretField, isSecretHeader, isSecretName, mayHoldSecret } from './secretRules.js';
 
 /** Known literal secret values (env values of secret-named vars), registered once per process. */
 export class SecretSet {
@@ -85,7 +85,7 @@ export class SecretSet {
 
 /** The name of the first secret-named assignment with an unmasked value in text (`api_key`, `--token`), if any. */
 export function findSecretName(text: string): string | undefined {
-  if (!SECRET_TRIGGER.test(text)) return undefined;
+  if (!mayHoldSecret(text)) return undefined;
   let first: string | undefined;
   maskNamedText(text, (name) => (first ??= name));
   return first;
@@ -96,7 +96,7 @@ export function findSecretName(text: string): string | undefined {
  * the rules for the common clean string.
  */
 export function maskPatterns(text: string): string {
-  if (!SECRET_TRIGGER.test(text)) return text;
+  if (!mayHoldSecret(text)) return text;
   return maskNamedText(maskShapes(text));
 }
 
