@@ -2,11 +2,10 @@
  * Defensive secret masking at the store boundary. The SDK masks before writing the journal; the store masks again
  * with the host's own secrets (env values of *_KEY/*_TOKEN/... vars) so that a hook that forgot to mask, or a
  * journal written in environment-variable mode, still never puts a secret into traces.db.
- * Ingest must stay fast (>= 100k events/s), so a cheap trigger test on the raw text decides whether the full
- * maskJson walk is needed at all: every string maskJson could change contains one of the trigger substrings.
+ * Ingest must stay fast (>= 100k events/s), so a cheap pre-check on the raw text (mayHoldSecret, plus the host's
+ * secret values) decides whether the full maskJson walk is needed at all: false means maskJson would change nothing.
  */
 import { SecretSet, isSecretEnvName, maskJson, mayHoldSecret } from '../../shared/trace/redact.js';
-
 
 export class StoreMasker {
   readonly secrets = new SecretSet();

@@ -83,8 +83,10 @@ export const SECRET_PATTERNS: RegExp[] = [
  * _pass|pwd|secret|token(?!s)|credential|jwt|cookie|openai-org|openai-proj` matches, `key=` and `sig=` where a
  * token starts (see tokenStart); a test compares them. With USERINFO it makes mayHoldSecret.
  */
-export const SECRET_TRIGGER =
-  /a(?:kia|sia|iza|pi[_-]?key|ccess[_-]?key|uthoriz|uth(?!or))|bearer|c(?:redential|ookie)|eyj|g(?:sk_|h[pousr]_|ithub_pat_)|hf_|jwt|key=(?<=(?:^|\W|\\[nrt])key=)|openai-(?:org|proj)|p(?:rivate[_-]?key|assw|assphrase|wd)|s(?:k-|ecret)|sig(?:nature)?=(?<=(?:^|\W|\\[nrt])sig(?:nature)?=)|token(?!s)|xox[abprse]-|[_-]key|_pass/i;
+export const SECRET_TRIGGER = new RegExp(
+  String.raw`a(?:kia|sia|iza|pi[_-]?key|ccess[_-]?key|uthoriz|uth(?!or))|bearer|c(?:redential|ookie)|eyj|g(?:sk_|h[pousr]_|ithub_pat_)|hf_|jwt|${tokenStart('key=')}|openai-(?:org|proj)|p(?:rivate[_-]?key|assw|assphrase|wd)|s(?:k-|ecret)|${tokenStart('sig(?:nature)?=')}|token(?!s)|xox[abprse]-|[_-]key|_pass`,
+  'i',
+);
 
 /** A URL's `//user:password@`, tested apart (only in a text with an `@`): as a branch of the trigger it made it 50% slower. */
 const USERINFO = /\/\/[^\s/:@"'\\]{0,128}:[^\s/@"'\\]{1,256}@/;
@@ -157,15 +159,18 @@ const HEADER_NAME = new RegExp(String.raw`(^|[\s{,"'\`]|${ESC_BREAK})([A-Za-z][\
 const HEADER_VALUE = new RegExp(`${valueChar(String.raw`"'\`\r\n,}`, 'nr"')}+`, 'y');
 /** A dotenv / shell line: `OPENAI_API_KEY=sk…`, `export DB_PASSWORD=…`. */
 const ENV_LINE = /^([ \t]*(?:export[ \t]+)?)([A-Za-z_][A-Za-z0-9_]{0,80})([ \t]*=[ \t]*)(\S+)$/gm;
-/** The same line inside a JSON string: after `\n` or `\r`, up to the next one or the string's end. */
-const ENV_LINE_ESCAPED = new RegExp(String.raw`(\\[nr])(${BLANKS}(?:export(?:[ \t]|\\t)+)?)([A-Za-z_][A-Za-z0-9_]{0,80})([ \t]*=[ \t]*)(${valueChar(String.raw`\s"`)}+)(?=\\[nr]|")`, 'g');
+/** The same line inside a JSON string: after `\n` or `\r` (kept with the lead), up to the next one or the string's end. */
+const ENV_LINE_ESCAPED = new RegExp(String.raw`(\\[nr]${BLANKS}(?:export(?:[ \t]|\\t)+)?)([A-Za-z_][A-Za-z0-9_]{0,80})([ \t]*=[ \t]*)(${valueChar(String.raw`\s"`)}+)(?=\\[nr]|")`, 'g');
 /** `name=value` in a URL query, a form body, a cookie, or an argv flag `--api-key=value`. */
 const NAME_EQ = new RegExp(String.raw`(^|[?&;\s"'(,]|${ESC_BREAK})(-{0,2}[A-Za-z_][\w.-]{0,80})=(${valueChar(String.raw`=&#\s"'<>,;)`)}${valueChar(String.raw`&#\s"'<>,;)`)}*)`, 'g');
 /** An argv flag followed by its value: `--token value`, `--api-key value`. */
 const FLAG_VALUE = new RegExp(String.raw`(^|\s|${ESC_BREAK})(--[A-Za-z][\w-]{0,80})([ \t]+)((?:\\?["'])?${valueChar(String.raw`\s"'-`)}${valueChar(String.raw`\s"'`)}{5,})`, 'g');
 
-/** A credential header's value as HEADER_LINE leaves it: the scheme kept, the rest masked (`Basic ***`). */
-const MASKED_SCHEME = /(?:Bearer|Basic|Token)\s+\*\*\*$/i;
+/** Auth schemes kept at the start of a masked credential header's value (`Basic ***`). */
+const SCHEMES = 'Bearer|Basic|Token';
+const SCHEME = new RegExp(String.raw`^(?:${SCHEMES})\s+`, 'i');
+/** A credential header's value as maskHeaderLines leaves it. */
+const MASKED_SCHEME = new RegExp(String.raw`(?:${SCHEMES})\s+\*\*\*$`, 'i');
 
 /** Values that are code or already masked, never credentials: template holes, env reads, the mask itself. */
 function keep(value: string): boolean {
@@ -180,19 +185,16 @@ function maskHeaderLines(text: string, secret: (name: string, value: string) => 
   HEADER_NAME.lastIndex = 0;
   for (let m = HEADER_NAME.exec(text); m; m = HEADER_NAME.exec(text)) {
     const [head, lead, name, sep] = m;
-    // Any other name: the search goes on right after it (its separator may hold the next name's lead).
-    if (!isSecretHeader(name)) {
-      HEADER_NAME.lastIndex = m.index + lead.length + name.length;
-      continue;
-    }
     const valueAt = m.index + head.length;
+    // The value is read only after a credential header's name (reading every name's would be quadratic).
     HEADER_VALUE.lastIndex = valueAt;
-    const value = HEADER_VALUE.exec(text)?.[0];
+    const value = isSecretHeader(name) ? HEADER_VALUE.exec(text)?.[0] : undefined;
     if (value === undefined || !secret(name, value)) {
+      // The search goes on right after the name (its separator may hold the next name's lead).
       HEADER_NAME.lastIndex = m.index + lead.length + name.length;
       continue;
     }
-    const scheme = /^(Bearer|Basic|Token)\s+/i.exec(value);
+    const scheme = SCHEME.exec(value);
     out += `${text.slice(done, m.index)}${lead}${name}${sep}${scheme ? scheme[0] : ''}${MASK}`;
     done = HEADER_NAME.lastIndex = valueAt + value.length;
   }
@@ -224,7 +226,7 @@ export function maskNamedText(text: string, onHit?: (name: string) => void): str
   out = maskHeaderLines(out, (name, value) => secret(name, value, isSecretHeader));
   const envLine = (m: string, lead: string, name: string, sep: string, value: string): string => (secret(name, value) ? `${lead}${name}${sep}${MASK}` : m);
   out = out.replace(ENV_LINE, envLine);
-  out = out.replace(ENV_LINE_ESCAPED, (m: string, brk: string, lead: string, name: string, sep: string, value: string) => brk + envLine(m.slice(brk.length), lead, name, sep, value));
+  out = out.replace(ENV_LINE_ESCAPED, envLine);
   out = out.replace(NAME_EQ, (m: string, lead: string, name: string, value: string) =>
     secret(name.replace(/^-+/, ''), value, isSecretParam) ? `${lead}${name}=${MASK}` : m,
   );
