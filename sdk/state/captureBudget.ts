@@ -7,8 +7,8 @@
  *
  * The debugger being on costs more than its pauses: while it is, V8 runs every promise on its slow path. The openai
  * client's calls took ~20% more CPU with nothing but `Debugger.enable` (1.16 -> 1.38 ms per call, 300 and 1,500 calls
- * against a local server, 4 rounds). That cost, estimated as TAX_SHARE of the main thread's busy time (busySince),
- * may take 1% of the wall time too, judged over windows of at least WINDOW_CALLS LLM calls and WINDOW_MS from the
+ * against a local server, 4 rounds). That cost, estimated as TAX_SHARE of the main thread's busy time (busySince)
+ * outside capture pauses, may take 1% of the wall time too, judged over windows of at least WINDOW_CALLS LLM calls and WINDOW_MS from the
  * WARM_CALLS-th call on (the first calls run cold code): a window over it turns the debugger off for the rest of the
  * run (LocalsInspector.detach).
  * An agent waiting on its model (a few ms of work per call) keeps the debugger and every call's locals for the whole
@@ -53,6 +53,8 @@ interface Window {
   wall: number;
   busy: BusyClock;
   calls: number;
+  /** The inspector's spentMs when the window opened. */
+  spent: number;
 }
 
 export class CaptureBudget {
@@ -91,10 +93,13 @@ export class CaptureBudget {
     const now = this.now();
     if (w && now - w.wall < WINDOW_MS) return;
     const busy = this.busy();
-    if (w && TAX_SHARE * busySince(w.busy, busy) > this.share * (now - w.wall)) {
+    // The tax falls on the agent's own work: the pauses of captures (and explicit snapshots) are busy time too, but
+    // they are what spentMs counts, under their own budget. Counted here as well, an agent whose every call is
+    // captured (keyframes at each event) would lose its debugger for the cost of its captures.
+    if (w && TAX_SHARE * (busySince(w.busy, busy) - (insp.spentMs - w.spent)) > this.share * (now - w.wall)) {
       insp.detach();
       return;
     }
-    this.window = { wall: now, busy, calls: llmCalls };
+    this.window = { wall: now, busy, calls: llmCalls, spent: insp.spentMs };
   }
 }
