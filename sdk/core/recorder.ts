@@ -6,15 +6,13 @@
  * IMPORTANT: every method is synchronous and never throws into the agent; faults degrade to one stderr line.
  */
 import type { JournalBatch, JournalDiverge, JournalLine, JournalVerdict, JournalVerify } from '../../src/shared/trace/journal.js';
-import type { BlobRef, Body, EventKind, ExitPayload, Json, Keyframe, PayloadByKind, RunMeta, RunStatus } from '../../src/shared/trace/types.js';
+import type { BlobRef, EventKind, ExitPayload, Json, Keyframe, PayloadByKind, RunMeta, RunStatus } from '../../src/shared/trace/types.js';
 import { SecretSet } from '../../src/shared/trace/redact.js';
 import { orig, sha256 } from './originals.js';
 import { JournalBuffer } from './journalBuffer.js';
 import { runInternalSync } from './internal.js';
 import { calledByLibrary, libraryQuestionClosed, refillLibraryChecks } from './libraryCaller.js';
 
-/** Bodies up to this size that are valid UTF-8 are stored inline; larger ones become blobs. */
-export const INLINE_BODY_LIMIT = 64 * 1024;
 /** Journal lines wait at most this long in memory (the crash-loss bound); value batches close every other tick. */
 const JOURNAL_FLUSH_MS = 25;
 const BATCH_MAX = 4096;
@@ -286,16 +284,6 @@ export class Recorder {
       this.write({ t: 'blob', hash, b64: bytes.toString('base64') });
     }
     return { blob: hash, size: bytes.byteLength, encoding: isUtf8(bytes) ? 'utf8' : 'binary' };
-  }
-
-  /** A body as inline masked text when small UTF-8, else a blob of the masked bytes. */
-  body(data: Uint8Array | string): Body {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    if (isUtf8(bytes)) {
-      const text = this.secrets.maskText(bytes.toString('utf8'));
-      return text.length <= INLINE_BODY_LIMIT ? { text } : this.blob(text);
-    }
-    return this.blob(bytes);
   }
 
   keyframe(kf: Keyframe): void {

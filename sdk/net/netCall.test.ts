@@ -68,7 +68,7 @@ describe('NetCall', () => {
     rec.end('ok', { code: 0 });
   });
 
-  it("leaves a recording's fingerprint and messages of an inline or absent body to the host, which derives the replay's own", () => {
+  it("leaves a recording's fingerprint and messages of a text or absent body to the host, which derives the replay's own", () => {
     const big = Buffer.from(JSON.stringify({ input: 'x'.repeat(70 * 1024) }));
     const requests = [
       { method: 'POST', url: 'https://api.openai.com/v1/chat/completions?b=2&a=1', headers: {}, body: reqBody },
@@ -86,8 +86,11 @@ describe('NetCall', () => {
     };
     const recorded = run('record');
     const replayed = run('replay');
-    // Inline and absent bodies: no fingerprint in the recording's journal; a blob body (binary, over 64 KB) keeps it.
-    expect(recorded.lines.map((l) => l.fp !== undefined)).toEqual([false, false, true, true]);
+    // Text and absent bodies: no fingerprint in the recording's journal; a binary body (a blob) keeps it.
+    expect(recorded.lines.map((l) => l.fp !== undefined)).toEqual([false, false, true, false]);
+    // A text body over 64 KB is written inline too: the store makes it a blob, the agent does not hash it.
+    expect((recorded.lines[3].payload as unknown as HttpPayload).request.body).toEqual({ text: big.toString('utf8') });
+    expect(readJournalLines(recorded.journal).filter((l) => l.t === 'blob')).toHaveLength(1);
     expect(replayed.lines.every((l) => typeof l.fp === 'string')).toBe(true);
     // The host's (readJournalEvents adds them as the store's ingest does) is the replay's own: replays keep matching.
     const stored = readJournalEvents(recorded.journal);

@@ -9,7 +9,6 @@
  */
 import zlib from 'node:zlib';
 import type { Recorder } from '../core/recorder.js';
-import { INLINE_BODY_LIMIT } from '../core/recorder.js';
 import { sha256 } from '../core/originals.js';
 import { runInternalSync } from '../core/internal.js';
 import { maskHeaders, maskUrl } from '../../src/shared/trace/redact.js';
@@ -94,7 +93,9 @@ export class NetCall {
         bodyForFingerprint = `sha256:${body.blob}`;
       } else {
         const masked = rec.secrets.maskText(text);
-        body = masked.length <= INLINE_BODY_LIMIT ? { text: masked } : rec.blob(masked);
+        // Inline whatever its size: the store keeps a large text body as a blob (blobLargeBodies at ingest), so the
+        // agent neither hashes nor base64-encodes a long conversation on every call.
+        body = { text: masked };
         bodyForFingerprint = masked;
         parsed = tryParseJson(masked);
       }
@@ -215,7 +216,7 @@ export class NetCall {
       // Decode and mask once: the same masked text feeds the stored body, the chunks and the LLM fields.
       const masked = text === undefined ? undefined : this.rec.secrets.maskText(text);
       if (masked === undefined) response.body = this.rec.blob(bytes);
-      else response.body = masked.length <= INLINE_BODY_LIMIT ? { text: masked } : this.rec.blob(masked);
+      else response.body = { text: masked };
       if (this.streamed && text !== undefined) response.chunks = this.chunks(masked !== text);
       if (this.llm) Object.assign(out, this.llmFields(bytes, masked));
     }

@@ -31,7 +31,7 @@ import { decodePayload, encodePayload } from './payloadCodec.js';
 import { ChunkRows } from './chunkRows.js';
 import { ensureRunKey } from './runKeys.js';
 import { ingestStatements, type IngestStatements } from './ingestStatements.js';
-import { completeCall } from './ingestDerived.js';
+import { blobLargeBodies, completeCall } from './ingestDerived.js';
 
 /** Warnings kept per run (diagnostics, not data: bounded so a noisy recorder cannot bloat the row). */
 const MAX_WARNINGS = 100;
@@ -181,7 +181,7 @@ export class JournalIngestor {
           // A recording leaves an LLM call's messages and an inline body's fingerprint to the host: added from the
           // payload as the recorder wrote it, before masking.
           const call = completeCall(line.kind, line.payload, typeof line.fp === 'string' ? line.fp : undefined);
-          let payload = chunkMayHaveSecrets ? masker.json(call.payload, raw) : call.payload;
+          let payload = blobLargeBodies(chunkMayHaveSecrets ? masker.json(call.payload, raw) : call.payload, this.putBlob);
           if (this.forkSeq !== undefined && line.seq <= this.forkSeq) {
             this.foldBeforeFork(line.kind, payload);
             break;
@@ -202,7 +202,7 @@ export class JournalIngestor {
         case 'patch': {
           if (callFailed(line.payload)) this.failureSigns = true;
           if (this.forkSeq !== undefined && line.seq <= this.forkSeq) break;
-          const fields = (chunkMayHaveSecrets ? masker.json(line.payload, raw) : line.payload) as Record<string, Json>;
+          const fields = blobLargeBodies(chunkMayHaveSecrets ? masker.json(line.payload, raw) : line.payload, this.putBlob) as Record<string, Json>;
           // Most patches follow their event within the chunk: merged in memory, the event is written once.
           const heldKind = rows.patch(line.seq, fields);
           if (heldKind !== undefined) {
@@ -243,10 +243,7 @@ export class JournalIngestor {
           break;
         }
         case 'blob': {
-          // Blobs are shared and content-addressed: one already stored (a run recorded again) is not deflated again.
-          if (this.s.hasBlob.get(line.hash) !== undefined) break;
-          const data = masker.bytes(Buffer.from(line.b64, 'base64'));
-          this.s.insertBlob.run(line.hash, data.byteLength, encodeBlob(data));
+          if (this.s.hasBlob.get(line.hash) === undefined) this.putBlob(line.hash, masker.bytes(Buffer.from(line.b64, 'base64')));
           break;
         }
         case 'kf': {
@@ -295,6 +292,11 @@ export class JournalIngestor {
     if (warnings.length > 0) this.addWarnings(warnings);
     return res;
   }
+
+  /** Stores a blob once: blobs are shared and content-addressed, one already stored (a run recorded again) is not deflated again. */
+  private readonly putBlob = (hash: string, bytes: Buffer): void => {
+    if (this.s.hasBlob.get(hash) === undefined) this.s.insertBlob.run(hash, bytes.byteLength, encodeBlob(bytes));
+  };
 
   /** Folds a pre-fork event into the fork keyframe (only state deltas and file events change the state). */
   private foldBeforeFork(kind: string, payload: Json): void {

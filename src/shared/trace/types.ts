@@ -65,6 +65,12 @@ export interface BlobRef {
 /** A body is inline text when small and valid UTF-8, otherwise a blob reference. */
 export type Body = { text: string } | BlobRef;
 
+/**
+ * Stored bodies up to this many characters that are valid UTF-8 are inline text; larger ones are blobs. A recording's
+ * journal carries every text body inline (the agent neither hashes nor encodes it) and the store makes the blob.
+ */
+export const INLINE_BODY_LIMIT = 64 * 1024;
+
 export interface HttpRequestRecord {
   method: string;
   url: string;
