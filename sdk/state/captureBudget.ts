@@ -8,9 +8,9 @@
  * The debugger being on costs more than its pauses: while it is, V8 runs every promise on its slow path. The openai
  * client's calls took ~20% more CPU with nothing but `Debugger.enable` (1.16 -> 1.38 ms per call, 300 and 1,500 calls
  * against a local server, 4 rounds). That cost, estimated as TAX_SHARE of the main thread's busy time (busySince)
- * outside capture pauses, may take 1% of the wall time too, judged over windows of at least WINDOW_CALLS LLM calls and WINDOW_MS from the
- * WARM_CALLS-th call on (the first calls run cold code): a window over it turns the debugger off for the rest of the
- * run (LocalsInspector.detach).
+ * outside capture pauses, may take 1% of the wall time too, judged over windows of at least WINDOW_CALLS LLM calls
+ * and WINDOW_MS from the WARM_CALLS-th call on (the first calls run cold code): a window over it turns the debugger
+ * off for the rest of the run (LocalsInspector.detach).
  * An agent waiting on its model (a few ms of work per call) keeps the debugger and every call's locals for the whole
  * run; a loop whose model answers within milliseconds keeps the captures of its first calls, then runs at the speed
  * of locals off.
