@@ -7,6 +7,8 @@
  * one of SECRET_TRIGGER's substrings or a URL's userinfo (secretRules.test.ts checks a sample of each rule against it). Add a rule, extend the trigger.
  */
 
+import { testChanged } from './changedTextTest.js';
+
 export const MASK = '***';
 
 /** Header names whose whole value is a credential. */
@@ -93,7 +95,8 @@ const USERINFO = /\/\/[^\s/:@"'\\]{0,128}:[^\s/@"'\\]{1,256}@/;
 
 /** The pre-check of the store and of maskText: false means no rule here can change the text. */
 export function mayHoldSecret(text: string): boolean {
-  return SECRET_TRIGGER.test(text) || (text.includes('@') && USERINFO.test(text));
+  // A long text that repeats the last one (a conversation resent with a turn more) is scanned from where it changed.
+  return testChanged(SECRET_TRIGGER, text) || (text.includes('@') && USERINFO.test(text));
 }
 
 export function isSecretEnvName(name: string): boolean {
