@@ -87,6 +87,9 @@ await group('real-agent', async () => {
   }
   if (ra.exportBytesPerCall !== undefined) console.log(`  ${'agenttrace export'.padEnd(20)} ${''.padStart(16)} ${''.padStart(10)} ${''.padStart(11)} ${''.padStart(10)} ${Math.round(ra.exportBytesPerCall).toLocaleString('en').padStart(11)}`);
   const mode = (name: string) => ra.modes.find((m) => m.mode === name);
+  const native = mode('native');
+  // The added latencies are milliseconds of this machine: comparing runs of two machines, compare them to this too.
+  if (native) console.log(`  native turn @0ms: ${native.turnMs.toFixed(2)} ms per call (the machine's speed: figures in ms scale with it)`);
   const at = mode('agenttrace');
   const off = mode('agenttrace-nolocals');
   if (at) {
