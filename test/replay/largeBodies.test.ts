@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createBranch } from '../../src/engine/branches/branches.js';
 import { recordScript } from '../../src/engine/runner/recordScript.js';
 import { packageRoot } from '../../src/engine/runner/sdkPaths.js';
 import { replayRun } from '../../src/engine/replay/replayRun.js';
@@ -59,5 +60,15 @@ describe('bodies over 64 KB', () => {
     const rep = await replayRun({ runId: rec.id, store, env, onStdout: (b) => (replayed += b.toString()), onStderr: () => undefined });
     expect(rep.outcome.kind).toBe('verified');
     expect(replayed).toBe(out);
+
+    // A branch forked after the first call: the second long call is its own event, stored as the same blob, and the
+    // events up to the fork stay its parent's.
+    const branch = createBranch(store, { from: rec.id, step: calls[0].seq, name: 'after-first' });
+    const ran = await replayRun({ runId: rec.id, branch: branch.id, store, env, offline: true, onStdout: () => undefined, onStderr: () => undefined });
+    expect(ran.exit.code).toBe(0);
+    const branchCalls = store.getEvents(branch.id, { kinds: ['llm'] });
+    expect(branchCalls.map((e) => e.seq)).toEqual(calls.map((e) => e.seq));
+    expect((branchCalls[1].payload as LlmPayload).request.body).toEqual(reqRef);
+    expect(branchCalls[1].fingerprint).toBe(calls[1].fingerprint);
   });
 });

@@ -178,14 +178,16 @@ export class JournalIngestor {
         }
         case 'ev': {
           if (line.kind === 'error' || ((line.kind === 'llm' || line.kind === 'http') && callFailed(line.payload))) this.failureSigns = true;
-          // A recording leaves an LLM call's messages and an inline body's fingerprint to the host: added from the
+          // A recording leaves an LLM call's messages and a text body's fingerprint to the host: added from the
           // payload as the recorder wrote it, before masking.
           const call = completeCall(line.kind, line.payload, typeof line.fp === 'string' ? line.fp : undefined);
-          let payload = blobLargeBodies(chunkMayHaveSecrets ? masker.json(call.payload, raw) : call.payload, this.putBlob);
+          let payload = chunkMayHaveSecrets ? masker.json(call.payload, raw) : call.payload;
           if (this.forkSeq !== undefined && line.seq <= this.forkSeq) {
             this.foldBeforeFork(line.kind, payload);
             break;
           }
+          // After the fork check: a branch's events up to its fork are its parent's (their bodies stored there).
+          payload = blobLargeBodies(payload, this.putBlob);
           if (this.pendingPatches.size > 0) {
             const pending = this.pendingPatches.get(line.seq);
             if (pending) {
@@ -243,6 +245,7 @@ export class JournalIngestor {
           break;
         }
         case 'blob': {
+          // Checked before masking too: a blob already stored (a run recorded again) is neither masked nor deflated.
           if (this.s.hasBlob.get(line.hash) === undefined) this.putBlob(line.hash, masker.bytes(Buffer.from(line.b64, 'base64')));
           break;
         }
