@@ -1,7 +1,7 @@
 /**
  * One recorded HTTP call, independent of the layer that saw it (undici dispatcher or http.ClientRequest).
  * Life cycle: `start` emits the event when the request is issued (seq in issue order; fingerprint set, or left to
- * the host for a recording's inline body: payloadFingerprintInput), then the layer reports `response` (headers),
+ * the host for a recording's text body: payloadFingerprintInput), then the layer reports `response` (headers),
  * `data` (each body chunk as it passes) and `end`/`fail`; the response is written as one patch when the call
  * completes.
  * IMPORTANT: every method is synchronous, cheap on the per-chunk path and never throws: a fault is reported once
@@ -108,7 +108,7 @@ export class NetCall {
     // replay orders concurrent responses on this timeline.
     const http: HttpPayload = { layer, request: { method, url, headers: maskHeaders(req.headers, rec.secrets) }, startedAtMs: Math.round((TIME_ORIGIN + t0) * 1000) / 1000 };
     if (body) http.request.body = body;
-    // A recording's fingerprint of a body stored inline (or of none) is added by the host at ingest, from the payload
+    // A recording's fingerprint of a text body (or of none) is added by the host at ingest, from the payload
     // (payloadFingerprintInput), and so are an LLM call's messages: off the agent's path. A replay matches calls by
     // the fingerprint, so it hashes every one itself.
     const atIngest = rec.meta.mode === 'record' && req.truncatedSize === undefined && (body === undefined || 'text' in body);
