@@ -1,7 +1,8 @@
 /**
- * Blobs at rest: a compressible blob of 1 KB and more is stored deflated and read back byte for byte, through the
- * store's ingest and through a trace file export -> import; small and incompressible blobs, and rows stored before
- * compression existed, are kept and read as they are; a row that cannot be a blob is an error, not wrong bytes.
+ * Blobs at rest: a compressible blob of 1 KB and more is stored compressed (deflated; from 16 KB as deflated chunks,
+ * chunkStore.test.ts) and read back byte for byte, through the store's ingest and through a trace file export ->
+ * import; small and incompressible blobs, and rows stored before compression existed, are kept and read as they are;
+ * a row that cannot be a blob is an error, not wrong bytes.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -60,7 +61,7 @@ describe('blob codec', () => {
 });
 
 describe('blobs in the store', () => {
-  it('stores a large body deflated at ingest and reads it back byte for byte', () => {
+  it('stores a large body compressed at ingest and reads it back byte for byte', () => {
     const store = open();
     const body = chatBody(100_000);
     const hash = ingestBlob(store, 'r1', body);
@@ -81,7 +82,7 @@ describe('blobs in the store', () => {
     expect(storedRow(store, hash).stored).toBe(body.byteLength);
   });
 
-  it('round-trips through a trace file: exported as the blob itself, stored deflated by the import', async () => {
+  it('round-trips through a trace file: exported as the blob itself, stored compressed by the import', async () => {
     const src = open();
     const body = chatBody(80_000);
     const hash = sha(body);

@@ -1,6 +1,7 @@
 /**
- * Compression of blobs at rest (large bodies, file contents). A row keeps `size`, the byte length of the blob
- * itself, and `data`: the blob as is, or deflated when that is smaller. So the form needs no marker and rows written
+ * Compression of blobs at rest (large bodies, file contents; blobs of 16 KB and more are cut into chunks, and each
+ * chunk is compressed this way: chunkStore.ts). A row keeps `size`, the byte length of the blob (or chunk) itself, and
+ * `data`: the blob as is, or deflated when that is smaller. So the form needs no marker and rows written
  * before compression existed read unchanged: `data` as long as `size` is the blob, shorter is deflated. The blob's
  * hash (its key) is always that of the blob itself.
  */
@@ -10,7 +11,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 export const BLOB_COMPRESS_MIN_BYTES = 1024;
 /**
  * Level 1: blobs are the large bodies (over 64 KB) and files; it deflates a 95 KB chat body to 36% in about 1 ms
- * (level 3: 33% in 1.4 ms), and the store writes them while the agent runs.
+ * (level 3: 33% in 1.4 ms), and the store writes them (and chunks) while the agent runs.
  */
 const DEFLATE = { level: 1 };
 

@@ -8,6 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Json } from '../../shared/trace/types.js';
+import type { ChunkStore } from './chunkStore.js';
 import { encodePayload } from './payloadCodec.js';
 
 /** Rows held before they are written (a patch further away than this is merged in SQL). */
@@ -38,6 +39,8 @@ export class ChunkRows {
     private readonly insert: Database.Statement,
     private readonly insertMany: Database.Statement,
     private readonly run: string | number,
+    /** Where large payloads keep their chunks (absent in a store opened with an older migration list). */
+    private readonly chunks?: ChunkStore,
   ) {}
 
   /** One event (its payload already masked and merged with patches that came before it). */
@@ -69,7 +72,7 @@ export class ChunkRows {
   flush(): void {
     const params: unknown[] = [];
     for (const r of this.held.values()) {
-      params.push(this.run, r.seq, r.endSeq, r.batched, r.kind, r.ts, r.text ?? encodePayload(JSON.stringify(r.payload), r.payload), r.fp, r.parent);
+      params.push(this.run, r.seq, r.endSeq, r.batched, r.kind, r.ts, r.text ?? encodePayload(JSON.stringify(r.payload), r.payload, this.chunks), r.fp, r.parent);
       if (params.length === ROWS_PER_INSERT * COLS) {
         this.insertMany.run(params);
         params.length = 0;

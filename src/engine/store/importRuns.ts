@@ -6,8 +6,10 @@
  * re-import look like different content).
  */
 import type { Json, RunMeta, RunStatus } from '../../shared/trace/types.js';
-import { decodeBlob, encodeBlob } from './blobCodec.js';
+import { blobRows } from './blobRows.js';
+import { chunkStore } from './chunkStore.js';
 import { dbOf } from './handle.js';
+import { COMPRESS_MIN_CHARS, encodePayload } from './payloadCodec.js';
 import { ensureRunKey, KEY_OF } from './runKeys.js';
 import { eventRows, keyframeRows } from './runRows.js';
 import type { Staging } from './staging.js';
@@ -86,14 +88,18 @@ export function copyRunRows(store: TraceStore, from: Staging, runId: string): { 
   const insEv = db.prepare('INSERT INTO events (run_key, seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const insKf = db.prepare('INSERT INTO keyframes (run_key, seq, data) VALUES (?, ?, ?)');
   const key = ensureRunKey(db, runId);
+  // Stored as ingest stores them: large payloads compressed or chunked (payloadCodec.ts).
+  const chunks = chunkStore(db);
+  // Through encodePayload whatever the size: a short text that starts like an encoded one must be encoded too.
+  const stored = (text: string, parse: boolean): string => encodePayload(text, parse && text.length >= COMPRESS_MIN_CHARS ? JSON.parse(text) : undefined, chunks);
   let events = 0;
   let keyframes = 0;
   for (const e of eventRows(from, runId)) {
-    insEv.run(key, e.seq, e.end_seq, e.batched, e.kind, e.ts, e.payload, e.fingerprint, e.parent_seq);
+    insEv.run(key, e.seq, e.end_seq, e.batched, e.kind, e.ts, e.batched ? e.payload : stored(e.payload, true), e.fingerprint, e.parent_seq);
     events++;
   }
   for (const k of keyframeRows(from, runId)) {
-    insKf.run(key, k.seq, k.data);
+    insKf.run(key, k.seq, stored(k.data, false));
     keyframes++;
   }
   return { events, keyframes };
@@ -101,17 +107,19 @@ export function copyRunRows(store: TraceStore, from: Staging, runId: string): { 
 
 /** Copies the staged blobs the store does not have yet; returns how many were added. */
 export function copyBlobs(store: TraceStore, from: Staging): number {
-  const ins = dbOf(store).prepare('INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)');
-  const has = dbOf(store).prepare('SELECT 1 FROM blobs WHERE hash = ?').pluck();
+  const to = blobRows(dbOf(store));
+  const staged = blobRows(dbOf(from));
   let added = 0;
-  for (const b of dbOf(from).prepare('SELECT hash, size, data FROM blobs').iterate() as IterableIterator<{ hash: string; size: number; data: Buffer }>) {
-    // Staged blobs are as the trace file holds them; the store keeps them deflated (blobCodec.ts).
-    if (!has.get(b.hash)) added += ins.run(b.hash, b.size, encodeBlob(decodeBlob(b.data, b.size))).changes;
+  for (const hash of dbOf(from).prepare('SELECT hash FROM blobs').pluck().iterate() as IterableIterator<string>) {
+    if (to.has(hash)) continue;
+    // Staged blobs are as the trace file holds them; the store keeps them deflated or chunked (blobRows.ts).
+    to.put(hash, staged.get(hash) as Buffer);
+    added++;
   }
   return added;
 }
 
 /** Whether the store holds a blob. */
 export function hasBlob(store: TraceStore, hash: string): boolean {
-  return dbOf(store).prepare('SELECT 1 FROM blobs WHERE hash = ?').get(hash) !== undefined;
+  return blobRows(dbOf(store)).has(hash);
 }

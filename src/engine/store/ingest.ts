@@ -26,7 +26,8 @@ import { checkLine, isSeq } from './checkLine.js';
 import { metaParams } from './rows.js';
 import { StateFold } from './stateFold.js';
 import type { StoreMasker } from './storeMasker.js';
-import { encodeBlob } from './blobCodec.js';
+import { blobRows, type BlobRows } from './blobRows.js';
+import { chunkStore, type ChunkStore } from './chunkStore.js';
 import { decodePayload, encodePayload } from './payloadCodec.js';
 import { ChunkRows } from './chunkRows.js';
 import { ensureRunKey } from './runKeys.js';
@@ -58,6 +59,9 @@ export interface IngestResult {
 export class JournalIngestor {
   private readonly db: Database.Database;
   private readonly s: IngestStatements;
+  private readonly blobs: BlobRows;
+  /** Undefined in a store opened with an older migration list. */
+  private readonly chunks: ChunkStore | undefined;
   private readonly pendingPatches = new Map<number, Record<string, Json>>();
   private readonly txn: Database.Transaction<(text: string, endOffset: number | undefined) => IngestResult>;
   /** The end record, once seen. */
@@ -83,6 +87,8 @@ export class JournalIngestor {
   ) {
     this.db = db;
     this.s = ingestStatements(this.db);
+    this.blobs = blobRows(this.db);
+    this.chunks = chunkStore(this.db);
     const stored = opts.keepAfterSeq ?? (this.s.forkOf.get(runId) as number | null | undefined);
     if (isSeq(stored)) this.forkSeq = stored;
     this.txn = this.db.transaction((text: string, endOffset: number | undefined) => this.apply(text, endOffset));
@@ -136,7 +142,7 @@ export class JournalIngestor {
     const masker = this.masker;
     // Resolved once per chunk, inside its transaction (a run deleted and recorded again gets a new key).
     const run = this.s.keyed ? ensureRunKey(this.db, this.runId) : this.runId;
-    const rows = new ChunkRows(this.s.insertEvent, this.s.insertEvents, run);
+    const rows = new ChunkRows(this.s.insertEvent, this.s.insertEvents, run, this.chunks);
     // One trigger test for the whole chunk: almost all chunks are clean and skip masking entirely.
     const chunkMayHaveSecrets = masker.mayContainSecret(text);
     const warnings: string[] = [];
@@ -216,8 +222,8 @@ export class JournalIngestor {
             this.pendingPatches.set(line.seq, { ...(this.pendingPatches.get(line.seq) ?? {}), ...fields });
             break;
           }
-          const merged = { ...(JSON.parse(decodePayload(row.payload)) as Record<string, Json>), ...fields };
-          this.s.updatePayload.run(encodePayload(JSON.stringify(merged), merged), run, line.seq);
+          const merged = { ...(JSON.parse(decodePayload(row.payload, this.chunks)) as Record<string, Json>), ...fields };
+          this.s.updatePayload.run(encodePayload(JSON.stringify(merged), merged, this.chunks), run, line.seq);
           changedStored = true;
           if (row.kind === 'llm') usageDirty = true;
           break;
@@ -246,7 +252,7 @@ export class JournalIngestor {
         }
         case 'blob': {
           // Checked before masking too: a blob already stored (a run recorded again) is neither masked nor deflated.
-          if (this.s.hasBlob.get(line.hash) === undefined) this.putBlob(line.hash, masker.bytes(Buffer.from(line.b64, 'base64')));
+          if (!this.blobs.has(line.hash)) this.putBlob(line.hash, masker.bytes(Buffer.from(line.b64, 'base64')));
           break;
         }
         case 'kf': {
@@ -256,7 +262,7 @@ export class JournalIngestor {
             this.forkDirty = true;
             break;
           }
-          this.s.insertKeyframe.run(run, line.keyframe.seq, encodePayload(JSON.stringify(kf)));
+          this.s.insertKeyframe.run(run, line.keyframe.seq, encodePayload(JSON.stringify(kf), undefined, this.chunks));
           break;
         }
         case 'end':
@@ -285,7 +291,7 @@ export class JournalIngestor {
     }
     rows.flush();
     if (this.fork && this.forkDirty && this.forkSeq !== undefined) {
-      this.s.insertKeyframe.run(run, this.forkSeq, encodePayload(JSON.stringify(this.fork.toKeyframe(this.forkSeq, 'fork'))));
+      this.s.insertKeyframe.run(run, this.forkSeq, encodePayload(JSON.stringify(this.fork.toKeyframe(this.forkSeq, 'fork')), undefined, this.chunks));
       this.forkDirty = false;
     }
     if (res.lines > 0 || res.bad > 0 || endOffset !== undefined) this.ensureRun();
@@ -296,10 +302,8 @@ export class JournalIngestor {
     return res;
   }
 
-  /** Stores a blob once: blobs are shared and content-addressed, one already stored (a run recorded again) is not deflated again. */
-  private readonly putBlob = (hash: string, bytes: Buffer): void => {
-    if (this.s.hasBlob.get(hash) === undefined) this.s.insertBlob.run(hash, bytes.byteLength, encodeBlob(bytes));
-  };
+  /** Stores a blob once: blobs are shared and content-addressed, one already stored (a run recorded again) is not encoded again. */
+  private readonly putBlob = (hash: string, bytes: Buffer): void => this.blobs.put(hash, bytes);
 
   /** Folds a pre-fork event into the fork keyframe (only state deltas and file events change the state). */
   private foldBeforeFork(kind: string, payload: Json): void {

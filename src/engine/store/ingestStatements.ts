@@ -23,8 +23,6 @@ type StatementName =
   | 'insertEvents'
   | 'eventForPatch'
   | 'updatePayload'
-  | 'insertBlob'
-  | 'hasBlob'
   | 'insertKeyframe'
   | 'end'
   | 'progress'
@@ -62,8 +60,6 @@ function prepare(db: Database.Database): IngestStatements {
     insertEvents: db.prepare(`${INSERT_EVENTS(runCol)} VALUES ${Array<string>(ROWS_PER_INSERT).fill(EVENT_VALUES).join(', ')}`),
     eventForPatch: db.prepare(`SELECT kind, payload FROM events WHERE ${runCol} = ? AND seq = ? AND batched = 0`),
     updatePayload: db.prepare(`UPDATE events SET payload = ? WHERE ${runCol} = ? AND seq = ?`),
-    insertBlob: db.prepare('INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?, ?, ?)'),
-    hasBlob: db.prepare('SELECT 1 FROM blobs WHERE hash = ?').pluck(),
     insertKeyframe: db.prepare(`INSERT OR REPLACE INTO keyframes (${runCol}, seq, data) VALUES (?, ?, ?)`),
     end: db.prepare('UPDATE runs SET status = ?, exit_code = ?, exit_signal = ?, ended_at = ?, steps = max(steps, ?) WHERE id = ?'),
     progress: db.prepare('UPDATE runs SET steps = max(steps, ?), journal_offset = coalesce(?, journal_offset), host_pid = coalesce(?, host_pid) WHERE id = ?'),

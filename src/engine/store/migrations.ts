@@ -194,6 +194,18 @@ export const MIGRATIONS: readonly Migration[] = [
   // and more compressed with brotli (payloadCodec.ts, marker 2). No table changes: as for 5, the version bump keeps
   // builds that cannot decode them out of a store that has them.
   () => undefined,
+  // 9 (storage): content-defined chunks shared by large payloads (payloadCodec.ts marker 3) and blobs (chunked = 1):
+  // see chunkStore.ts. The version bump keeps builds that cannot read them out of a store that has them.
+  (db) => {
+    db.exec(`
+      CREATE TABLE chunks (
+        key BLOB PRIMARY KEY,
+        size INTEGER NOT NULL,
+        data BLOB NOT NULL
+      ) WITHOUT ROWID;
+      ALTER TABLE blobs ADD COLUMN chunked INTEGER NOT NULL DEFAULT 0;
+    `);
+  },
 ];
 
 /** Brings a database to the latest schema. Throws StoreVersionError for a store from a newer AgentTrace. */

@@ -2,6 +2,7 @@
 import { applyPayloadSteps, type PayloadStep } from '../../shared/trace/payloadModernize.js';
 import type { EventKind, Json, RunMeta, RunStatus, TraceEvent } from '../../shared/trace/types.js';
 import type { RunListItem, StoredRun } from './storeTypes.js';
+import type { ChunkStore } from './chunkStore.js';
 import { decodePayload } from './payloadCodec.js';
 
 export interface RunRow {
@@ -147,11 +148,11 @@ function decodeF64(b64: string): Float64Array {
  * Expands one row into events with seq in [from, to], appending to out; stops at limit. Returns false at limit.
  * `steps`: the payload modernizer steps of the run's format version (empty for a run of the current format).
  */
-export function expandRow(r: EventRow, from: number, to: number, out: TraceEvent[], limit: number, steps: readonly PayloadStep[] = []): boolean {
+export function expandRow(r: EventRow, from: number, to: number, out: TraceEvent[], limit: number, steps: readonly PayloadStep[] = [], chunks?: Pick<ChunkStore, 'get'>): boolean {
   const payloadOf = (kind: EventKind, p: Json): TraceEvent['payload'] => (steps.length === 0 ? (p as unknown as TraceEvent['payload']) : applyPayloadSteps(kind, p, steps));
   if (!r.batched) {
     if (r.seq < from || r.seq > to) return true;
-    const ev: TraceEvent = { seq: r.seq, kind: r.kind as EventKind, ts: r.ts, payload: payloadOf(r.kind as EventKind, JSON.parse(decodePayload(r.payload)) as Json) };
+    const ev: TraceEvent = { seq: r.seq, kind: r.kind as EventKind, ts: r.ts, payload: payloadOf(r.kind as EventKind, JSON.parse(decodePayload(r.payload, chunks)) as Json) };
     if (r.fingerprint !== null) ev.fingerprint = r.fingerprint;
     if (r.parent_seq !== null) ev.parentSeq = r.parent_seq;
     out.push(ev);

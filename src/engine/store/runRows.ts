@@ -5,6 +5,7 @@
  * formatVersion with them, and whoever reads them modernizes (store.getEvents).
  */
 import { dbOf } from './handle.js';
+import { chunkStore } from './chunkStore.js';
 import { decodePayload } from './payloadCodec.js';
 import type { EventRow } from './rows.js';
 import { KEY_OF } from './runKeys.js';
@@ -24,17 +25,21 @@ const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
 /** Event rows of a run in seq order, up to seq `upTo` (a batch that straddles it is cut there). */
 export function* eventRows(from: TraceStore | Staging, runId: string, upTo = NO_LIMIT): Generator<RawEventRow> {
-  const stmt = dbOf(from).prepare(`SELECT seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq FROM events WHERE run_key = ${KEY_OF} AND seq <= ? ORDER BY seq`);
+  const db = dbOf(from);
+  const chunks = chunkStore(db);
+  const stmt = db.prepare(`SELECT seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq FROM events WHERE run_key = ${KEY_OF} AND seq <= ? ORDER BY seq`);
   for (const row of stmt.iterate(runId, upTo) as IterableIterator<RawEventRow>) {
-    if (!row.batched) row.payload = decodePayload(row.payload);
+    if (!row.batched) row.payload = decodePayload(row.payload, chunks);
     yield row.end_seq > upTo ? cutBatch(row, upTo) : row;
   }
 }
 
 /** Keyframe rows of a run in seq order, up to seq `upTo`. */
 export function keyframeRows(from: TraceStore | Staging, runId: string, upTo = NO_LIMIT): RawKeyframeRow[] {
-  const rows = dbOf(from).prepare(`SELECT seq, data FROM keyframes WHERE run_key = ${KEY_OF} AND seq <= ? ORDER BY seq`).all(runId, upTo) as RawKeyframeRow[];
-  for (const r of rows) r.data = decodePayload(r.data);
+  const db = dbOf(from);
+  const rows = db.prepare(`SELECT seq, data FROM keyframes WHERE run_key = ${KEY_OF} AND seq <= ? ORDER BY seq`).all(runId, upTo) as RawKeyframeRow[];
+  const chunks = chunkStore(db);
+  for (const r of rows) r.data = decodePayload(r.data, chunks);
   return rows;
 }
 

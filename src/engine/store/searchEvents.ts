@@ -10,6 +10,7 @@ import type { SearchHit } from '../../shared/rpc/contract.js';
 import type { EventKind } from '../../shared/trace/types.js';
 import { ATR, AtrError } from '../errors.js';
 import { dbOf } from './handle.js';
+import { chunkStore } from './chunkStore.js';
 import { decodePayload } from './payloadCodec.js';
 import { EVENT_TEXT_SQL, KIND_LIST } from './searchSchema.js';
 import type { TraceStore } from './store.js';
@@ -56,15 +57,21 @@ const DRAIN_SQL = [
        AND (e.seq > coalesce((SELECT max(seq) FROM search_docs WHERE run_id = @run), -1)
             OR e.seq IN (SELECT seq FROM search_pending WHERE run_id = @run))
        AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.run_id = @run AND d.seq = e.seq)`,
-  // Payloads may be stored compressed (payloadCodec.ts): the text is read from the decoded payload, decoded once per
-  // row (MATERIALIZED keeps SQLite from inlining the decode into every json_extract of the text expression).
-  `WITH e AS MATERIALIZED (
-     SELECT d.id AS id, ev.kind AS kind, atr_payload(ev.payload) AS payload
-     FROM search_docs d JOIN events ev ON ev.run_key = (SELECT key FROM run_keys WHERE id = @run) AND ev.seq = d.seq
-     WHERE d.run_id = @run AND d.id > @lastId)
-   INSERT INTO search_fts (rowid, text) SELECT e.id, ${EVENT_TEXT_SQL} FROM e`,
   'DELETE FROM search_pending WHERE run_id = @run',
 ];
+
+/**
+ * The documents added by this drain (ids above @after), a page at a time. Payloads may be stored compressed or
+ * chunked (payloadCodec.ts): each is decoded in JS (a chunked one reads the chunks table, which a SQL function
+ * cannot while its statement runs), then its text is computed by SQL from the decoded payload.
+ */
+const NEW_DOCS_SQL = `
+  SELECT d.id AS id, ev.kind AS kind, ev.payload AS payload
+  FROM search_docs d JOIN events ev ON ev.run_key = (SELECT key FROM run_keys WHERE id = @run) AND ev.seq = d.seq
+  WHERE d.run_id = @run AND d.id > @after ORDER BY d.id LIMIT @limit`;
+const INSERT_TEXT_SQL = `INSERT INTO search_fts (rowid, text) SELECT e.id, ${EVENT_TEXT_SQL} FROM (SELECT @id AS id, @kind AS kind, @payload AS payload) e`;
+/** Documents decoded per page (bounds the payloads held in memory). */
+const PAGE = 256;
 
 interface Statements {
   search: Database.Statement;
@@ -73,15 +80,24 @@ interface Statements {
 const statements = new WeakMap<Database.Database, Statements>();
 
 function prepare(db: Database.Database): Statements {
-  db.function('atr_payload', { deterministic: true }, (stored: unknown) => (typeof stored === 'string' ? decodePayload(stored) : stored));
-  const drain = DRAIN_SQL.map((sql) => db.prepare(sql));
+  const [dropChanged, dropChangedDocs, addDocs, clearPending] = DRAIN_SQL.map((sql) => db.prepare(sql));
+  const newDocs = db.prepare(NEW_DOCS_SQL);
+  const insertText = db.prepare(INSERT_TEXT_SQL);
+  const chunks = chunkStore(db);
   // Documents added by this drain have ids above the largest one before it (INTEGER PRIMARY KEY grows).
   const lastId = db.prepare('SELECT coalesce(max(id), 0) FROM search_docs').pluck();
   return {
     search: db.prepare(SQL),
     drain: db.transaction((run: string) => {
-      const params = { run, lastId: lastId.get() as number };
-      for (const st of drain) st.run(params);
+      let after = lastId.get() as number;
+      for (const st of [dropChanged, dropChangedDocs, addDocs]) st.run({ run });
+      for (;;) {
+        const page = newDocs.all({ run, after, limit: PAGE }) as { id: number; kind: string; payload: string }[];
+        for (const d of page) insertText.run({ id: d.id, kind: d.kind, payload: decodePayload(d.payload, chunks) });
+        if (page.length < PAGE) break;
+        after = page[page.length - 1].id;
+      }
+      clearPending.run({ run });
     }),
   };
 }

@@ -14,6 +14,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { attachDb } from './handle.js';
 import { openDatabase } from './openDatabase.js';
+import { storedAsIs } from './payloadCodec.js';
 import { ensureRunKey } from './runKeys.js';
 import { processGone, rethrowDiskFull } from './storeFaults.js';
 
@@ -84,7 +85,7 @@ export class Staging {
 
   event(runId: string, seq: number, endSeq: number, batched: boolean, kind: string, ts: number, payload: string, fp: string | null, parent: number | null): void {
     try {
-      this.ins.event.run(ensureRunKey(this.#db, runId), seq, endSeq, batched ? 1 : 0, kind, ts, payload, fp, parent);
+      this.ins.event.run(ensureRunKey(this.#db, runId), seq, endSeq, batched ? 1 : 0, kind, ts, batched ? payload : storedAsIs(payload), fp, parent);
     } catch (e) {
       rethrowDiskFull(e, this.file);
     }
@@ -92,7 +93,7 @@ export class Staging {
 
   keyframe(runId: string, seq: number, data: string): void {
     try {
-      this.ins.keyframe.run(ensureRunKey(this.#db, runId), seq, data);
+      this.ins.keyframe.run(ensureRunKey(this.#db, runId), seq, storedAsIs(data));
     } catch (e) {
       rethrowDiskFull(e, this.file);
     }

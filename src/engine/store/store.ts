@@ -18,7 +18,8 @@ import type { Migration } from './migrations.js';
 import { openDatabase } from './openDatabase.js';
 import { expandRow, rowToListItem, rowToRun, type EventRow, type RunRow } from './rows.js';
 import { StateFold } from './stateFold.js';
-import { decodeBlob } from './blobCodec.js';
+import { blobRows } from './blobRows.js';
+import { chunkStore, type ChunkStore } from './chunkStore.js';
 import { decodePayload } from './payloadCodec.js';
 import { StoreMasker } from './storeMasker.js';
 import { sweepStaleScratch } from './staging.js';
@@ -56,7 +57,7 @@ export function openStore(opts: OpenStoreOptions = {}): TraceStore {
 const EVENT_COLS = 'seq, end_seq, batched, kind, ts, payload, fingerprint, parent_seq';
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
-type Statements = Record<'run' | 'containing' | 'event' | 'keyframeAtOrBefore' | 'kindBetween' | 'blob' | 'formatVersion', Database.Statement>;
+type Statements = Record<'run' | 'containing' | 'event' | 'keyframeAtOrBefore' | 'kindBetween' | 'formatVersion', Database.Statement>;
 
 export class TraceStore {
   readonly #db: Database.Database;
@@ -84,10 +85,14 @@ export class TraceStore {
       event: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_key = ${KEY_OF} AND seq = ?`),
       keyframeAtOrBefore: db.prepare(`SELECT seq, data FROM keyframes WHERE run_key = ${KEY_OF} AND seq <= ? ORDER BY seq DESC LIMIT 1`),
       kindBetween: db.prepare(`SELECT ${EVENT_COLS} FROM events WHERE run_key = ${KEY_OF} AND seq > ? AND seq <= ? AND kind = ? ORDER BY seq`),
-      blob: db.prepare('SELECT data, size FROM blobs WHERE hash = ?'),
       formatVersion: db.prepare('SELECT format_version FROM runs WHERE id = ?').pluck(),
     };
     return this.#stmts;
+  }
+
+  /** Where large payloads keep their chunks (undefined in a store opened with an older migration list). */
+  private get chunks(): ChunkStore | undefined {
+    return chunkStore(this.#db);
   }
 
   /** False once closed. */
@@ -216,7 +221,7 @@ export class TraceStore {
     }
     const steps = this.stepsOf(runId);
     for (const row of this.#db.prepare(`${sql} ORDER BY seq`).iterate(...params) as IterableIterator<EventRow>) {
-      if (!expandRow(row, from, to, out, limit, steps)) break;
+      if (!expandRow(row, from, to, out, limit, steps, this.chunks)) break;
     }
     return out;
   }
@@ -226,7 +231,7 @@ export class TraceStore {
     const row = this.stmts.containing.get(runId, seq) as EventRow | undefined;
     if (!row || row.end_seq < seq) return undefined;
     const out: TraceEvent[] = [];
-    expandRow(row, seq, seq, out, 1, this.stepsOf(runId));
+    expandRow(row, seq, seq, out, 1, this.stepsOf(runId), this.chunks);
     return out[0];
   }
 
@@ -253,11 +258,11 @@ export class TraceStore {
   stateAt(runId: string, seq: number): StateAtStep {
     const kfRow = this.stmts.keyframeAtOrBefore.get(runId, seq) as { seq: number; data: string } | undefined;
     const fold = new StateFold();
-    if (kfRow) fold.keyframe(JSON.parse(decodePayload(kfRow.data)) as Keyframe);
+    if (kfRow) fold.keyframe(JSON.parse(decodePayload(kfRow.data, this.chunks)) as Keyframe);
     const base = kfRow ? kfRow.seq : -1;
     const steps = this.stepsOf(runId);
-    for (const row of this.stmts.kindBetween.iterate(runId, base, seq, 'state') as IterableIterator<EventRow>) fold.state(applyPayloadSteps('state', JSON.parse(decodePayload(row.payload)) as Json, steps) as StatePayload);
-    for (const row of this.stmts.kindBetween.iterate(runId, base, seq, 'fs') as IterableIterator<EventRow>) fold.fs(applyPayloadSteps('fs', JSON.parse(decodePayload(row.payload)) as Json, steps) as FsPayload);
+    for (const row of this.stmts.kindBetween.iterate(runId, base, seq, 'state') as IterableIterator<EventRow>) fold.state(applyPayloadSteps('state', JSON.parse(decodePayload(row.payload, this.chunks)) as Json, steps) as StatePayload);
+    for (const row of this.stmts.kindBetween.iterate(runId, base, seq, 'fs') as IterableIterator<EventRow>) fold.fs(applyPayloadSteps('fs', JSON.parse(decodePayload(row.payload, this.chunks)) as Json, steps) as FsPayload);
     return fold.at(seq);
   }
 
@@ -275,7 +280,7 @@ export class TraceStore {
 
   getKeyframe(runId: string, seq: number): Keyframe | undefined {
     const row = this.#db.prepare(`SELECT data FROM keyframes WHERE run_key = ${KEY_OF} AND seq = ?`).get(runId, seq) as { data: string } | undefined;
-    return row ? (JSON.parse(decodePayload(row.data)) as Keyframe) : undefined;
+    return row ? (JSON.parse(decodePayload(row.data, this.chunks)) as Keyframe) : undefined;
   }
 
   keyframeSeqs(runId: string): number[] {
@@ -283,8 +288,7 @@ export class TraceStore {
   }
 
   getBlob(hash: string): Buffer | undefined {
-    const row = this.stmts.blob.get(hash) as { data: Buffer; size: number } | undefined;
-    return row && decodeBlob(row.data, row.size);
+    return blobRows(this.#db).get(hash);
   }
 
   /** Journal bytes already ingested for a run (crash recovery resumes there). */

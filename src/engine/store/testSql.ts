@@ -5,6 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import { dbOf } from './handle.js';
+import { blobRows } from './blobRows.js';
+import { chunkStore } from './chunkStore.js';
 import { decodePayload } from './payloadCodec.js';
 import type { TraceStore } from './store.js';
 
@@ -38,6 +40,10 @@ export function execFile(file: string, sql: string, ...params: unknown[]): numbe
   }
 }
 
+function hasTable(store: TraceStore, name: string): boolean {
+  return queryValue(store, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", name) === 1;
+}
+
 /** Every row of every table, as comparable JSON. */
 export function dumpStore(store: TraceStore): string {
   const all = (sql: string): unknown[] => dbOf(store).prepare(sql).all();
@@ -47,7 +53,8 @@ export function dumpStore(store: TraceStore): string {
       // By run id, not run key: two stores give the same run different keys.
       events: all('SELECT k.id AS run_id, e.seq, e.end_seq, e.batched, e.kind, e.ts, e.payload, e.fingerprint, e.parent_seq FROM events e JOIN run_keys k ON k.key = e.run_key ORDER BY k.id, e.seq'),
       keyframes: all('SELECT k.id AS run_id, f.seq, f.data FROM keyframes f JOIN run_keys k ON k.key = f.run_key ORDER BY k.id, f.seq'),
-      blobs: all('SELECT hash, size, hex(data) AS data FROM blobs ORDER BY hash'),
+      blobs: all('SELECT * FROM blobs ORDER BY hash').map((b) => ({ ...(b as object), data: (b as { data: Buffer }).data.toString('hex') })),
+      chunks: hasTable(store, 'chunks') ? all('SELECT hex(key) AS key, size, hex(data) AS data FROM chunks ORDER BY key') : [],
     },
     null,
     1,
@@ -55,8 +62,9 @@ export function dumpStore(store: TraceStore): string {
 }
 
 /**
- * Every event payload and keyframe of a store file as stored texts decoded (payloadCodec.ts), read-only with its WAL:
- * what a secret scan must search besides the file's raw bytes. Empty when the file is no readable store.
+ * Every event payload and keyframe of a store file as stored texts decoded (payloadCodec.ts, chunkStore.ts), and (for
+ * the whole file) every blob decoded (latin1), read-only with its WAL: what a secret scan must search besides the
+ * file's raw bytes. Empty when the file is no readable store.
  */
 export function decodedRowsOfFile(file: string, runId?: string): string[] {
   let db: Database.Database | undefined;
@@ -64,7 +72,12 @@ export function decodedRowsOfFile(file: string, runId?: string): string[] {
     db = new Database(file, { readonly: true, fileMustExist: true });
     const sql = runId === undefined ? 'SELECT payload FROM events UNION ALL SELECT data FROM keyframes' : 'SELECT data FROM keyframes WHERE run_key = (SELECT key FROM run_keys WHERE id = ?)';
     const rows = (runId === undefined ? db.prepare(sql).pluck().all() : db.prepare(sql).pluck().all(runId)) as string[];
-    return rows.map(decodePayload);
+    const chunks = chunkStore(db);
+    const texts = rows.map((r) => decodePayload(r, chunks));
+    if (runId !== undefined) return texts;
+    const blobs = blobRows(db);
+    for (const hash of db.prepare('SELECT hash FROM blobs').pluck().all() as string[]) texts.push((blobs.get(hash) as Buffer).toString('latin1'));
+    return texts;
   } catch {
     return [];
   } finally {
