@@ -34,7 +34,8 @@ export const BROTLI_MIN_CHARS = 48 * 1024;
  */
 export const CHUNK_MIN_CHARS = 16 * 1024;
 /** Every encoded value starts with this; a plain text that does is encoded anyway, so it is never misread. */
-const MARKED = '{"$z":';
+export const ENCODED_PREFIX = '{"$z":';
+const MARKED = ENCODED_PREFIX;
 const PREFIX = '{"$z":1,';
 const PREFIX_BROTLI = '{"$z":2,';
 const PREFIX_CHUNKED = '{"$z":3,';

@@ -11,7 +11,7 @@ import type { EventKind } from '../../shared/trace/types.js';
 import { ATR, AtrError } from '../errors.js';
 import { dbOf } from './handle.js';
 import { chunkStore } from './chunkStore.js';
-import { decodePayload } from './payloadCodec.js';
+import { decodePayload, ENCODED_PREFIX } from './payloadCodec.js';
 import { EVENT_TEXT_SQL, KIND_LIST } from './searchSchema.js';
 import type { TraceStore } from './store.js';
 
@@ -61,16 +61,25 @@ const DRAIN_SQL = [
 ];
 
 /**
- * The documents added by this drain (ids above @after), a page at a time. Payloads may be stored compressed or
- * chunked (payloadCodec.ts): each is decoded in JS (a chunked one reads the chunks table, which a SQL function
- * cannot while its statement runs), then its text is computed by SQL from the decoded payload.
+ * Payloads may be stored compressed or chunked (payloadCodec.ts). The encoded ones among the documents added by this
+ * drain (ids above @after) are decoded in JS, a page at a time, into a temporary table (a SQL function cannot read
+ * the chunks table while its statement runs); then one statement indexes every new document from its decoded
+ * payload (one statement: FTS5 writes its pending terms once, not once per document). Pages are read along the id
+ * key (`+d.run_id`: not through the (run_id, seq) index, which would sort the run's every document per page).
  */
-const NEW_DOCS_SQL = `
-  SELECT d.id AS id, ev.kind AS kind, ev.payload AS payload
+const DECODED_TABLE_SQL = 'CREATE TEMP TABLE IF NOT EXISTS atr_decoded (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)';
+const ENCODED_DOCS_SQL = `
+  SELECT d.id AS id, ev.payload AS payload
   FROM search_docs d JOIN events ev ON ev.run_key = (SELECT key FROM run_keys WHERE id = @run) AND ev.seq = d.seq
-  WHERE d.run_id = @run AND d.id > @after ORDER BY d.id LIMIT @limit`;
-const INSERT_TEXT_SQL = `INSERT INTO search_fts (rowid, text) SELECT e.id, ${EVENT_TEXT_SQL} FROM (SELECT @id AS id, @kind AS kind, @payload AS payload) e`;
-/** Documents decoded per page (bounds the payloads held in memory). */
+  WHERE d.id > @after AND +d.run_id = @run AND substr(ev.payload, 1, 6) = '${ENCODED_PREFIX}' ORDER BY d.id LIMIT @limit`;
+const INDEX_NEW_SQL = `
+  INSERT INTO search_fts (rowid, text)
+  SELECT e.id, ${EVENT_TEXT_SQL} FROM (
+    SELECT d.id AS id, ev.kind AS kind, coalesce(t.payload, ev.payload) AS payload
+    FROM search_docs d JOIN events ev ON ev.run_key = (SELECT key FROM run_keys WHERE id = @run) AND ev.seq = d.seq
+    LEFT JOIN temp.atr_decoded t ON t.id = d.id
+    WHERE d.run_id = @run AND d.id > @after) e`;
+/** Encoded payloads decoded per page (bounds what is held in memory). */
 const PAGE = 256;
 
 interface Statements {
@@ -81,22 +90,27 @@ const statements = new WeakMap<Database.Database, Statements>();
 
 function prepare(db: Database.Database): Statements {
   const [dropChanged, dropChangedDocs, addDocs, clearPending] = DRAIN_SQL.map((sql) => db.prepare(sql));
-  const newDocs = db.prepare(NEW_DOCS_SQL);
-  const insertText = db.prepare(INSERT_TEXT_SQL);
+  db.exec(DECODED_TABLE_SQL);
+  const encodedDocs = db.prepare(ENCODED_DOCS_SQL);
+  const keepDecoded = db.prepare('INSERT INTO temp.atr_decoded (id, payload) VALUES (?, ?)');
+  const indexNew = db.prepare(INDEX_NEW_SQL);
+  const clearDecoded = db.prepare('DELETE FROM temp.atr_decoded');
   const chunks = chunkStore(db);
   // Documents added by this drain have ids above the largest one before it (INTEGER PRIMARY KEY grows).
   const lastId = db.prepare('SELECT coalesce(max(id), 0) FROM search_docs').pluck();
   return {
     search: db.prepare(SQL),
     drain: db.transaction((run: string) => {
-      let after = lastId.get() as number;
+      const before = lastId.get() as number;
       for (const st of [dropChanged, dropChangedDocs, addDocs]) st.run({ run });
-      for (;;) {
-        const page = newDocs.all({ run, after, limit: PAGE }) as { id: number; kind: string; payload: string }[];
-        for (const d of page) insertText.run({ id: d.id, kind: d.kind, payload: decodePayload(d.payload, chunks) });
+      for (let after = before; ; ) {
+        const page = encodedDocs.all({ run, after, limit: PAGE }) as { id: number; payload: string }[];
+        for (const d of page) keepDecoded.run(d.id, decodePayload(d.payload, chunks));
         if (page.length < PAGE) break;
         after = page[page.length - 1].id;
       }
+      indexNew.run({ run, after: before });
+      clearDecoded.run();
       clearPending.run({ run });
     }),
   };
