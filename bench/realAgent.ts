@@ -9,7 +9,7 @@
  * Modes are interleaved in each round (the order rotates) so machine load hits them alike. Figures:
  *   - added latency per call: median arrival-to-arrival time at the server (0 ms latency) minus native's;
  *   - wall ratio: median whole-process wall time (spawn to exit) at 20 ms latency over native's;
- *   - bytes per call: store growth (agenttrace), nock's JSON, Polly's HAR, and our export file, over N;
+ *   - bytes per call: store growth in pages used (agenttrace), nock's JSON, Polly's HAR, and our export file, over N;
  *   - CPU per call (where /usr/bin/time exists): user+sys time of the whole process tree (CLI, agent) at 0 ms
  *     latency, minus native's, over N. Less sensitive to machine load than wall times.
  */
@@ -110,8 +110,17 @@ function dirBytes(p: string): number {
   return fs.readdirSync(p).reduce((n, f) => n + dirBytes(path.join(p, f)), 0);
 }
 
-function storeBytes(home: string): number {
-  return ['traces.db', 'traces.db-wal'].reduce((n, f) => n + dirBytes(path.join(home, f)), 0);
+/**
+ * Bytes of the store's pages in use, not the file's size: an empty store keeps pages its migrations freed, which the
+ * run's rows reuse first, so the file's growth would leave them out.
+ */
+function storeBytes(home: string, env: NodeJS.ProcessEnv): number {
+  const store = openStore({ home, env });
+  try {
+    return store.usedBytes();
+  } finally {
+    store.close();
+  }
 }
 
 async function runMode(mode: Mode, server: TimingServer, latencyMs: number, calls: number, measureBytes: boolean, variant: Pick<RealAgentOptions, 'promptKb' | 'historyBytes'>): Promise<RunOut> {
@@ -127,8 +136,7 @@ async function runMode(mode: Mode, server: TimingServer, latencyMs: number, call
     if (mode === 'agenttrace-nolocals') env.AGENTTRACE_LOCALS = 'off';
     if (measureBytes) {
       // An empty store (schema only), opened and closed as the CLI does, so growth is the run's own bytes.
-      openStore({ home: tmp, env }).close();
-      emptyStore = storeBytes(tmp);
+      emptyStore = storeBytes(tmp, env);
     }
     cmd = [CLI, 'record', '--json', AGENT, '--', String(calls)];
   } else if (mode === 'nock') {
@@ -156,7 +164,7 @@ async function runMode(mode: Mode, server: TimingServer, latencyMs: number, call
       if (Number.isFinite(user) && Number.isFinite(sys)) out.cpuMs = (user + sys) * 1000;
     }
     if (measureBytes && emptyStore > 0) {
-      out.bytes = storeBytes(tmp) - emptyStore;
+      out.bytes = storeBytes(tmp, env) - emptyStore;
       const id = (JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('\n{') + 1)) as { id: string }).id;
       const file = path.join(tmp, 'run.agenttrace');
       const ex = await run([CLI, 'export', id, '-o', file, '--allow-secrets'], env);

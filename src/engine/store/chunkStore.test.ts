@@ -79,6 +79,7 @@ describe('content-defined chunks', () => {
 
   it('stores a growing conversation once, and every reader gets the exact values back', async () => {
     const store = open();
+    const empty = store.usedBytes();
     const { lines, bodies } = growingRun('grow', 40, 2000);
     store.ingestor('grow').ingestText(journal(...lines));
     const events = store.getEvents('grow');
@@ -105,6 +106,10 @@ describe('content-defined chunks', () => {
     const alone = events.reduce((n, e) => n + encodePayload(JSON.stringify(e.payload), e.payload).length, 0) + blobs.reduce((n, b) => n + encodeBlob(store.getBlob(b.hash) as Buffer).byteLength, 0);
     const chunked = storedBytes(store, 'events', 'payload') + storedBytes(store, 'chunks', 'data') + storedBytes(store, 'blobs', 'data');
     expect(chunked).toBeLessThan(alone / 3);
+    // The pages the store uses grew by the rows' bytes and their page overhead, not by what compressing alone takes.
+    const grown = store.usedBytes() - empty;
+    expect(grown).toBeGreaterThan(chunked);
+    expect(grown).toBeLessThan(alone / 2);
     // Usage totals are read by SQL from the fields kept in clear.
     expect(store.getRun('grow')?.usage?.totalTokens).toBe(40 * 12);
     // Search indexes the decoded text of every call, chunked or not (the system prompt: in all of them).

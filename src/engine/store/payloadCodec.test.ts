@@ -14,7 +14,7 @@ import { runAgent } from '../../../test/helpers/recordAgent.js';
 import { useMockLlm } from '../../../test/mock/useMockLlm.js';
 import { dbOf } from './handle.js';
 import { MIGRATIONS } from './migrations.js';
-import { BROTLI_MIN_CHARS, COMPRESS_MIN_CHARS, decodePayload, encodePayload } from './payloadCodec.js';
+import { BROTLI_MIN_CHARS, CHUNK_MIN_CHARS, COMPRESS_MIN_CHARS, decodePayload, encodePayload } from './payloadCodec.js';
 import { eventRows, keyframeRows } from './runRows.js';
 import type { TraceStore } from './store.js';
 import { tmpHome } from './testJournal.js';
@@ -102,6 +102,28 @@ describe('payloads at rest', () => {
     expect(mid.length).toBeLessThan(BROTLI_MIN_CHARS);
     expect(encodePayload(mid).startsWith('{"$z":1,')).toBe(true);
     expect(decodePayload(encodePayload(mid))).toBe(mid);
+  });
+
+  it('chunks a text of CHUNK_MIN_CHARS and more where a chunk store is given: key list and clear head only', () => {
+    const kept = new Map<string, Buffer>();
+    const chunks = {
+      put: (bytes: Buffer): Buffer => {
+        const key = Buffer.from([kept.size]);
+        kept.set(key.toString('hex'), bytes);
+        return key;
+      },
+      get: (keys: Buffer): Buffer => kept.get(keys.toString('hex')) as Buffer,
+    };
+    const value = { model: 'm', usage: { totalTokens: 5 }, messages: [{ role: 'user', content: 'x'.repeat(CHUNK_MIN_CHARS) }] };
+    const text = JSON.stringify(value);
+    const stored = encodePayload(text, value, chunks);
+    expect(JSON.parse(stored)).toEqual({ $z: 3, model: 'm', usage: { totalTokens: 5 }, c: 'AA==' });
+    expect(decodePayload(stored, chunks)).toBe(text);
+    expect(() => decodePayload(stored)).toThrow(/without the chunk store/);
+    // Below the threshold, the chunk store is not used.
+    const mid = JSON.stringify({ messages: [{ content: 'y'.repeat(CHUNK_MIN_CHARS / 2) }] });
+    expect(encodePayload(mid, undefined, chunks).startsWith('{"$z":1,')).toBe(true);
+    expect(kept.size).toBe(1);
   });
 
   it('stores a real agent run compressed in 16 KB pages and reads back exactly what was recorded', () => {

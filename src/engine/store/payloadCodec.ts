@@ -5,9 +5,9 @@
  * BROTLI_MIN_CHARS and more; `"$z":3` with `c` instead of `d`: the base64 key list of the text's chunks, for texts of
  * CHUNK_MIN_CHARS and more when the store has a chunk store, chunkStore.ts), and `model`/`usage` are copied out (and
  * `reply` as a presence flag) so the SQL that reads them (usage totals, cost per model, calls of unknown cost) keeps
- * working. decodePayload returns the exact
- * original text, so every reader (getEvent, lineage rows, replay tapes, export) sees byte-identical payloads; a text
- * without the marker (stores written before, imports, small values) is returned as is.
+ * working. decodePayload returns the exact original text, so every reader (getEvent, lineage rows, replay tapes,
+ * export) sees byte-identical payloads; a text without the marker (stores written before, small values) is returned
+ * as is.
  *
  * IMPORTANT: the dictionary and the meaning of each marker are part of the stored format: never edit them. A better
  * encoding needs a new marker value, and decoding must keep knowing every earlier one.
@@ -29,13 +29,12 @@ export const COMPRESS_MIN_CHARS = 256;
 export const BROTLI_MIN_CHARS = 48 * 1024;
 /**
  * From this size, chunked (marker 3) where a chunk store is given: the calls of a growing conversation share all but
- * their last turn, and the chunks they share are stored once (chunkStore.ts). Measured on 100 calls growing to 250 KB
- * payloads: about a tenth of brotli's size.
+ * their last turn, and the chunks they share are stored once (chunkStore.ts). Measured on a 100-call conversation
+ * growing 1.2 KB a turn (payloads up to 250 KB): 1.1 MB stored where brotli per payload (and deflated blobs) took 6.1.
  */
 export const CHUNK_MIN_CHARS = 16 * 1024;
 /** Every encoded value starts with this; a plain text that does is encoded anyway, so it is never misread. */
 export const ENCODED_PREFIX = '{"$z":';
-const MARKED = ENCODED_PREFIX;
 const PREFIX = '{"$z":1,';
 const PREFIX_BROTLI = '{"$z":2,';
 const PREFIX_CHUNKED = '{"$z":3,';
@@ -69,7 +68,7 @@ const brotliOptions = (bytes: number) => ({
  */
 export function encodePayload(text: string, value?: unknown, chunks?: Pick<ChunkStore, 'put'>): string {
   // A plain text that happened to start like an encoded one is always encoded, so decoding never misreads it.
-  const marked = text.startsWith(MARKED);
+  const marked = text.startsWith(ENCODED_PREFIX);
   if (text.length < COMPRESS_MIN_CHARS && !marked) return text;
   const bytes = Buffer.from(text, 'utf8');
   if (chunks && text.length >= CHUNK_MIN_CHARS) return `${PREFIX_CHUNKED}${headOf(value)}"c":"${chunks.put(bytes).toString('base64')}"}`;
@@ -85,7 +84,7 @@ export function encodePayload(text: string, value?: unknown, chunks?: Pick<Chunk
  * back as the same text instead of being decompressed (or its chunks looked up) as if the store had written it.
  */
 export function storedAsIs(text: string): string {
-  return text.startsWith(MARKED) ? encodePayload(text) : text;
+  return text.startsWith(ENCODED_PREFIX) ? encodePayload(text) : text;
 }
 
 /** The fields copied out in clear next to an encoded text, as JSON members each followed by a comma. */

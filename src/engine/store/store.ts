@@ -291,6 +291,15 @@ export class TraceStore {
     return blobRows(this.#db).get(hash);
   }
 
+  /**
+   * Bytes of the store's pages in use (all pages but the free ones, those in the WAL included): what its data takes,
+   * whatever free pages the file keeps for reuse.
+   */
+  usedBytes(): number {
+    const pages = (this.#db.pragma('page_count', { simple: true }) as number) - (this.#db.pragma('freelist_count', { simple: true }) as number);
+    return pages * (this.#db.pragma('page_size', { simple: true }) as number);
+  }
+
   /** Journal bytes already ingested for a run (crash recovery resumes there). */
   journalOffset(runId: string): number {
     const row = this.#db.prepare('SELECT journal_offset AS o FROM runs WHERE id = ?').get(runId) as { o: number } | undefined;
