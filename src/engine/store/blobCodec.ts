@@ -22,11 +22,14 @@ export function encodeBlob(data: Buffer): Buffer {
   return z.byteLength < data.byteLength ? z : data;
 }
 
-/** The blob of a stored row (see encodeBlob); throws when the row cannot be one (longer than its size). */
-export function decodeBlob(stored: Buffer, size: number): Buffer {
+/**
+ * The blob of a stored row (see encodeBlob); throws when the row cannot be one (longer than its size). `dictionary`:
+ * the one it was deflated with (a chunk's, chunkStore.ts).
+ */
+export function decodeBlob(stored: Buffer, size: number, dictionary?: Buffer): Buffer {
   if (stored.byteLength === size) return stored;
   if (stored.byteLength > size) throw new Error(`stored blob is longer (${stored.byteLength} bytes) than its size (${size})`);
-  const data = inflateRawSync(stored);
+  const data = inflateRawSync(stored, dictionary ? { dictionary } : {});
   if (data.byteLength !== size) throw new Error(`stored blob inflates to ${data.byteLength} bytes, not its size (${size})`);
   return data;
 }

@@ -77,6 +77,17 @@ describe('content-defined chunks', () => {
     expect(fresh.length).toBeLessThanOrEqual(3);
   });
 
+  it('cuts text that repeats with a short period at the same phase, whatever its offset in the value', () => {
+    // The pattern never hits: without a point the content chooses, cuts at the maximum size would shift with the offset.
+    const prompt = 'Cite the tool output you used, keep to the policy, answer tersely. '.repeat(700);
+    const a = Buffer.from(JSON.stringify({ headers: { 'content-length': '48000' }, system: prompt }));
+    const b = Buffer.from(JSON.stringify({ headers: { 'content-length': '48000', 'x-request-id': 'req_8812' }, system: prompt }));
+    const ka = new Set(chunkKeys(a));
+    const kb = chunkKeys(b);
+    expect(kb.length).toBeGreaterThan(3);
+    expect(kb.filter((k) => !ka.has(k)).length).toBeLessThanOrEqual(2);
+  });
+
   it('stores a growing conversation once, and every reader gets the exact values back', async () => {
     const store = open();
     const empty = store.usedBytes();

@@ -1,18 +1,19 @@
 /**
  * Compression of payloads at rest (event payloads and keyframe data of COMPRESS_MIN_CHARS and more). A stored value
  * stays a JSON text either way: an encoded one is `{"$z":1,"model":…,"usage":…,"d":"<base64>"}`, where `d` is the
- * original text deflated with the preset dictionary below (`"$z":2`: compressed with brotli, for texts of
- * BROTLI_MIN_CHARS and more; `"$z":3` with `c` instead of `d`: the base64 key list of the text's chunks, for texts of
- * CHUNK_MIN_CHARS and more when the store has a chunk store, chunkStore.ts), and `model`/`usage` are copied out (and
- * `reply` as a presence flag) so the SQL that reads them (usage totals, cost per model, calls of unknown cost) keeps
- * working. decodePayload returns the exact original text, so every reader (getEvent, lineage rows, replay tapes,
- * export) sees byte-identical payloads; a text without the marker (stores written before, small values) is returned
- * as is.
+ * original text deflated with the preset dictionary of payloadDictionary.ts (`"$z":2`: compressed with brotli, for
+ * texts of BROTLI_MIN_CHARS and more; `"$z":3` with `c` instead of `d`: the base64 key list of the text's chunks, for
+ * texts of CHUNK_MIN_CHARS and more when the store has a chunk store, chunkStore.ts), and `model`/`usage` are copied
+ * out (and `reply` as a presence flag) so the SQL that reads them (usage totals, cost per model, calls of unknown
+ * cost) keeps working. decodePayload returns the exact original text, so every reader (getEvent, lineage rows, replay
+ * tapes, export) sees byte-identical payloads; a text without the marker (stores written before, small values) is
+ * returned as is.
  *
  * IMPORTANT: the dictionary and the meaning of each marker are part of the stored format: never edit them. A better
  * encoding needs a new marker value, and decoding must keep knowing every earlier one.
  */
 import type { ChunkStore } from './chunkStore.js';
+import { DICT_1 } from './payloadDictionary.js';
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /**
@@ -30,7 +31,7 @@ export const BROTLI_MIN_CHARS = 48 * 1024;
 /**
  * From this size, chunked (marker 3) where a chunk store is given: the calls of a growing conversation share all but
  * their last turn, and the chunks they share are stored once (chunkStore.ts). Measured on a 100-call conversation
- * growing 1.2 KB a turn (payloads up to 250 KB): 1.1 MB stored where brotli per payload (and deflated blobs) took 6.1.
+ * growing 1.2 KB a turn (payloads up to 250 KB): 0.9 MB stored where brotli per payload (and deflated blobs) took 6.2.
  */
 export const CHUNK_MIN_CHARS = 16 * 1024;
 /** Every encoded value starts with this; a plain text that does is encoded anyway, so it is never misread. */
@@ -41,16 +42,7 @@ const PREFIX_CHUNKED = '{"$z":3,';
 /** Fields copied in clear next to the compressed text, for SQL (json_extract). */
 const HEAD_FIELDS = ['model', 'usage'] as const;
 
-/**
- * Dictionary 1: the shape of an OpenAI-compatible chat call as the SDK records it (request and response headers,
- * bodies, parsed fields) and of a keyframe. deflate finds a recorded call's repeated parts in it, which a lone
- * 2 KB payload could not reference otherwise (about 230 bytes instead of 820 for a typical call).
- */
-const DICT_1 = Buffer.from(
-  "{\"seq\":0,\"tracked\":{},\"globals\":{},\"frames\":[{\"functionName\":\"\",\"url\":\"file:///\",\"line\":1,\"column\":1,\"locals\":{}}],\"stack\":[{\"functionName\":\"create\",\"url\":\"file:///node_modules/openai/resources/chat/completions/completions.mjs\",\"line\":1,\"column\":1}],\"files\":{},\"cursors\":{\"Math.random\":0,\"Date.now\":0,\"llm\":0},\"label\":\"llm call\"}" +
-    "{\"layer\":\"fetch\",\"request\":{\"method\":\"POST\",\"url\":\"https://api.openai.com/v1/chat/completions\",\"headers\":{\"accept\":\"application/json\",\"user-agent\":\"OpenAI/JS 6.0.0\",\"x-stainless-retry-count\":\"0\",\"x-stainless-lang\":\"js\",\"x-stainless-package-version\":\"6.0.0\",\"x-stainless-os\":\"Linux\",\"x-stainless-arch\":\"x64\",\"x-stainless-runtime\":\"node\",\"x-stainless-runtime-version\":\"v20.0.0\",\"authorization\":\"***\",\"content-type\":\"application/json\",\"accept-language\":\"*\",\"content-length\":\"100\",\"sec-fetch-mode\":\"cors\",\"accept-encoding\":\"gzip, deflate\"},\"body\":{\"text\":\"{\\\"model\\\":\\\"gpt-4o-mini\\\",\\\"messages\\\":[{\\\"role\\\":\\\"system\\\",\\\"content\\\":\\\"You are a helpful assistant.\\\"},{\\\"role\\\":\\\"user\\\",\\\"content\\\":\\\"\\\"}],\\\"temperature\\\":0,\\\"max_tokens\\\":100,\\\"stream\\\":false,\\\"tools\\\":[{\\\"type\\\":\\\"function\\\",\\\"function\\\":{\\\"name\\\":\\\"\\\",\\\"description\\\":\\\"\\\",\\\"parameters\\\":{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{}}}}]}\"}},\"startedAtMs\":1700000000000.0,\"provider\":\"openai-compatible\",\"stream\":false,\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},{\"role\":\"user\",\"content\":\"\"}],\"durationMs\":0,\"ttfbMs\":0,\"reply\":{\"role\":\"assistant\",\"content\":\"\"},\"finishReason\":\"stop\",\"usage\":{\"promptTokens\":0,\"completionTokens\":0,\"totalTokens\":0},\"response\":{\"status\":200,\"headers\":{\"content-type\":\"application/json\",\"content-length\":\"300\",\"date\":\"Mon, 01 Jan 2026 00:00:00 GMT\",\"connection\":\"keep-alive\",\"keep-alive\":\"timeout=5\",\"openai-organization\":\"\",\"openai-processing-ms\":\"\",\"x-request-id\":\"req_\",\"x-ratelimit-remaining-requests\":\"\",\"x-ratelimit-remaining-tokens\":\"\"},\"statusText\":\"OK\",\"body\":{\"text\":\"{\\\"id\\\":\\\"chatcmpl-\\\",\\\"object\\\":\\\"chat.completion\\\",\\\"created\\\":1700000000,\\\"model\\\":\\\"gpt-4o-mini\\\",\\\"choices\\\":[{\\\"index\\\":0,\\\"message\\\":{\\\"role\\\":\\\"assistant\\\",\\\"content\\\":\\\"\\\",\\\"refusal\\\":null,\\\"tool_calls\\\":[{\\\"id\\\":\\\"call_\\\",\\\"type\\\":\\\"function\\\",\\\"function\\\":{\\\"name\\\":\\\"\\\",\\\"arguments\\\":\\\"\\\"}}]},\\\"logprobs\\\":null,\\\"finish_reason\\\":\\\"stop\\\"}],\\\"usage\\\":{\\\"prompt_tokens\\\":0,\\\"completion_tokens\\\":0,\\\"total_tokens\\\":0},\\\"system_fingerprint\\\":\\\"fp_\\\"}\"}}}",
-  'utf8',
-);
+
 
 /**
  * Level 3: for texts of a few KB it costs clearly less CPU than the default level 6 for a few percent in size (the
