@@ -2,9 +2,9 @@
  * Content-defined chunks shared by large stored values (payloads: payloadCodec.ts marker 3; blobs: a row with
  * `chunked = 1`). A value is cut where a rolling hash of its last bytes hits a pattern, so an edit moves only the
  * cuts next to it: a conversation resent with one more turn cuts like the previous call up to the new turn, and only
- * the chunks around the change are new. Each chunk is stored once, keyed by its hash, deflated with the payload
- * dictionary when that is smaller; a value keeps the list of its chunk keys. So a run of growing calls stores each turn about once
- * instead of once per later call.
+ * the chunks around the change are new. Each chunk is stored once, keyed by its hash, deflated with the payloads'
+ * dictionary when that is smaller; a value keeps the list of its chunk keys. So a run of growing calls stores each
+ * turn about once instead of once per later call.
  * Keys are the first CHUNK_KEY_BYTES bytes of the chunk's sha256, computed here from content the store itself
  * writes (an import is chunked again, never trusted): two different chunks would need a 128-bit second preimage to
  * share a key. Like blobs, chunks are kept when a run is deleted (a re-run of a branch stores the same chunks again).
@@ -58,9 +58,9 @@ const GEAR = (() => {
  * End offsets of the chunks of `bytes` (the last is bytes.length). The hash is a gear hash: shifted left once per
  * byte, so a cut depends on the last 32 bytes only (the hash starts 32 bytes before the first allowed cut), and its
  * top bits on all of them. A chunk that reaches MAX_CHUNK without a cut ends where the hash was lowest in its second
- * half: still a point the content chose. A fixed cut there would shift with every byte inserted before it; text that repeats with
- * a short period (which never hits the pattern) is then cut at the same phase of its period every time, so a
- * repeated prompt keeps its chunks whatever its offset in the value.
+ * half: still a point the content chose, where a fixed cut would shift with every byte inserted before it. Text that
+ * repeats with a short period (which never hits the pattern) is so cut at the same phase of its period every time,
+ * and a repeated prompt keeps its chunks whatever its offset in the value.
  */
 export function chunkEnds(bytes: Uint8Array): number[] {
   const ends: number[] = [];
