@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { deflateRawSync } from 'node:zlib';
 import { decodeBlob } from './blobCodec.js';
+import { hasTable } from './migrations.js';
 import { DICT_1 } from './payloadDictionary.js';
 
 export const CHUNK_KEY_BYTES = 16;
@@ -111,12 +112,8 @@ const stores = new WeakMap<Database.Database, ChunkStore | null>();
 /** The chunk store of `db`; undefined for a database without the chunks table (opened with an older migration list). */
 export function chunkStore(db: Database.Database): ChunkStore | undefined {
   let s = stores.get(db);
-  if (s === undefined) stores.set(db, (s = hasChunksTable(db) ? makeChunkStore(db) : null));
+  if (s === undefined) stores.set(db, (s = hasTable(db, 'chunks') ? makeChunkStore(db) : null));
   return s ?? undefined;
-}
-
-function hasChunksTable(db: Database.Database): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'chunks'").get() !== undefined;
 }
 
 function makeChunkStore(db: Database.Database): ChunkStore {

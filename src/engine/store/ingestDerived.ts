@@ -35,9 +35,9 @@ export function completeCall(kind: string, payload: Json, fp: string | undefined
 
 /**
  * A recording writes text bodies inline whatever their size; the store keeps one over INLINE_BODY_LIMIT as a blob
- * (content-addressed, compressed: blobRows.ts), so readers see the shapes they always saw. `put` stores the bytes under their
- * sha256. Returns the payload (or patch fields) with such bodies replaced by their blob reference (a copy when any
- * moved).
+ * (content-addressed, compressed: blobRows.ts), so readers see the shapes they always saw. `put` stores the bytes
+ * under their sha256. Returns the payload (or patch fields) with such bodies replaced by their blob reference (a copy
+ * when any moved).
  */
 export function blobLargeBodies(payload: Json, put: (hash: string, bytes: Buffer) => void): Json {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return payload;

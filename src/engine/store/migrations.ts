@@ -208,6 +208,11 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** Whether the schema has this table (a store opened with an older migration list may not). */
+export function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
 /** Brings a database to the latest schema. Throws StoreVersionError for a store from a newer AgentTrace. */
 export function migrate(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): number {
   const current = (): number => db.pragma('user_version', { simple: true }) as number;

@@ -42,8 +42,6 @@ const PREFIX_CHUNKED = '{"$z":3,';
 /** Fields copied in clear next to the compressed text, for SQL (json_extract). */
 const HEAD_FIELDS = ['model', 'usage'] as const;
 
-
-
 /**
  * Level 3: for texts of a few KB it costs clearly less CPU than the default level 6 for a few percent in size (the
  * dictionary does most of the work). Inflate reads any level: stored values of either level decode the same.

@@ -7,6 +7,7 @@
  * SQL of the store reads a run's rows with `run_key = ${KEY_OF}` (one lookup per statement, then the primary key).
  */
 import type Database from 'better-sqlite3';
+import { hasTable } from './migrations.js';
 
 /** The key of the run whose text id is the statement's next parameter (NULL when the run has none). */
 export const KEY_OF = '(SELECT key FROM run_keys WHERE id = ?)';
@@ -47,5 +48,5 @@ export function dropRunKey(db: Database.Database, runId: string): void {
 
 /** Whether the store's event tables are keyed by run_keys (false only in a store opened with an older migration list). */
 export function hasRunKeys(db: Database.Database): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_keys'").get() !== undefined;
+  return hasTable(db, 'run_keys');
 }

@@ -220,8 +220,9 @@ export class TraceStore {
       params.push(...q.kinds);
     }
     const steps = this.stepsOf(runId);
+    const chunks = this.chunks;
     for (const row of this.#db.prepare(`${sql} ORDER BY seq`).iterate(...params) as IterableIterator<EventRow>) {
-      if (!expandRow(row, from, to, out, limit, steps, this.chunks)) break;
+      if (!expandRow(row, from, to, out, limit, steps, chunks)) break;
     }
     return out;
   }
@@ -258,11 +259,12 @@ export class TraceStore {
   stateAt(runId: string, seq: number): StateAtStep {
     const kfRow = this.stmts.keyframeAtOrBefore.get(runId, seq) as { seq: number; data: string } | undefined;
     const fold = new StateFold();
-    if (kfRow) fold.keyframe(JSON.parse(decodePayload(kfRow.data, this.chunks)) as Keyframe);
+    const chunks = this.chunks;
+    if (kfRow) fold.keyframe(JSON.parse(decodePayload(kfRow.data, chunks)) as Keyframe);
     const base = kfRow ? kfRow.seq : -1;
     const steps = this.stepsOf(runId);
-    for (const row of this.stmts.kindBetween.iterate(runId, base, seq, 'state') as IterableIterator<EventRow>) fold.state(applyPayloadSteps('state', JSON.parse(decodePayload(row.payload, this.chunks)) as Json, steps) as StatePayload);
-    for (const row of this.stmts.kindBetween.iterate(runId, base, seq, 'fs') as IterableIterator<EventRow>) fold.fs(applyPayloadSteps('fs', JSON.parse(decodePayload(row.payload, this.chunks)) as Json, steps) as FsPayload);
+    for (const row of this.stmts.kindBetween.iterate(runId, base, seq, 'state') as IterableIterator<EventRow>) fold.state(applyPayloadSteps('state', JSON.parse(decodePayload(row.payload, chunks)) as Json, steps) as StatePayload);
+    for (const row of this.stmts.kindBetween.iterate(runId, base, seq, 'fs') as IterableIterator<EventRow>) fold.fs(applyPayloadSteps('fs', JSON.parse(decodePayload(row.payload, chunks)) as Json, steps) as FsPayload);
     return fold.at(seq);
   }
 

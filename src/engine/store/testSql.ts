@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { dbOf } from './handle.js';
 import { blobRows } from './blobRows.js';
 import { chunkStore } from './chunkStore.js';
+import { hasTable } from './migrations.js';
 import { decodePayload } from './payloadCodec.js';
 import type { TraceStore } from './store.js';
 
@@ -40,10 +41,6 @@ export function execFile(file: string, sql: string, ...params: unknown[]): numbe
   }
 }
 
-function hasTable(store: TraceStore, name: string): boolean {
-  return queryValue(store, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", name) === 1;
-}
-
 /** Every row of every table, as comparable JSON. */
 export function dumpStore(store: TraceStore): string {
   const all = (sql: string): unknown[] => dbOf(store).prepare(sql).all();
@@ -54,7 +51,7 @@ export function dumpStore(store: TraceStore): string {
       events: all('SELECT k.id AS run_id, e.seq, e.end_seq, e.batched, e.kind, e.ts, e.payload, e.fingerprint, e.parent_seq FROM events e JOIN run_keys k ON k.key = e.run_key ORDER BY k.id, e.seq'),
       keyframes: all('SELECT k.id AS run_id, f.seq, f.data FROM keyframes f JOIN run_keys k ON k.key = f.run_key ORDER BY k.id, f.seq'),
       blobs: all('SELECT * FROM blobs ORDER BY hash').map((b) => ({ ...(b as object), data: (b as { data: Buffer }).data.toString('hex') })),
-      chunks: hasTable(store, 'chunks') ? all('SELECT hex(key) AS key, size, hex(data) AS data FROM chunks ORDER BY key') : [],
+      chunks: hasTable(dbOf(store), 'chunks') ? all('SELECT hex(key) AS key, size, hex(data) AS data FROM chunks ORDER BY key') : [],
     },
     null,
     1,
